@@ -1,0 +1,123 @@
+"""Manager pages of the core: staff accounts and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from core import audit, staff
+from core.auth import ROLES
+from core.clock import local_to_utc, to_local, today
+from core.db import get_database
+from core.i18n import LANGUAGES
+from core.models import Property
+from core.ui import action, actor, tr
+
+
+def staff_page() -> None:
+    st.title(tr("staff.title"))
+    database = get_database()
+    me = actor()
+    with database.read() as session:
+        people = staff.list_staff(session, me)
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    tr("staff.name"): p.name,
+                    tr("login.login"): p.login,
+                    tr("staff.roles"): ", ".join(tr(f"role.{r}") for r in p.roles),
+                    tr("staff.department"): tr(f"department.{p.department}") if p.department else "",
+                    tr("staff.active"): p.active,
+                }
+                for p in people
+            ]
+        ),
+        hide_index=True,
+    )
+    with st.expander(tr("staff.add"), expanded=False), st.form("add_staff", clear_on_submit=True):
+        name = st.text_input(tr("staff.name"))
+        login = st.text_input(tr("login.login"))
+        password = st.text_input(tr("login.password"), type="password")
+        roles = st.multiselect(tr("staff.roles"), ROLES, format_func=lambda r: tr(f"role.{r}"))
+        language = st.selectbox(tr("staff.language"), list(LANGUAGES), format_func=LANGUAGES.get)
+        if st.form_submit_button(tr("staff.add"), type="primary"):
+            with action(database) as session:
+                staff.create_staff(session, me, name=name, login=login, password=password,
+                                   roles=roles, language=language)
+                st.success(tr("staff.added", name=name))
+
+    by_label = {f"{p.name} ({p.login})": p for p in people}
+    if not by_label:
+        return
+    st.subheader(tr("staff.edit"))
+    chosen = by_label[st.selectbox(tr("staff.person"), list(by_label))]
+    with st.form("edit_roles"):
+        roles = st.multiselect(tr("staff.roles"), ROLES, default=chosen.roles,
+                               format_func=lambda r: tr(f"role.{r}"))
+        if st.form_submit_button(tr("staff.save_roles")):
+            with action(database) as session:
+                staff.set_roles(session, me, chosen.id, roles)
+                st.success(tr("saved"))
+    with st.form("reset_password", clear_on_submit=True):
+        new_password = st.text_input(tr("staff.new_password"), type="password")
+        if st.form_submit_button(tr("staff.reset_password")):
+            with action(database) as session:
+                staff.reset_password(session, me, chosen.id, new_password)
+                st.success(tr("staff.password_was_reset", name=chosen.name))
+    label = tr("staff.deactivate") if chosen.active else tr("staff.activate")
+    if st.button(label, key="toggle_active"):
+        with action(database) as session:
+            staff.set_active(session, me, chosen.id, not chosen.active)
+            st.rerun()
+
+
+def audit_page() -> None:
+    st.title(tr("audit.title"))
+    database = get_database()
+    me = actor()
+    with database.read() as session:
+        hotel = session.get(Property, me.property_id)
+        assert hotel is not None
+        columns = st.columns(4)
+        last = columns[0].date_input(tr("audit.until"), value=today(hotel.timezone))
+        first = columns[1].date_input(tr("audit.since"), value=last - timedelta(days=7))
+        who = columns[2].text_input(tr("audit.actor"))
+        what = columns[3].text_input(tr("audit.action"))
+        if first > last:
+            st.warning(tr("error.dates_order"))
+            return
+        events = audit.audit_events(
+            session, hotel.id, actor_name=who or None, action=what.strip() or None,
+            since=local_to_utc(first, time(0), hotel.timezone),
+            until=local_to_utc(last + timedelta(days=1), time(0), hotel.timezone),
+        )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    tr("audit.at"): _local(e.at, hotel.timezone),
+                    tr("audit.actor"): e.actor_name,
+                    tr("audit.action"): e.action,
+                    tr("audit.row"): f"{e.entity} {e.entity_id or ''}",
+                    tr("audit.before"): _compact(e.before),
+                    tr("audit.after"): _compact(e.after),
+                    tr("audit.note"): e.note or "",
+                }
+                for e in events
+            ]
+        ),
+        hide_index=True,
+    )
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return to_local(moment, timezone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _compact(values: dict | None) -> str:
+    if not values:
+        return ""
+    return "; ".join(f"{k}={v}" for k, v in values.items())

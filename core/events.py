@@ -1,0 +1,42 @@
+"""In-process domain events, so that lower domains can announce what later ones react to.
+
+guests/ announces that a property was created or a reservation saved; requests/ turns the
+wishes into tasks and shift_briefing/ adds shifts, without guests/ importing either of them.
+Listeners run inside the caller's unit of work: the change and its consequences commit together.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+PROPERTY_CREATED = "property_created"  # property_id
+RESERVATION_SAVED = "reservation_saved"  # reservation_id, who, changes
+DOMAIN_SERVICES = ("guests.service", "requests.service", "shift_briefing.service")
+
+Listener = Callable[..., None]
+_listeners: dict[str, list[Listener]] = defaultdict(list)
+
+
+def subscribe(event: str) -> Callable[[Listener], Listener]:
+    def register(listener: Listener) -> Listener:
+        if listener not in _listeners[event]:
+            _listeners[event].append(listener)
+        return listener
+
+    return register
+
+
+def publish(event: str, session: Session, **payload: Any) -> list[Any]:
+    """Runs the listeners in order and returns what they report (e.g. tasks created)."""
+    return [listener(session, **payload) for listener in _listeners[event]]
+
+
+def load_domains() -> None:
+    """Every entry point calls this once, so that all listeners are registered."""
+    for module in DOMAIN_SERVICES:
+        importlib.import_module(module)

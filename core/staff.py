@@ -1,0 +1,114 @@
+"""Managing staff accounts: a manager's job, audited like every other change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.audit import Who
+from core.auth import (
+    Actor,
+    check_password_rules,
+    find_staff_by_login,
+    hash_password,
+    require,
+    roles_valid,
+)
+from core.errors import UserError
+from core.i18n import LANGUAGES
+from core.models import Staff
+
+
+def list_staff(session: Session, actor: Who) -> list[Staff]:
+    require(actor, "manager")
+    query = select(Staff).where(Staff.property_id == actor.property_id)
+    return list(session.scalars(query.order_by(Staff.active.desc(), Staff.name)))
+
+
+def create_staff(
+    session: Session,
+    actor: Who,
+    *,
+    name: str,
+    login: str,
+    password: str,
+    roles: Iterable[str],
+    department: str | None = None,
+    language: str = "fr",
+    property_id: int | None = None,
+) -> Staff:
+    require(actor, "manager")
+    name, login = name.strip(), login.strip().lower()
+    if not name or not login:
+        raise UserError("staff.error_name_login_required")
+    if find_staff_by_login(session, login) is not None:
+        raise UserError("staff.error_login_taken", login=login)
+    check_password_rules(password)
+    staff = Staff(
+        property_id=property_id if property_id is not None else actor.property_id,
+        name=name,
+        login=login,
+        roles=roles_valid(roles),
+        department=department or None,
+        language=language if language in LANGUAGES else "fr",
+        password_hash=hash_password(password),
+        active=True,
+    )
+    session.add(staff)
+    session.flush()
+    audit.record(session, actor, "staff_created", "staff", staff.id, after=audit.snapshot(staff))
+    return staff
+
+
+def _managed(session: Session, actor: Who, staff_id: int) -> Staff:
+    require(actor, "manager")
+    staff = session.get(Staff, staff_id)
+    if staff is None or staff.property_id != actor.property_id:
+        raise UserError("staff.error_not_found")
+    return staff
+
+
+def set_roles(session: Session, actor: Who, staff_id: int, roles: Iterable[str]) -> Staff:
+    staff = _managed(session, actor, staff_id)
+    before = {"roles": list(staff.roles)}
+    staff.roles = roles_valid(roles)
+    audit.record(session, actor, "staff_roles_set", "staff", staff.id,
+                 before=before, after={"roles": list(staff.roles)})
+    return staff
+
+
+def reset_password(session: Session, actor: Who, staff_id: int, new_password: str) -> Staff:
+    staff = _managed(session, actor, staff_id)
+    check_password_rules(new_password)
+    staff.password_hash = hash_password(new_password)
+    staff.failed_logins = 0
+    staff.locked_until = None
+    audit.record(session, actor, "staff_password_reset", "staff", staff.id)
+    return staff
+
+
+def set_active(session: Session, actor: Who, staff_id: int, active: bool) -> Staff:
+    staff = _managed(session, actor, staff_id)
+    if isinstance(actor, Actor) and staff.id == actor.id and not active:
+        raise UserError("staff.error_deactivate_self")
+    before = {"active": staff.active}
+    staff.active = active
+    action = "staff_activated" if active else "staff_deactivated"
+    audit.record(session, actor, action, "staff", staff.id, before=before, after={"active": active})
+    return staff
+
+
+def set_language(session: Session, actor: Actor, language: str) -> None:
+    """Anyone may choose their own language; it is remembered for their next login."""
+    if language not in LANGUAGES:
+        raise UserError("error.unknown_language", language=language)
+    staff = session.get(Staff, actor.id)
+    if staff is None or staff.language == language:
+        return
+    before = {"language": staff.language}
+    staff.language = language
+    audit.record(session, actor, "staff_language_set", "staff", staff.id,
+                 before=before, after={"language": language})

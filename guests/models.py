@@ -1,0 +1,81 @@
+"""Rooms, guests and their reservations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.clock import now
+from core.db import Base, UTCDateTime
+
+HOUSEKEEPING_STATUSES = ("dirty", "clean", "inspected", "out_of_order")
+RESERVATION_STATUSES = ("booked", "cancelled", "checked_in", "checked_out", "no_show")
+ROOM_FEATURES = ("bathtub", "accessible", "view", "quiet", "twin", "double")
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    __table_args__ = (UniqueConstraint("property_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    room_type: Mapped[str] = mapped_column(String(60), default="")
+    floor: Mapped[int] = mapped_column(default=0)
+    features: Mapped[list[str]] = mapped_column(JSON, default=list)
+    connecting_to: Mapped[str | None] = mapped_column(String(20))
+    housekeeping_status: Mapped[str] = mapped_column(String(20), default="dirty")
+
+
+class Guest(Base):
+    __tablename__ = "guests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str | None] = mapped_column(String(5))
+    email: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    vip_level: Mapped[int] = mapped_column(default=0)
+    preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class Reservation(Base):
+    __tablename__ = "reservations"
+    __table_args__ = (
+        UniqueConstraint("property_id", "confirmation_number"),
+        Index("ix_reservations_property_arrival", "property_id", "arrival_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    confirmation_number: Mapped[str] = mapped_column(String(60))
+    guest_id: Mapped[int] = mapped_column(ForeignKey("guests.id"), index=True)
+    arrival_date: Mapped[date] = mapped_column(Date)
+    departure_date: Mapped[date] = mapped_column(Date)
+    eta: Mapped[time | None] = mapped_column(Time)
+    room_type: Mapped[str | None] = mapped_column(String(60))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
+    adults: Mapped[int] = mapped_column(default=1)
+    children: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(20), default="booked")
+    source: Mapped[str] = mapped_column(String(20), default="manual")
+    wish_text: Mapped[str] = mapped_column(Text, default="")
+    wishes_reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+    version: Mapped[int] = mapped_column(default=1)
+
+    guest: Mapped[Guest] = relationship(lazy="joined")
+    room: Mapped[Room | None] = relationship(lazy="joined")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def nights(self) -> int:
+        return (self.departure_date - self.arrival_date).days

@@ -1,0 +1,48 @@
+"""Reservations: the coming arrivals with the guests' wishes as they wrote them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from core.clock import today
+from core.db import get_database
+from core.models import Property
+from core.ui import actor, tr
+from guests.service import arrivals_between
+
+
+def reservations_page() -> None:
+    st.title(tr("reservations.title"))
+    me = actor()
+    with get_database().read() as session:
+        hotel = session.get(Property, me.property_id)
+        assert hotel is not None
+        first = today(hotel.timezone)
+        columns = st.columns(2)
+        start = columns[0].date_input(tr("reservations.from"), value=first)
+        end = columns[1].date_input(tr("reservations.to"), value=first + timedelta(days=7))
+        if start > end:
+            st.warning(tr("error.dates_order"))
+            return
+        arrivals = arrivals_between(session, me, hotel.id, start, end)
+    st.caption(tr("reservations.count", count=len(arrivals)))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    tr("reservations.confirmation"): a.confirmation_number,
+                    tr("reservations.guest"): a.guest_name,
+                    tr("reservations.arrival"): a.arrival_date.isoformat(),
+                    tr("reservations.departure"): a.departure_date.isoformat(),
+                    tr("arrivals.eta"): a.eta.strftime("%H:%M") if a.eta else "",
+                    tr("room.label"): a.room_number or "",
+                    tr("reservations.wishes"): a.wish_text,
+                }
+                for a in arrivals
+            ]
+        ),
+        hide_index=True,
+    )
