@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -29,9 +30,10 @@ def _database() -> Database:
 
 
 def _pages_by_role() -> dict[str, list[st.Page]]:
-    def page(body, title_key: str, url_path: str, icon: str) -> st.Page:  # noqa: ANN001
-        return st.Page(lambda: ui.run_page(body), title=ui.tr(title_key), url_path=url_path,
-                       icon=icon)
+    def page(body: Callable[[], None], title_key: str, url_path: str, icon: str) -> st.Page:
+        return st.Page(
+            lambda: ui.run_page(body), title=ui.tr(title_key), url_path=url_path, icon=icon
+        )
 
     return {
         "front_desk": [
@@ -39,15 +41,24 @@ def _pages_by_role() -> dict[str, list[st.Page]]:
             page(briefing_ui.briefing_page, "nav.briefing", "briefing", ":material/fact_check:"),
         ],
         "housekeeping": [
-            page(briefing_ui.housekeeping_page, "nav.housekeeping", "housekeeping",
-                 ":material/bed:"),
+            page(
+                briefing_ui.housekeeping_page, "nav.housekeeping", "housekeeping", ":material/bed:"
+            ),
         ],
         "reservations": [
-            page(guests_ui.reservations_page, "nav.reservations", "reservations",
-                 ":material/event:"),
+            page(
+                guests_ui.reservations_page, "nav.reservations", "reservations", ":material/event:"
+            ),
+            page(
+                requests_ui.reservation_page,
+                "nav.reservation",
+                "reservation",
+                ":material/edit_note:",
+            ),
         ],
         "manager": [
             page(briefing_ui.dashboard_page, "nav.dashboard", "dashboard", ":material/monitoring:"),
+            page(requests_ui.catalogue_page, "nav.catalogue", "catalogue", ":material/list_alt:"),
             page(admin_ui.staff_page, "nav.staff", "staff", ":material/group:"),
             page(admin_ui.audit_page, "nav.audit", "audit", ":material/history:"),
         ],
@@ -55,8 +66,12 @@ def _pages_by_role() -> dict[str, list[st.Page]]:
 
 
 def _tasks_page() -> st.Page:
-    return st.Page(lambda: ui.run_page(requests_ui.tasks_page), title=ui.tr("nav.tasks"),
-                   url_path="tasks", icon=":material/task_alt:")
+    return st.Page(
+        lambda: ui.run_page(requests_ui.tasks_page),
+        title=ui.tr("nav.tasks"),
+        url_path="tasks",
+        icon=":material/task_alt:",
+    )
 
 
 st.set_page_config(page_title="Guest wishes", page_icon=":material/room_service:", layout="wide")
@@ -66,14 +81,20 @@ if current is None:
     with database.read() as session:
         demo_logins = demo.demo_logins(session)
     navigation = st.navigation(
-        [st.Page(lambda: ui.login_page(database, demo_logins), title=ui.tr("login.title"),
-                 url_path="login", icon=":material/lock:")],
+        [
+            st.Page(
+                lambda: ui.login_page(database, demo_logins),
+                title=ui.tr("login.title"),
+                url_path="login",
+                icon=":material/lock:",
+            )
+        ],
         position="hidden",
     )
 else:
     by_role = _pages_by_role()
     sections = {ui.tr(f"role.{role}"): by_role[role] for role in current.roles}
-    if current.has("front_desk", "housekeeping"):
+    if current.has("front_desk", "housekeeping", "manager"):
         sections[ui.tr("nav.work")] = [_tasks_page()]
     navigation = st.navigation(sections)
     ui.sidebar(database, current)

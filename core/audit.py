@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from core.clock import now
 from core.models import AuditEvent
@@ -29,25 +29,34 @@ def _refuse_change(*_args: Any) -> None:
     raise AuditLogIsAppendOnly("audit events are append-only")
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    """`session.execute(update(AuditEvent))` skips the mapper events above: refuse it here."""
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditEvent for mapper in state.all_mappers
+    ):
+        raise AuditLogIsAppendOnly("audit events are append-only")
+
+
 def snapshot(row: Any, *, hide: tuple[str, ...] = ("password_hash",)) -> dict[str, Any]:
     """A row's column values as JSON-safe data, secrets left out."""
     values = {}
     for attr in inspect(row).mapper.column_attrs:
         if attr.key in hide:
             continue
-        values[attr.key] = _json_safe(getattr(row, attr.key))
+        values[attr.key] = json_safe(getattr(row, attr.key))
     return values
 
 
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     return value
 
 
@@ -94,6 +103,34 @@ def record(
     return audit_event
 
 
+def record_many(session: Session, who: Who, entries: list[dict[str, Any]]) -> None:
+    """Many events in one statement, for bulk work (an import, thousands of tasks at once).
+
+    Each entry has action, entity, entity_id and optionally before, after, property_id, note.
+    """
+    if not entries:
+        return
+    moment = now()
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "property_id": entry.get("property_id", who.property_id),
+                "actor_id": who.id,
+                "actor_name": who.name,
+                "action": entry["action"],
+                "entity": entry["entity"],
+                "entity_id": None if entry.get("entity_id") is None else str(entry["entity_id"]),
+                "before": entry.get("before"),
+                "after": entry.get("after"),
+                "note": entry.get("note"),
+                "at": moment,
+            }
+            for entry in entries
+        ],
+    )
+
+
 def audit_events(
     session: Session,
     property_id: int,
@@ -117,3 +154,13 @@ def audit_events(
     if until:
         query = query.where(AuditEvent.at < until)
     return list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def audit_log(session: Session, reader: Who, **filters: Any) -> list[AuditEvent]:
+    """The log as a manager reads and filters it: her own hotel's events, newest first."""
+    from core.auth import require  # core.auth records its logins through this module
+
+    require(reader, "manager")
+    if reader.property_id is None:
+        return []
+    return audit_events(session, reader.property_id, **filters)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 PROPERTY_CREATED = "property_created"  # property_id
 RESERVATION_SAVED = "reservation_saved"  # reservation_id, who, changes
-DOMAIN_SERVICES = ("guests.service", "requests.service", "shift_briefing.service")
+DOMAIN_SERVICES = ("guests.service", "requests.wishes", "shift_briefing.service")
 
 Listener = Callable[..., None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)

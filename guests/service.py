@@ -33,13 +33,25 @@ def create_property(
     is_demo: bool = False,
 ) -> Property:
     hotel = Property(
-        code=code, name=name, timezone=timezone, check_in_time=check_in_time,
-        check_out_time=check_out_time, default_language=default_language, is_demo=is_demo,
+        code=code,
+        name=name,
+        timezone=timezone,
+        check_in_time=check_in_time,
+        check_out_time=check_out_time,
+        default_language=default_language,
+        is_demo=is_demo,
     )
     session.add(hotel)
     session.flush()
-    audit.record(session, who, "property_created", "property", hotel.id,
-                 after=audit.snapshot(hotel), property_id=hotel.id)
+    audit.record(
+        session,
+        who,
+        "property_created",
+        "property",
+        hotel.id,
+        after=audit.snapshot(hotel),
+        property_id=hotel.id,
+    )
     events.publish(events.PROPERTY_CREATED, session, property_id=hotel.id, who=who)
     return hotel
 
@@ -64,19 +76,37 @@ def database_is_empty(session: Session) -> bool:
 
 
 def add_room(
-    session: Session, who: Who, property_id: int, number: str, *, room_type: str = "",
-    floor: int = 0, features: list[str] | None = None, connecting_to: str | None = None,
+    session: Session,
+    who: Who,
+    property_id: int,
+    number: str,
+    *,
+    room_type: str = "",
+    floor: int = 0,
+    features: list[str] | None = None,
+    connecting_to: str | None = None,
     housekeeping_status: str = "dirty",
 ) -> Room:
     room = Room(
-        property_id=property_id, number=number, room_type=room_type, floor=floor,
-        features=list(features or []), connecting_to=connecting_to,
+        property_id=property_id,
+        number=number,
+        room_type=room_type,
+        floor=floor,
+        features=list(features or []),
+        connecting_to=connecting_to,
         housekeeping_status=housekeeping_status,
     )
     session.add(room)
     session.flush()
-    audit.record(session, who, "room_created", "room", room.id, after=audit.snapshot(room),
-                 property_id=property_id)
+    audit.record(
+        session,
+        who,
+        "room_created",
+        "room",
+        room.id,
+        after=audit.snapshot(room),
+        property_id=property_id,
+    )
     return room
 
 
@@ -119,6 +149,21 @@ class ReservationInput:
             raise UserError("reservation.error_negative_guests")
 
 
+def returning_guest(session: Session, property_id: int, data: ReservationInput) -> Guest | None:
+    """The same person on an earlier stay: same e-mail, or same name and phone."""
+    query = select(Guest).where(Guest.property_id == property_id, Guest.anonymised_at.is_(None))
+    if data.email and data.email.strip():
+        query = query.where(func.lower(Guest.email) == data.email.strip().lower())
+    elif data.phone and data.phone.strip():
+        query = query.where(
+            func.lower(Guest.name) == data.guest_name.strip().lower(),
+            Guest.phone == data.phone.strip(),
+        )
+    else:
+        return None
+    return session.scalars(query.order_by(Guest.id)).first()
+
+
 @dataclass
 class Saved:
     reservation: Reservation
@@ -127,9 +172,7 @@ class Saved:
     consequences: list[Any]  # what the listening domains report, e.g. tasks created
 
 
-def save_reservation(
-    session: Session, who: Who, property_id: int, data: ReservationInput
-) -> Saved:
+def save_reservation(session: Session, who: Who, property_id: int, data: ReservationInput) -> Saved:
     """Creates or updates by confirmation number; the wishes domain reacts to the change."""
     require(who, *WRITERS)
     data.check()
@@ -143,10 +186,13 @@ def save_reservation(
     if data.room_number:
         room = room_by_number(session, property_id, data.room_number.strip())
         if room is None:
-            room = add_room(session, who, property_id, data.room_number.strip(),
-                            room_type=data.room_type or "")
+            room = add_room(
+                session, who, property_id, data.room_number.strip(), room_type=data.room_type or ""
+            )
     if reservation is None:
-        guest = Guest(property_id=property_id, name=data.guest_name.strip())
+        guest = returning_guest(session, property_id, data) or Guest(
+            property_id=property_id, name=data.guest_name.strip()
+        )
         reservation = Reservation(
             property_id=property_id,
             confirmation_number=data.confirmation_number.strip(),
@@ -180,13 +226,64 @@ def save_reservation(
         return Saved(reservation, created=False, changed=[], consequences=[])
     old, new = audit.changed_fields(before, after)
     action = "reservation_created" if not before else "reservation_updated"
-    audit.record(session, who, action, "reservation", reservation.id, before=old or None,
-                 after=new, property_id=property_id)
+    audit.record(
+        session,
+        who,
+        action,
+        "reservation",
+        reservation.id,
+        before=old or None,
+        after=new,
+        property_id=property_id,
+    )
     consequences = events.publish(
-        events.RESERVATION_SAVED, session, reservation_id=reservation.id, who=who,
+        events.RESERVATION_SAVED,
+        session,
+        reservation_id=reservation.id,
+        who=who,
         changed=sorted(new),
     )
     return Saved(reservation, created=not before, changed=sorted(new), consequences=consequences)
+
+
+def reservation_by_confirmation(
+    session: Session, property_id: int, confirmation_number: str
+) -> Reservation | None:
+    return session.scalar(
+        select(Reservation).where(
+            Reservation.property_id == property_id,
+            Reservation.confirmation_number == confirmation_number.strip(),
+        )
+    )
+
+
+def reservation_input(reservation: Reservation) -> ReservationInput:
+    """A stored reservation as the form to edit it."""
+    guest = reservation.guest
+    return ReservationInput(
+        confirmation_number=reservation.confirmation_number,
+        guest_name=guest.name,
+        arrival_date=reservation.arrival_date,
+        departure_date=reservation.departure_date,
+        eta=reservation.eta,
+        room_number=reservation.room.number if reservation.room else None,
+        room_type=reservation.room_type,
+        adults=reservation.adults,
+        children=reservation.children,
+        vip_level=guest.vip_level,
+        language=guest.language,
+        email=guest.email,
+        phone=guest.phone,
+        wish_text=reservation.wish_text,
+        status=reservation.status,
+        source=reservation.source,
+    )
+
+
+def rooms(session: Session, property_id: int) -> list[Room]:
+    return list(
+        session.scalars(select(Room).where(Room.property_id == property_id).order_by(Room.number))
+    )
 
 
 @dataclass(frozen=True)
@@ -224,11 +321,20 @@ def arrivals_between(
     )
     return [
         Arrival(
-            reservation_id=r.id, confirmation_number=r.confirmation_number,
-            guest_name=r.guest.name, vip_level=r.guest.vip_level, arrival_date=r.arrival_date,
-            departure_date=r.departure_date, nights=r.nights, eta=r.eta,
-            room_number=r.room.number if r.room else None, room_type=r.room_type,
-            adults=r.adults, children=r.children, status=r.status, wish_text=r.wish_text,
+            reservation_id=r.id,
+            confirmation_number=r.confirmation_number,
+            guest_name=r.guest.name,
+            vip_level=r.guest.vip_level,
+            arrival_date=r.arrival_date,
+            departure_date=r.departure_date,
+            nights=r.nights,
+            eta=r.eta,
+            room_number=r.room.number if r.room else None,
+            room_type=r.room_type,
+            adults=r.adults,
+            children=r.children,
+            status=r.status,
+            wish_text=r.wish_text,
         )
         for r in rows.unique()
     ]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-import core.models
-import guests.models
-import requests.models
-import shift_briefing.models  # noqa: F401  (every table must be known to autogenerate)
+# Every table must be known to autogenerate.
+import core.models  # noqa: F401
+import guests.models  # noqa: F401
+import requests.models  # noqa: F401
+import shift_briefing.models  # noqa: F401
 from core.db import Base, get_database
 
 target_metadata = Base.metadata

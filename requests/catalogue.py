@@ -1,4 +1,4 @@
-"""The property's request catalogue: seeded from the defaults, edited by managers, read by the parser."""
+"""The property's request catalogue: seeded from the defaults, edited by managers, parsed with."""
 
 from __future__ import annotations
 
@@ -70,7 +70,9 @@ def entry_from_item(item: CatalogueItem) -> CatalogueEntry:
     )
 
 
-def catalogue_items(session: Session, property_id: int, *, active_only: bool = True) -> list[CatalogueItem]:
+def catalogue_items(
+    session: Session, property_id: int, *, active_only: bool = True
+) -> list[CatalogueItem]:
     query = select(CatalogueItem).where(CatalogueItem.property_id == property_id)
     if active_only:
         query = query.where(CatalogueItem.active.is_(True))
@@ -129,13 +131,29 @@ def save_catalogue_item(
         item = CatalogueItem(property_id=property_id, code=change.code)
         session.add(item)
     for name in (
-        "label_fr", "label_en", "department", "timing", "lead_minutes", "sensitive",
-        "constrains_room", "readiness_items", "keywords", "active",
+        "label_fr",
+        "label_en",
+        "department",
+        "timing",
+        "lead_minutes",
+        "sensitive",
+        "constrains_room",
+        "readiness_items",
+        "keywords",
+        "active",
     ):
         setattr(item, name, getattr(change, name))
     session.flush()
     old, new = audit.changed_fields(before, audit.snapshot(item))
     if new:
-        audit.record(session, who, "catalogue_item_saved", "catalogue_item", item.id,
-                     before=old or None, after=new, property_id=property_id)
+        audit.record(
+            session,
+            who,
+            "catalogue_item_saved",
+            "catalogue_item",
+            item.id,
+            before=old or None,
+            after=new,
+            property_id=property_id,
+        )
     return item

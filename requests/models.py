@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from core.clock import now
 from core.db import Base, UTCDateTime
+from guests.models import Reservation
 
 TASK_STATUSES = ("open", "in_progress", "done", "not_possible", "cancelled")
 REQUEST_STATUSES = ("active", "cancelled")
@@ -57,6 +58,12 @@ class Request(Base):
     captured_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
+    tasks: Mapped[list[Task]] = relationship(back_populates="request", order_by="Task.id")
+    # The backref gives Reservation.requests without guests/ knowing about this domain.
+    reservation: Mapped[Reservation] = relationship(
+        backref=backref("requests", order_by="Request.id")
+    )
+
 
 class Task(Base):
     """Work with a department, maybe an owner, and a deadline; versioned against lost updates."""
@@ -86,6 +93,8 @@ class Task(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     version: Mapped[int] = mapped_column(default=1)
+
+    request: Mapped[Request | None] = relationship(back_populates="tasks")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -1,24 +1,33 @@
-"""Task boards: the day's tasks of a department, sorted by deadline, one tap to start or finish."""
+"""Pages of the requests domain: wish capture on a reservation, task boards, the catalogue.
+
+Guest text is only ever shown with st.text or inside a dataframe: never as markdown or HTML.
+"""
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
 from core.clock import to_local, today
 from core.db import get_database
-from core.models import Property
+from core.models import Property, Staff
 from core.ui import action, actor, tr
-from requests import service
-from requests.catalogue import catalogue_items
+from guests import service as guests
+from requests import catalogue, service, wishes
+from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
 from requests.service import ROLE_DEPARTMENTS, TaskView
+from requests.wish_parser import ParseResult
+from requests.wishes import WishChoice
 
 
-def wish_labels(session, property_id: int, language: str) -> dict[str, str]:  # noqa: ANN001
+def wish_labels(session: Session, property_id: int, language: str) -> dict[str, str]:
     """Catalogue labels in the reader's language, by code."""
     return {
         item.code: item.label_fr if language == "fr" else item.label_en
-        for item in catalogue_items(session, property_id, active_only=False)
+        for item in catalogue.catalogue_items(session, property_id, active_only=False)
     }
 
 
@@ -36,6 +45,200 @@ def task_label(task: TaskView, labels: dict[str, str]) -> str:
     return " ".join([wish, *extra])
 
 
+def _hotel(session: Session) -> Property:
+    hotel = session.get(Property, actor().property_id)
+    assert hotel is not None
+    return hotel
+
+
+# --- wish capture ---------------------------------------------------------------------------
+
+
+def reservation_page() -> None:
+    """Create or edit a reservation; see what was understood of the wishes and correct it."""
+    st.title(tr("reservation.title"))
+    database = get_database()
+    me = actor()
+    with database.read() as session:
+        hotel = _hotel(session)
+        confirmation = st.text_input(tr("reservation.find"), key="reservation_find").strip()
+        existing = (
+            guests.reservation_by_confirmation(session, hotel.id, confirmation)
+            if confirmation
+            else None
+        )
+        if confirmation and existing is None:
+            st.caption(tr("reservation.new_with_number", number=confirmation))
+        data = guests.reservation_input(existing) if existing else None
+        room_numbers = [""] + [r.number for r in guests.rooms(session, hotel.id)]
+        labels = wish_labels(session, hotel.id, me.language)
+        current = wishes.active_wishes(session, existing.id) if existing else []
+        earlier = wishes.earlier_wishes(session, existing.guest_id, existing.id) if existing else []
+    first = today(hotel.timezone)
+    key = f"res_{existing.id if existing else 'new'}"
+    with st.form(key):
+        number = st.text_input(
+            tr("reservations.confirmation"),
+            value=data.confirmation_number if data else confirmation,
+        )
+        name = st.text_input(tr("reservations.guest"), value=data.guest_name if data else "")
+        columns = st.columns(3)
+        arrival = columns[0].date_input(
+            tr("reservations.arrival"), value=data.arrival_date if data else first
+        )
+        departure = columns[1].date_input(
+            tr("reservations.departure"),
+            value=data.departure_date if data else first + timedelta(days=1),
+        )
+        eta = columns[2].time_input(tr("arrivals.eta"), value=data.eta if data else None, step=900)
+        columns = st.columns(4)
+        room = columns[0].selectbox(
+            tr("room.label"),
+            room_numbers,
+            index=room_numbers.index(data.room_number)
+            if data and data.room_number in room_numbers
+            else 0,
+        )
+        adults = columns[1].number_input(
+            tr("reservation.adults"), 0, 20, data.adults if data else 2
+        )
+        children = columns[2].number_input(
+            tr("reservation.children"), 0, 20, data.children if data else 0
+        )
+        vip = columns[3].number_input(tr("reservation.vip"), 0, 5, data.vip_level if data else 0)
+        columns = st.columns(3)
+        email = columns[0].text_input(
+            tr("reservation.email"), value=(data.email or "") if data else ""
+        )
+        phone = columns[1].text_input(
+            tr("reservation.phone"), value=(data.phone or "") if data else ""
+        )
+        language = columns[2].text_input(
+            tr("reservation.language"), value=(data.language or "") if data else ""
+        )
+        wish_text = st.text_area(
+            tr("reservation.wish_text"),
+            value=data.wish_text if data else "",
+            max_chars=None,
+            height=120,
+        )
+        submitted = st.form_submit_button(tr("reservation.save"), type="primary")
+    with database.read() as session:
+        understood = wishes.preview_wishes(session, hotel.id, wish_text)
+    _show_understood(understood, labels)
+    if submitted:
+        if arrival >= departure:
+            st.error(tr("reservation.error_departure_before_arrival"))
+            return
+        with action(database) as session:
+            saved = guests.save_reservation(
+                session,
+                me,
+                hotel.id,
+                guests.ReservationInput(
+                    confirmation_number=number,
+                    guest_name=name,
+                    arrival_date=arrival,
+                    departure_date=departure,
+                    eta=eta,
+                    room_number=room or None,
+                    room_type=data.room_type if data else None,
+                    adults=int(adults),
+                    children=int(children),
+                    vip_level=int(vip),
+                    language=language or None,
+                    email=email or None,
+                    phone=phone or None,
+                    wish_text=wish_text,
+                    status=data.status if data else "booked",
+                    source=data.source if data else "manual",
+                ),
+            )
+            st.session_state["reservation_find"] = saved.reservation.confirmation_number
+            st.success(tr("reservation.saved", number=saved.reservation.confirmation_number))
+            st.rerun()
+    if existing is not None:
+        _correct_wishes(database, existing.id, current, earlier, labels)
+
+
+def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
+    st.subheader(tr("reservation.understood"))
+    parts = []
+    for wish in understood.requests:
+        text = labels.get(wish.code, wish.code)
+        if wish.quantity and wish.quantity > 1:
+            text += f" x{wish.quantity}"
+        if wish.time:
+            text += f" {wish.time}"
+        parts.append(text)
+    if understood.eta:
+        parts.append(f"{tr('arrivals.eta')} {understood.eta}")
+    st.text(", ".join(parts) if parts else tr("reservation.nothing_understood"))
+    if understood.needs_triage:
+        st.warning(tr("reservation.triage_warning"))
+        st.text(understood.unmatched)
+
+
+def _correct_wishes(
+    database, reservation_id: int, current: list, earlier: list[str], labels: dict[str, str]
+) -> None:
+    st.subheader(tr("reservation.wishes_saved"))
+    codes = sorted(labels)
+    chosen_now = [r.code for r in current if r.code in labels]
+    if earlier:
+        st.caption(
+            tr("reservation.earlier_wishes", wishes=", ".join(labels.get(c, c) for c in earlier))
+        )
+    with st.form(f"correct_{reservation_id}"):
+        chosen = st.multiselect(
+            tr("reservation.catalogue_picker"),
+            codes,
+            default=chosen_now
+            + [c for c in earlier if c not in chosen_now and st.session_state.get("offer_earlier")],
+            format_func=lambda c: labels.get(c, c),
+        )
+        by_code = {r.code: r for r in current}
+        details = {}
+        for code in chosen:
+            request = by_code.get(code)
+            columns = st.columns([3, 1, 1])
+            columns[0].text(labels.get(code, code))
+            quantity = columns[1].number_input(
+                tr("reservation.quantity"),
+                1,
+                20,
+                (request.quantity or 1) if request else 1,
+                key=f"q_{reservation_id}_{code}",
+            )
+            at = columns[2].text_input(
+                tr("reservation.at_time"),
+                value=(request.at_time or "") if request else "",
+                key=f"t_{reservation_id}_{code}",
+            )
+            details[code] = (int(quantity), at.strip() or None)
+        if st.form_submit_button(tr("reservation.save_wishes")):
+            choices = []
+            for code in chosen:
+                quantity, at = details[code]
+                if at is not None:
+                    try:
+                        at = time.fromisoformat(at).strftime("%H:%M")
+                    except ValueError:
+                        st.error(tr("reservation.error_time", value=at))
+                        return
+                choices.append(WishChoice(code, quantity if quantity > 1 else None, at))
+            with action(database) as session:
+                wishes.correct_wishes(session, actor(), reservation_id, choices)
+                st.success(tr("saved"))
+                st.rerun()
+    if earlier and st.button(tr("reservation.offer_earlier")):
+        st.session_state["offer_earlier"] = True
+        st.rerun()
+
+
+# --- task boards ------------------------------------------------------------------------------
+
+
 def my_departments() -> list[str]:
     me = actor()
     departments = {d for role in me.roles for d in ROLE_DEPARTMENTS.get(role, ())}
@@ -44,45 +247,114 @@ def my_departments() -> list[str]:
     return sorted(departments)
 
 
+MINE = "mine"
+
+
 def tasks_page() -> None:
+    """My tasks, or a department's board, by deadline; one tap to start or finish; phone-sized."""
     st.title(tr("tasks.title"))
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = session.get(Property, me.property_id)
-        assert hotel is not None
-        day = st.date_input(tr("tasks.day"), value=today(hotel.timezone))
-        departments = my_departments()
-        tasks = [
-            task
-            for task in service.tasks_for(session, me, hotel.id, day=day, timezone=hotel.timezone)
-            if (not departments or task.department in departments or task.owner_id == me.id)
-            and task.status != "cancelled"
-        ]
+        hotel = _hotel(session)
+        departments = list(DEPARTMENTS) if me.has("manager") else my_departments()
+        columns = st.columns(3)
+        day = columns[0].date_input(tr("tasks.day"), value=today(hotel.timezone))
+        board = columns[1].selectbox(
+            tr("tasks.board"),
+            ["", MINE, *departments],
+            format_func=lambda d: (
+                tr(f"department.{d}") if d not in ("", MINE) else tr(f"tasks.board_{d or 'all'}")
+            ),
+        )
+        department = board if board not in ("", MINE) else None
+        status = columns[2].selectbox(
+            tr("tasks.status"),
+            ["", "open", "in_progress", "done", "not_possible", "cancelled"],
+            format_func=lambda s: tr(f"status.{s}") if s else tr("tasks.all_statuses"),
+        )
+        overdue_only = st.toggle(tr("tasks.overdue_only"))
+        tasks = service.tasks_for(
+            session,
+            me,
+            hotel.id,
+            day=None if overdue_only else day,
+            department=department,
+            status=status or None,
+            overdue_only=overdue_only,
+            owner_id=me.id if board == MINE else None,
+            timezone=hotel.timezone,
+        )
+        if not board:
+            tasks = [t for t in tasks if t.department in departments or t.owner_id == me.id]
+        if not status:
+            tasks = [t for t in tasks if t.status != "cancelled"]
         labels = wish_labels(session, hotel.id, me.language)
+        people = {
+            s.id: s.name for s in session.query(Staff).filter_by(property_id=hotel.id, active=True)
+        }
     if not tasks:
         st.info(tr("tasks.none"))
         return
+    st.caption(tr("tasks.count", count=len(tasks), overdue=sum(t.overdue for t in tasks)))
     for task in tasks:
-        with st.container(border=True):
-            due = to_local(task.due_at, hotel.timezone).strftime("%H:%M")
-            room = task.room_number or tr("room.not_assigned")
-            flag = " ⚠ " + tr("tasks.overdue") if task.overdue else ""
-            st.markdown(f"**{due}** · {tr('room.label')} {room} · {tr(f'status.{task.status}')}{flag}")
-            st.text(f"{task_label(task, labels)} — {task.guest_name}")
-            if task.detail:
-                st.text(task.detail)
-            _task_buttons(database, task)
+        _task_card(database, task, labels, hotel.timezone, people)
 
 
-def _task_buttons(database, task: TaskView) -> None:  # noqa: ANN001
-    columns = st.columns(2)
-    moves = {"open": ("in_progress", "done"), "in_progress": ("done",)}.get(task.status, ())
-    for column, status in zip(columns, moves, strict=False):
-        if column.button(tr(f"tasks.to_{status}"), key=f"task_{task.id}_{status}"):
-            with action(database) as session:
-                service.change_task_status(session, actor(), task.id, task.version, status)
-                st.rerun()
+def _task_card(
+    database, task: TaskView, labels: dict[str, str], timezone: str, people: dict[int, str]
+) -> None:
+    me = actor()
+    with st.container(border=True):
+        due = to_local(task.due_at, timezone).strftime("%d/%m %H:%M")
+        room = task.room_number or tr("room.not_assigned")
+        head = f"{due} · {tr('room.label')} {room} · {tr(f'status.{task.status}')}"
+        if task.overdue:
+            st.error(f"{tr('tasks.overdue')} · {head}", icon=":material/alarm:")
+        else:
+            st.text(head)
+        st.text(f"{task_label(task, labels)} — {task.guest_name} ({task.confirmation_number})")
+        if task.detail:
+            st.text(task.detail)
+        if task.reason:
+            st.text(f"{tr('tasks.reason')}: {task.reason}")
+        st.caption(
+            f"{tr(f'department.{task.department}')} · {task.owner_name or tr('tasks.unassigned')}"
+        )
+        moves = {"open": ("in_progress", "done"), "in_progress": ("done",)}.get(task.status, ())
+        columns = st.columns(len(moves) + 1)
+        for column, status in zip(columns, moves, strict=False):
+            if column.button(
+                tr(f"tasks.to_{status}"),
+                key=f"task_{task.id}_{status}",
+                type="primary" if status == "done" else "secondary",
+                use_container_width=True,
+            ):
+                with action(database) as session:
+                    service.change_task_status(session, me, task.id, task.version, status)
+                    st.rerun()
+        if task.status in ("open", "in_progress"):
+            with columns[-1].popover(tr("tasks.not_possible"), use_container_width=True):
+                reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
+                if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
+                    with action(database) as session:
+                        service.change_task_status(
+                            session, me, task.id, task.version, "not_possible", reason
+                        )
+                        st.rerun()
+        if me.has("manager"):
+            options = [None, *people]
+            owner = st.selectbox(
+                tr("tasks.owner"),
+                options,
+                index=options.index(task.owner_id) if task.owner_id in options else 0,
+                format_func=lambda i: people.get(i, tr("tasks.unassigned")),
+                key=f"owner_{task.id}",
+            )
+            if owner != task.owner_id:
+                with action(database) as session:
+                    service.assign_task(session, me, task.id, task.version, owner)
+                    st.rerun()
 
 
 def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) -> pd.DataFrame:
@@ -100,3 +372,120 @@ def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) ->
             for t in tasks
         ]
     )
+
+
+# --- catalogue settings (managers) ------------------------------------------------------------
+
+
+def catalogue_page() -> None:
+    st.title(tr("catalogue.title"))
+    database = get_database()
+    me = actor()
+    with database.read() as session:
+        hotel = _hotel(session)
+        items = catalogue.catalogue_items(session, hotel.id, active_only=False)
+        people = {
+            s.id: s.name for s in session.query(Staff).filter_by(property_id=hotel.id, active=True)
+        }
+    labels = {i.code: (i.label_fr if me.language == "fr" else i.label_en) for i in items}
+    new = "+"
+    code = st.selectbox(
+        tr("catalogue.code"),
+        [new, *labels],
+        format_func=lambda c: tr("catalogue.new") if c == new else f"{c} — {labels[c]}",
+    )
+    item = next((i for i in items if i.code == code), None)
+    with st.form(f"catalogue_{code}"):
+        new_code = st.text_input(
+            tr("catalogue.code"), value=item.code if item else "", disabled=item is not None
+        )
+        label_fr = st.text_input(tr("catalogue.label_fr"), value=item.label_fr if item else "")
+        label_en = st.text_input(tr("catalogue.label_en"), value=item.label_en if item else "")
+        columns = st.columns(3)
+        department = columns[0].selectbox(
+            tr("tasks.department"),
+            DEPARTMENTS,
+            index=DEPARTMENTS.index(item.department) if item else 0,
+            format_func=lambda d: tr(f"department.{d}"),
+        )
+        timing = columns[1].selectbox(
+            tr("catalogue.timing"),
+            TIMINGS,
+            index=TIMINGS.index(item.timing) if item else 0,
+            format_func=lambda t: tr(f"timing.{t}"),
+        )
+        lead = columns[2].number_input(
+            tr("catalogue.lead_minutes"), 0, 14 * 24 * 60, item.lead_minutes if item else 0, step=15
+        )
+        columns = st.columns(3)
+        sensitive = columns[0].checkbox(
+            tr("catalogue.sensitive"), value=item.sensitive if item else False
+        )
+        constrains = columns[1].checkbox(
+            tr("catalogue.constrains_room"), value=item.constrains_room if item else False
+        )
+        active = columns[2].checkbox(tr("catalogue.active"), value=item.active if item else True)
+        readiness = st.text_area(
+            tr("catalogue.readiness_items"),
+            value="\n".join(
+                f"{r['key']} | {r.get('label_fr', '')} | {r.get('label_en', '')}"
+                for r in (item.readiness_items if item else [])
+            ),
+            help=tr("catalogue.readiness_help"),
+        )
+        keywords = {}
+        for lang in LANGUAGES:
+            keywords[lang] = st.text_area(
+                tr("catalogue.keywords", language=lang.upper()),
+                value="\n".join((item.keywords or {}).get(lang, []) if item else []),
+                help=tr("catalogue.keywords_help"),
+                height=80,
+            )
+        if st.form_submit_button(tr("reservation.save"), type="primary"):
+            items_lines = [line.split("|") for line in readiness.splitlines() if line.strip()]
+            change = catalogue.CatalogueChange(
+                code=(item.code if item else new_code).strip(),
+                label_fr=label_fr,
+                label_en=label_en,
+                department=department,
+                timing=timing,
+                lead_minutes=int(lead),
+                sensitive=sensitive,
+                constrains_room=constrains,
+                readiness_items=[
+                    {
+                        "key": p[0].strip(),
+                        "label_fr": (p[1] if len(p) > 1 else p[0]).strip(),
+                        "label_en": (p[2] if len(p) > 2 else p[0]).strip(),
+                    }
+                    for p in items_lines
+                ],
+                keywords={
+                    lang: [w.strip() for w in text.splitlines() if w.strip()]
+                    for lang, text in keywords.items()
+                },
+                active=active,
+            )
+            with action(database) as session:
+                catalogue.save_catalogue_item(session, me, hotel.id, change)
+                st.success(tr("saved"))
+    st.subheader(tr("catalogue.owners"))
+    with database.read() as session:
+        rules = service.department_owner_rules(session, hotel.id)
+    with st.form("owners"):
+        choices = {}
+        options = [None, *people]
+        for department in DEPARTMENTS:
+            owner = rules.get(department)
+            choices[department] = st.selectbox(
+                tr(f"department.{department}"),
+                options,
+                index=options.index(owner) if owner in options else 0,
+                format_func=lambda i: people.get(i, tr("tasks.unassigned")),
+                key=f"owner_rule_{department}",
+            )
+        if st.form_submit_button(tr("catalogue.save_owners")):
+            with action(database) as session:
+                for department, owner in choices.items():
+                    service.set_department_owner(session, me, hotel.id, department, owner)
+                st.success(tr("saved"))

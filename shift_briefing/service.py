@@ -53,7 +53,7 @@ def arrivals_with_wishes(
     arrivals = arrivals_between(session, who, property_id, day, day)
     ids = {a.reservation_id for a in arrivals}
     tasks: dict[int, list[TaskView]] = {i: [] for i in ids}
-    for task in tasks_for(session, who, property_id, timezone=hotel.timezone):
-        if task.reservation_id in ids and task.status != "cancelled":
+    for task in tasks_for(session, who, property_id, reservation_ids=ids, timezone=hotel.timezone):
+        if task.status != "cancelled":
             tasks[task.reservation_id].append(task)
     return [ArrivalWithWishes(a, tasks[a.reservation_id]) for a in arrivals]
