@@ -59,6 +59,7 @@ def _pages_by_role() -> dict[str, list[st.Page]]:
         "manager": [
             page(briefing_ui.dashboard_page, "nav.dashboard", "dashboard", ":material/monitoring:"),
             page(requests_ui.catalogue_page, "nav.catalogue", "catalogue", ":material/list_alt:"),
+            page(briefing_ui.shifts_page, "nav.shifts", "shifts", ":material/schedule:"),
             page(admin_ui.staff_page, "nav.staff", "staff", ":material/group:"),
             page(admin_ui.audit_page, "nav.audit", "audit", ":material/history:"),
         ],

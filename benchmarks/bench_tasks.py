@@ -18,14 +18,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, select
 
-from core.auth import system_actor  # noqa: E402
-from core.startup import ready_database  # noqa: E402
-from guests.models import Guest, Reservation  # noqa: E402
-from guests.service import create_property  # noqa: E402
-from requests.models import Task  # noqa: E402
-from requests.wishes import sync_reservations  # noqa: E402
+from core.auth import system_actor
+from core.startup import ready_database
+from guests.models import Guest, Reservation
+from guests.service import create_property
+from requests.models import Task
+from requests.wishes import sync_reservations
 
 RESERVATIONS = 5_000
 TWO_WISHES = (

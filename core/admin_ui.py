@@ -13,7 +13,7 @@ from core.clock import local_to_utc, to_local, today
 from core.db import get_database
 from core.i18n import LANGUAGES
 from core.models import Property
-from core.ui import action, actor, tr
+from core.ui import action, actor, tr, translator
 
 
 def staff_page() -> None:
@@ -29,7 +29,9 @@ def staff_page() -> None:
                     tr("staff.name"): p.name,
                     tr("login.login"): p.login,
                     tr("staff.roles"): ", ".join(tr(f"role.{r}") for r in p.roles),
-                    tr("staff.department"): tr(f"department.{p.department}") if p.department else "",
+                    tr("staff.department"): (
+                        tr(f"department.{p.department}") if p.department else ""
+                    ),
                     tr("staff.active"): p.active,
                 }
                 for p in people
@@ -41,12 +43,19 @@ def staff_page() -> None:
         name = st.text_input(tr("staff.name"))
         login = st.text_input(tr("login.login"))
         password = st.text_input(tr("login.password"), type="password")
-        roles = st.multiselect(tr("staff.roles"), ROLES, format_func=lambda r: tr(f"role.{r}"))
+        roles = st.multiselect(tr("staff.roles"), ROLES, format_func=translator("role."))
         language = st.selectbox(tr("staff.language"), list(LANGUAGES), format_func=LANGUAGES.get)
         if st.form_submit_button(tr("staff.add"), type="primary"):
             with action(database) as session:
-                staff.create_staff(session, me, name=name, login=login, password=password,
-                                   roles=roles, language=language)
+                staff.create_staff(
+                    session,
+                    me,
+                    name=name,
+                    login=login,
+                    password=password,
+                    roles=roles,
+                    language=language,
+                )
                 st.success(tr("staff.added", name=name))
 
     by_label = {f"{p.name} ({p.login})": p for p in people}
@@ -55,8 +64,9 @@ def staff_page() -> None:
     st.subheader(tr("staff.edit"))
     chosen = by_label[st.selectbox(tr("staff.person"), list(by_label))]
     with st.form("edit_roles"):
-        roles = st.multiselect(tr("staff.roles"), ROLES, default=chosen.roles,
-                               format_func=lambda r: tr(f"role.{r}"))
+        roles = st.multiselect(
+            tr("staff.roles"), ROLES, default=chosen.roles, format_func=translator("role.")
+        )
         if st.form_submit_button(tr("staff.save_roles")):
             with action(database) as session:
                 staff.set_roles(session, me, chosen.id, roles)
@@ -89,8 +99,11 @@ def audit_page() -> None:
         if first > last:
             st.warning(tr("error.dates_order"))
             return
-        events = audit.audit_events(
-            session, hotel.id, actor_name=who or None, action=what.strip() or None,
+        events = audit.audit_log(
+            session,
+            me,
+            actor_name=who or None,
+            action=what.strip() or None,
             since=local_to_utc(first, time(0), hotel.timezone),
             until=local_to_utc(last + timedelta(days=1), time(0), hotel.timezone),
         )

@@ -19,8 +19,12 @@ def messages(language: str) -> dict[str, str]:
     return json.loads((_LOCALES / f"{language}.json").read_text(encoding="utf-8"))
 
 
-def t(key: str, language: str, **values: Any) -> str:
-    """The text for `key` in `language`; English, then the key itself, if it is missing."""
+def t(key: str, language: str, /, **values: Any) -> str:
+    """The text for `key` in `language`; English, then the key itself, if it is missing.
+
+    `key` and `language` are positional-only, so that a text may have a {language} or {key}
+    placeholder of its own.
+    """
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     text = messages(language).get(key)
     if text is None:

@@ -11,6 +11,7 @@ from core import audit
 from core.audit import Who
 from core.auth import (
     Actor,
+    PermissionDenied,
     check_password_rules,
     find_staff_by_login,
     hash_password,
@@ -41,6 +42,8 @@ def create_staff(
     property_id: int | None = None,
 ) -> Staff:
     require(actor, "manager")
+    if isinstance(actor, Actor) and property_id not in (None, actor.property_id):
+        raise PermissionDenied(f"{actor.login} manages hotel {actor.property_id} only")
     name, login = name.strip(), login.strip().lower()
     if not name or not login:
         raise UserError("staff.error_name_login_required")
@@ -75,8 +78,15 @@ def set_roles(session: Session, actor: Who, staff_id: int, roles: Iterable[str])
     staff = _managed(session, actor, staff_id)
     before = {"roles": list(staff.roles)}
     staff.roles = roles_valid(roles)
-    audit.record(session, actor, "staff_roles_set", "staff", staff.id,
-                 before=before, after={"roles": list(staff.roles)})
+    audit.record(
+        session,
+        actor,
+        "staff_roles_set",
+        "staff",
+        staff.id,
+        before=before,
+        after={"roles": list(staff.roles)},
+    )
     return staff
 
 
@@ -110,5 +120,12 @@ def set_language(session: Session, actor: Actor, language: str) -> None:
         return
     before = {"language": staff.language}
     staff.language = language
-    audit.record(session, actor, "staff_language_set", "staff", staff.id,
-                 before=before, after={"language": language})
+    audit.record(
+        session,
+        actor,
+        "staff_language_set",
+        "staff",
+        staff.id,
+        before=before,
+        after={"language": language},
+    )

@@ -34,8 +34,14 @@ def language() -> str:
     return st.session_state.get(_LANG, DEFAULT_LANGUAGE)
 
 
-def tr(key: str, **values: Any) -> str:
+def tr(key: str, /, **values: Any) -> str:
     return t(key, language(), **values)
+
+
+def translator(prefix: str = "", empty: str | None = None) -> Callable[[Any], str]:
+    """A widget's format_func: the language is fixed now, since Streamlit may call it later."""
+    lang = language()
+    return lambda value: t(empty, lang) if empty and not value else t(prefix + str(value), lang)
 
 
 def actor() -> Actor:

@@ -1,18 +1,50 @@
-"""Command line of the guests domain: `python -m guests demo` (and, later, `import`)."""
+"""Command line of the guests domain: `python -m guests demo` and `python -m guests import`.
+
+`import PATH [--property CODE] [--dry-run] [--replace-range] [--json]` exits 0 when every row
+imported, 1 when some rows were rejected, 2 when the file could not be read.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
+from core.auth import system_actor
+from core.db import Database
+from core.i18n import t
+from core.models import Property
 from core.startup import ready_database
 from guests.demo import seed_demo
+from guests.importer import (
+    ImportSummary,
+    UnreadableFile,
+    read_file,
+    run_import,
+    unreadable_json,
+)
+from guests.service import create_property, database_is_empty, property_by_code
+
+DEFAULT_PROPERTY = "HOTEL"
+UNREADABLE = 2
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m guests")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="seed the demo hotel into an empty database")
+    arrivals = commands.add_parser(
+        "import", help="import an arrivals export (CSV or XLSX) from the property-management system"
+    )
+    arrivals.add_argument("path", type=Path)
+    arrivals.add_argument("--property", dest="code", help="the property's code (default: HOTEL)")
+    arrivals.add_argument("--dry-run", action="store_true",
+                          help="show what the import would do, and write nothing")
+    arrivals.add_argument("--replace-range", action="store_true",
+                          help="the file is the complete list for its arrival dates: "
+                               "cancel the reservations it does not name")
+    arrivals.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     database = ready_database()
     if args.command == "demo":
@@ -22,7 +54,80 @@ def main(argv: list[str] | None = None) -> int:
             print("The database already holds a hotel: the demo was not seeded.", file=sys.stderr)
             return 1
         print(f"Demo hotel {hotel.name} ({hotel.code}) seeded into {database.engine.url!r}.")
-    return 0
+        return 0
+    return import_arrivals(database, args.path, code=args.code, dry_run=args.dry_run,
+                           replace_range=args.replace_range, as_json=args.json)
+
+
+def import_arrivals(database: Database, path: Path, *, code: str | None, dry_run: bool,
+                    replace_range: bool, as_json: bool) -> int:
+    try:
+        data = path.read_bytes()
+        parsed = read_file(data, path.name)
+    except OSError as exc:
+        return _unreadable(UnreadableFile("import.file_cannot_open", reason=exc.strerror or
+                                          str(exc)), as_json)
+    except UnreadableFile as exc:
+        return _unreadable(exc, as_json)
+    with database.write() as session:
+        hotel = _property(session, code)
+        if hotel is None:
+            message = f"There is no property with the code {code!r}."
+            if as_json:
+                print(json.dumps(unreadable_json(UnreadableFile("import.no_property", code=code))))
+            else:
+                print(message, file=sys.stderr)
+            return UNREADABLE
+        summary = run_import(session, system_actor(hotel.id, "import"), hotel.id, parsed,
+                             replace_range=replace_range, dry_run=dry_run)
+    if as_json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False))
+    else:
+        print(_report(summary, hotel, parsed.export.kind))
+    return summary.exit_status
+
+
+def _property(session, code: str | None) -> Property | None:
+    """--property, else HOTEL; an empty database gets the default HOTEL property."""
+    if code:
+        return property_by_code(session, code)
+    hotel = property_by_code(session, DEFAULT_PROPERTY)
+    if hotel is None and database_is_empty(session):
+        hotel = create_property(session, system_actor(None, "import"), code=DEFAULT_PROPERTY,
+                                name="Hotel")
+    if hotel is None:
+        properties = list(session.query(Property).order_by(Property.id).limit(2))
+        hotel = properties[0] if len(properties) == 1 else None
+    return hotel
+
+
+def _unreadable(error: UnreadableFile, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(unreadable_json(error), ensure_ascii=False))
+    else:
+        print(t("import.unreadable", "en", reason=error.english()), file=sys.stderr)
+    return UNREADABLE
+
+
+def _report(summary: ImportSummary, hotel: Property, kind: str) -> str:
+    lines = [
+        f"{'Dry run (nothing written)' if summary.dry_run else 'Imported'}: {summary.file_name} "
+        f"({kind}, {summary.rows} rows) into {hotel.name} ({hotel.code})",
+        f"  created {summary.created}, updated {summary.updated}, "
+        f"unchanged {summary.unchanged}, cancelled {summary.cancelled}, "
+        f"rejected {len(summary.errors)}",
+        f"  requests created {summary.requests_created}, tasks created {summary.tasks_created}, "
+        f"tasks cancelled {summary.tasks_cancelled}",
+    ]
+    if summary.unknown_columns:
+        lines.append("  columns ignored: " + ", ".join(summary.unknown_columns))
+    if summary.conflicts:
+        lines.append("Kept as staff set them:")
+        lines += [f"  {conflict.english()}" for conflict in summary.conflicts]
+    if summary.errors:
+        lines.append("Rows not imported:")
+        lines += [f"  {problem.english()}" for problem in summary.errors]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

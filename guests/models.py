@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -79,3 +80,51 @@ class Reservation(Base):
     @property
     def nights(self) -> int:
         return (self.departure_date - self.arrival_date).days
+
+
+class ImportRecord(Base):
+    """One arrivals import: which file, who ran it, when, and what it did."""
+
+    __tablename__ = "import_records"
+    __table_args__ = (Index("ix_import_records_property_started", "property_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    file_name: Mapped[str] = mapped_column(String(300))
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)  # SHA-256 of the bytes
+    file_kind: Mapped[str] = mapped_column(String(10))  # csv or xlsx
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    replace_range: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rows: Mapped[int] = mapped_column(default=0)
+    created: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    cancelled: Mapped[int] = mapped_column(default=0)
+    rejected: Mapped[int] = mapped_column(default=0)
+    requests_created: Mapped[int] = mapped_column(default=0)
+    tasks_created: Mapped[int] = mapped_column(default=0)
+    tasks_cancelled: Mapped[int] = mapped_column(default=0)
+    unknown_columns: Mapped[list[str]] = mapped_column(JSON, default=list)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    conflicts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class ImportedReservation(Base):
+    """What the last import said about a reservation, and what it left in the database.
+
+    The next file is compared with both: a row the file did not change is left alone, and a
+    wish text staff changed in the app since is not overwritten by a file that changed it too.
+    """
+
+    __tablename__ = "imported_reservations"
+    __table_args__ = (UniqueConstraint("reservation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"))
+    import_id: Mapped[int] = mapped_column(ForeignKey("import_records.id"), index=True)
+    file_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    applied_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

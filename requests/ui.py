@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from core.clock import to_local, today
 from core.db import get_database
 from core.models import Property, Staff
-from core.ui import action, actor, tr
+from core.ui import action, actor, tr, translator
 from guests import service as guests
 from requests import catalogue, service, wishes
 from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
@@ -260,18 +260,14 @@ def tasks_page() -> None:
         departments = list(DEPARTMENTS) if me.has("manager") else my_departments()
         columns = st.columns(3)
         day = columns[0].date_input(tr("tasks.day"), value=today(hotel.timezone))
-        board = columns[1].selectbox(
-            tr("tasks.board"),
-            ["", MINE, *departments],
-            format_func=lambda d: (
-                tr(f"department.{d}") if d not in ("", MINE) else tr(f"tasks.board_{d or 'all'}")
-            ),
-        )
+        boards = {"": tr("tasks.board_all"), MINE: tr("tasks.board_mine")}
+        boards |= {d: tr(f"department.{d}") for d in departments}
+        board = columns[1].selectbox(tr("tasks.board"), list(boards), format_func=boards.get)
         department = board if board not in ("", MINE) else None
         status = columns[2].selectbox(
             tr("tasks.status"),
             ["", "open", "in_progress", "done", "not_possible", "cancelled"],
-            format_func=lambda s: tr(f"status.{s}") if s else tr("tasks.all_statuses"),
+            format_func=translator("status.", empty="tasks.all_statuses"),
         )
         overdue_only = st.toggle(tr("tasks.overdue_only"))
         tasks = service.tasks_for(
@@ -344,11 +340,12 @@ def _task_card(
                         st.rerun()
         if me.has("manager"):
             options = [None, *people]
+            owner_names = {None: tr("tasks.unassigned"), **people}
             owner = st.selectbox(
                 tr("tasks.owner"),
                 options,
                 index=options.index(task.owner_id) if task.owner_id in options else 0,
-                format_func=lambda i: people.get(i, tr("tasks.unassigned")),
+                format_func=owner_names.get,
                 key=f"owner_{task.id}",
             )
             if owner != task.owner_id:
@@ -389,11 +386,8 @@ def catalogue_page() -> None:
         }
     labels = {i.code: (i.label_fr if me.language == "fr" else i.label_en) for i in items}
     new = "+"
-    code = st.selectbox(
-        tr("catalogue.code"),
-        [new, *labels],
-        format_func=lambda c: tr("catalogue.new") if c == new else f"{c} — {labels[c]}",
-    )
+    code_choices = {new: tr("catalogue.new")} | {c: f"{c} — {label}" for c, label in labels.items()}
+    code = st.selectbox(tr("catalogue.code"), list(code_choices), format_func=code_choices.get)
     item = next((i for i in items if i.code == code), None)
     with st.form(f"catalogue_{code}"):
         new_code = st.text_input(
@@ -406,13 +400,13 @@ def catalogue_page() -> None:
             tr("tasks.department"),
             DEPARTMENTS,
             index=DEPARTMENTS.index(item.department) if item else 0,
-            format_func=lambda d: tr(f"department.{d}"),
+            format_func=translator("department."),
         )
         timing = columns[1].selectbox(
             tr("catalogue.timing"),
             TIMINGS,
             index=TIMINGS.index(item.timing) if item else 0,
-            format_func=lambda t: tr(f"timing.{t}"),
+            format_func=translator("timing."),
         )
         lead = columns[2].number_input(
             tr("catalogue.lead_minutes"), 0, 14 * 24 * 60, item.lead_minutes if item else 0, step=15
@@ -475,13 +469,14 @@ def catalogue_page() -> None:
     with st.form("owners"):
         choices = {}
         options = [None, *people]
+        owner_names = {None: tr("tasks.unassigned"), **people}
         for department in DEPARTMENTS:
             owner = rules.get(department)
             choices[department] = st.selectbox(
                 tr(f"department.{department}"),
                 options,
                 index=options.index(owner) if owner in options else 0,
-                format_func=lambda i: people.get(i, tr("tasks.unassigned")),
+                format_func=owner_names.get,
                 key=f"owner_rule_{department}",
             )
         if st.form_submit_button(tr("catalogue.save_owners")):

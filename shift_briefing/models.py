@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
@@ -38,3 +49,35 @@ class BriefingAcknowledgement(Base):
     shift: Mapped[str] = mapped_column(String(20))
     version: Mapped[str] = mapped_column(String(64))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class BriefingVersion(Base):
+    """The content of a briefing version someone signed, kept to tell them what changed since."""
+
+    __tablename__ = "briefing_versions"
+    __table_args__ = (UniqueConstraint("property_id", "briefing_date", "shift", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    briefing_date: Mapped[date] = mapped_column(Date)
+    shift: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class CheckIn(Base):
+    """How a guest was checked in: who, that the wishes were reviewed, any manager override."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (UniqueConstraint("reservation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"))
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    wishes_reviewed: Mapped[bool] = mapped_column(default=False)
+    room_ready: Mapped[bool] = mapped_column(default=False)
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -1,18 +1,16 @@
-"""Shifts, and what the front desk and housekeeping need to see of a day's arrivals."""
+"""Shifts: seeded for each new property, their hours set by managers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, time
+from datetime import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import events
+from core import audit, events
 from core.audit import Who
 from core.auth import require
-from guests.service import Arrival, arrivals_between, get_property
-from requests.service import TaskView, tasks_for
+from core.errors import UserError
 from shift_briefing.models import Shift
 
 DEFAULT_SHIFTS = (
@@ -38,22 +36,28 @@ def shifts(session: Session, property_id: int) -> list[Shift]:
     )
 
 
-@dataclass(frozen=True)
-class ArrivalWithWishes:
-    arrival: Arrival
-    tasks: list[TaskView]
-
-
-def arrivals_with_wishes(
-    session: Session, who: Who, property_id: int, day: date
-) -> list[ArrivalWithWishes]:
-    """The day's arrivals, each with every task its wishes gave (sensitive detail per role)."""
-    require(who, "front_desk", "manager", "reservations", "housekeeping")
-    hotel = get_property(session, property_id)
-    arrivals = arrivals_between(session, who, property_id, day, day)
-    ids = {a.reservation_id for a in arrivals}
-    tasks: dict[int, list[TaskView]] = {i: [] for i in ids}
-    for task in tasks_for(session, who, property_id, reservation_ids=ids, timezone=hotel.timezone):
-        if task.status != "cancelled":
-            tasks[task.reservation_id].append(task)
-    return [ArrivalWithWishes(a, tasks[a.reservation_id]) for a in arrivals]
+def update_shift(
+    session: Session, who: Who, property_id: int, name: str, starts: time, ends: time
+) -> None:
+    require(who, "manager")
+    if starts == ends:
+        raise UserError("shifts.error_empty", shift=name)
+    shift = session.scalar(
+        select(Shift).where(Shift.property_id == property_id, Shift.name == name)
+    )
+    if shift is None:
+        raise UserError("briefing.error_shift", shift=name)
+    if (shift.starts_at, shift.ends_at) == (starts, ends):
+        return
+    before = {"starts_at": shift.starts_at.isoformat(), "ends_at": shift.ends_at.isoformat()}
+    shift.starts_at, shift.ends_at = starts, ends
+    audit.record(
+        session,
+        who,
+        "shift_updated",
+        "shift",
+        shift.id,
+        before=before,
+        after={"starts_at": starts.isoformat(), "ends_at": ends.isoformat()},
+        property_id=property_id,
+    )

@@ -1,85 +1,387 @@
-"""Front desk, housekeeping and manager home pages: the day's arrivals, rooms and late work."""
+"""Front desk, housekeeping and manager pages: arrivals and check-in, the shift briefing to sign,
+the room checklist, and the manager's dashboard. Streamlit only: the rules are in the services.
+
+Guest text is shown with st.text or inside tables, never as markdown or HTML.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
+from core import auth
 from core.clock import to_local, today
-from core.db import get_database
+from core.db import Database, get_database
 from core.models import Property
-from core.ui import actor, tr
+from core.ui import action, actor, language, tr, translator
 from requests.service import tasks_for
-from requests.ui import task_label, tasks_table, wish_labels
-from shift_briefing.service import arrivals_with_wishes
+from requests.ui import tasks_table, wish_labels
+from shift_briefing import pdf
+from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
+from shift_briefing.checkin import ArrivalCard, arrival_card, check_in
+from shift_briefing.models import BriefingAcknowledgement
+from shift_briefing.readiness import RoomChecklist, day_checklists, tick
+from shift_briefing.service import shifts, update_shift
+from shift_briefing.signing import (
+    Change,
+    Signature,
+    changes_since,
+    last_signature,
+    sign_briefing,
+    signatures,
+    signed_current,
+)
+
+SHIFTS = ("morning", "afternoon", "night")
 
 
-def _hotel(session) -> Property:  # noqa: ANN001
+def _hotel(session: Session) -> Property:
     hotel = session.get(Property, actor().property_id)
     assert hotel is not None
     return hotel
 
 
+def _local(moment: datetime, timezone: str, pattern: str = "%H:%M") -> str:
+    return to_local(moment, timezone).strftime(pattern)
+
+
+def _wish_lines(guest: BriefingGuest, timezone: str) -> list[str]:
+    lines = []
+    for wish in guest.wishes:
+        text = wish.label
+        if wish.quantity and wish.quantity > 1:
+            text += f" x{wish.quantity}"
+        if wish.at_time:
+            text += f" {wish.at_time}"
+        state = tr(f"status.{wish.status}")
+        if wish.status in ("open", "in_progress"):
+            state += " · " + tr("briefing.due", at=_local(wish.due_at, timezone, "%d/%m %H:%M"))
+            if wish.overdue:
+                state = "⚠ " + tr("tasks.overdue") + " · " + state
+        if wish.status == "not_possible" and wish.reason:
+            state += f" ({wish.reason})"
+        lines.append(f"• {text} — {state}")
+        if wish.detail:
+            lines.append(f"    « {wish.detail} »")
+    return lines
+
+
+def _readiness_line(guest: BriefingGuest) -> str:
+    if guest.room_number is None:
+        return tr("room.not_assigned")
+    if guest.readiness is None:
+        return ""
+    if guest.readiness.ready:
+        return "✅ " + tr("readiness.ready")
+    missing = ", ".join(item.label(language()) for item in guest.readiness.open_items)
+    return "⏳ " + tr("readiness.not_ready", items=missing)
+
+
+def _guest_block(guest: BriefingGuest, timezone: str) -> None:
+    """One guest as text: name, time, room and readiness, then every wish with its status."""
+    eta = guest.expected_at.strftime("%H:%M") + ("" if guest.eta_given else " *")
+    head = [
+        eta,
+        guest.guest_name + " ★" * guest.vip_level,
+        f"{tr('room.label')} {guest.room_number or tr('room.not_assigned')}",
+        tr("arrivals.nights", nights=guest.nights),
+        tr("arrivals.people", adults=guest.adults, children=guest.children),
+    ]
+    st.text(" · ".join(head))
+    if guest.returning:
+        remembered = ", ".join(guest.remembered) or "—"
+        st.text(tr("briefing.returning", wishes=remembered))
+    st.text(_readiness_line(guest))
+    if guest.room_flags:
+        st.warning(
+            tr("briefing.room_flags", wishes=", ".join(guest.room_flags)), icon=":material/bed:"
+        )
+    if guest.wishes:
+        st.text("\n".join(_wish_lines(guest, timezone)))
+    if guest.wish_text:
+        with st.expander(tr("briefing.guest_words")):
+            st.text(guest.wish_text)
+
+
+# --- arrivals and check-in (front desk) -------------------------------------------------------
+
+
 def arrivals_page() -> None:
-    """Front desk: today's arrivals, each with the guest's words and every wish's status."""
+    """Today's arrivals, each with its card: wishes, room readiness, and check-in."""
     st.title(tr("arrivals.title"))
+    database = get_database()
     me = actor()
-    with get_database().read() as session:
+    with database.read() as session:
         hotel = _hotel(session)
         day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
-        arrivals = arrivals_with_wishes(session, me, hotel.id, day)
-        labels = wish_labels(session, hotel.id, me.language)
-    st.caption(tr("arrivals.count", count=len(arrivals)))
-    for item in arrivals:
-        a = item.arrival
-        eta = a.eta.strftime("%H:%M") if a.eta else hotel.check_in_time.strftime("%H:%M")
-        room = a.room_number or tr("room.not_assigned")
-        with st.container(border=True):
-            vip = " ★" * a.vip_level
-            st.text(f"{eta} · {a.guest_name}{vip} · {tr('room.label')} {room} · "
-                    f"{tr('arrivals.nights', nights=a.nights)} · "
-                    f"{tr('arrivals.people', adults=a.adults, children=a.children)}")
-            if a.wish_text:
-                st.text(a.wish_text)
-            for task in item.tasks:
-                late = " ⚠" if task.overdue else ""
-                due = to_local(task.due_at, hotel.timezone).strftime("%d/%m %H:%M")
-                st.text(f"• {task_label(task, labels)} — {tr(f'status.{task.status}')} "
-                        f"({due}){late}")
+        lists = day_checklists(session, me, hotel.id, day, hotel.check_in_time)
+        cards = [
+            arrival_card(session, me, hotel.id, c.reservation_id, language())
+            for c in sorted(lists, key=lambda c: (c.expected_at, c.guest_name))
+        ]
+    st.caption(tr("arrivals.count", count=len(cards)))
+    for card in cards:
+        guest = card.guest
+        state = "✅" if card.check_in else ("🟢" if card.room_ready else "⏳")
+        title = (
+            f"{state} {guest.expected_at:%H:%M} · {guest.guest_name} · "
+            f"{guest.room_number or tr('room.not_assigned')}"
+        )
+        with st.expander(title, expanded=False):
+            _guest_block(guest, hotel.timezone)
+            if card.check_in is not None:
+                st.success(tr("checkin.done", at=_local(card.check_in.at, hotel.timezone)))
+            else:
+                _check_in_form(database, hotel, card)
+
+
+def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> None:
+    me = actor()
+    guest = card.guest
+    with st.form(f"check_in_{guest.reservation_id}"):
+        reviewed = False
+        if card.needs_review:
+            reviewed = st.checkbox(tr("checkin.reviewed"), key=f"reviewed_{guest.reservation_id}")
+        reason = login = password = ""
+        if "checkin.blocker_room_not_ready" in card.blockers:
+            st.warning(tr("checkin.blocker_room_not_ready"))
+            st.caption(tr("checkin.override_hint"))
+            reason = st.text_input(
+                tr("checkin.override_reason"), key=f"reason_{guest.reservation_id}"
+            )
+            if not me.has("manager"):
+                login = st.text_input(
+                    tr("checkin.manager_login"), key=f"mlogin_{guest.reservation_id}"
+                )
+                password = st.text_input(
+                    tr("login.password"), type="password", key=f"mpass_{guest.reservation_id}"
+                )
+        if "checkin.blocker_no_room" in card.blockers:
+            st.warning(tr("checkin.blocker_no_room"))
+        submitted = st.form_submit_button(tr("checkin.submit"), type="primary")
+    if not submitted:
+        return
+    manager = None
+    if login:
+        with database.write() as session:
+            outcome = auth.authenticate(session, login, password)
+        if outcome.actor is None or not outcome.actor.has("manager"):
+            st.error(tr("checkin.error_manager_credentials"))
+            return
+        manager = outcome.actor
+    with action(database) as session:
+        check_in(
+            session,
+            me,
+            hotel.id,
+            guest.reservation_id,
+            wishes_reviewed=reviewed,
+            override_reason=reason or None,
+            overriding_manager=manager,
+            language=language(),
+        )
+        st.success(tr("checkin.done_now", guest=guest.guest_name))
+        st.rerun()
+
+
+# --- the shift briefing ----------------------------------------------------------------------
 
 
 def briefing_page() -> None:
-    """The shift briefing to read and sign (filled in by the briefing issue)."""
+    """Read the shift's briefing, see what changed since you signed, sign it, print it."""
     st.title(tr("briefing.title"))
-    st.info(tr("briefing.coming"))
+    database = get_database()
+    me = actor()
+    with database.read() as session:
+        hotel = _hotel(session)
+        running_day, running = current_shift(session, hotel)
+        columns = st.columns(2)
+        day = columns[0].date_input(tr("briefing.day"), value=running_day)
+        shift = columns[1].selectbox(
+            tr("briefing.shift"),
+            SHIFTS,
+            index=SHIFTS.index(running),
+            format_func=translator("shift."),
+        )
+        briefing = build_briefing(session, me, hotel.id, day, shift, language())
+        mine = last_signature(session, me.id, day, shift)
+        changes = (
+            changes_since(session, briefing, mine.version)
+            if (mine and mine.version != briefing.version)
+            else []
+        )
+        signed = signed_current(session, briefing)
+        board = signatures(session, me, briefing) if me.has("manager", "front_desk") else []
+        labels = wish_labels(session, hotel.id, language())
+    st.caption(
+        tr(
+            "briefing.header",
+            version=briefing.version[:8],
+            made=_local(briefing.made_at, hotel.timezone),
+            count=len(briefing.arrivals),
+        )
+    )
+    if me.has("front_desk"):
+        _signing_status(database, briefing, mine, changes, hotel.timezone, labels)
+    lang = language()  # the PDF is made on click, on another thread: no session state there
+    st.download_button(
+        tr("briefing.print"),
+        data=lambda: pdf.briefing_pdf(briefing, signed, lang),
+        file_name=f"briefing-{day}-{shift}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+    )
+    st.subheader(tr("briefing.arrivals", count=len(briefing.arrivals)))
+    for guest in briefing.arrivals:
+        with st.container(border=True):
+            _guest_block(guest, hotel.timezone)
+    if briefing.in_house:
+        st.subheader(tr("briefing.in_house"))
+        for guest in briefing.in_house:
+            with st.container(border=True):
+                _guest_block(guest, hotel.timezone)
+    if me.has("manager"):
+        _signature_board(board, briefing, hotel.timezone)
+
+
+def _signing_status(
+    database: Database,
+    briefing: Briefing,
+    mine: BriefingAcknowledgement | None,
+    changes: list[Change],
+    timezone: str,
+    labels: dict[str, str],
+) -> None:
+    if mine is not None and mine.version == briefing.version:
+        st.success(tr("briefing.signed_at", at=_local(mine.signed_at, timezone)))
+        return
+    if mine is not None:
+        st.warning(tr("briefing.changed_since_signed"))
+        st.text("\n".join("• " + tr(c.key, **_readable(c.values, labels)) for c in changes))
+    else:
+        st.info(tr("briefing.not_signed"))
+    with st.form(f"sign_{briefing.version}"):
+        read = st.checkbox(tr("briefing.i_have_read"))
+        if st.form_submit_button(tr("briefing.sign"), type="primary"):
+            if not read:
+                st.error(tr("briefing.tick_first"))
+                return
+            with action(database) as session:
+                sign_briefing(session, actor(), briefing, briefing.version)
+                st.rerun()
+
+
+def _readable(values: dict, labels: dict[str, str]) -> dict:
+    """Change values as a reader says them: wish codes as labels, statuses translated."""
+    readable = dict(values)
+    for key in ("before", "after"):
+        if readable.get(key) in ("open", "in_progress", "done", "not_possible", "cancelled"):
+            readable[key] = tr(f"status.{readable[key]}")
+    if "code" in readable:
+        kind = readable.pop("kind", "wish")
+        code = readable["code"]
+        readable["wish"] = tr("task.kind_triage") if kind == "triage" else labels.get(code, code)
+    return readable
+
+
+def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) -> None:
+    st.subheader(tr("briefing.who_signed"))
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    tr("staff.name"): s.name,
+                    tr("briefing.signed_version"): (s.version or "—")[:8],
+                    tr("briefing.signed_when"): _local(s.signed_at, timezone, "%d/%m %H:%M")
+                    if s.signed_at
+                    else "—",
+                    tr("briefing.current"): s.current,
+                }
+                for s in board
+            ]
+        ),
+        hide_index=True,
+    )
+
+
+# --- housekeeping ----------------------------------------------------------------------------
 
 
 def housekeeping_page() -> None:
-    """Housekeeping: rooms with an arrival today and the housekeeping tasks their wishes gave."""
+    """The room checklist of the day, by floor; tick on a phone; print a floor for the trolley."""
     st.title(tr("housekeeping.title"))
+    database = get_database()
     me = actor()
-    with get_database().read() as session:
+    with database.read() as session:
         hotel = _hotel(session)
-        day = today(hotel.timezone)
-        arrivals = arrivals_with_wishes(session, me, hotel.id, day)
-        labels = wish_labels(session, hotel.id, me.language)
-    rows = []
-    for item in arrivals:
-        a = item.arrival
-        work = [task_label(t, labels) for t in item.tasks if t.department == "housekeeping"]
-        rows.append({
-            tr("room.label"): a.room_number or tr("room.not_assigned"),
-            tr("arrivals.eta"): a.eta.strftime("%H:%M") if a.eta else "",
-            tr("housekeeping.items"): ", ".join(work),
-        })
-    st.caption(tr("housekeeping.rooms_today", count=len(rows)))
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+        day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
+        lists = day_checklists(session, me, hotel.id, day, hotel.check_in_time)
+    ready = sum(c.ready for c in lists)
+    st.caption(tr("housekeeping.summary", ready=ready, count=len(lists)))
+    floors = sorted({c.floor for c in lists if c.floor is not None})
+    lang = language()
+    for floor in [*floors, None]:
+        rooms = [c for c in lists if c.floor == floor]
+        if not rooms:
+            continue
+        st.subheader(
+            tr("housekeeping.floor", floor=floor)
+            if floor is not None
+            else tr("housekeeping.no_room")
+        )
+        if floor is not None:
+            st.download_button(
+                tr("housekeeping.print_floor", floor=floor),
+                data=lambda rooms=rooms, floor=floor: pdf.checklist_pdf(
+                    hotel.name, day, rooms, lang, floor
+                ),
+                file_name=f"checklist-{day}-floor-{floor}.pdf",
+                mime="application/pdf",
+                key=f"print_{floor}",
+                on_click="ignore",
+            )
+        for room in rooms:
+            _room_card(database, hotel, room)
+
+
+def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None:
+    me = actor()
+    with st.container(border=True):
+        state = "✅ " + tr("readiness.ready") if room.ready else "⏳"
+        st.text(
+            f"{room.room_number or '—'} · {room.expected_at:%H:%M} · {room.guest_name} · {state}"
+        )
+        for item in room.items:
+            key = f"tick_{room.reservation_id}_{item.key}"
+            checked = st.checkbox(
+                item.label(language()),
+                value=item.done,
+                key=key,
+                disabled=room.room_id is None and item.code is None,
+            )
+            if checked != item.done:
+                with action(database) as session:
+                    tick(
+                        session,
+                        me,
+                        hotel.id,
+                        room.reservation_id,
+                        item.key,
+                        checked,
+                        item.task_version,
+                    )
+                st.session_state.pop(key, None)
+                st.rerun()
+
+
+# --- manager ---------------------------------------------------------------------------------
 
 
 def dashboard_page() -> None:
-    """Manager: what is late, what arrives, how many promises were kept this week."""
+    """What is late, who has not read the current briefing, how many promises were kept."""
     st.title(tr("dashboard.title"))
     me = actor()
     with get_database().read() as session:
@@ -87,19 +389,30 @@ def dashboard_page() -> None:
         day = today(hotel.timezone)
         overdue = tasks_for(session, me, hotel.id, overdue_only=True, timezone=hotel.timezone)
         todays = tasks_for(session, me, hotel.id, day=day, timezone=hotel.timezone)
-        arrivals = arrivals_with_wishes(session, me, hotel.id, day)
         week = [
-            t for t in tasks_for(session, me, hotel.id, timezone=hotel.timezone)
+            t
+            for t in tasks_for(session, me, hotel.id, timezone=hotel.timezone)
             if day - timedelta(days=7) <= to_local(t.due_at, hotel.timezone).date() <= day
             and t.kind == "wish"
         ]
         labels = wish_labels(session, hotel.id, me.language)
+        running_day, running = current_shift(session, hotel)
+        briefing = build_briefing(session, me, hotel.id, running_day, running, language())
+        board = signatures(session, me, briefing)
     finished = [t for t in week if t.status in ("done", "not_possible")]
     kept = sum(1 for t in finished if t.status == "done")
-    columns = st.columns(3)
-    columns[0].metric(tr("dashboard.arrivals_today"), len(arrivals))
+    unsigned = [s.name for s in board if not s.current]
+    columns = st.columns(4)
+    columns[0].metric(tr("dashboard.arrivals_shift"), len(briefing.arrivals))
     columns[1].metric(tr("dashboard.overdue"), len(overdue))
     columns[2].metric(tr("dashboard.kept"), f"{kept}/{len(finished)}" if finished else "—")
+    columns[3].metric(tr("dashboard.unsigned"), len(unsigned))
+    st.subheader(tr("dashboard.reading", shift=tr(f"shift.{running}")))
+    if unsigned:
+        st.warning(tr("dashboard.not_read", names=", ".join(unsigned)))
+    else:
+        st.success(tr("dashboard.all_read"))
+    _signature_board(board, briefing, hotel.timezone)
     st.subheader(tr("dashboard.overdue"))
     if overdue:
         st.dataframe(tasks_table(overdue, labels, hotel.timezone), hide_index=True)
@@ -107,3 +420,31 @@ def dashboard_page() -> None:
         st.success(tr("dashboard.nothing_late"))
     st.subheader(tr("dashboard.tasks_today"))
     st.dataframe(tasks_table(todays, labels, hotel.timezone), hide_index=True)
+
+
+def shifts_page() -> None:
+    """Managers set the shifts' hours; the briefings follow."""
+    st.title(tr("shifts.title"))
+    database = get_database()
+    me = actor()
+    with database.read() as session:
+        hotel = _hotel(session)
+        current = shifts(session, hotel.id)
+    with st.form("shifts"):
+        chosen: dict[str, tuple[time, time]] = {}
+        for shift in current:
+            columns = st.columns(2)
+            starts = columns[0].time_input(
+                tr("shifts.starts", shift=tr(f"shift.{shift.name}")),
+                value=shift.starts_at,
+                step=900,
+            )
+            ends = columns[1].time_input(
+                tr("shifts.ends", shift=tr(f"shift.{shift.name}")), value=shift.ends_at, step=900
+            )
+            chosen[shift.name] = (starts, ends)
+        if st.form_submit_button(tr("reservation.save"), type="primary"):
+            with action(database) as session:
+                for name, (starts, ends) in chosen.items():
+                    update_shift(session, me, hotel.id, name, starts, ends)
+                st.success(tr("saved"))

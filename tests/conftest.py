@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from core import clock, events
+from core import auth, clock, events
 from core.auth import Actor, actor_for, system_actor
 from core.db import Database, forget_database, get_database
 from core.migrations import upgrade_to_head
@@ -68,10 +69,16 @@ def postgres_server_url() -> Iterator[str]:
 def _empty_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as connection:
-        tables = connection.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                 "AND tablename <> 'alembic_version'")
-        ).scalars().all()
+        tables = (
+            connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename <> 'alembic_version'"
+                )
+            )
+            .scalars()
+            .all()
+        )
         if tables:
             names = ", ".join(f'"{t}"' for t in tables)
             connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
@@ -79,8 +86,9 @@ def _empty_postgres(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path,
-                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """The URL of an empty, migrated database; the app's DATABASE_URL points at it."""
     if request.param == "sqlite":
         path = tmp_path / "hotel.db"
@@ -94,9 +102,42 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path,
     forget_database(url)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database without a single table, as on the very first start; dropped afterwards."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'new' / 'hotel.db'}"
+        yield url
+        forget_database(url)
+        return
+    base = make_url(postgres_url_or_skip())
+    name = f"hotel_empty_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = base.set(database=name).render_as_string(hide_password=False)
+    yield url
+    forget_database(url)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
 @pytest.fixture
 def database(database_url: str) -> Database:
     return get_database(database_url)
+
+
+REAL_PASSWORD_HASHER = auth._hasher
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """argon2id at its lowest cost: the production parameters take ~0.15 s a hash, and the
+    suite hashes and checks passwords hundreds of times. test_auth checks the real ones."""
+    auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    auth._hasher = REAL_PASSWORD_HASHER
 
 
 @pytest.fixture(autouse=True)
@@ -112,12 +153,25 @@ def hotel(database: Database) -> Property:
         return create_property(session, system_actor(None), code="HOTEL", name="Hôtel Test")
 
 
-def _staff(database: Database, hotel: Property, login: str, name: str, roles: list[str],
-           department: str | None = None) -> Actor:
+def _staff(
+    database: Database,
+    hotel: Property,
+    login: str,
+    name: str,
+    roles: list[str],
+    department: str | None = None,
+) -> Actor:
     with database.write() as session:
-        person = create_staff(session, system_actor(hotel.id), name=name, login=login,
-                              password=f"{login}-password", roles=roles,
-                              department=department, property_id=hotel.id)
+        person = create_staff(
+            session,
+            system_actor(hotel.id),
+            name=name,
+            login=login,
+            password=f"{login}-password",
+            roles=roles,
+            department=department,
+            property_id=hotel.id,
+        )
         return actor_for(person)
 
 

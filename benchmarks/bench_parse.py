@@ -1,0 +1,122 @@
+"""How many wishes per second the parser reads, next to a naive single-regex scan.
+
+Run from the repository root:
+
+    .venv/bin/python benchmarks/bench_parse.py
+
+It builds 10,000 wishes from the labelled test set (as written, shouted in capitals, two wishes
+run together, wrapped in a greeting), then times ``parse_wishes`` over all of them and, in the
+same run, one ``finditer`` pass of a single compiled regular expression made of every catalogue
+keyword. The regex only spots keywords (no negation, times, typos or remainder); the ratio says
+what the parser's understanding costs on top of that. Target: at least 5,000 wishes/s.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+import json  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+
+from requests.catalogue_defaults import DEFAULT_CATALOGUE  # noqa: E402
+from requests.wish_parser import parse_wishes  # noqa: E402
+
+LABELLED = REPO_ROOT / "tests" / "requests" / "data" / "wishes_labelled.jsonl"
+WISHES = 10_000
+ROUNDS = 3
+TARGET = 5_000
+
+
+def build_wishes(count: int = WISHES) -> list[str]:
+    """A realistic mix: the labelled texts, varied so the parser cannot just remember them."""
+    with LABELLED.open(encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for line in f if line.strip()]
+    rng = random.Random(7)
+    out = []
+    for i in range(count):
+        text = texts[i % len(texts)]
+        variant = rng.randrange(4)
+        if variant == 1:
+            text = text.upper()
+        elif variant == 2:
+            text = f"{text} {rng.choice(texts)}"
+        elif variant == 3:
+            greeting = rng.choice(["Bonjour,", "Hello,", "Hallo!", "Hola,", "Buongiorno,"])
+            thanks = rng.choice(["Merci !", "Thanks!", "Danke.", "Gracias", "Grazie"])
+            text = f"{greeting} {text} {thanks}"
+        out.append(text)
+    return out
+
+
+def keyword_regex() -> re.Pattern[str]:
+    """Every catalogue phrase as one alternation: the simplest thing that could spot wishes."""
+    parts = []
+    for entry in DEFAULT_CATALOGUE:
+        for phrases in entry.keywords.values():
+            for phrase in phrases:
+                words = []
+                for word in phrase.split():
+                    if word == "...":
+                        words.append(r"(?:\w+\W+){0,3}?")
+                        continue
+                    star = word.endswith("*")
+                    core = re.escape(word.rstrip("*"))
+                    words.append(core + (r"\w*" if star else "") + r"\W+")
+                pattern = "".join(words)
+                if pattern.endswith(r"\W+"):
+                    pattern = pattern[: -len(r"\W+")]
+                parts.append(pattern)
+    parts.sort(key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+
+
+def time_parser(wishes: list[str]) -> float:
+    started = time.perf_counter()
+    for text in wishes:
+        parse_wishes(text)
+    return time.perf_counter() - started
+
+
+def time_regex(wishes: list[str], regex: re.Pattern[str]) -> float:
+    started = time.perf_counter()
+    for text in wishes:
+        for _ in regex.finditer(text):
+            pass
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    wishes = build_wishes()
+    started = time.perf_counter()
+    parse_wishes("warm-up: the matcher is compiled once per catalogue")
+    compile_ms = (time.perf_counter() - started) * 1000
+    regex = keyword_regex()
+    parser_runs, regex_runs = [], []
+    for _ in range(ROUNDS):
+        parser_runs.append(time_parser(wishes))
+        regex_runs.append(time_regex(wishes, regex))
+    parser_s = statistics.median(parser_runs)
+    regex_s = statistics.median(regex_runs)
+    parser_rate = len(wishes) / parser_s
+    regex_rate = len(wishes) / regex_s
+    chars = sum(len(t) for t in wishes)
+    print(f"wishes: {len(wishes):,} ({chars / len(wishes):.0f} characters on average), "
+          f"median of {ROUNDS} rounds")
+    print(f"matcher compile (first parse): {compile_ms:.1f} ms")
+    print(f"parse_wishes:        {parser_rate:10,.0f} wishes/s  ({parser_s * 1000:.0f} ms)")
+    print(f"single regex scan:   {regex_rate:10,.0f} wishes/s  ({regex_s * 1000:.0f} ms)")
+    print(f"ratio parser/regex:  {parser_s / regex_s:10.2f}x the time "
+          f"({parser_rate / regex_rate:.2f} of the throughput)")
+    print(f"target {TARGET:,} wishes/s: {'met' if parser_rate >= TARGET else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The arrivals import page: upload, preview before anything is written, import, summary.
+
+Streamlit only: the rules are in guests.importer. Everything that comes from the file (column
+names, confirmation numbers, values quoted in messages) is shown in dataframes or as plain
+text, never as markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.db import get_database
+from core.ui import action, actor, language, tr
+from guests.import_file import FIELD_LABELS, ExportFile, RowProblem
+from guests.importer import (
+    IMPORTERS,
+    Conflict,
+    ImportPlan,
+    ImportSummary,
+    UnreadableFile,
+    plan_import,
+    problems_csv,
+    read_file,
+    run_import,
+)
+
+_SUMMARY = "import_summary"
+_SEPARATORS = {"comma": "import.separator_comma", "semicolon": "import.separator_semicolon",
+               "tab": "import.separator_tab"}
+
+
+def import_page() -> None:
+    st.title(tr("import.title"))
+    me = actor()
+    if not me.has(*IMPORTERS):
+        st.error(tr("error.permission"))
+        return
+    st.caption(tr("import.intro"))
+    upload = st.file_uploader(tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"],
+                              key="import_upload")
+    replace_range = st.checkbox(tr("import.replace_range"), help=tr("import.replace_range_help"),
+                                key="import_replace_range")
+    if upload is None:
+        return
+    try:
+        parsed = read_file(upload.getvalue(), upload.name)
+    except UnreadableFile as exc:
+        st.error(tr(exc.key, **exc.values))
+        return
+    _file_read(parsed.export)
+    done: ImportSummary | None = st.session_state.get(_SUMMARY)
+    if done is not None and done.file_hash == parsed.export.sha256:
+        _summary(done)
+        return
+    database = get_database()
+    with database.read() as session:
+        plan = plan_import(session, me, me.property_id, parsed, replace_range=replace_range)
+    _preview(plan)
+    if not st.button(tr("import.run"), type="primary", disabled=not plan.parsed.rows,
+                     key="import_run"):
+        return
+    bar = st.progress(0.0, text=tr("import.running", done=0, total=len(parsed.rows)))
+
+    def advance(count: int, total: int) -> None:
+        bar.progress(count / total if total else 1.0,
+                     text=tr("import.running", done=count, total=total))
+
+    summary = None
+    with action(database) as session:
+        summary = run_import(session, me, me.property_id, parsed, replace_range=replace_range,
+                             progress=advance)
+    if summary is not None:
+        st.session_state[_SUMMARY] = summary
+        st.rerun()
+
+
+def _file_read(export: ExportFile) -> None:
+    st.text(tr("import.file_read", kind=export.kind.upper(), rows=len(export.rows),
+               header=export.header_row))
+    if export.sheet is not None:
+        st.text(tr("import.sheet", sheet=export.sheet))
+    else:
+        separator = tr(_SEPARATORS[export.separator]) if export.separator in _SEPARATORS else ""
+        st.text(tr("import.encoding", encoding=export.encoding, separator=separator))
+    st.subheader(tr("import.columns_title"))
+    st.dataframe(
+        pd.DataFrame(
+            [{tr("import.column_in_file"): header, tr("import.column_read_as"): tr(label)}
+             for field, label in FIELD_LABELS.items()
+             for header in export.columns.get(field, [])]
+        ),
+        hide_index=True,
+    )
+    if export.unknown_columns:
+        st.text(tr("import.unknown_columns", columns=", ".join(export.unknown_columns)))
+
+
+def _preview(plan: ImportPlan) -> None:
+    st.subheader(tr("import.preview_title"))
+    columns = st.columns(5)
+    columns[0].metric(tr("import.to_create"), plan.count("create"))
+    columns[1].metric(tr("import.to_update"), plan.count("update"))
+    columns[2].metric(tr("import.to_cancel"), plan.count("cancel"))
+    columns[3].metric(tr("import.to_leave"), plan.count("unchanged"))
+    columns[4].metric(tr("import.rejected"), len(plan.parsed.problems))
+    if plan.missing and plan.date_range is not None:
+        first, last = plan.date_range
+        st.text(tr("import.will_cancel_title", first=first.isoformat(), last=last.isoformat()))
+        st.dataframe(
+            pd.DataFrame(
+                [{tr("reservations.confirmation"): r.confirmation_number,
+                  tr("reservations.guest"): r.guest.name,
+                  tr("reservations.arrival"): r.arrival_date.isoformat()}
+                 for r in plan.missing]
+            ),
+            hide_index=True,
+        )
+    _conflicts(plan.conflicts)
+    _problems(plan.parsed.problems)
+    if not plan.parsed.rows:
+        st.info(tr("import.nothing_to_import"))
+
+
+def _summary(summary: ImportSummary) -> None:
+    st.success(tr("import.done"))
+    st.subheader(tr("import.summary_title"))
+    first, second = st.columns(5), st.columns(5)
+    first[0].metric(tr("import.created"), summary.created)
+    first[1].metric(tr("import.updated"), summary.updated)
+    first[2].metric(tr("import.cancelled"), summary.cancelled)
+    first[3].metric(tr("import.unchanged"), summary.unchanged)
+    first[4].metric(tr("import.rejected"), len(summary.errors))
+    second[0].metric(tr("import.requests_created"), summary.requests_created)
+    second[1].metric(tr("import.tasks_created"), summary.tasks_created)
+    second[2].metric(tr("import.tasks_cancelled"), summary.tasks_cancelled)
+    _conflicts(summary.conflicts)
+    _problems(summary.errors)
+    if summary.errors:
+        st.download_button(
+            tr("import.download_errors"), data=problems_csv(summary.errors, language()),
+            file_name="import-errors.csv", mime="text/csv", key="import_download",
+        )
+
+
+def _conflicts(conflicts: list[Conflict]) -> None:
+    if not conflicts:
+        return
+    st.subheader(tr("import.conflicts_title"))
+    st.dataframe(
+        pd.DataFrame([{tr("import.row"): c.row or "", tr("import.message"): c.message(language())}
+                      for c in conflicts]),
+        hide_index=True,
+    )
+
+
+def _problems(problems: list[RowProblem]) -> None:
+    if not problems:
+        return
+    st.subheader(tr("import.errors_title"))
+    st.dataframe(
+        pd.DataFrame([{tr("import.row"): p.row, tr("import.column"): p.column or "",
+                       tr("import.message"): p.message(language())} for p in problems]),
+        hide_index=True,
+    )

@@ -1,0 +1,570 @@
+"""Arrivals import from property-management-system exports: plan, then apply, idempotently.
+
+`read_file` reads and checks the file (guests.import_file); `plan_import` compares its rows with
+the database and writes nothing (the preview); `run_import` applies the plan, one savepoint per
+row so that a bad row writes nothing, and records the import.
+
+Each reservation remembers what the last import said about it and what that import left in the
+database (ImportedReservation). A row the file did not change is left alone, whatever staff
+did in the app since; a value the file changed wins, except a wish text that staff also changed
+in the app: theirs is kept and the summary reports the conflict.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.audit import Who
+from core.auth import require
+from core.clock import now
+from core.errors import UserError
+from core.i18n import t
+from guests.import_file import (
+    ExportFile,
+    ImportRow,
+    RowProblem,
+    UnreadableFile,
+    confirmation_numbers,
+    parse_rows,
+    read_export,
+)
+from guests.models import ImportedReservation, ImportRecord, Reservation
+from guests.service import (
+    ReservationInput,
+    create_reservations,
+    get_property,
+    save_reservation,
+)
+
+IMPORTERS = ("reservations", "manager")
+APP_STATUSES = ("checked_in", "checked_out", "no_show")  # the hotel's own, never the file's
+KEEP_WHEN_EMPTY = ("language", "email", "phone")  # an empty cell does not erase what we know
+_CHUNK = 500  # values per IN (...) query
+_BULK = 1000  # new reservations created together
+_MISSING = object()
+
+__all__ = [
+    "Conflict", "ImportPlan", "ImportSummary", "ParsedFile", "PlannedRow", "UnreadableFile",
+    "plan_import", "problems_csv", "read_file", "run_import", "unreadable_json",
+]
+
+
+@dataclass
+class ParsedFile:
+    """A file read, its header matched and its rows checked; nothing compared with the database."""
+
+    export: ExportFile
+    rows: list[ImportRow]
+    problems: list[RowProblem]
+    repeats: int  # rows that repeat an earlier row exactly, skipped
+    numbers: set[str]  # every confirmation number in the file, of good rows and bad
+
+
+def read_file(data: bytes, file_name: str) -> ParsedFile:
+    """Raises UnreadableFile when nothing in the file can be imported."""
+    export = read_export(data, file_name)
+    rows, problems, repeats = parse_rows(export)
+    return ParsedFile(export, rows, problems, repeats, confirmation_numbers(export))
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Something the file wanted to change and the import left as staff set it."""
+
+    row: int | None
+    confirmation_number: str
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, language: str = "en") -> str:
+        return t(self.key, language, number=self.confirmation_number, **self.values)
+
+    def english(self) -> str:
+        where = t("import.where_row", "en", row=self.row) if self.row else ""
+        return f"{where}: {self.message('en')}" if where else self.message("en")
+
+
+@dataclass
+class PlannedRow:
+    row: ImportRow
+    action: str  # "create", "update", "cancel" or "unchanged"
+    target: ReservationInput | None
+    reservation: Reservation | None
+    state: ImportedReservation | None
+    applied_override: dict[str, Any]  # values to remember as applied although staff's were kept
+    conflicts: list[Conflict]
+
+    @property
+    def state_is_current(self) -> bool:
+        return self.state is not None and self.state.file_values == self.row.fingerprint()
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: the preview shows it, `run_import` does it."""
+
+    parsed: ParsedFile
+    rows: list[PlannedRow]
+    missing: list[Reservation]  # not in the file although in its dates (replace-range only)
+    date_range: tuple[date, date] | None
+
+    def count(self, action: str) -> int:
+        counted = sum(1 for planned in self.rows if planned.action == action)
+        if action == "cancel":
+            counted += len(self.missing)
+        if action == "unchanged":
+            counted += self.parsed.repeats
+        return counted
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return [c for planned in self.rows for c in planned.conflicts]
+
+
+@dataclass
+class ImportSummary:
+    file_name: str
+    file_hash: str
+    rows: int
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cancelled: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    requests_created: int = 0
+    tasks_created: int = 0
+    tasks_cancelled: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    import_id: int | None = None
+    dry_run: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The command line's --json contract: these keys, exactly."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "cancelled": self.cancelled,
+            "errors": [
+                {"row": p.row, "column": p.column, "message": p.english()} for p in self.errors
+            ],
+            "unknown_columns": list(self.unknown_columns),
+            "requests_created": self.requests_created,
+            "tasks_created": self.tasks_created,
+            "tasks_cancelled": self.tasks_cancelled,
+        }
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.errors else 0
+
+
+def unreadable_json(error: UnreadableFile) -> dict[str, Any]:
+    """The --json object for a file that could not be read at all."""
+    summary = ImportSummary(file_name="", file_hash="", rows=0)
+    payload = summary.as_json()
+    payload["errors"] = [{"row": None, "column": None, "message": error.english()}]
+    return payload
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+
+def plan_import(
+    session: Session, who: Who, property_id: int, parsed: ParsedFile, *,
+    replace_range: bool = False,
+) -> ImportPlan:
+    """Compares the file's good rows with the database; writes nothing."""
+    require(who, *IMPORTERS)
+    get_property(session, property_id)
+    existing = _reservations(session, property_id, [r.confirmation_number for r in parsed.rows])
+    states = _states(session, [r.id for r in existing.values()])
+    planned = []
+    for row in parsed.rows:
+        reservation = existing.get(row.confirmation_number)
+        state = states.get(reservation.id) if reservation is not None else None
+        planned.append(_plan_row(row, reservation, state))
+    arrivals = [row.values["arrival"] for row in parsed.rows]
+    date_range = (min(arrivals), max(arrivals)) if arrivals else None
+    missing: list[Reservation] = []
+    if replace_range and date_range is not None:
+        missing = [
+            reservation
+            for reservation in session.scalars(
+                select(Reservation)
+                .where(
+                    Reservation.property_id == property_id,
+                    Reservation.arrival_date >= date_range[0],
+                    Reservation.arrival_date <= date_range[1],
+                    Reservation.status == "booked",
+                )
+                .order_by(Reservation.arrival_date, Reservation.confirmation_number)
+            ).unique()
+            if reservation.confirmation_number not in parsed.numbers
+        ]
+    return ImportPlan(parsed, planned, missing, date_range)
+
+
+def _reservations(
+    session: Session, property_id: int, numbers: list[str]
+) -> dict[str, Reservation]:
+    found: dict[str, Reservation] = {}
+    unique = sorted(set(numbers))
+    for start in range(0, len(unique), _CHUNK):
+        query = select(Reservation).where(
+            Reservation.property_id == property_id,
+            Reservation.confirmation_number.in_(unique[start:start + _CHUNK]),
+        )
+        found.update((r.confirmation_number, r) for r in session.scalars(query).unique())
+    return found
+
+
+def _states(session: Session, reservation_ids: list[int]) -> dict[int, ImportedReservation]:
+    found: dict[int, ImportedReservation] = {}
+    for start in range(0, len(reservation_ids), _CHUNK):
+        query = select(ImportedReservation).where(
+            ImportedReservation.reservation_id.in_(reservation_ids[start:start + _CHUNK])
+        )
+        found.update((s.reservation_id, s) for s in session.scalars(query))
+    return found
+
+
+def current_values(reservation: Reservation) -> dict[str, Any]:
+    """A reservation as the import compares it: the file's fields, as JSON-safe values."""
+    guest = reservation.guest
+    return {
+        "guest_name": guest.name,
+        "arrival": reservation.arrival_date.isoformat(),
+        "departure": reservation.departure_date.isoformat(),
+        "eta": reservation.eta.isoformat() if reservation.eta else None,
+        "room": reservation.room.number if reservation.room else None,
+        "room_type": reservation.room_type,
+        "adults": reservation.adults,
+        "children": reservation.children,
+        "vip_level": guest.vip_level,
+        "language": guest.language,
+        "email": guest.email,
+        "phone": guest.phone,
+        "wish_text": reservation.wish_text or "",
+        "status": reservation.status,
+    }
+
+
+_NEW = {"eta": None, "room": None, "room_type": None, "adults": 1, "children": 0,
+        "vip_level": 0, "language": None, "email": None, "phone": None, "wish_text": "",
+        "status": "booked"}
+
+
+def _plan_row(
+    row: ImportRow, reservation: Reservation | None, state: ImportedReservation | None
+) -> PlannedRow:
+    wanted = row.fingerprint()
+    if reservation is None:
+        target = {**_NEW, **wanted}
+        action = "cancel" if target["status"] == "cancelled" else "create"
+        return PlannedRow(row, action, _input(row.confirmation_number, target, "import"), None,
+                          None, {}, [])
+    if state is not None and state.file_values == wanted:
+        return PlannedRow(row, "unchanged", None, reservation, state, {}, [])
+    current = current_values(reservation)
+    target, override, conflicts = _merge(row, current, wanted, state)
+    if target == current:
+        action = "unchanged"
+    elif target["status"] == "cancelled" and current["status"] != "cancelled":
+        action = "cancel"
+    else:
+        action = "update"
+    return PlannedRow(row, action, _input(row.confirmation_number, target, reservation.source),
+                      reservation, state, override, conflicts)
+
+
+def _merge(
+    row: ImportRow, current: dict[str, Any], wanted: dict[str, Any],
+    state: ImportedReservation | None,
+) -> tuple[dict[str, Any], dict[str, Any], list[Conflict]]:
+    """Three-way: what the last import said and left, what the app holds now, the new file."""
+    said = state.file_values if state is not None else None
+    left = state.applied_values if state is not None else None
+    target = dict(current)
+    override: dict[str, Any] = {}
+    conflicts: list[Conflict] = []
+    for name, value in wanted.items():
+        if current.get(name) == value:
+            continue
+        if value is None and name in KEEP_WHEN_EMPTY:
+            continue
+        file_changed = said is None or said.get(name, _MISSING) != value
+        if left is not None:
+            edited = current.get(name) != left.get(name, _MISSING)
+        else:  # never imported: only wishes typed in the app are staff's own
+            edited = name == "wish_text" and bool(current.get(name))
+        parser_eta = name == "eta" and value is None and said is not None
+        if parser_eta and not file_changed and said.get("wish_text") == wanted.get("wish_text"):
+            continue  # the ETA the parser read in wishes that did not change stays
+        if name == "status" and current["status"] in APP_STATUSES:
+            if value == "cancelled" and file_changed:
+                conflicts.append(Conflict(row.row, row.confirmation_number,
+                                          "import.conflict_status",
+                                          {"status": current["status"]}))
+            continue
+        if not edited or (file_changed and name != "wish_text"):
+            target[name] = value
+        elif file_changed:  # a wish text changed both in the app and in the file
+            override[name] = value
+            conflicts.append(Conflict(row.row, row.confirmation_number,
+                                      "import.conflict_wish_text"))
+    return target, override, conflicts
+
+
+def _input(number: str, values: dict[str, Any], source: str) -> ReservationInput:
+    return ReservationInput(
+        confirmation_number=number,
+        guest_name=values["guest_name"],
+        arrival_date=date.fromisoformat(values["arrival"]),
+        departure_date=date.fromisoformat(values["departure"]),
+        eta=time.fromisoformat(values["eta"]) if values["eta"] else None,
+        room_number=values["room"],
+        room_type=values["room_type"],
+        adults=values["adults"],
+        children=values["children"],
+        vip_level=values["vip_level"],
+        language=values["language"],
+        email=values["email"],
+        phone=values["phone"],
+        wish_text=values["wish_text"],
+        status=values["status"],
+        source=source,
+    )
+
+
+# --- applying ------------------------------------------------------------------------------------
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def run_import(
+    session: Session, who: Who, property_id: int, parsed: ParsedFile, *,
+    replace_range: bool = False, dry_run: bool = False, progress: Progress | None = None,
+) -> ImportSummary:
+    """Applies the file in the caller's unit of work; a dry run rolls everything back."""
+    require(who, *IMPORTERS)
+    rehearsal = session.begin_nested() if dry_run else None
+    plan = plan_import(session, who, property_id, parsed, replace_range=replace_range)
+    export = parsed.export
+    summary = ImportSummary(
+        file_name=export.name, file_hash=export.sha256, rows=len(export.rows),
+        errors=list(parsed.problems), unknown_columns=list(export.unknown_columns),
+        unchanged=parsed.repeats, dry_run=dry_run,
+    )
+    record = ImportRecord(
+        property_id=property_id, file_name=export.name[:300], file_hash=export.sha256,
+        file_kind=export.kind, actor_id=who.id, actor_name=who.name,
+        replace_range=replace_range, started_at=now(), rows=len(export.rows),
+    )
+    session.add(record)
+    session.flush()
+    total = len(plan.rows) + len(plan.missing)
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None and count:
+            progress(done, total)
+
+    new = [p for p in plan.rows if p.reservation is None]
+    for start in range(0, len(new), _BULK):
+        chunk = new[start:start + _BULK]
+        _create_many(session, who, property_id, record, chunk, summary)
+        advance(len(chunk))
+    for planned in (p for p in plan.rows if p.reservation is not None):
+        _apply_row(session, who, property_id, record, planned, summary)
+        advance(1)
+    for reservation in plan.missing:
+        _cancel_missing(session, who, property_id, record, reservation, summary)
+        advance(1)
+    summary.errors.sort(key=lambda p: p.row)
+    _finish(session, who, record, summary)
+    summary.import_id = record.id
+    if rehearsal is not None:
+        rehearsal.rollback()
+        summary.import_id = None
+    return summary
+
+
+def _create_many(
+    session: Session, who: Who, property_id: int, record: ImportRecord,
+    chunk: list[PlannedRow], summary: ImportSummary,
+) -> None:
+    """New reservations in one go; should the database refuse one, row by row instead."""
+    try:
+        with session.begin_nested():
+            created, consequences = create_reservations(
+                session, who, property_id, [p.target for p in chunk if p.target is not None]
+            )
+            session.execute(insert(ImportedReservation), [
+                {"property_id": property_id, "reservation_id": reservation.id,
+                 "import_id": record.id, "file_values": planned.row.fingerprint(),
+                 "applied_values": current_values(reservation)}
+                for planned, reservation in zip(chunk, created, strict=True)
+            ])
+    except (UserError, SQLAlchemyError):
+        for planned in chunk:
+            _apply_row(session, who, property_id, record, planned, summary)
+        return
+    for reservation in created:
+        if reservation.status == "cancelled":
+            summary.cancelled += 1
+        else:
+            summary.created += 1
+    _add_consequences(summary, consequences, None, "")
+
+
+def _apply_row(
+    session: Session, who: Who, property_id: int, record: ImportRecord, planned: PlannedRow,
+    summary: ImportSummary,
+) -> None:
+    row = planned.row
+    summary.conflicts += planned.conflicts
+    if planned.action == "unchanged":
+        summary.unchanged += 1
+        if not planned.state_is_current:
+            assert planned.reservation is not None
+            _remember(session, record, planned.reservation, planned, planned.state)
+        return
+    assert planned.target is not None
+    try:
+        with session.begin_nested():
+            saved = save_reservation(session, who, property_id, planned.target)
+            _remember(session, record, saved.reservation, planned, planned.state)
+    except (UserError, SQLAlchemyError) as exc:
+        summary.errors.append(RowProblem(row.row, None, "import.error_saving",
+                                         {"reason": str(exc).splitlines()[0][:200]}))
+        return
+    _add_consequences(summary, saved.consequences, row.row, row.confirmation_number)
+    if saved.created:
+        if saved.reservation.status == "cancelled":
+            summary.cancelled += 1
+        else:
+            summary.created += 1
+    elif not saved.changed:
+        summary.unchanged += 1
+    elif planned.action == "cancel":
+        summary.cancelled += 1
+    else:
+        summary.updated += 1
+
+
+def _cancel_missing(
+    session: Session, who: Who, property_id: int, record: ImportRecord,
+    reservation: Reservation, summary: ImportSummary,
+) -> None:
+    """--replace-range: the file is the whole list for its dates, so this one was cancelled."""
+    current = current_values(reservation)
+    target = _input(reservation.confirmation_number, {**current, "status": "cancelled"},
+                    reservation.source)
+    state = session.scalar(
+        select(ImportedReservation).where(ImportedReservation.reservation_id == reservation.id)
+    )
+    try:
+        with session.begin_nested():
+            saved = save_reservation(session, who, property_id, target)
+            values = current_values(saved.reservation)
+            if state is None:
+                state = ImportedReservation(property_id=property_id,
+                                            reservation_id=reservation.id)
+                session.add(state)
+            state.import_id = record.id
+            state.file_values = {"status": "cancelled"}  # the file's silence, remembered
+            state.applied_values = values
+            session.flush()
+    except (UserError, SQLAlchemyError) as exc:  # pragma: no cover - defensive
+        summary.conflicts.append(Conflict(None, reservation.confirmation_number,
+                                          "import.error_saving",
+                                          {"reason": str(exc).splitlines()[0][:200]}))
+        return
+    summary.cancelled += 1
+    _add_consequences(summary, saved.consequences, None, reservation.confirmation_number)
+
+
+def _remember(
+    session: Session, record: ImportRecord, reservation: Reservation, planned: PlannedRow,
+    state: ImportedReservation | None,
+) -> None:
+    if state is None:
+        state = ImportedReservation(property_id=record.property_id, reservation_id=reservation.id)
+        session.add(state)
+    state.import_id = record.id
+    state.file_values = planned.row.fingerprint()
+    state.applied_values = {**current_values(reservation), **planned.applied_override}
+    planned.state = state
+
+
+def _add_consequences(
+    summary: ImportSummary, consequences: Iterable[Any], row: int | None, number: str
+) -> None:
+    """What the wishes domain reported; duck-typed, since guests/ may not import requests/."""
+    for report in consequences:
+        summary.requests_created += getattr(report, "requests_created", 0)
+        summary.tasks_created += getattr(report, "tasks_created", 0)
+        summary.tasks_cancelled += getattr(report, "tasks_cancelled", 0)
+        codes = sorted(set(getattr(report, "conflicts", None) or ()))
+        if codes:
+            summary.conflicts.append(Conflict(row, number, "import.conflict_request",
+                                              {"codes": ", ".join(codes)}))
+
+
+def _finish(session: Session, who: Who, record: ImportRecord, summary: ImportSummary) -> None:
+    record.finished_at = now()
+    record.created, record.updated = summary.created, summary.updated
+    record.unchanged, record.cancelled = summary.unchanged, summary.cancelled
+    record.rejected = len(summary.errors)
+    record.requests_created = summary.requests_created
+    record.tasks_created = summary.tasks_created
+    record.tasks_cancelled = summary.tasks_cancelled
+    record.unknown_columns = list(summary.unknown_columns)
+    record.errors = [{"row": p.row, "column": p.column, "key": p.key, "values": p.values}
+                     for p in summary.errors]
+    record.conflicts = [{"row": c.row, "confirmation_number": c.confirmation_number,
+                         "key": c.key, "values": c.values} for c in summary.conflicts]
+    counts = {name: getattr(record, name) for name in (
+        "rows", "created", "updated", "unchanged", "cancelled", "rejected", "requests_created",
+        "tasks_created", "tasks_cancelled")}
+    audit.record(session, who, "reservations_imported", "import_record", record.id,
+                 after={"file_name": record.file_name, "file_hash": record.file_hash, **counts},
+                 property_id=record.property_id)
+    session.flush()
+
+
+# --- the errors, downloadable --------------------------------------------------------------------
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralised(value: Any) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def problems_csv(problems: Iterable[RowProblem], language: str) -> bytes:
+    """The rejected rows as CSV (UTF-8 with BOM, so that Excel reads the accents)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([t("import.row", language), t("import.column", language),
+                     t("import.message", language)])
+    for problem in problems:
+        writer.writerow([_neutralised(problem.row), _neutralised(problem.column or ""),
+                         _neutralised(problem.message(language))])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,1133 @@
+"""Turn a guest's free-text wishes into catalogue requests, an arrival time and a remainder.
+
+Guests write in French, English, German, Spanish and Italian, often mixed, with typos and
+abbreviations, and booking sites add their own phrasing. The parser's promise to the front
+desk: every wish it recognises becomes a request with the guest's own words attached; what it
+does not understand is never dropped but kept as ``unmatched``, and ``needs_triage`` says
+whether a human has to read it.
+
+How it reads a text, in order:
+
+1. normalise (lower case, no accents, markup blanked) and cut into words, sentences and
+   clauses (commas, "but", "mais", "aber"...);
+2. find clock times ("vers 23h", "9.30pm", "gegen 18 Uhr", "a las 11 de la noche");
+3. repair typos in words nobody knows ("parkng" -> "parking") with one edit at most;
+4. match the catalogue's keyword phrases plus the parser's own function words (negations,
+   indifference, arrival words...), longest phrase first;
+5. apply negation ("pas besoin de lit bébé"), indifference ("peu importe") and "X or Y" between
+   two exclusive wishes;
+6. give each time an owner: the arrival (-> ETA), a wake-up call, a table, a transfer...;
+7. add what follows from the ETA (late arrival from 21:00 or after midnight; early check-in
+   when the guest wants the room before check-in time);
+8. keep what was not explained, and decide whether a human must read it.
+
+What needs triage: a clause in which nothing was recognised and which holds more than
+politeness ("Merci !", "Kind regards, Anna") or glue words; or something joined to a
+recognised wish by "and" / "+" ("lit bébé + chaise haute"). Other leftover words in a clause
+with a recognised wish describe that wish ("un lit d'appoint pour notre fils de 10 ans"): they
+stay in ``unmatched`` for the record but do not raise a triage task, which would otherwise
+follow almost every wish.
+
+Size: texts longer than ``MAX_ANALYSED_CHARS`` (20,000 characters; booking channels cap special
+requests far below that) are read up to that point and the rest is handed over untouched in
+``unmatched`` with ``needs_triage``: a pasted document needs a human anyway, and a megabyte
+then costs about 0.1 s. Every step is linear, so even uncapped a megabyte takes 1.5-3 s, not
+minutes.
+
+Conventions for arrival times, which the labelled test set follows: the first time of a range
+is the ETA ("between 22:00 and 23:00" -> 22:00); a flight or train time is the transfer's time,
+not the ETA; a time with the check-in ("check in at 10am") is the ETA; a bare hour from 1 to 7
+for an arrival ("arriving around 3") is afternoon/evening, and a bare hour up to 11 next to
+"late"/"tonight"/"soir" is evening.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from requests.catalogue_defaults import DEFAULT_CATALOGUE, CatalogueEntry
+from requests.wish_text import (
+    ABBREVIATIONS,
+    AND_WORDS,
+    BUILTIN_PHRASES,
+    CLOSING_WORDS,
+    CONDITION_WORDS,
+    CONTRAST_WORDS,
+    DOT_ABBREVIATIONS,
+    FILLER,
+    GREETING_WORDS,
+    LATE_WORDS,
+    NEED_WORDS,
+    NUMBER_WORDS,
+    OR_WORDS,
+    PIECE_WORDS,
+    POLITENESS,
+    TOKEN_RE,
+    TimeMention,
+    blank_markup,
+    find_dates,
+    find_times,
+    normalise,
+)
+
+__all__ = ["ParseResult", "ParsedWish", "parse_wishes"]
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ParsedWish:
+    """One recognised wish: a catalogue code and the guest's words for it."""
+
+    code: str
+    text: str  # the span of the ORIGINAL text it matched
+    quantity: int | None
+    time: str | None  # "HH:MM" for timed wishes (wake-up 6:30 -> "06:30"), else None
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """Everything the parser made of one wish text."""
+
+    requests: tuple[ParsedWish, ...]
+    eta: str | None  # "HH:MM"
+    unmatched: str  # what the parser did not explain, original text, whitespace-collapsed
+    needs_triage: bool  # the unmatched remainder is more than politeness or filler
+
+    def as_json(self) -> dict:
+        """Plain data for the command line and the services (no triage flag: it is derived)."""
+        return {
+            "requests": [
+                {"code": w.code, "text": w.text, "quantity": w.quantity, "time": w.time}
+                for w in self.requests
+            ],
+            "eta": self.eta,
+            "unmatched": self.unmatched,
+        }
+
+
+# Codes the parser's own rules refer to. A catalogue without them simply never gets them.
+LATE_ARRIVAL = "late_arrival"
+EARLY_CHECK_IN = "early_check_in"
+LATE_CHECK_OUT = "late_check_out"
+AIRPORT_TRANSFER = "airport_transfer"
+RESTAURANT_BOOKING = "restaurant_booking"
+# Wishes whose time is the time next to them ("wake-up call at 6:30").
+TIMED_CODES = frozenset({"wake_up_call", RESTAURANT_BOOKING, AIRPORT_TRANSFER, LATE_CHECK_OUT,
+                         EARLY_CHECK_IN, LATE_ARRIVAL})
+# "Double or twin": asking for either of two exclusive wishes is asking for neither.
+EXCLUSIVE_PAIRS = (frozenset({"double_bed", "twin_beds"}), frozenset({"high_floor", "low_floor"}))
+LATE_FROM = 21 * 60  # an arrival from 21:00...
+LATE_UNTIL = 5 * 60  # ...or after midnight until 05:00 is a late arrival
+CHECK_OUT_BY = 12 * 60  # leaving the room after noon is a late check-out
+MEAL_WORDS = frozenset({"dinner", "diner", "cena", "cenar", "abendessen", "dinieren"})
+
+# Beyond this size a text is a pasted document, not a wish list (booking channels cap special
+# requests at a few hundred characters): the parser reads the beginning and leaves the rest to
+# a human, untouched, so a megabyte still parses in milliseconds.
+MAX_ANALYSED_CHARS = 20_000
+# Typo repair is for short wish texts; a flood of unknown words must not cost a second.
+MAX_TYPO_REPAIRS = 300
+
+_EXACT, _PREFIX, _GAP = 0, 1, 2
+_GAP_WORDS = 3
+_NEG_REACH_AHEAD = 6
+_NEG_REACH_BACK = 5
+_FOR_WORDS = frozenset({"for", "pour", "fur", "para", "per"})
+_PEOPLE_WORDS = frozenset({"people", "persons", "personnes", "personen", "personas", "persone",
+                           "pax", "guests", "adults", "adultes", "erwachsene", "adultos", "adulti",
+                           "of", "us"})
+_INDIFFERENCE_REACH = 12  # "lit double ou deux lits séparés, c'est égal": about a dozen words
+
+
+# --------------------------------------------------------------------------------------------
+# Compiled matcher, cached per catalogue
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    code: str  # catalogue code; "" for the parser's own phrases
+    role: str  # "wish" or a BUILTIN_PHRASES role
+    elements: tuple[tuple[int, str], ...]
+    words: int
+    numeric: int
+    chars: int
+
+
+def _compile_phrase(text: str, code: str, role: str) -> _Phrase | None:
+    """Parse one keyword phrase of the documented syntax; None if it has no usable word."""
+    if not isinstance(text, str):
+        return None
+    norm, _ = normalise(text)
+    elements: list[tuple[int, str]] = []
+    for piece in norm.split():
+        if piece.strip(".") == "" and len(piece) >= 3:
+            if elements and elements[-1][0] != _GAP:
+                elements.append((_GAP, ""))
+            continue
+        words = TOKEN_RE.findall(piece)
+        if not words:
+            continue
+        star = piece.endswith("*")
+        for i, w in enumerate(words):
+            last = i == len(words) - 1
+            if star and last and len(w) >= 3:
+                elements.append((_PREFIX, w))
+            else:
+                elements.append((_EXACT, w))
+    while elements and elements[-1][0] == _GAP:
+        elements.pop()
+    if not elements:
+        return None
+    real = [e for e in elements if e[0] != _GAP]
+    numeric = sum(1 for _, w in real if w.isdigit() or w in NUMBER_WORDS)
+    return _Phrase(code, role, tuple(elements), len(real), numeric, sum(len(w) for _, w in real))
+
+
+def _damerau_one(a: str, b: str) -> str | None:
+    """The kind of single edit turning a into b ('sub', 'swap', 'indel'), or None."""
+    la, lb = len(a), len(b)
+    if a == b or abs(la - lb) > 1:
+        return None
+    if la == lb:
+        diff = [i for i in range(la) if a[i] != b[i]]
+        if len(diff) == 1:
+            return "sub"
+        if (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                and a[diff[1]] == b[diff[0]]):
+            return "swap"
+        return None
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return "indel" if short[i:] == long_[i + 1:] else None
+
+
+def _typo_allowed(word: str, target: str, edit: str) -> bool:
+    """Short words are only repaired by safe edits, so "tower" never becomes "towel"."""
+    n = len(word)
+    if n < 4:
+        return False
+    if n == 4:
+        return edit == "swap"
+    if n < 7 and word[0] != target[0]:
+        return False
+    return not (n <= 5 and edit == "sub")
+
+
+def _deletes(word: str) -> list[str]:
+    return [word[:i] + word[i + 1:] for i in range(len(word))]
+
+
+class _Matcher:
+    """Keyword phrases of one catalogue, indexed for word-by-word lookup."""
+
+    def __init__(self, catalogue: Sequence[CatalogueEntry]):
+        phrases: list[_Phrase] = []
+        self.codes: frozenset[str] = frozenset(
+            e.code for e in catalogue if isinstance(getattr(e, "code", None), str)
+        )
+        for entry in catalogue:
+            code = getattr(entry, "code", None)
+            keywords = getattr(entry, "keywords", None)
+            if not isinstance(code, str) or not hasattr(keywords, "values"):
+                continue
+            for lang_phrases in keywords.values():
+                if isinstance(lang_phrases, str):
+                    lang_phrases = (lang_phrases,)
+                for text in lang_phrases or ():
+                    p = _compile_phrase(text, code, "wish")
+                    if p is not None:
+                        phrases.append(p)
+        for role, texts in BUILTIN_PHRASES.items():
+            for text in texts:
+                p = _compile_phrase(text, "", role)
+                if p is not None:
+                    phrases.append(p)
+        self.exact: dict[str, list[_Phrase]] = {}
+        self.prefix: dict[str, list[_Phrase]] = {}
+        vocab: set[str] = set()
+        stems: set[str] = set()
+        for p in phrases:
+            kind, first = p.elements[0]
+            (self.exact if kind == _EXACT else self.prefix).setdefault(first, []).append(p)
+            for k, w in p.elements:
+                if p.role == "negation":
+                    continue
+                if k == _EXACT and len(w) >= 4 and w.isalpha():
+                    vocab.add(w)
+                elif k == _PREFIX and len(w) >= 4:
+                    stems.add(w)
+        self.prefix_lengths = tuple(sorted({len(s) for s in self.prefix}))
+        self.known: frozenset[str] = frozenset(
+            FILLER | set(NUMBER_WORDS) | set(ABBREVIATIONS) | vocab
+            | {w for p in phrases for _, w in p.elements}
+        )
+        self._delete_index: dict[str, set[str]] = {}
+        for w in vocab:
+            for key in [w, *_deletes(w)]:
+                self._delete_index.setdefault(key, set()).add(w)
+        self._stems_by_head: dict[str, list[str]] = {}
+        for s in stems:
+            self._stems_by_head.setdefault(s[:3], []).append(s)
+        self._candidates: dict[str, tuple[_Phrase, ...]] = {}
+        self._repairs: dict[str, str] = {}
+
+    def candidates(self, word: str) -> tuple[_Phrase, ...]:
+        """Phrases whose first word can be ``word``."""
+        found = self._candidates.get(word)
+        if found is None:
+            hits = list(self.exact.get(word, ()))
+            for n in self.prefix_lengths:
+                if n > len(word):
+                    break
+                hits.extend(self.prefix.get(word[:n], ()))
+            found = tuple(hits)
+            if len(self._candidates) > 50_000:
+                self._candidates.clear()
+            self._candidates[word] = found
+        return found
+
+    def repair(self, word: str) -> str:
+        """The known word one typo away from ``word``, or ``word`` itself."""
+        fixed = self._repairs.get(word)
+        if fixed is None:
+            fixed = self._find_repair(word) or word
+            if len(self._repairs) > 50_000:
+                self._repairs.clear()
+            self._repairs[word] = fixed
+        return fixed
+
+    def _find_repair(self, word: str) -> str | None:
+        stems = self._stems_by_head.get(word[:3], ())
+        if any(word.startswith(stem) for stem in stems):
+            return None  # a known word with its own ending ("plumes" for "plume*")
+        best: str | None = None
+        seen: set[str] = set()
+        for key in [word, *_deletes(word)]:
+            for target in self._delete_index.get(key, ()):
+                if target in seen:
+                    continue
+                seen.add(target)
+                edit = _damerau_one(word, target)
+                if edit and _typo_allowed(word, target, edit) and (best is None or target < best):
+                    best = target
+        if best is not None:
+            return best
+        for stem in stems:
+            n = len(stem)
+            for size in (n - 1, n, n + 1):
+                if size < 4 or size > len(word):
+                    continue
+                head = word[:size]
+                edit = _damerau_one(head, stem)
+                if edit and _typo_allowed(head, stem, edit):
+                    return stem + word[size:]
+        return None
+
+
+_MATCHERS: dict[object, _Matcher] = {}
+_LAST: list[tuple[object, _Matcher]] = []
+
+
+def _catalogue_key(catalogue: Sequence[CatalogueEntry]) -> object:
+    """What the compiled matcher depends on: each entry's code and keywords."""
+    key = []
+    for e in catalogue:
+        kw = getattr(e, "keywords", None)
+        items = ()
+        if hasattr(kw, "items"):
+            items = tuple(
+                (str(lang), tuple(p for p in ((ps,) if isinstance(ps, str) else ps or ())
+                                  if isinstance(p, str)))
+                for lang, ps in kw.items()
+            )
+        key.append((getattr(e, "code", None), items))
+    return tuple(key)
+
+
+def _matcher_for(catalogue: Sequence[CatalogueEntry]) -> _Matcher:
+    """Compile once per catalogue content; the default catalogue is found by identity."""
+    if _LAST and _LAST[0][0] is catalogue and isinstance(catalogue, tuple):
+        return _LAST[0][1]
+    key = _catalogue_key(catalogue)
+    matcher = _MATCHERS.get(key)
+    if matcher is None:
+        if len(_MATCHERS) > 32:
+            _MATCHERS.clear()
+        matcher = _MATCHERS[key] = _Matcher(catalogue)
+    if isinstance(catalogue, tuple):
+        _LAST[:] = [(catalogue, matcher)]
+    return matcher
+
+
+# --------------------------------------------------------------------------------------------
+# One parse
+# --------------------------------------------------------------------------------------------
+
+
+class _Match:
+    """One phrase found in the text (plain attributes: this is the parser's hot path)."""
+
+    __slots__ = ("code", "first", "last", "negated", "phrase", "positions", "quantity",
+                 "quantity_pos", "role", "time")
+
+    def __init__(self, phrase: _Phrase, positions: list[int]):
+        self.phrase = phrase
+        self.positions = positions
+        self.first = positions[0]
+        self.last = positions[-1]
+        self.code = phrase.code
+        self.role = phrase.role
+        self.negated = False
+        self.quantity: int | None = None
+        self.time: str | None = None
+        self.quantity_pos: int | None = None
+
+
+@dataclass
+class _Found:
+    """A wish the rules derived rather than read (late arrival from the ETA...)."""
+
+    code: str
+    start: int  # token range for the quoted text
+    end: int
+    time: str | None
+
+
+class _Reading:
+    """The state of parsing one text; methods are the steps of the module docstring."""
+
+    def __init__(self, text: str, matcher: _Matcher, check_in: dt.time):
+        self.text = text
+        self.matcher = matcher
+        self.check_in_minutes = check_in.hour * 60 + check_in.minute
+        norm, self.offsets = normalise(text)
+        self.norm = blank_markup(norm)
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.words: list[str] = []
+        for m in TOKEN_RE.finditer(self.norm):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+            self.words.append(m.group())
+        self.n = len(self.words)
+        self.explained = [False] * self.n
+        self.soft = [False] * self.n  # signature names, greetings: never worth a triage
+        self.time_of_token: list[int] = [-1] * self.n
+
+    # -- 1. sentences and clauses ---------------------------------------------------------
+    def segment(self) -> None:
+        n, words, norm = self.n, self.words, self.norm
+        self.sentence = [0] * n
+        self.clause = [0] * n
+        self.scope = [0] * n
+        self.or_before = [False] * n  # an "or" or "/" stands right before this token
+        sentence = clause = scope = 0
+        for i in range(n):
+            if i:
+                gap = norm[self.ends[i - 1]:self.starts[i]]
+                if gap != " ":
+                    if self._ends_sentence(gap, i):
+                        sentence += 1
+                        clause += 1
+                        scope += 1
+                    elif "," in gap or " - " in gap or "+" in gap or self._ordinal_dot(gap, i):
+                        clause += 1
+                        scope += 1
+                    if "/" in gap:
+                        self.or_before[i] = True
+                w = words[i]
+                if w in CONTRAST_WORDS:
+                    clause += 1
+                    scope += 1
+                elif w in AND_WORDS:
+                    scope += 1
+                elif w in OR_WORDS:
+                    self.or_before[i] = True
+            self.sentence[i] = sentence
+            self.clause[i] = clause
+            self.scope[i] = scope
+
+    def _ends_sentence(self, gap: str, i: int) -> bool:
+        if any(c in gap for c in "!?;\n\r|"):
+            return True
+        if "." not in gap:
+            return False
+        prev = self.words[i - 1]
+        if prev == "h" and i >= 2 and self.words[i - 2].isdigit():
+            return True  # "vers 23h. Vélo ?"
+        # "ca.", "Zi.", "p.m." are abbreviations; "60. Geburtstag", "am 14. Juli" ordinals
+        return not (prev in DOT_ABBREVIATIONS or len(prev) == 1 or prev.isdigit())
+
+    def _ordinal_dot(self, gap: str, i: int) -> bool:
+        return "." in gap and self.words[i - 1].isdigit()
+
+    # -- 2. clock times ---------------------------------------------------------------------
+    def find_clock_times(self) -> None:
+        for start, end in find_dates(self.norm):
+            for k in self._tokens_within(start, end):
+                self.explained[k] = True  # the stay's dates are in the booking already
+                self.time_of_token[k] = -2  # never a count, never a keyword
+        self.times: list[TimeMention] = find_times(self.norm) if self.n else []
+        self.time_tokens: list[tuple[int, int]] = []
+        for t_index, t in enumerate(self.times):
+            first = last = -1
+            for k in self._tokens_within(t.start, t.end):
+                self.time_of_token[k] = t_index
+                first = k if first < 0 else first
+                last = k
+            self.time_tokens.append((first, last))
+
+    def _tokens_within(self, start: int, end: int) -> Iterable[int]:
+        k = bisect_left(self.starts, start)
+        while k < self.n and self.starts[k] < end:
+            yield k
+            k += 1
+
+    # -- 3. typos and abbreviations ---------------------------------------------------------
+    def repair_words(self) -> None:
+        known, matcher, words = self.matcher.known, self.matcher, self.words
+        budget = MAX_TYPO_REPAIRS
+        for i, w in enumerate(words):
+            if self.time_of_token[i] != -1:
+                words[i] = ""  # a clock time or a date is never part of a keyword
+                continue
+            full = ABBREVIATIONS.get(w)
+            if full is not None:
+                words[i] = full
+            elif w in known:
+                continue
+            elif budget and 4 <= len(w) <= 30 and w.isascii() and w.isalpha():
+                budget -= 1
+                words[i] = matcher.repair(w)
+
+    # -- 4. phrases -------------------------------------------------------------------------
+    def match_phrases(self) -> None:
+        found: list[_Match] = []
+        words, sentence, n = self.words, self.sentence, self.n
+        for i in range(n):
+            w = words[i]
+            if not w:
+                continue
+            for phrase in self.matcher.candidates(w):
+                if phrase.words == 1:  # the index lookup already matched its only word
+                    found.append(_Match(phrase, [i]))
+                    continue
+                positions = _match_at(phrase, words, i, sentence, n)
+                if positions is not None:
+                    found.append(_Match(phrase, positions))
+        # longest phrase first; on a tie a catalogue wish beats the parser's own words
+        found.sort(key=lambda m: (-m.phrase.words, -(m.phrase.words - m.phrase.numeric),
+                                  -m.phrase.chars, m.role != "wish", m.first))
+        owner: list[_Match | None] = [None] * n
+        chosen: list[_Match] = []
+        for m in found:
+            if all(owner[k] is None or (owner[k].role == "wish" and m.role == "wish"
+                                        and owner[k].code == m.code) for k in m.positions):
+                for k in m.positions:
+                    if owner[k] is None:
+                        owner[k] = m
+                chosen.append(m)
+        chosen.sort(key=lambda m: m.first)
+        self.matches = chosen
+        self.wishes = [m for m in chosen if m.role == "wish"]
+        for m in chosen:
+            if m.role in ("wish", "neutral", "indifference", "check_in", "check_out",
+                          "arrival", "forget", "room_access"):
+                self._explain(m.positions)
+        self._index()
+
+    def _index(self) -> None:
+        """Where the wishes are, so each rule looks only at its neighbourhood (linear time)."""
+        self.wish_starting_at = {w.first: w for w in self.wishes}
+        self.wish_tokens = {k for w in self.wishes for k in w.positions}
+        self.wishes_in_scope: dict[int, list[_Match]] = defaultdict(list)
+        self.wishes_in_clause: dict[int, list[_Match]] = defaultdict(list)
+        for w in self.wishes:
+            for index, ids in ((self.wishes_in_scope, self.scope),
+                               (self.wishes_in_clause, self.clause)):
+                index[ids[w.first]].append(w)
+                if ids[w.last] != ids[w.first]:
+                    index[ids[w.last]].append(w)
+        self.clause_span: dict[int, tuple[int, int]] = {}
+        for k in range(self.n):
+            c = self.clause[k]
+            first, _ = self.clause_span.get(c, (k, k))
+            self.clause_span[c] = (first, k)
+        self.forget_starts = [m.first for m in self.matches if m.role == "forget"]
+        self.scope_starts = {scope: [w.first for w in ws]
+                             for scope, ws in self.wishes_in_scope.items()}
+        self.clause_starts = {clause: [w.first for w in ws]
+                              for clause, ws in self.wishes_in_clause.items()}
+
+    def _wishes_in_clause_near(self, clause: int, lo: int, hi: int) -> list[_Match]:
+        wishes = self.wishes_in_clause.get(clause)
+        if not wishes:
+            return []
+        starts = self.clause_starts[clause]
+        return wishes[bisect_left(starts, lo):bisect_left(starts, hi)]
+
+    def _wishes_near(self, scope: int, lo: int, hi: int) -> list[_Match]:
+        """Wishes of a negation scope starting in [lo, hi) (lists are in text order)."""
+        wishes = self.wishes_in_scope.get(scope)
+        if not wishes:
+            return []
+        starts = self.scope_starts[scope]
+        return wishes[bisect_left(starts, lo):bisect_left(starts, hi)]
+
+    # -- 5. negation and indifference -------------------------------------------------------
+    def apply_negation(self) -> None:
+        for m in self.matches:
+            if m.role in ("negation", "instead"):
+                self._negate_from(m)
+            elif m.role == "own":
+                follower = self.wish_starting_at.get(m.last + 1)
+                if follower is not None and self.scope[follower.first] == self.scope[m.last]:
+                    follower.negated = True
+                    self._explain(m.positions)
+            elif m.role == "indifference":
+                for w in self._indifferent_to(m):
+                    w.negated = True
+        self._exclusive_choices()
+
+    def _negate_from(self, neg: _Match) -> None:
+        start = neg.first
+        words = self.words
+        if any(words[k] in CONDITION_WORDS for k in range(max(0, start - 2), start)):
+            return  # "if not possible": a condition, not a refusal
+        scope = self.scope[neg.last]
+        ahead = self._wishes_near(scope, neg.last + 1, neg.last + _NEG_REACH_AHEAD + 1)
+        if ahead:
+            # "n'oubliez pas le lit bébé" is a reminder, not a refusal
+            targets = [w for w in ahead if not self._forget_between(max(0, start - 2), w.first)]
+            if len(targets) < len(ahead):
+                self._explain(neg.positions)
+        elif neg.role == "instead":
+            targets = []
+        else:
+            nearby = self._wishes_near(scope, neg.first - _NEG_REACH_BACK - 16, neg.first)
+            targets = [w for w in nearby if self.scope[w.last] == scope
+                       and 0 < neg.first - w.last <= _NEG_REACH_BACK]
+            if not targets and self._clause_only_refuses(neg):
+                clause = self.clause[neg.first]
+                targets = [w for w in self.wishes_in_clause.get(clause - 1, [])
+                           if self.clause[w.last] == clause - 1
+                           and self.sentence[w.last] == self.sentence[neg.first]]
+        for w in targets:
+            w.negated = True
+        if targets:
+            self._explain(neg.positions)
+
+    def _forget_between(self, start: int, end: int) -> bool:
+        i = bisect_left(self.forget_starts, start)
+        return i < len(self.forget_starts) and self.forget_starts[i] < end
+
+    def _clause_only_refuses(self, neg: _Match) -> bool:
+        """'..., non serve' / '..., not needed': a clause that is nothing but a refusal."""
+        first, last = self.clause_span[self.clause[neg.first]]
+        return all(k in neg.positions or self.words[k] in NEED_WORDS or self.words[k] in FILLER
+                   for k in range(first, last + 1))
+
+    def _indifferent_to(self, marker: _Match) -> list[_Match]:
+        clause, sentence = self.clause[marker.first], self.sentence[marker.first]
+        lo, hi = marker.first - _INDIFFERENCE_REACH, marker.last + _INDIFFERENCE_REACH
+        same = self._wishes_in_clause_near(clause, lo - 16, hi)
+        if same:
+            return same
+        before = [w for w in self._wishes_in_clause_near(clause - 1, lo - 16, marker.first)
+                  if self.sentence[w.first] == sentence and self.clause[w.last] == clause - 1]
+        if before:
+            return before
+        after = [w for w in self._wishes_in_clause_near(clause + 1, marker.last, hi)
+                 if self.sentence[w.first] == sentence and self.clause[w.first] == clause + 1]
+        if after and self.words[after[0].first] not in CONTRAST_WORDS:
+            return after
+        return []
+
+    def _exclusive_choices(self) -> None:
+        positive = [w for w in self.wishes if not w.negated]
+        for i, a in enumerate(positive):
+            for b in positive[i + 1:]:
+                if b.first - a.last > 12 or self.sentence[a.last] != self.sentence[b.first]:
+                    break
+                if b.first <= a.last or frozenset({a.code, b.code}) not in EXCLUSIVE_PAIRS:
+                    continue
+                if any(self.or_before[k] for k in range(a.last + 1, b.first + 1)):
+                    a.negated = b.negated = True
+
+    # -- quantities -------------------------------------------------------------------------
+    def read_quantities(self) -> None:
+        for w in self.wishes:
+            if w.negated:
+                continue
+            q = self._count_before(w) or self._count_after(w)
+            if q is not None:
+                w.quantity = q
+
+    def _number(self, k: int) -> int | None:
+        if k < 0 or k >= self.n or self.time_of_token[k] != -1:
+            return None
+        word = self.words[k]
+        value = int(word) if word.isdigit() and len(word) <= 2 else NUMBER_WORDS.get(word, 0)
+        return value if 1 <= value <= 50 else None
+
+    def _count_before(self, w: _Match) -> int | None:
+        k = w.first - 1
+        if k < 0 or self.clause[k] != self.clause[w.first]:
+            return None
+        if self.words[k] == "x" and self._number(k - 1):
+            self.explained[k] = self.explained[k - 1] = True
+            w.quantity_pos = k - 1
+            return self._number(k - 1)
+        q = self._number(k)
+        if q is None and k - 1 >= 0 and self.words[k].isalpha() and not self._in_wish(k) and (
+            self.starts[k] > self.ends[k - 1]  # "50th", "20ème" are ordinals, not counts
+        ):
+            q = self._number(k - 1)
+            if q is not None and self.clause[k - 1] == self.clause[w.first]:
+                self.explained[k] = True  # "2 grands oreillers": the adjective is in the span
+                k -= 1
+            else:
+                q = None
+        if q is not None:
+            self.explained[k] = True
+            w.quantity_pos = k
+        return q
+
+    def _count_after(self, w: _Match) -> int | None:
+        k = w.last + 1
+        if k >= self.n:
+            return None
+        # "Zusätzliche Kissen bitte, 2 Stück"
+        j = k
+        while j < self.n and j - k < 2 and self.words[j] in POLITENESS:
+            j += 1
+        if (j + 1 < self.n and self.sentence[j] == self.sentence[w.last] and self._number(j)
+                and self.words[j + 1] in PIECE_WORDS):
+            self.explained[j] = self.explained[j + 1] = True
+            return self._number(j)
+        gap = self.norm[self.ends[w.last]:self.starts[k]].strip()
+        if self.words[k] == "x" and k + 1 < self.n and self._number(k + 1):
+            self.explained[k] = self.explained[k + 1] = True
+            return self._number(k + 1)
+        if gap in ("x", "×", "(", ":", "*", "=") and self._number(k):
+            self.explained[k] = True
+            return self._number(k)
+        if self.words[w.last] in _FOR_WORDS and self._number(k):
+            self.explained[k] = True  # "table for 4"
+            if k + 1 < self.n and self.words[k + 1] in _PEOPLE_WORDS:
+                self.explained[k + 1] = True
+            return self._number(k)
+        if self.words[k] in _FOR_WORDS and self._number(k + 1):
+            after = self.words[k + 2] if k + 2 < self.n else ""
+            if k + 2 >= self.n or self.clause[k + 2] != self.clause[k] or after in _PEOPLE_WORDS:
+                self.explained[k] = self.explained[k + 1] = True
+                if k + 2 < self.n and after:
+                    self.explained[k + 2] = True
+                return self._number(k + 1)
+        return None
+
+    def _in_wish(self, k: int) -> bool:
+        return k in self.wish_tokens
+
+    # -- 6. times ---------------------------------------------------------------------------
+    def assign_times(self) -> None:
+        self.eta_minutes: int | None = None
+        self.eta_tokens: tuple[int, int] | None = None
+        self.found: list[_Found] = []
+        triggers = [m for m in self.matches
+                    if m.role in ("arrival", "check_in", "check_out", "travel", "other_time")
+                    or (m.role == "wish" and m.code in TIMED_CODES)]
+        self.trigger_starts = [m.first for m in triggers]
+        self.first_positive: dict[str, _Match] = {}
+        for w in self.wishes:
+            if not w.negated:
+                self.first_positive.setdefault(w.code, w)
+        self.negated_codes = {w.code for w in self.wishes if w.negated} - set(self.first_positive)
+        positive = set(self.first_positive)
+        triggered_eta: list[tuple[int, int, int, int]] = []
+        loose_eta: list[tuple[int, int, int, int]] = []
+        for index, t in enumerate(self.times):
+            first, last = self.time_tokens[index]
+            if first < 0:
+                continue
+            owner = self._owner(triggers, first, last)
+            kind = self._kind(owner, triggers)
+            minutes = t.hour * 60 + t.minute
+            start = min(first, owner.first) if owner else first
+            used = True
+            if kind == "arrival":
+                triggered_eta.append((first, self._evening(t, first, minutes), start, last))
+            elif kind == "check_in":
+                minutes = self._evening(t, first, minutes)
+                triggered_eta.append((first, minutes, start, last))
+                if LATE_UNTIL <= minutes < self.check_in_minutes:
+                    self._derive(EARLY_CHECK_IN, start, last, minutes)
+            elif kind == "check_out":
+                minutes = self._afternoon(t, minutes, 7)
+                if minutes > CHECK_OUT_BY:
+                    self._derive(LATE_CHECK_OUT, start, last, minutes)
+            elif kind == "travel":
+                used = AIRPORT_TRANSFER in positive
+                if used:
+                    self._set_time(AIRPORT_TRANSFER, minutes)
+            elif kind == "meal":
+                used = RESTAURANT_BOOKING in positive
+                if used:
+                    self._set_time(RESTAURANT_BOOKING, self._afternoon(t, minutes, 10))
+            elif kind == "other_time":
+                used = False
+            elif kind in TIMED_CODES:
+                code = kind
+                if owner is not None and owner.negated:
+                    pass
+                elif code in (LATE_ARRIVAL, EARLY_CHECK_IN):
+                    minutes = self._evening(t, first, minutes)
+                    triggered_eta.append((first, minutes, start, last))
+                    self._set_time(code, minutes)
+                elif code == LATE_CHECK_OUT:
+                    self._set_time(code, self._afternoon(t, minutes, 7))
+                elif code == RESTAURANT_BOOKING:
+                    self._set_time(code, self._afternoon(t, minutes, 10))
+                else:
+                    self._set_time(code, minutes)
+            elif t.settled or t.has_unit:
+                loose_eta.append((first, minutes, first, last))
+            else:
+                used = False
+            if used and owner is not None:
+                self._explain(owner.positions)
+            if used:
+                self._explain(range(first, last + 1))
+        chosen = (triggered_eta or loose_eta or [None])[0]
+        if chosen is not None:
+            _, self.eta_minutes, start, last = chosen
+            self.eta_tokens = (start, last)
+            self._explain(range(chosen[0], last + 1))
+
+    def _owner(self, triggers: list[_Match], first: int, last: int) -> _Match | None:
+        """The word a time belongs to: nearest before it in its clause, else after it, else
+        the same in its sentence (a flight word only counts inside its own clause)."""
+        clause, sentence = self.clause[first], self.sentence[first]
+        best: _Match | None = None
+        best_key: tuple[int, int, int] | None = None
+        # phrases are short: only triggers starting close to the time can reach it
+        lo = bisect_left(self.trigger_starts, first - 12 - 16)
+        hi = bisect_left(self.trigger_starts, last + 7)
+        for m in triggers[lo:hi]:
+            if m.last < first:
+                distance, side = first - m.last, 0
+            elif m.first > last:
+                distance, side = m.first - last, 1
+            else:
+                continue
+            if self.clause[m.first] == clause or self.clause[m.last] == clause:
+                rank, reach = 0, (8 if side == 0 else 5)
+            elif self.sentence[m.last] == sentence and m.role != "travel":
+                rank, reach = 1, (12 if side == 0 else 6)
+            else:
+                continue
+            key = (rank, side, distance)
+            if distance <= reach and (best_key is None or key < best_key):
+                best, best_key = m, key
+        return best
+
+    def _kind(self, owner: _Match | None, triggers: list[_Match]) -> str | None:
+        if owner is None:
+            return None
+        if owner.role == "wish":
+            return owner.code
+        if owner.role == "other_time":
+            return "meal" if self.words[owner.first] in MEAL_WORDS else "other_time"
+        if owner.role == "arrival":
+            clause = self.clause[owner.first]
+            lo = bisect_left(self.trigger_starts, owner.first - 8)
+            hi = bisect_left(self.trigger_starts, owner.first)
+            travel_before = any(m.role == "travel" and self.clause[m.last] == clause
+                                and 0 < owner.first - m.last <= 3 for m in triggers[lo:hi])
+            if travel_before:
+                return "travel"
+        return owner.role
+
+    def _evening(self, t: TimeMention, first: int, minutes: int) -> int:
+        """An arrival "around 3" is 15:00; "late, around 11" is 23:00."""
+        if t.settled or t.has_unit or not 1 <= t.hour <= 11:
+            return minutes
+        sentence = self.sentence[first]
+        late = any(self.sentence[k] == sentence and self.words[k] in LATE_WORDS
+                   for k in range(max(0, first - 15), min(self.n, first + 15)))
+        return minutes + 720 if late or t.hour <= 7 else minutes
+
+    @staticmethod
+    def _afternoon(t: TimeMention, minutes: int, up_to: int) -> int:
+        if t.settled or t.has_unit or not 1 <= t.hour <= up_to:
+            return minutes
+        return minutes + 720
+
+    def _set_time(self, code: str, minutes: int) -> None:
+        w = self.first_positive.get(code)
+        if w is not None and w.time is None:
+            w.time = _hhmm(minutes)
+
+    def _derive(self, code: str, start: int, end: int, minutes: int | None) -> None:
+        if code in self.matcher.codes and code not in self.negated_codes:
+            self.found.append(_Found(code, start, end, _hhmm(minutes) if minutes is not None
+                                     else None))
+
+    # -- 7. what follows from the arrival time ----------------------------------------------
+    def derive_from_eta(self) -> None:
+        eta = self.eta_minutes
+        if eta is None or self.eta_tokens is None:
+            return
+        start, end = self.eta_tokens
+        if eta >= LATE_FROM or eta < LATE_UNTIL:
+            self._derive(LATE_ARRIVAL, start, end, eta)
+            self._set_time(LATE_ARRIVAL, eta)
+        if eta < self.check_in_minutes:
+            self._set_time(EARLY_CHECK_IN, eta)
+            if eta >= LATE_UNTIL:
+                for m in self.matches:
+                    if m.role in ("room_access", "check_in"):
+                        self._derive(EARLY_CHECK_IN, m.first, m.last, eta)
+                        break
+
+    # -- 8. what is left --------------------------------------------------------------------
+    def mark_courtesies(self) -> None:
+        """Greeting names and signatures are politeness, not wishes."""
+        words, n = self.words, self.n
+        closing = max((k for k in range(n) if words[k] in CLOSING_WORDS), default=-1)
+        if closing >= 0 and n - closing - 1 <= 4:
+            for k in range(closing + 1, n):
+                if not self.explained[k]:
+                    self.soft[k] = True
+        k = 0
+        while k < n:
+            if words[k] in GREETING_WORDS:
+                clause = self.clause[k]
+                end = k
+                while end + 1 < n and self.clause[end + 1] == clause:
+                    end += 1
+                if end - k <= 3:
+                    for j in range(k, end + 1):
+                        self.soft[j] = True
+                k = end + 1
+            else:
+                k += 1
+
+    def remainder(self) -> tuple[str, bool]:
+        pieces: list[str] = []
+        triage = False
+        n = self.n
+        k = 0
+        while k < n:
+            clause = self.clause[k]
+            end = k
+            while end + 1 < n and self.clause[end + 1] == clause:
+                end += 1
+            if not any(self.explained[j] for j in range(k, end + 1)):
+                pieces.append(self._original(k, end, trailing=True))
+                triage = triage or any(self._matters(j, strict=True) for j in range(k, end + 1))
+            else:
+                j = k
+                while j <= end:
+                    if self.explained[j]:
+                        j += 1
+                        continue
+                    run_end = j
+                    while run_end + 1 <= end and not self.explained[run_end + 1]:
+                        run_end += 1
+                    a, b = j, run_end
+                    coordinated = self._coordinated(a, b)
+                    while a <= b and not self._matters(a, strict=False):
+                        a += 1
+                    while b >= a and not self._matters(b, strict=False):
+                        b -= 1
+                    if a <= b:
+                        pieces.append(self._original(a, b, trailing=False))
+                        # "lit bébé et une chaise haute": another thing asked for. Otherwise
+                        # the words are the wish's context ("pour notre fils de 10 ans").
+                        triage = triage or coordinated
+                    j = run_end + 1
+            k = end + 1
+        return _collapse(" ".join(pieces)), triage
+
+    def _coordinated(self, a: int, b: int) -> bool:
+        """Is the leftover run a..b another thing asked for ("... and a high chair")?
+
+        Something must follow an "and" / "+" in it; and if a recognised wish comes right after
+        the run ("and a bottle of champagne"), a single "and" only describes that wish.
+        """
+        ands = [k for k in range(a, b + 1) if self.words[k] in AND_WORDS]
+        if a > 0:
+            gap = self.norm[self.ends[a - 1]:self.starts[a]]
+            if "+" in gap or "&" in gap:
+                ands.insert(0, a - 1)
+        if not ands or not any(self._matters(k, strict=False) for k in range(ands[-1] + 1, b + 1)):
+            return False
+        followed_by_wish = b + 1 < self.n and self.clause[b + 1] == self.clause[a] and (
+            self.explained[b + 1])
+        return not followed_by_wish or len(ands) > 1
+
+    def _matters(self, k: int, strict: bool) -> bool:
+        """Does this leftover word carry something a human should read?"""
+        if self.soft[k] or self.explained[k]:
+            return False
+        word = self.norm[self.starts[k]:self.ends[k]]
+        if word in FILLER or self.words[k] in FILLER:
+            return False
+        if word.isdigit():
+            # "Zimmer 305" asks for something; "4 ans", "6 kg" only describe
+            unit = self.words[k + 1] if k + 1 < self.n else ""
+            return strict and unit not in FILLER and unit not in ("kg", "cm", "km", "m", "g")
+        return True
+
+    def _original(self, first: int, last: int, trailing: bool) -> str:
+        start = self.offsets.start(self.starts[first])
+        end = self.offsets.end(self.ends[last])
+        if trailing:
+            stop = self.starts[last + 1] if last + 1 < self.n else len(self.norm)
+            gap = self.text[end:self.offsets.start(stop) if stop < len(self.norm) else len(
+                self.text)]
+            end += len(gap.rstrip())
+        return self.text[start:end]
+
+    def _explain(self, positions: Iterable[int]) -> None:
+        for k in positions:
+            if 0 <= k < self.n:
+                self.explained[k] = True
+
+    # -- result -----------------------------------------------------------------------------
+    def requests(self) -> tuple[ParsedWish, ...]:
+        merged: dict[str, tuple[int, ParsedWish]] = {}
+        for w in self.wishes:
+            if w.negated:
+                continue
+            start = w.quantity_pos if w.quantity_pos is not None else w.first
+            self._merge(merged, w.first, ParsedWish(w.code, self._original(start, w.last, False),
+                                                    w.quantity, w.time))
+        for f in self.found:
+            self._merge(merged, f.start, ParsedWish(f.code, self._original(f.start, f.end, False),
+                                                    None, f.time))
+        return tuple(p for _, p in sorted(merged.values(), key=lambda item: item[0]))
+
+    @staticmethod
+    def _merge(merged: dict[str, tuple[int, ParsedWish]], pos: int, wish: ParsedWish) -> None:
+        old = merged.get(wish.code)
+        if old is None:
+            merged[wish.code] = (pos, wish)
+            return
+        first_pos, kept = old
+        quantities = [q for q in (kept.quantity, wish.quantity) if q is not None]
+        merged[wish.code] = (first_pos, ParsedWish(
+            kept.code, kept.text, max(quantities) if quantities else None, kept.time or wish.time
+        ))
+
+
+def _match_at(phrase: _Phrase, words: list[str], i: int, sentence: list[int],
+              n: int) -> list[int] | None:
+    """Token positions of ``phrase`` starting at word ``i``, or None."""
+    positions: list[int] = []
+    j = i
+    reach = 0
+    home = sentence[i]
+    for kind, text in phrase.elements:
+        if kind == _GAP:
+            reach = _GAP_WORDS
+            continue
+        hit = -1
+        for k in range(j, min(n, j + reach + 1)):
+            if sentence[k] != home:
+                break
+            w = words[k]
+            if w and (w == text if kind == _EXACT else w.startswith(text)):
+                hit = k
+                break
+            if not positions:
+                break
+        if hit < 0:
+            return None
+        positions.append(hit)
+        j = hit + 1
+        reach = 0
+    return positions
+
+
+def _hhmm(minutes: int) -> str:
+    minutes %= 24 * 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def parse_wishes(
+    text: str,
+    catalogue: Sequence[CatalogueEntry] = DEFAULT_CATALOGUE,
+    check_in: dt.time = dt.time(15, 0),
+) -> ParseResult:
+    """Read a guest's wish text: requests, arrival time, and what a human still has to read.
+
+    Never raises: whatever the input, the worst outcome is an empty result whose
+    ``unmatched`` holds the text for triage (and an error in the log). The keyword matcher is
+    compiled once per catalogue content; a tuple catalogue is recognised by identity, so
+    build new entries (``dataclasses.replace``) rather than mutating keyword dicts in place.
+    ``check_in`` is the property's check-in time: wanting the room before it is an early
+    check-in.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if not isinstance(check_in, dt.time):
+        check_in = dt.time(15, 0)
+    analysed, rest = text, ""
+    if len(text) > MAX_ANALYSED_CHARS:
+        cut = text.rfind(" ", MAX_ANALYSED_CHARS - 200, MAX_ANALYSED_CHARS)
+        cut = cut if cut > 0 else MAX_ANALYSED_CHARS
+        analysed, rest = text[:cut], text[cut:]
+    try:
+        result = _parse(analysed, _matcher_for(catalogue), check_in)
+    except Exception:  # a bug here must not lose the guest's text: it all goes to a human
+        _log.exception("wish parser failed; the whole text is kept for triage")
+        collapsed = _collapse(_printable(text))
+        return ParseResult((), None, collapsed, bool(collapsed))
+    if rest:
+        tail = _collapse(_printable(rest))
+        if tail:
+            unmatched = f"{result.unmatched} {tail}".strip()
+            return ParseResult(result.requests, result.eta, unmatched, True)
+    return result
+
+
+def _parse(text: str, matcher: _Matcher, check_in: dt.time) -> ParseResult:
+    reading = _Reading(text, matcher, check_in)
+    if reading.n == 0:
+        left = _collapse(_printable(text))
+        return ParseResult((), None, left, False)
+    reading.segment()
+    reading.find_clock_times()
+    reading.repair_words()
+    reading.match_phrases()
+    reading.apply_negation()
+    reading.read_quantities()
+    reading.assign_times()
+    reading.derive_from_eta()
+    reading.mark_courtesies()
+    unmatched, triage = reading.remainder()
+    eta = _hhmm(reading.eta_minutes) if reading.eta_minutes is not None else None
+    return ParseResult(reading.requests(), eta, _collapse(_printable(unmatched)), triage)
+
+
+_CONTROL = {c: " " for c in range(32) if chr(c) not in "\t\n\r"} | {0x7F: " "}
+
+
+def _printable(text: str) -> str:
+    """Control characters are never part of what a human should read."""
+    return text.translate(_CONTROL)

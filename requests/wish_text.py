@@ -1,0 +1,640 @@
+"""Text plumbing for the wish parser: normalisation, tokens, clock times, function words.
+
+Kept apart from ``wish_parser`` so that the parser reads as the hotel's rules (what is a
+wish, what is negated, what is the arrival time) while this module knows the languages.
+
+Normalised text is lower case with accents stripped (``Bébé`` -> ``bebe``, ``Straße`` ->
+``strasse``); every position in it maps back to the guest's original text, so a matched wish
+always quotes the guest's own words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------
+
+# Characters whose normal form is not exactly one character. They are rare, so the common case
+# (no such character) is one ``str.translate`` and an identity offset map.
+_EXPANSIONS = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ĳ": "ij",
+               "Ĳ": "ij", "ﬁ": "fi", "ﬂ": "fl", "…": "...", "½": " 1/2", "€": " eur "}
+
+
+def _build_tables() -> tuple[dict[int, str], dict[str, str]]:
+    one_to_one: dict[int, str] = {}
+    special: dict[str, str] = dict(_EXPANSIONS)
+    for cp in list(range(0x00, 0x2100)) + list(range(0xFF01, 0xFF5F)):
+        ch = chr(cp)
+        if ch in special:
+            continue
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\t\n\r":
+            one_to_one[cp] = " "  # control characters are noise, never text
+            continue
+        if category.startswith("M"):
+            special[ch] = ""  # a combining accent of decomposed text
+            continue
+        decomposed = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+        base = base.lower()
+        if len(base) == 1:
+            if base != ch:
+                one_to_one[cp] = base
+        elif base:
+            special[ch] = base
+        # characters that vanish entirely in NFKD are left as they are
+    for ch, repl in {"\u00a0": " ", "\u2009": " ", "\u202f": " ", "’": "'", "‘": "'",
+                     "´": "'", "`": "'", "–": "-", "—": "-", "‐": "-", "‑": "-",
+                     "“": '"', "”": '"', "«": '"', "»": '"', "•": "\n", "·": "\n",
+                     "\u2028": "\n", "\u2029": "\n", "İ": "i"}.items():
+        special.pop(ch, None)
+        one_to_one[ord(ch)] = repl
+    return one_to_one, special
+
+
+_ONE_TO_ONE, _SPECIAL = _build_tables()
+_SPECIAL_RE = re.compile("[" + re.escape("".join(sorted(_SPECIAL))) + "]")
+
+
+class OffsetMap:
+    """Maps positions in the normalised text back to the original text."""
+
+    __slots__ = ("_kinds", "_norm_starts", "_orig_starts")
+
+    def __init__(self, norm_starts: list[int], orig_starts: list[int], kinds: list[bool]):
+        self._norm_starts = norm_starts
+        self._orig_starts = orig_starts
+        self._kinds = kinds  # True: position by position; False: an expansion of one char
+
+    def start(self, pos: int) -> int:
+        """Original index of the character at normalised ``pos``."""
+        if not self._norm_starts:
+            return pos
+        i = bisect_right(self._norm_starts, pos) - 1
+        if i < 0:
+            return pos
+        if self._kinds[i]:
+            return self._orig_starts[i] + (pos - self._norm_starts[i])
+        return self._orig_starts[i]
+
+    def end(self, pos: int) -> int:
+        """Original index just after the character ending at normalised ``pos``."""
+        return self.start(pos - 1) + 1 if pos > 0 else 0
+
+
+_IDENTITY = OffsetMap([], [], [])
+
+
+def normalise(text: str) -> tuple[str, OffsetMap]:
+    """Lower-case, accent-free copy of ``text`` plus the way back to the original."""
+    if not _SPECIAL_RE.search(text):
+        return text.translate(_ONE_TO_ONE), _IDENTITY
+    pieces: list[str] = []
+    norm_starts: list[int] = []
+    orig_starts: list[int] = []
+    kinds: list[bool] = []
+    norm_pos = 0
+    orig_pos = 0
+    for m in _SPECIAL_RE.finditer(text):
+        if m.start() > orig_pos:
+            chunk = text[orig_pos:m.start()].translate(_ONE_TO_ONE)
+            norm_starts.append(norm_pos)
+            orig_starts.append(orig_pos)
+            kinds.append(True)
+            pieces.append(chunk)
+            norm_pos += len(chunk)
+        repl = _SPECIAL[m.group()]
+        norm_starts.append(norm_pos)
+        orig_starts.append(m.start())
+        kinds.append(False)
+        pieces.append(repl)
+        norm_pos += len(repl)
+        orig_pos = m.end()
+    norm_starts.append(norm_pos)
+    orig_starts.append(orig_pos)
+    kinds.append(True)
+    pieces.append(text[orig_pos:].translate(_ONE_TO_ONE))
+    return "".join(pieces), OffsetMap(norm_starts, orig_starts, kinds)
+
+
+# Markup pasted by channel managers ("<br>", "&amp;"): blanked in the normalised text so it is
+# neither a word nor a wish; line-level tags end a sentence.
+_MARKUP_RE = re.compile(r"<\s*/?\s*([a-z][a-z0-9]*)[^<>]{0,300}>|&#?[a-z0-9]{1,10};")
+_BREAKING_TAGS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "td", "h1", "h2", "h3"})
+
+
+def blank_markup(norm: str) -> str:
+    """Replace HTML tags and entities with spaces (newline for line-level tags)."""
+    if "<" not in norm and "&" not in norm:
+        return norm
+
+    def blank(m: re.Match[str]) -> str:
+        filler = "\n" if (m.group(1) or "") in _BREAKING_TAGS else " "
+        return filler + " " * (m.end() - m.start() - 1)
+
+    return _MARKUP_RE.sub(blank, norm)
+
+
+TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
+
+# --------------------------------------------------------------------------------------------
+# Clock times
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    """A clock time found in normalised text."""
+
+    start: int
+    end: int
+    hour: int
+    minute: int
+    settled: bool  # am/pm, a 24h hour, a leading zero or a day-part word says which half-day
+    has_unit: bool  # written with h / Uhr / heures / horas: a 24-hour clock
+
+
+_UNIT = r"(?:h|hr|hrs|hs|heures?|uhr|horas?|ore)"
+_AMPM = r"(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])"
+_HOUR = r"(?P<h>2[0-4]|[01]?\d)(?!\d)"
+_MIN = r"(?P<m>[0-5]\d)"
+
+_CLOCK_RE = re.compile(
+    rf"(?<![\d:.,/€$£]){_HOUR}\s?(?P<sep>[:h.])\s?{_MIN}(?![\d/]|[.,]\d|\s*(?:eur|chf|usd|gbp|\$|£))"
+    rf"(?P<u>\s?{_UNIT}\b)?(?:\s?{_AMPM})?"
+)
+_UNIT_RE = re.compile(
+    rf"(?<![\d:.,/€$£]){_HOUR}\s?(?P<u>{_UNIT})\b(?!\s?\d)(?:\s?{_AMPM})?"
+)
+_ORE_RE = re.compile(rf"\bore\s{_HOUR}(?:[:.]{_MIN})?\b(?![.:/]\d)")
+_AMPM_RE = re.compile(rf"(?<![\d:.,/€$£]){_HOUR}(?:[:.]{_MIN})?\s?{_AMPM}")
+_BARE_RE = re.compile(
+    r"\b(?:at|around|about|by|after|before|until|till|approx|approximately|circa|ca|env|environ|"
+    r"vers(?: les)?|apres|avant|um|gegen|ab|nach|vor|bis|(?:a|sobre|hacia|desde|hasta|tipo|"
+    r"eso de|despues de|antes de|entre) las|alle|dalle|"
+    r"(?:verso|dopo|entro|tra|fra|intorno a|per) le)"
+    rf"\s{_HOUR}(?:[:.]{_MIN})?(?![\d.:/,]\d)(?!\s?(?:%|x\b|eur|euro|kg|km|cm|m\b))"
+)
+_WORD_TIME_RE = re.compile(
+    r"\b(?P<mid>midnight|minuit|mitternacht|medianoche|mezzanotte)\b"
+    r"|\b(?P<noon>noon|midday|midi|mittag|mediodia|mezzogiorno)\b"
+    r"|\b(?:all|a la|verso l|dopo l|l|la|entro l)[' ](?P<one>una)\b"
+)
+# Nouns that make "around 3" a count, not a clock time.
+_COUNT_NOUNS = frozenset(
+    "nights night nuits nuit nachte nacht noches notti people persons personnes personen "
+    "personas persone pax adults adultes erwachsene adultos adulti kids children enfants kinder "
+    "ninos bambini beds lits betten camas letti rooms chambres zimmer habitaciones camere days "
+    "jours tage dias giorni minutes minuten minutos minuti min mins hours stunden years ans jahre "
+    "anos anni months mois monate meses mesi weeks semaines wochen semanas settimane euros "
+    "pillows towels oreillers serviettes kissen".split()
+)
+_EVENING = ("soir", "evening", "abends", "abend", "tarde", "sera", "pomeriggio", "afternoon",
+            "nachmittag", "apres midi", "tonight", "pm")
+_NIGHT = ("noche", "notte", "nuit", "night", "nachts", "nacht", "madrugada")
+_MORNING = ("matin", "morning", "morgens", "manana", "mattina", "mattino", "vormittag", "am",
+            "fruh")
+_DAYPART_AFTER_RE = re.compile(
+    r"\s*(?:o'?clock\s*)?(?:in the |at |du |de la |de l |di |della |del |am |in der |"
+    r"dans la |la )?(?P<w>soir|evening|abends|abend|tarde|sera|pomeriggio|afternoon|nachmittags?|"
+    r"apres midi|apres-midi|tonight|noche|notte|nuit|night|nachts|nacht|madrugada|matin|"
+    r"morning|morgens|manana|mattina|mattino|vormittags?|fruh)\b"
+)
+_DAYPART_BEFORE_RE = re.compile(
+    r"\b(?P<w>abends|nachts|morgens|vormittags|nachmittags|tonight|ce soir|heute abend|"
+    r"esta noche|stasera|stanotte|cette nuit|tonite|de madrugada|di notte|de nuit|la nuit|"
+    r"in der nacht|at night|de noche)[\s,]+(?:\w+[\s,]+){0,3}$"
+)
+_DIGIT_RE = re.compile(r"\d")
+_DATE_BEFORE_RE = re.compile(r"\b(?:am|le|el|il|on|du|vom|del|dal|den)\s+$")
+
+
+def _daypart(norm: str, start: int, end: int) -> str | None:
+    """'pm', 'am' or 'night' if words next to the time say which part of the day it is."""
+    after = _DAYPART_AFTER_RE.match(norm, end, min(len(norm), end + 30))
+    word = after.group("w") if after else None
+    if word is None:
+        before = _DAYPART_BEFORE_RE.search(norm, max(0, start - 30), start)
+        word = before.group("w") if before else None
+    if word is None:
+        return None
+    if word.startswith(_NIGHT) or word in _NIGHT or word in ("di notte", "de nuit", "la nuit",
+                                                             "in der nacht", "at night",
+                                                             "de noche", "de madrugada"):
+        return "night"
+    if word.startswith(_EVENING) or word in ("ce soir", "heute abend", "esta noche", "stasera",
+                                             "tonite", "stanotte", "cette nuit"):
+        return "night" if word in ("stanotte", "cette nuit") else "pm"
+    if word.startswith(_MORNING):
+        return "am"
+    return None
+
+
+def _apply_ampm(hour: int, ap: str) -> int:
+    if ap.startswith("p") and hour < 12:
+        return hour + 12
+    if ap.startswith("a") and hour == 12:
+        return 0
+    return hour
+
+
+def find_times(norm: str) -> list[TimeMention]:
+    """Every clock time in the normalised text, left to right, without overlaps."""
+    if not _DIGIT_RE.search(norm) and not _WORD_TIME_RE.search(norm):
+        return []
+    found: list[TimeMention] = []
+    for m in _CLOCK_RE.finditer(norm):
+        hour, minute = int(m.group("h")), int(m.group("m"))
+        if hour > 23 and not (hour == 24 and minute == 0):
+            continue
+        if m.group("sep") == "." and _looks_like_date(norm, m, hour, minute):
+            continue
+        ap = m.group("ap")
+        settled = bool(ap) or hour > 12 or m.group("h").startswith("0")
+        if ap:
+            hour = _apply_ampm(hour, ap.replace(".", "").replace(" ", ""))
+        has_unit = m.group("sep") == "h" or bool(m.group("u"))
+        found.append(_with_daypart(norm, m.start(), m.end(), hour, minute, settled, has_unit))
+    for m in _UNIT_RE.finditer(norm):
+        hour = int(m.group("h"))
+        ap = m.group("ap")
+        if ap:
+            hour = _apply_ampm(hour, ap.replace(".", "").replace(" ", ""))
+        found.append(_with_daypart(norm, m.start(), m.end(), hour, 0,
+                                   bool(ap) or hour > 12, True))
+    for m in _ORE_RE.finditer(norm):
+        found.append(_with_daypart(norm, m.start("h"), m.end(), int(m.group("h")),
+                                   int(m.group("m") or 0), int(m.group("h")) > 12, True))
+    for m in _AMPM_RE.finditer(norm):
+        hour = _apply_ampm(int(m.group("h")), m.group("ap").replace(".", "").replace(" ", ""))
+        found.append(TimeMention(m.start(), m.end(), hour, int(m.group("m") or 0), True, False))
+    for m in _BARE_RE.finditer(norm):
+        if _followed_by_count_noun(norm, m.end()):
+            continue
+        hour = int(m.group("h"))
+        found.append(_with_daypart(norm, m.start("h"), m.end(), hour, int(m.group("m") or 0),
+                                   hour > 12 or m.group("h").startswith("0"), False))
+    for m in _WORD_TIME_RE.finditer(norm):
+        if m.group("mid"):
+            found.append(TimeMention(m.start(), m.end(), 0, 0, True, False))
+        elif m.group("noon"):
+            found.append(TimeMention(m.start(), m.end(), 12, 0, True, False))
+        else:
+            found.append(_with_daypart(norm, m.start("one"), m.end(), 1, 0, False, False))
+    return _without_overlaps(_with_ranges(norm, found))
+
+
+def _with_daypart(norm: str, start: int, end: int, hour: int, minute: int, settled: bool,
+                  has_unit: bool) -> TimeMention:
+    part = _daypart(norm, start, end)
+    if part is not None and hour <= 12:
+        if part == "pm" and 1 <= hour < 12:
+            hour += 12
+        elif part == "night":
+            hour = hour + 12 if 6 <= hour < 12 else (0 if hour == 12 else hour)
+        settled = True
+    return TimeMention(start, end, hour % 24, minute, settled, has_unit)
+
+
+def _looks_like_date(norm: str, m: re.Match[str], day: int, month: int) -> bool:
+    """'14.07.' or 'am 12.06' is a date, '21.30' is a time."""
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return False
+    nxt = norm[m.end():m.end() + 1]
+    return nxt == "." or bool(_DATE_BEFORE_RE.search(norm, max(0, m.start() - 5), m.start()))
+
+
+def _followed_by_count_noun(norm: str, end: int) -> bool:
+    m = TOKEN_RE.search(norm, end, min(len(norm), end + 20))
+    return bool(m) and m.start() - end <= 2 and m.group() in _COUNT_NOUNS
+
+
+_RANGE_BEFORE_RE = re.compile(
+    r"(?:\b(?:between|entre|zwischen|tra|fra|from|de|von|dalle|desde)\s+(?:las\s+|les\s+|le\s+)?)?"
+    r"(?<![\d:.])(?P<h>[01]?\d|2[0-3])(?:[:h.](?P<m>[0-5]\d))?\s?(?:h|uhr)?\s?"
+    r"(?:-|to|a|et|and|und|bis|y|e|ou|or|o|/)\s?(?:las\s+|les\s+|le\s+|alle\s+)?$"
+)
+
+
+def _with_ranges(norm: str, found: list[TimeMention]) -> list[TimeMention]:
+    """'between 22:00 and 23:00' or '9-10pm': the arrival window opens at the first time."""
+    out: list[TimeMention] = []
+    for t in found:
+        m = _RANGE_BEFORE_RE.search(norm, max(0, t.start - 40), t.start)
+        if m is None:
+            out.append(t)
+            continue
+        hour, minute = int(m.group("h")), int(m.group("m") or 0)
+        if t.hour >= 12 and hour < 12 and t.hour - 12 >= hour and not m.group("m"):
+            hour += 12  # "9-10pm": the pm of the second time also applies to the first
+        elif t.hour >= 12 and hour < 12 and t.settled and t.hour - 12 > hour:
+            hour += 12
+        out.append(TimeMention(m.start(), t.end, hour, minute, t.settled, t.has_unit))
+    return out
+
+
+def _without_overlaps(found: list[TimeMention]) -> list[TimeMention]:
+    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    out: list[TimeMention] = []
+    for t in found:
+        if out and t.start < out[-1].end:
+            continue
+        out.append(t)
+    return out
+
+
+_DATE_RE = re.compile(
+    r"(?<![\d:.])(?:[0-3]?\d[./-][01]?\d(?:[./-](?:\d{4}|\d{2}))?\.?"
+    r"|(?:19|20)\d\d-[01]\d-[0-3]\d)(?![\d:])"
+)
+
+
+def find_dates(norm: str) -> list[tuple[int, int]]:
+    """Calendar dates ("14.07.", "15/06/2025", "2025-06-15"): context, never a count or time."""
+    out = []
+    for m in _DATE_RE.finditer(norm):
+        text = m.group()
+        if text[-1] == "." or "/" in text or text.count(".") == 2 or text.count("-") >= 2:
+            out.append((m.start(), m.end()))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Function words the parser knows itself (the catalogue only holds the wishes)
+# --------------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Phrases, written in the catalogue's keyword syntax, that steer the parser. The role names the
+# rule they take part in.
+BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
+    # negate the wishes that follow (or, failing that, the wish just before)
+    "negation": (
+        "pas", "pas de", "pas d", "pas besoin", "plus besoin", "sans", "aucun", "aucune", "ni",
+        "jamais", "inutile", "non", "ne pas",
+        "no", "not", "without", "never", "none", "don t", "dont", "doesn t", "doesnt",
+        "didn t", "won t", "wont", "isn t", "aren t", "no need", "no longer",
+        "unnecessary", "nor", "neither", "cancel", "cancelled", "canceled", "annul*",
+        "stornier*", "storno", "cancela*", "anula*", "annulla*",
+        "kein", "keine", "keinen", "keinem", "keiner", "keines", "nicht", "ohne", "nein",
+        "unnotig", "weder",
+        "sin", "ningun", "ninguna", "ninguno", "nada", "tampoco", "innecesari*",
+        "senza", "nessun", "nessuna", "nessuno", "niente", "neanche", "nemmeno",
+    ),
+    # "un grand lit plutôt que deux lits": refuses only what follows
+    "instead": ("plutot que", "au lieu de", "rather than", "instead of", "statt", "anstatt",
+                "anstelle", "en lugar de", "en vez de", "invece di", "piuttosto che"),
+    # "our own travel cot": the guest brings it, the hotel does nothing
+    "own": ("own", "propre", "propres", "eigenes", "eigene", "eigenen", "eigener", "propio",
+            "propia", "proprio", "propria"),
+    # "peu importe": the guest does not mind, so there is nothing to promise
+    "indifference": (
+        "peu importe", "n importe", "importe peu", "pas de preference", "sans preference",
+        "indifferent*", "egal", "ist egal", "doesn t matter", "does not matter", "doesnt matter",
+        "don t mind", "do not mind", "dont mind", "no preference", "no matter", "either",
+        "whichever", "either is fine", "either way", "keine praferenz", "keine vorliebe*",
+        "sin preferencia", "da igual", "me da igual", "nos da igual", "lo que sea",
+        "cualquiera", "non importa", "fa lo stesso", "e uguale", "indifferente", "qualsiasi",
+        "any is fine", "whatever",
+    ),
+    # "n'oubliez pas le lit bébé": a negation word that is not a refusal
+    "forget": ("oubli*", "forget", "vergess*", "olvid*", "dimentic*"),
+    # the time next to these is when the guest arrives
+    "arrival": (
+        "arriv*", "eta", "get in", "gets in", "get there", "be there", "be at the hotel",
+        "reach the hotel", "coming", "come", "serons la", "serons sur place", "serons a l hotel",
+        "heure d arrivee", "ankunft*", "anreis*", "ankomm*", "kommen", "komme", "eintreff*",
+        "da sein", "vor ort", "lleg*", "estaremos", "saremo", "saremo li", "orario di arrivo",
+    ),
+    "check_in": ("check in", "checkin", "einchecken", "einchecke", "enregistrement"),
+    # wanting the room: before check-in time that is an early check-in
+    "room_access": (
+        "avoir la chambre", "acceder a la chambre", "acces a la chambre", "chambre disponible",
+        "disposer de la chambre", "prendre la chambre", "get the room", "have the room",
+        "access to the room", "access the room", "get into the room", "get into our room",
+        "room available", "zimmer beziehen", "zimmer verfugbar", "ins zimmer", "aufs zimmer",
+        "entrar ... habitacion", "acceder a la habitacion", "habitacion disponible",
+        "tener la habitacion", "entrare in camera", "avere la camera", "camera disponibile",
+        "accedere alla camera",
+    ),
+    "check_out": ("check out", "checkout", "auschecken", "dejar la habitacion",
+                  "lasciare la camera", "liberer la chambre", "rendre la chambre",
+                  "leave the room", "vacate the room"),
+    # a flight or train time is not the arrival at the hotel; it is the transfer's time
+    "travel": ("flight", "vol", "flug", "vuelo", "volo", "land", "lands", "landing", "landen",
+               "landet", "atterri*", "aterriz*", "atterr*", "train", "zug", "tren", "treno"),
+    # times for things the catalogue does not cover: not the arrival, left for a human
+    "other_time": ("petit dejeuner", "breakfast", "fruhstuck", "desayuno", "colazione",
+                   "dejeuner", "lunch", "mittagessen", "almuerzo", "pranzo", "spa", "massage",
+                   "massaggio", "masaje", "meeting", "reunion", "riunione", "tour", "visite",
+                   "ausflug", "excursion", "escursione", "dinner", "diner", "abendessen",
+                   "cena", "cenar", "dinieren"),
+    # restatements of the booked room or set phrases containing a negation word: no wish
+    "neutral": (
+        "double room", "chambre double", "habitacion doble", "camera doppia", "single room",
+        "chambre simple", "chambre individuelle", "habitacion individual", "camera singola",
+        "family room", "chambre familiale", "bank transfer", "wire transfer", "sans doute",
+        "sans faute", "without fail", "no problem", "no worries", "pas de probleme",
+        "pas de souci", "kein problem", "ningun problema", "no hay problema",
+        "nessun problema", "not sure", "pas sur", "nicht sicher", "no estoy segur*",
+        "non sono sicur*", "no later than", "pas plus tard que", "not later than",
+        "nicht spater als", "no idea", "n a", "non merci", "no thanks", "no thank you",
+        "nein danke", "no gracias", "no grazie", "sans probleme", "not too late",
+        "nichts besonderes", "nada especial", "niente di particolare", "rien de special",
+        "rien de particulier", "nothing special", "no special requests", "keine wunsche",
+        "keine besonderen wunsche", "aucune demande", "no requests",
+        "you have a booker that would like", "based on availability", "subject to availability",
+        "selon disponibilite", "sous reserve de disponibilite", "nach verfugbarkeit",
+        "segun disponibilidad", "sujeto a disponibilidad", "in base alla disponibilita",
+        "salvo disponibilita", "the guest has requested", "le client a demande",
+    ),
+}
+
+# Words that carry no request of their own: politeness, greetings, glue words. A remainder made
+# only of these does not need a human to read it.
+POLITENESS = _words(
+    "merci thanks thank thx thks thanx tks ty danke dankeschon gracias grazie please pls plz "
+    "svp stp bitte favor favore regards cordialement cordially sincerely greetings salutations "
+    "hello hi hey dear bonjour bonsoir bjr cdlt slt salut hallo servus moin hola buenas buenos "
+    "dias buongiorno buonasera salve ciao cheers best kind warm wishes avance advance voraus "
+    "anticipo antemano adelantado mfg lg vg gruss grusse gruessen grussen gruesse freundlichen "
+    "freundliche liebe lieber liebes sehr geehrte geehrter damen herren saludos saludo "
+    "atentamente cordiales cordiali saluti distinti gentile gentili egregi madame monsieur "
+    "mesdames messieurs sir madam team equipe equipo staff vielen dank tausend mille muchas "
+    "mil beaucoup lot much advance appreciated appreciate bisous abrazos baci besos "
+    "welcome bienvenue herzlich herzliche herzlichen bonne journee soiree buen buona giornata "
+    "sera tag abend"
+)
+FILLER = POLITENESS | _words(
+    # English
+    "a an the and or but if so as at by for from in into of on onto to with within without "
+    "up down out about around over under we i me my our ours us you your it its it's is are "
+    "was were be been being am will would could can may might shall should must do does did "
+    "have has had get got getting need needed needs want wanted wants like liked would like "
+    "love loved possible possibly if available availability request requests requested "
+    "requesting room rooms hotel stay staying visit trip please kindly also too very really "
+    "just only some any this that these those there here what which who whom whose when where "
+    "why how all both each other another more most such no yes ok okay fine great good nice "
+    "lovely perfect ideal appreciated much many thing things something anything nothing "
+    "everything special note notes guest guests booking booked reservation reserved provide "
+    "provided arrange arranged give have let make made sure ensure required require requires "
+    "necessary able allow allowed thank regards look looking forward forwards quite rather "
+    "later soon asap pm am day days night nights morning evening date dates please possible "
+    "tonight hope hoping wondering wonder whether think maybe perhaps prefer preferred preferably "
+    "preference option options n a na none nil thanks also then than after before during "
+    "again already still yet one ones per etc",
+) | _words(
+    # French
+    "le la les l un une des de du d au aux a et ou mais donc or ni car pour par sur sous dans "
+    "en avec chez vers je j me m moi nous vous il elle ils elles on notre nos votre vos mon "
+    "ma mes ton ta tes son sa ses leur leurs ce cet cette ces c ca cela ceci qui que qu quoi "
+    "dont ou est sont etre ete etait serait serions sera seront suis sommes etes ai as avons "
+    "avez ont avoir eu aurons aurait aurions pourrait pourrions pourriez pouvez peut puis "
+    "pouvons possible possibilite souhaite souhaitons souhaiterais souhaiterions souhaiteraient "
+    "voudrais voudrions aimerions aimerais besoin svp merci tres bien si oui non plus moins "
+    "aussi encore deja chambre chambres hotel sejour reservation demande demandes nuit nuits "
+    "jour jours merci beaucoup cordialement bonne soiree journee y s n t se te lui eux "
+    "particulier particuliere special speciale rien tout tous toute toutes autre autres "
+    "disponible dispo prevoir prevu prevue prevues installer mettre faire fait possible "
+    "necessaire necessaires idealement idealement preference de preference svp stp",
+) | _words(
+    # German
+    "der die das den dem des ein eine einen einem einer eines und oder aber wenn falls ob "
+    "fur mit von vom zu zum zur im in am an auf aus bei nach uber unter vor um ich wir ihr "
+    "sie es mich mir uns euch mein meine meinen meiner unser unsere unseren unserem unserer "
+    "ihre ihren ist sind war waren bin bist sein hatte hatten habe haben hat wird werden "
+    "wurde wurden wurde ware waren konnte konnten konnen kann mochte mochten mochte wollen "
+    "will brauchen brauche brauchten bruchten benotigen benotige benotigt notig noetig "
+    "gerne gern bitte danke zimmer hotel aufenthalt buchung wunsch wunsche besondere "
+    "besonderen sehr auch noch schon moglich moeglich wenn ja nein nur mal etwas alles "
+    "nacht nachte tag tage super toll schon schoen ware waere",
+) | _words(
+    # Spanish
+    "el la los las lo un una unos unas de del al a y e o u pero si para por con sin en "
+    "sobre que quien cual como cuando donde yo nosotros nosotras me mi mis nos nuestro "
+    "nuestra nuestros nuestras su sus es son soy somos estoy estamos esta estan ser estar "
+    "hay tener tenemos tengo tiene queremos quisieramos quisiera queria gustaria necesitamos "
+    "necesito necesitariamos podria podrian podriamos pueden puede podemos posible favor "
+    "gracias muchas habitacion habitaciones hotel estancia reserva noche noches dia dias "
+    "tambien muy mas ya ok vale bien especial nada todo se le les te",
+) | _words(
+    # Italian
+    "il lo la i gli le un uno una di del della dello dei degli delle da dal dalla dai "
+    "dagli dalle a al alla allo ai agli alle in nel nella nei negli nelle su sul sulla "
+    "con per tra fra e ed o ma se che chi cui come quando dove io noi mi ci me ce mio mia "
+    "miei mie nostro nostra nostri nostre suo sua sono siamo e ero essere avere abbiamo "
+    "ho ha hanno vorremmo vorrei volevamo serve servirebbe bisogno potete potreste possiamo "
+    "puo possibile sarebbe favore grazie mille camera camere hotel soggiorno prenotazione "
+    "notte notti giorno giorni anche molto piu gia bene ok particolare speciale niente "
+    "tutto sara l c un po",
+) | _words(
+    # glue of our own rules: words that only appear around handled things
+    "x xx stuck stk pieces piece pcs pz st h hr hrs hs uhr heures heure horas hora ore "
+    "ca env approx aprox circa around environ etwa voraussichtlich probablement probably "
+    "prevista previsto prevue prevu expected estimated approximate approximately aproximada "
+    "aproximadamente vers gegen sobre hacia verso intorno th st nd rd er eme e o a te ten "
+    "needed needs required necessary necesario necesaria necesarios necessario necessaria "
+    "necessarie necessari erforderlich notwendig benotigt besoin nodig falta hace serve "
+    "anymore longer finalement finally after all alla fine mehr ya more plus piu "
+    "time heure uhrzeit hora orario arrival arrivee arrivo llegada ankunft",
+)
+
+# Who a wish is for, and when: context, never a request of its own.
+CONTEXT = _words(
+    "ll re ve s t d m husband wife partner son daughter kid kids child children baby boy girl "
+    "mother father mum mom dad parents friend friends girlfriend boyfriend sister brother "
+    "colleague colleagues family adults adult people persons old years months weeks "
+    "mari femme epoux epouse conjoint fils fille filles enfant enfants bebe garcon mere pere "
+    "parents ami amie amis soeur frere collegue collegues famille adultes personnes ans mois "
+    "mann frau ehemann ehefrau partnerin sohn tochter kind kinder mutter vater eltern freund "
+    "freundin schwester bruder kollege kollegen familie erwachsene personen jahre monate "
+    "marido mujer esposa esposo hijo hija hijos nino nina ninos madre padre padres amigo amiga "
+    "amigos hermana hermano companero familia adultos personas anos meses "
+    "marito moglie compagno compagna figlio figlia figli bambino bambina bambini madre padre "
+    "genitori amico amica amici sorella fratello collega colleghi famiglia adulti persone anni "
+    "mesi "
+    "monday tuesday wednesday thursday friday saturday sunday lundi mardi mercredi jeudi "
+    "vendredi samedi dimanche montag dienstag mittwoch donnerstag freitag samstag sonntag lunes "
+    "martes miercoles jueves viernes sabado domingo lunedi martedi mercoledi giovedi venerdi "
+    "sabato domenica january february march april may june july august september october "
+    "november december janvier fevrier mars avril mai juin juillet aout septembre octobre "
+    "novembre decembre januar februar marz juni juli oktober dezember enero febrero marzo "
+    "abril mayo junio julio agosto septiembre octubre noviembre diciembre gennaio febbraio "
+    "aprile maggio giugno luglio settembre ottobre dicembre today tomorrow tonight demain "
+    "aujourd hui ce soir morgen heute manana hoy domani oggi stasera first second third "
+    "premier premiere erste ersten primer primera primo prima booker availability "
+    "disponibilite verfugbarkeit disponibilidad disponibilita amazing wonderful awesome "
+    "appreciated genial super top parfait parfaite parfaits idealement ideale ideal "
+    "toll fantastisch perfecto perfetto fantastico fantastica stupendo "
+    "now maintenant jetzt ahora ora adesso booked gebucht reserve reserviert reservado "
+    "reservada prenotato prenotata coming come venons venir venimos vamos veniamo kommen "
+    "voyageons voyage viajamos viaggiamo reisen travelling traveling travel car cars voiture "
+    "auto coche macchina wagen plane avion flugzeug aereo pied foot erst geht"
+)
+# Negation words are not content either: "pas", "kein" alone ask for nothing.
+NEGATION_WORDS = _words(
+    "pas plus aucun aucune jamais ni no not never none nor neither without kein keine keinen "
+    "keinem keiner keines nicht ohne nein weder sin ningun ninguna ninguno tampoco senza "
+    "nessun nessuna nessuno neanche nemmeno don doesn didn won isn aren cancel"
+)
+FILLER = FILLER | CONTEXT | NEGATION_WORDS | frozenset(
+    "one two three four five six deux trois quatre cinq zwei drei vier funf dos tres cuatro "
+    "cinco due tre quattro cinque".split()
+)
+
+# Words that are a count in front of a wish ("deux lits bébé", "two cots").
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "couple": 2,
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
+    "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "funf": 5, "sechs": 6,
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6,
+}
+
+# Abbreviations guests use, expanded before matching.
+ABBREVIATIONS: dict[str, str] = {
+    "zi": "zimmer", "zimm": "zimmer", "hab": "habitacion", "xtra": "extra", "addl": "additional",
+    "bjr": "bonjour", "cdlt": "cordialement", "dispo": "disponible", "w": "with",
+    "pls": "please", "plz": "please", "thx": "thanks", "tks": "thanks", "rm": "room",
+}
+
+# After one of these a full stop is an abbreviation ("ca.", "Zi."), not the end of a sentence.
+DOT_ABBREVIATIONS = frozenset(
+    "ca env approx aprox zi hab nr no tel bzw usw etc mr mrs ms dr st ste av vs z b d h min "
+    "p a m i e u sr sra srta sig dott".split()
+)
+
+# Words that begin a new clause: a negation before them does not reach past them.
+CONTRAST_WORDS = frozenset("but mais aber sondern pero sino pero pero tuttavia pero pero "
+                           "however cependant toutefois jedoch allerdings".split())
+AND_WORDS = frozenset("and et und y e also aussi ausserdem ademas inoltre".split())
+# "2 Stück": a count written after the wish
+PIECE_WORDS = frozenset("stuck stk pieces piece pcs pz pezzi unidades unites units x".split())
+OR_WORDS = frozenset("or ou oder o u oppure ovvero bzw".split())
+CONDITION_WORDS = frozenset("if si wenn falls se ob".split())
+# Late-evening words that make "arriving around 11" mean 23:00.
+LATE_WORDS = frozenset("late tard tardive tardif spat spate spaten spater tarde tardia tardio "
+                       "tardi tarda tonight soir evening abend abends noche sera".split())
+# A negation on its own after a comma refers back: "Abbiamo la culla, non serve."
+NEED_WORDS = frozenset("needed need required necessary necessaire necessaires notig noetig "
+                       "notwendig erforderlich benotigt mehr serve servono necessari necessaria "
+                       "necessario necessarie falta hace necesari necesaria necesario please "
+                       "thanks merci danke gracias grazie besoin plus anymore more longer "
+                       "bitte svp".split())
+# A greeting opens a clause that may carry a name ("Dear Anna", "Hallo Frau Meier").
+GREETING_WORDS = frozenset("hello hi hey dear bonjour bonsoir bjr hallo liebe lieber "
+                           "geehrte geehrter hola estimado estimada estimados buongiorno "
+                           "buonasera gentile gentili salve ciao caro cara madame monsieur "
+                           "guten".split())
+# A closing formula: a few words after it are a signature.
+CLOSING_WORDS = frozenset("regards cordialement gruss grusse gruesse grussen saludos saluti "
+                          "cheers sincerely atentamente mfg lg vg cdlt bisous abrazos baci "
+                          "thanks merci danke gracias grazie thank yours".split())

@@ -1,0 +1,421 @@
+"""The shift briefing: who arrives during a shift, and every wish with its task status.
+
+Its version is a hash of what a reader needs (arrivals, rooms, ETAs, wishes, task statuses,
+deadlines, reasons): it changes exactly when one of those changes, and not when time merely
+passes. The content is built in full and then narrowed to what the reader's role may see:
+health details go to the front desk and managers only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit import Who
+from core.auth import require, system_actor
+from core.clock import local_to_utc, now, to_local
+from core.errors import UserError
+from core.i18n import t
+from core.models import Property
+from guests.models import Reservation, Room
+from requests.catalogue import catalogue_items
+from requests.deadlines import NIGHT_ENDS
+from requests.models import Request
+from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
+from shift_briefing.models import Shift
+from shift_briefing.readiness import RoomChecklist, checklists_for
+
+READERS = ("front_desk", "manager", "housekeeping", "reservations")
+ROOM_FEATURE_OF = {  # wish code -> the room feature that grants it
+    "twin_beds": "twin",
+    "accessible_room": "accessible",
+    "quiet_room": "quiet",
+    "view": "view",
+    "bathtub": "bathtub",
+    "double_bed": "double",
+}
+LONG_WISH = 600  # characters of a guest's words printed before "continued in the app"
+
+
+@dataclass(frozen=True)
+class WishLine:
+    task_id: int
+    kind: str  # wish, triage, tell_guest
+    code: str | None
+    label: str  # the practical instruction, in the reader's language
+    status: str
+    due_at: datetime
+    overdue: bool
+    reason: str | None
+    quantity: int | None
+    at_time: str | None
+    sensitive: bool
+    detail: str | None  # the guest's words; None when the reader's role may not see them
+
+
+@dataclass(frozen=True)
+class BriefingGuest:
+    reservation_id: int
+    confirmation_number: str
+    guest_name: str
+    vip_level: int
+    returning: bool
+    remembered: tuple[str, ...]  # labels of wishes from earlier stays
+    arrival_date: date
+    expected_at: time  # the ETA, or the check-in time
+    eta_given: bool
+    room_number: str | None
+    nights: int
+    adults: int
+    children: int
+    status: str
+    wish_text: str
+    wishes: tuple[WishLine, ...]
+    room_flags: tuple[str, ...]  # labels of room wishes the room does not (or cannot yet) meet
+    readiness: RoomChecklist | None
+
+
+@dataclass(frozen=True)
+class Briefing:
+    property_id: int
+    hotel_name: str
+    timezone: str
+    day: date
+    shift: str
+    starts: datetime  # UTC
+    ends: datetime  # UTC
+    version: str
+    made_at: datetime  # UTC
+    arrivals: tuple[BriefingGuest, ...]
+    in_house: tuple[BriefingGuest, ...]  # guests staying with wishes due during the shift
+    content: dict[str, Any]  # what the version hashes, kept when someone signs
+
+
+def shift_of(session: Session, property_id: int, name: str) -> Shift:
+    shift = session.scalar(
+        select(Shift).where(Shift.property_id == property_id, Shift.name == name)
+    )
+    if shift is None:
+        raise UserError("briefing.error_shift", shift=name)
+    return shift
+
+
+def shift_window(hotel: Property, shift: Shift, day: date) -> tuple[datetime, datetime]:
+    """The shift's start and end in UTC; a shift ending at or before its start ends next day."""
+    end_day = day + timedelta(days=1) if shift.ends_at <= shift.starts_at else day
+    return (
+        local_to_utc(day, shift.starts_at, hotel.timezone),
+        local_to_utc(end_day, shift.ends_at, hotel.timezone),
+    )
+
+
+def current_shift(session: Session, hotel: Property) -> tuple[date, str]:
+    """The shift running now at the property, and the date it started on."""
+    moment = now()
+    local = to_local(moment, hotel.timezone)
+    for day in (local.date(), local.date() - timedelta(days=1)):
+        for shift in session.scalars(select(Shift).where(Shift.property_id == hotel.id)):
+            start, end = shift_window(hotel, shift, day)
+            if start <= moment < end:
+                return day, shift.name
+    return local.date(), "morning"
+
+
+def expected_moment(reservation: Reservation, hotel: Property) -> datetime:
+    """When the guest walks in (UTC): the ETA, after midnight if it is before 06:00."""
+    at = reservation.eta or hotel.check_in_time
+    day = reservation.arrival_date
+    if reservation.eta is not None and reservation.eta < NIGHT_ENDS:
+        day += timedelta(days=1)
+    return local_to_utc(day, at, hotel.timezone)
+
+
+def build_briefing(
+    session: Session, who: Who, property_id: int, day: date, shift_name: str, language: str
+) -> Briefing:
+    require(who, *READERS)
+    hotel = session.get(Property, property_id)
+    if hotel is None:
+        raise UserError("error.no_property")
+    shift = shift_of(session, property_id, shift_name)
+    start, end = shift_window(hotel, shift, day)
+    nearby = session.scalars(
+        select(Reservation).where(
+            Reservation.property_id == property_id,
+            Reservation.arrival_date >= day - timedelta(days=1),
+            Reservation.arrival_date <= day + timedelta(days=1),
+            Reservation.status.in_(("booked", "checked_in")),
+        )
+    ).unique()
+    arrivals = sorted(
+        (r for r in nearby if start <= expected_moment(r, hotel) < end),
+        key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
+    )
+    arriving = {r.id for r in arrivals}
+    everyone = system_actor(property_id)  # the version covers what any reader may see
+    due_now = tasks_for(
+        session, everyone, property_id, timezone=hotel.timezone, due_from=start, due_before=end
+    )
+    staying_ids = {t.reservation_id for t in due_now if t.status != "cancelled"} - arriving
+    staying = (
+        list(
+            session.scalars(
+                select(Reservation)
+                .where(
+                    Reservation.id.in_(staying_ids),
+                    Reservation.status.in_(("booked", "checked_in")),
+                    Reservation.arrival_date <= day,
+                    Reservation.departure_date >= day,
+                )
+                .order_by(Reservation.confirmation_number)
+            ).unique()
+        )
+        if staying_ids
+        else []
+    )
+
+    describe = GuestDescriber(session, hotel, arrivals + staying, language)
+    full = Briefing(
+        property_id=property_id,
+        hotel_name=hotel.name,
+        timezone=hotel.timezone,
+        day=day,
+        shift=shift_name,
+        starts=start,
+        ends=end,
+        version="",
+        made_at=now(),
+        arrivals=tuple(describe(r) for r in arrivals),
+        in_house=tuple(describe(r, due_from=start, due_before=end) for r in staying),
+        content={},
+    )
+    content = briefing_content(full)
+    version = hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()[:16]
+    briefing = replace(full, version=version, content=content)
+    return briefing if sees_health_details(who) else narrowed(briefing)
+
+
+class GuestDescriber:
+    """Describes reservations for the briefing and the arrival card, with one query per kind
+    of data for all of them (a busy afternoon has hundreds of arrivals)."""
+
+    def __init__(
+        self, session: Session, hotel: Property, reservations: list[Reservation], language: str
+    ) -> None:
+        self.hotel = hotel
+        self.language = language
+        everyone = system_actor(hotel.id)  # narrowing for the reader's role comes after
+        self.labels = {
+            item.code: (item.label_fr if language == "fr" else item.label_en, item.constrains_room)
+            for item in catalogue_items(session, hotel.id, active_only=False)
+        }
+        ids = [r.id for r in reservations]
+        self.tasks: dict[int, list[TaskView]] = {i: [] for i in ids}
+        if ids:
+            for task in tasks_for(
+                session, everyone, hotel.id, reservation_ids=ids, timezone=hotel.timezone
+            ):
+                if task.status != "cancelled":
+                    self.tasks[task.reservation_id].append(task)
+        arrivals_today = [r for r in reservations if r.status in ("booked", "checked_in")]
+        self.readiness = checklists_for(
+            session, everyone, hotel.id, arrivals_today, hotel.check_in_time
+        )
+        self.floors = list(session.scalars(select(Room.floor).where(Room.property_id == hotel.id)))
+        self.earlier = _earlier_stays(session, reservations)
+
+    def __call__(
+        self,
+        reservation: Reservation,
+        due_from: datetime | None = None,
+        due_before: datetime | None = None,
+    ) -> BriefingGuest:
+        lines = [
+            WishLine(
+                task_id=task.id,
+                kind=task.kind,
+                code=task.code,
+                label=_wish_label(task.kind, task.code, self.labels, self.language),
+                status=task.status,
+                due_at=task.due_at,
+                overdue=task.overdue,
+                reason=task.reason,
+                quantity=task.quantity,
+                at_time=task.at_time,
+                sensitive=task.sensitive,
+                detail=task.detail,
+            )
+            for task in self.tasks.get(reservation.id, [])
+            if (due_from is None or task.due_at >= due_from)
+            and (due_before is None or task.due_at < due_before)
+        ]
+        returning, earlier_codes = self.earlier.get(reservation.id, (False, set()))
+        remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
+        return BriefingGuest(
+            reservation_id=reservation.id,
+            confirmation_number=reservation.confirmation_number,
+            guest_name=reservation.guest.name,
+            vip_level=reservation.guest.vip_level,
+            returning=returning,
+            remembered=tuple(self.labels.get(c, (c, False))[0] for c in remembered),
+            arrival_date=reservation.arrival_date,
+            expected_at=reservation.eta or self.hotel.check_in_time,
+            eta_given=reservation.eta is not None,
+            room_number=reservation.room.number if reservation.room else None,
+            nights=reservation.nights,
+            adults=reservation.adults,
+            children=reservation.children,
+            status=reservation.status,
+            wish_text=reservation.wish_text or "",
+            wishes=tuple(lines),
+            room_flags=_room_flags(reservation, lines, self.labels, self.floors),
+            readiness=self.readiness.get(reservation.id),
+        )
+
+
+def _earlier_stays(
+    session: Session, reservations: list[Reservation]
+) -> dict[int, tuple[bool, set[str]]]:
+    """For each reservation: has the guest stayed before, and which wishes did they have then."""
+    if not reservations:
+        return {}
+    guest_ids = {r.guest_id for r in reservations}
+    stays = session.execute(
+        select(Reservation.id, Reservation.guest_id, Reservation.arrival_date).where(
+            Reservation.guest_id.in_(guest_ids)
+        )
+    ).all()
+    codes = session.execute(
+        select(Request.reservation_id, Request.code)
+        .join(Reservation, Reservation.id == Request.reservation_id)
+        .where(Reservation.guest_id.in_(guest_ids), Request.code != TRIAGE)
+    ).all()
+    codes_of: dict[int, set[str]] = {}
+    for reservation_id, code in codes:
+        codes_of.setdefault(reservation_id, set()).add(code)
+    result = {}
+    for r in reservations:
+        others = [(i, day) for i, guest, day in stays if guest == r.guest_id and i != r.id]
+        result[r.id] = (
+            any(day < r.arrival_date for _, day in others),
+            set().union(*(codes_of.get(i, set()) for i, _ in others)) if others else set(),
+        )
+    return result
+
+
+def _wish_label(
+    kind: str, code: str | None, labels: dict[str, tuple[str, bool]], language: str
+) -> str:
+    label = labels.get(code or "", (code or "", False))[0]
+    if kind == "triage":
+        return t("task.kind_triage", language)
+    if kind == "tell_guest":
+        return t("task.kind_tell_guest", language, wish=label)
+    return label
+
+
+def _room_flags(
+    reservation: Reservation,
+    lines: list[WishLine],
+    labels: dict[str, tuple[str, bool]],
+    floors: list[int],
+) -> tuple[str, ...]:
+    """Room wishes the assigned room does not meet, or all of them while no room is assigned."""
+    room = reservation.room
+    flags = []
+    for line in lines:
+        if line.kind != "wish" or line.code is None or line.status == "not_possible":
+            continue
+        label, constrains = labels.get(line.code, (line.code, False))
+        if not constrains:
+            continue
+        if room is None or not _room_meets(line.code, room, floors):
+            flags.append(label)
+    return tuple(dict.fromkeys(flags))
+
+
+def _room_meets(code: str, room: Room, floors: list[int]) -> bool:
+    if code in ROOM_FEATURE_OF:
+        return ROOM_FEATURE_OF[code] in (room.features or [])
+    if code == "connecting_rooms":
+        return room.connecting_to is not None
+    if code == "high_floor" and floors:
+        return room.floor > (min(floors) + max(floors)) / 2
+    if code == "low_floor" and floors:
+        return room.floor == min(floors)
+    return True  # a hotel's own room wish: the front desk checks it
+
+
+def briefing_content(briefing: Briefing) -> dict[str, Any]:
+    """What a reader needs, language- and time-independent: the version is its hash."""
+
+    def person(g: BriefingGuest) -> dict[str, Any]:
+        return {
+            "reservation": g.confirmation_number,
+            "guest": g.guest_name,
+            "vip": g.vip_level,
+            "expected": g.expected_at.strftime("%H:%M"),
+            "eta_given": g.eta_given,
+            "room": g.room_number,
+            "nights": g.nights,
+            "adults": g.adults,
+            "children": g.children,
+            "text": g.wish_text,
+            "wishes": [
+                {
+                    "task": w.task_id,
+                    "kind": w.kind,
+                    "code": w.code,
+                    "status": w.status,
+                    "due": w.due_at.isoformat(),
+                    "reason": w.reason,
+                    "quantity": w.quantity,
+                    "time": w.at_time,
+                    "detail": w.detail,
+                }
+                for w in g.wishes
+            ],
+        }
+
+    return {
+        "day": briefing.day.isoformat(),
+        "shift": briefing.shift,
+        "arrivals": [person(g) for g in briefing.arrivals],
+        "in_house": [person(g) for g in briefing.in_house],
+    }
+
+
+def narrowed_guest(guest: BriefingGuest) -> BriefingGuest:
+    """A guest without health details: the practical instruction stays, the guest's words go."""
+    if not any(w.sensitive for w in guest.wishes):
+        return guest
+    return replace(
+        guest,
+        wish_text="",
+        wishes=tuple(replace(w, detail=None) if w.sensitive else w for w in guest.wishes),
+    )
+
+
+def narrowed(briefing: Briefing) -> Briefing:
+    """The same briefing without health details, for roles that do not need them."""
+    hide = narrowed_guest
+    return replace(
+        briefing,
+        arrivals=tuple(hide(g) for g in briefing.arrivals),
+        in_house=tuple(hide(g) for g in briefing.in_house),
+    )
+
+
+def short(text: str, limit: int = LONG_WISH) -> tuple[str, bool]:
+    """A guest's words cut for print; True when they were cut."""
+    if len(text) <= limit:
+        return text, False
+    return text[:limit].rsplit(" ", 1)[0], True

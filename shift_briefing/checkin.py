@@ -1,0 +1,144 @@
+"""The arrival card and check-in: wishes reviewed with the guest, and the room ready.
+
+A room that is not ready blocks check-in unless a manager overrides it with a reason; the
+override is recorded and audited. An arrival without wishes on a ready room checks in in one
+step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.audit import Who
+from core.auth import Actor, require
+from core.clock import now
+from core.errors import UserError
+from core.models import Property
+from guests.models import Reservation
+from shift_briefing.briefing import BriefingGuest, GuestDescriber, narrowed_guest
+from shift_briefing.models import CheckIn
+
+AGENTS = ("front_desk", "manager")
+
+
+@dataclass(frozen=True)
+class ArrivalCard:
+    guest: BriefingGuest
+    needs_review: bool  # there are wishes to go through with the guest
+    room_ready: bool
+    blockers: tuple[str, ...]  # translation keys of what stands in the way
+    check_in: CheckIn | None
+
+
+def _reservation(session: Session, property_id: int, reservation_id: int) -> Reservation:
+    reservation = session.get(Reservation, reservation_id)
+    if reservation is None or reservation.property_id != property_id:
+        raise UserError("reservation.error_not_found")
+    return reservation
+
+
+def arrival_card(
+    session: Session, who: Who, property_id: int, reservation_id: int, language: str
+) -> ArrivalCard:
+    require(who, *AGENTS)
+    reservation = _reservation(session, property_id, reservation_id)
+    hotel = session.get(Property, property_id)
+    assert hotel is not None
+    guest = GuestDescriber(session, hotel, [reservation], language)(reservation)
+    if not isinstance(who, Actor) or not who.has("front_desk", "manager"):
+        guest = narrowed_guest(guest)
+    blockers = []
+    if reservation.room_id is None:
+        blockers.append("checkin.blocker_no_room")
+    room_ready = guest.readiness is not None and guest.readiness.ready
+    if reservation.room_id is not None and not room_ready:
+        blockers.append("checkin.blocker_room_not_ready")
+    done = session.scalar(select(CheckIn).where(CheckIn.reservation_id == reservation.id))
+    return ArrivalCard(
+        guest=guest,
+        needs_review=any(w.kind == "wish" for w in guest.wishes) or bool(guest.wish_text.strip()),
+        room_ready=room_ready,
+        blockers=tuple(blockers),
+        check_in=done,
+    )
+
+
+def check_in(
+    session: Session,
+    who: Who,
+    property_id: int,
+    reservation_id: int,
+    *,
+    wishes_reviewed: bool,
+    override_reason: str | None = None,
+    overriding_manager: Actor | None = None,
+    language: str = "en",
+) -> CheckIn:
+    """Checks a guest in. `overriding_manager` is the manager who overrides a room that is not
+    ready (the agent themself when they are a manager)."""
+    require(who, *AGENTS)
+    card = arrival_card(session, who, property_id, reservation_id, language)
+    reservation = _reservation(session, property_id, reservation_id)
+    if reservation.status != "booked" or card.check_in is not None:
+        raise UserError("checkin.error_not_bookable", status=reservation.status)
+    if reservation.room_id is None:
+        raise UserError("checkin.blocker_no_room")
+    if card.needs_review and not wishes_reviewed:
+        raise UserError("checkin.error_review_wishes")
+    manager = overriding_manager or (who if isinstance(who, Actor) else None)
+    reason = (override_reason or "").strip()
+    if not card.room_ready:
+        if manager is None or not manager.has("manager"):
+            raise UserError("checkin.blocker_room_not_ready")
+        if not reason:
+            raise UserError("checkin.error_override_reason")
+    done = CheckIn(
+        property_id=property_id,
+        reservation_id=reservation.id,
+        agent_id=who.id,
+        wishes_reviewed=wishes_reviewed or not card.needs_review,
+        room_ready=card.room_ready,
+        override_by_id=None if card.room_ready else manager.id if manager else None,
+        override_reason=None if card.room_ready else reason,
+        at=now(),
+    )
+    session.add(done)
+    before = {"status": reservation.status}
+    reservation.status = "checked_in"
+    reservation.checked_in_at = done.at
+    reservation.wishes_reviewed_by_id = who.id if card.needs_review else None
+    session.flush()
+    audit.record(
+        session,
+        who,
+        "checked_in",
+        "reservation",
+        reservation.id,
+        before=before,
+        after={
+            "status": "checked_in",
+            "wishes_reviewed": done.wishes_reviewed,
+            "room_ready": card.room_ready,
+        },
+        property_id=property_id,
+    )
+    if not card.room_ready and manager is not None:
+        audit.record(
+            session,
+            manager,
+            "check_in_override",
+            "reservation",
+            reservation.id,
+            after={
+                "open_items": [i.key for i in card.guest.readiness.open_items]
+                if card.guest.readiness
+                else []
+            },
+            note=reason,
+            property_id=property_id,
+        )
+    return done

@@ -1,0 +1,206 @@
+"""The room-readiness checklist: cleaned, inspected, plus what the guests' wishes add.
+
+There is one truth. "Cleaned" and "inspected" are the room's housekeeping status; an item a
+wish adds (cot installed, feather-free bedding, champagne placed) is that wish's task: ticking
+the item finishes the task, and finishing the task ticks the item. A room is ready when it is
+inspected and every wish item is done (or was declared not possible, which the guest is told).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit import Who
+from core.auth import require
+from core.errors import UserError
+from guests.models import Reservation, Room
+from guests.service import set_housekeeping_status
+from requests.catalogue import catalogue_items
+from requests.models import Request, Task
+from requests.service import change_task_status
+
+STANDARD_ITEMS = ("cleaned", "inspected")
+FINISHED = ("done", "not_possible")
+WORKERS = ("housekeeping", "manager")
+READERS = ("housekeeping", "front_desk", "manager")
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str  # "cleaned", "inspected", or "task:<id>" for an item a wish adds
+    label_fr: str
+    label_en: str
+    done: bool
+    code: str | None = None  # the wish's catalogue code
+    task_id: int | None = None
+    task_version: int | None = None
+    status: str | None = None  # the wish task's status
+
+    def label(self, language: str) -> str:
+        return self.label_fr if language == "fr" else self.label_en
+
+
+@dataclass(frozen=True)
+class RoomChecklist:
+    reservation_id: int
+    confirmation_number: str
+    guest_name: str
+    expected_at: time
+    room_id: int | None
+    room_number: str | None
+    floor: int | None
+    housekeeping_status: str | None
+    items: tuple[ChecklistItem, ...]
+
+    @property
+    def ready(self) -> bool:
+        return self.room_id is not None and all(item.done for item in self.items)
+
+    @property
+    def open_items(self) -> tuple[ChecklistItem, ...]:
+        return tuple(item for item in self.items if not item.done)
+
+
+_STANDARD_LABELS = {
+    "cleaned": ("Chambre nettoyée", "Room cleaned"),
+    "inspected": ("Chambre contrôlée", "Room inspected"),
+}
+
+
+def _standard_items(room: Room | None) -> list[ChecklistItem]:
+    status = room.housekeeping_status if room else None
+    return [
+        ChecklistItem(
+            "cleaned", *_STANDARD_LABELS["cleaned"], done=status in ("clean", "inspected")
+        ),
+        ChecklistItem("inspected", *_STANDARD_LABELS["inspected"], done=status == "inspected"),
+    ]
+
+
+def checklists_for(
+    session: Session,
+    who: Who,
+    property_id: int,
+    reservations: list[Reservation],
+    check_in: time,
+) -> dict[int, RoomChecklist]:
+    """The checklist of each reservation's room, by reservation id."""
+    require(who, *READERS)
+    if not reservations:
+        return {}
+    items_by_code = {
+        item.code: item.readiness_items
+        for item in catalogue_items(session, property_id, active_only=False)
+    }
+    ids = [r.id for r in reservations]
+    tasks = session.execute(
+        select(Task, Request.code)
+        .join(Request, Request.id == Task.request_id)
+        .where(Task.reservation_id.in_(ids), Task.kind == "wish", Task.status != "cancelled")
+        .order_by(Task.due_at, Task.id)
+    ).all()
+    wish_items: dict[int, list[ChecklistItem]] = {i: [] for i in ids}
+    seen: set[tuple[int, str]] = set()
+    for task, code in tasks:
+        for readiness in items_by_code.get(code, []):
+            # A daily wish has a task a night: the room needs its item for the arrival once.
+            if (task.reservation_id, readiness["key"]) in seen:
+                continue
+            seen.add((task.reservation_id, readiness["key"]))
+            wish_items[task.reservation_id].append(
+                ChecklistItem(
+                    key=f"task:{task.id}",
+                    label_fr=readiness.get("label_fr", readiness["key"]),
+                    label_en=readiness.get("label_en", readiness["key"]),
+                    done=task.status in FINISHED,
+                    code=code,
+                    task_id=task.id,
+                    task_version=task.version,
+                    status=task.status,
+                )
+            )
+    return {
+        r.id: RoomChecklist(
+            reservation_id=r.id,
+            confirmation_number=r.confirmation_number,
+            guest_name=r.guest.name,
+            expected_at=r.eta or check_in,
+            room_id=r.room_id,
+            room_number=r.room.number if r.room else None,
+            floor=r.room.floor if r.room else None,
+            housekeeping_status=r.room.housekeeping_status if r.room else None,
+            items=tuple(_standard_items(r.room) + wish_items[r.id]),
+        )
+        for r in reservations
+    }
+
+
+def arrivals_of_day(session: Session, property_id: int, day: date) -> list[Reservation]:
+    return list(
+        session.scalars(
+            select(Reservation)
+            .where(
+                Reservation.property_id == property_id,
+                Reservation.arrival_date == day,
+                Reservation.status.in_(("booked", "checked_in")),
+            )
+            .order_by(Reservation.eta, Reservation.confirmation_number)
+        ).unique()
+    )
+
+
+def day_checklists(
+    session: Session, who: Who, property_id: int, day: date, check_in: time
+) -> list[RoomChecklist]:
+    """Every arriving room of the day, by floor and room number; rooms not assigned last."""
+    lists = checklists_for(
+        session, who, property_id, arrivals_of_day(session, property_id, day), check_in
+    )
+    return sorted(
+        lists.values(),
+        key=lambda c: (c.room_id is None, c.floor or 0, c.room_number or "", c.guest_name),
+    )
+
+
+def tick(
+    session: Session,
+    who: Who,
+    property_id: int,
+    reservation_id: int,
+    key: str,
+    done: bool,
+    task_version: int | None = None,
+) -> None:
+    """Ticks or unticks one item; a wish item is its task, so this finishes or reopens it."""
+    require(who, *WORKERS)
+    reservation = session.get(Reservation, reservation_id)
+    if reservation is None or reservation.property_id != property_id:
+        raise UserError("reservation.error_not_found")
+    if key in STANDARD_ITEMS:
+        if reservation.room_id is None:
+            raise UserError("readiness.error_no_room")
+        room = reservation.room
+        assert room is not None
+        if key == "cleaned":
+            status = "clean" if done else "dirty"
+        else:
+            if done and room.housekeeping_status not in ("clean", "inspected"):
+                raise UserError("readiness.error_inspect_before_clean")
+            status = "inspected" if done else "clean"
+        set_housekeeping_status(session, who, room.id, status)
+        return
+    if not key.startswith("task:"):
+        raise UserError("readiness.error_unknown_item")
+    task = session.get(Task, int(key.removeprefix("task:")))
+    if task is None or task.reservation_id != reservation_id:
+        raise UserError("task.error_not_found")
+    if task_version is None:
+        task_version = task.version
+    if done and task.status not in FINISHED:
+        change_task_status(session, who, task.id, task_version, "done", via_checklist=True)
+    elif not done and task.status == "done":
+        change_task_status(session, who, task.id, task_version, "open", via_checklist=True)

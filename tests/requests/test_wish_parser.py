@@ -1,0 +1,465 @@
+"""The wish parser, one hotel situation per test."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+import time
+from types import MappingProxyType
+from unittest import mock
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from requests import wish_parser
+from requests.catalogue_defaults import (
+    DEFAULT_CATALOGUE,
+    DEPARTMENTS,
+    LANGUAGES,
+    TIMINGS,
+    CatalogueEntry,
+)
+from requests.wish_parser import ParseResult, parse_wishes
+
+
+def codes(text: str, **kwargs) -> set[str]:
+    return {w.code for w in parse_wishes(text, **kwargs).requests}
+
+
+def wish(text: str, code: str):
+    found = [w for w in parse_wishes(text).requests if w.code == code]
+    assert found, f"{code} not found in {text!r}"
+    return found[0]
+
+
+# -- the catalogue as data ------------------------------------------------------------------
+
+
+def test_default_catalogue_entries_are_complete_and_consistent():
+    seen = set()
+    for entry in DEFAULT_CATALOGUE:
+        assert entry.code not in seen
+        seen.add(entry.code)
+        assert entry.department in DEPARTMENTS
+        assert entry.timing in TIMINGS
+        assert set(entry.keywords) == set(LANGUAGES), entry.code
+        assert all(entry.keywords[lang] for lang in LANGUAGES), entry.code
+        assert entry.lead_minutes >= 0
+        assert entry.lead_minutes == 0 or entry.timing == "before_arrival"
+
+
+def test_health_wishes_are_the_sensitive_ones():
+    sensitive = {e.code for e in DEFAULT_CATALOGUE if e.sensitive}
+    assert sensitive == {"feather_free", "food_allergy", "accessible_room"}
+
+
+def test_room_constraints_are_flagged():
+    constraining = {e.code for e in DEFAULT_CATALOGUE if e.constrains_room}
+    assert constraining == {"twin_beds", "accessible_room", "connecting_rooms", "quiet_room",
+                            "high_floor", "low_floor", "view", "bathtub"}
+
+
+def test_cot_is_a_housekeeping_task_two_hours_before_arrival_with_a_checklist_item():
+    cot = next(e for e in DEFAULT_CATALOGUE if e.code == "baby_cot")
+    assert (cot.label_fr, cot.department, cot.timing, cot.lead_minutes) == (
+        "Lit bébé", "housekeeping", "before_arrival", 120)
+    assert [item.key for item in cot.readiness_items] == ["cot_installed"]
+
+
+# -- reading wishes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Lit bébé svp", "Baby cot please", "Babybett bitte",
+                                  "Cuna por favor", "Culla per favore", "lit BB merci"])
+def test_cot_is_understood_in_every_language(text):
+    assert codes(text) == {"baby_cot"}
+
+
+@pytest.mark.parametrize("text", [
+    "Pas besoin de lit bébé, nous avons le nôtre.",
+    "Kein Babybett nötig",
+    "No baby cot needed, thanks",
+    "No necesitamos cuna",
+    "Non serve la culla",
+    "Abbiamo la nostra culla, non serve",
+    "Baby cot not required anymore",
+    "Wir bringen unser eigenes Reisebett mit",
+    "Please cancel the baby cot",
+])
+def test_negated_cot_is_not_requested(text):
+    result = parse_wishes(text)
+    assert "baby_cot" not in {w.code for w in result.requests}
+    assert not result.needs_triage
+
+
+def test_no_parking_needed_is_not_a_parking_request():
+    assert codes("No parking needed, we're coming by train.") == set()
+
+
+def test_negation_stops_at_but():
+    assert codes("pas de lit bébé mais une place de parking") == {"parking"}
+
+
+def test_negation_stops_at_a_comma():
+    assert codes("No cot, extra bed please") == {"extra_bed"}
+
+
+def test_a_reminder_is_not_a_refusal():
+    assert codes("N'oubliez pas le lit bébé svp") == {"baby_cot"}
+
+
+def test_a_condition_is_not_a_refusal():
+    assert codes("Si pas possible, un lit d'appoint") == {"extra_bed"}
+
+
+def test_rather_than_refuses_only_what_follows():
+    result = codes("Un grand lit plutôt que deux lits simples svp")
+    assert result == {"double_bed"}
+
+
+@pytest.mark.parametrize("text", [
+    "Lit double ou deux lits, peu importe.",
+    "Twin or double, doesn't matter",
+    "Doppelbett oder zwei Einzelbetten, ist uns egal",
+    "Cama doble o dos camas, nos da igual",
+    "Letto matrimoniale o due letti singoli, non importa",
+])
+def test_indifference_between_double_and_twin_requests_neither(text):
+    assert codes(text) == set()
+
+
+@pytest.mark.parametrize("text", ["We don't mind a high floor", "Doppelbett ist uns egal",
+                                  "Vista mare, non importa", "Vue sur mer : peu importe"])
+def test_indifference_without_alternatives_is_no_request(text):
+    assert codes(text) == set()
+
+
+def test_double_or_twin_without_a_preference_word_is_still_no_promise():
+    assert codes("King or twin") == set()
+
+
+def test_two_cots_have_quantity_two():
+    assert wish("2 lits bébé SVP (jumeaux de 8 mois)", "baby_cot").quantity == 2
+    assert wish("deux lits bébé", "baby_cot").quantity == 2
+    assert wish("Lit bébé x2", "baby_cot").quantity == 2
+    assert wish("Zusätzliche Kissen bitte, 2 Stück", "extra_pillows").quantity == 2
+
+
+def test_two_cots_is_not_a_twin_room():
+    assert codes("2 lits bébé") == {"baby_cot"}
+
+
+def test_an_ordinal_is_not_a_quantity():
+    assert wish("our 50th birthday", "celebration").quantity is None
+
+
+def test_each_code_appears_once_with_the_larger_quantity():
+    result = parse_wishes("1 lit bébé, et finalement 2 lits bébé")
+    assert [(w.code, w.quantity) for w in result.requests] == [("baby_cot", 2)]
+
+
+def test_matched_text_quotes_the_guest_not_the_normalised_form():
+    assert wish("Bonjour, LIT BÉBÉ svp", "baby_cot").text == "LIT BÉBÉ"
+    assert wish("Bitte ein ruhiges Zimmer, nicht zur Straße", "quiet_room").text == "ruhiges"
+
+
+def test_wake_up_call_carries_its_time():
+    assert wish("Wake-up call at 6:30 please", "wake_up_call").time == "06:30"
+    assert wish("Réveil à 6h30 le 12 svp", "wake_up_call").time == "06:30"
+    assert wish("Potete svegliarci alle 5?", "wake_up_call").time == "05:00"
+
+
+@pytest.mark.parametrize(("text", "eta"), [
+    ("Nous arriverons vers 23h", "23:00"),
+    ("ETA around 9.30pm", "21:30"),
+    ("Anreise gegen 18 Uhr", "18:00"),
+    ("Llegamos tarde, a las 11 de la noche", "23:00"),
+    ("Arriveremo verso le 23", "23:00"),
+    ("Approximate time of arrival: between 22:00 and 23:00", "22:00"),
+    ("Arrivée prévue entre 17h et 18h", "17:00"),
+    ("Arrival between 9 and 10pm", "21:00"),
+    ("ETA 22-23h", "22:00"),
+    ("llegamos entre las 10 y las 11 de la noche", "22:00"),
+    ("Ankunft am 14.07. gegen 18 Uhr", "18:00"),
+    ("Arriveremo tardi, verso l'una di notte", "01:00"),
+    ("We arrive around 2", "14:00"),
+    ("arriving late, around 11", "23:00"),
+    ("Lit bébé svp", None),
+])
+def test_arrival_time_is_read_in_every_language(text, eta):
+    assert parse_wishes(text).eta == eta
+
+
+@pytest.mark.parametrize("text", ["Nous arriverons vers 23h", "arriving 1am",
+                                  "Wir kommen um Mitternacht an", "ETA 21:00"])
+def test_arrival_from_21_or_after_midnight_is_a_late_arrival(text):
+    assert "late_arrival" in codes(text)
+
+
+def test_arrival_at_eight_in_the_evening_is_not_late():
+    assert codes("Arrival around 20:00") == set()
+
+
+def test_late_arrival_carries_the_eta():
+    assert wish("ETA 23:30, king size bed please", "late_arrival").time == "23:30"
+
+
+def test_a_flight_time_is_the_transfer_time_not_the_eta():
+    result = parse_wishes("Please arrange an airport pick-up, flight BA304 arriving 14:35")
+    assert result.eta is None
+    assert wish("Please arrange an airport pick-up, flight BA304 arriving 14:35",
+                "airport_transfer").time == "14:35"
+
+
+def test_a_restaurant_time_is_not_the_eta():
+    result = parse_wishes("Pourriez-vous nous réserver une table pour 4 personnes samedi à 20h ?")
+    assert result.eta is None
+    assert [(w.code, w.quantity, w.time) for w in result.requests] == [
+        ("restaurant_booking", 4, "20:00")]
+
+
+def test_wanting_the_room_before_check_in_time_is_an_early_check_in():
+    assert codes("Arrivée vers 11h, est-il possible d'avoir la chambre plus tôt ?") == {
+        "early_check_in"}
+    assert codes("Can we check in at 10am?") == {"early_check_in"}
+
+
+def test_early_check_in_depends_on_the_property_check_in_time():
+    text = "Arrivée vers 10h, chambre dispo ?"
+    assert codes(text) == {"early_check_in"}
+    assert codes(text, check_in=dt.time(9, 0)) == set()
+
+
+def test_arriving_early_without_asking_for_the_room_is_not_an_early_check_in():
+    assert codes("We arrive at 10am") == set()
+
+
+def test_dates_and_prices_are_not_times():
+    assert parse_wishes("Arrivée le 15/06/2025, lit bébé").eta is None
+    assert parse_wishes("Parking à 12.50 € par nuit ?").eta is None
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("bayb cot pls", "baby_cot"),
+    ("Do you have parkng on site?", "parking"),
+    ("It's our anniversery", "celebration"),
+    ("Babybet für 2 Nächte", "baby_cot"),
+    ("chambre clame svp", "quiet_room"),
+    ("Hypoalergenic bedding pls", "feather_free"),
+])
+def test_common_typos_are_understood(text, code):
+    assert code in codes(text)
+
+
+def test_typo_repair_does_not_invent_wishes():
+    assert codes("Room with a tower view") == {"view"}  # not a towel
+    assert codes("quite late") == set()  # not quiet
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("lit BB + chaise haute", {"baby_cot"}),
+    ("chambre PMR svp", {"accessible_room"}),
+    ("ETA 22h, parking svp", {"late_arrival", "parking"}),
+    ("Zi. mit Kinderbett", {"baby_cot"}),
+    ("Hab. doble con cuna", {"baby_cot"}),
+    ("Arriving 8am, room asap pls", {"early_check_in"}),
+])
+def test_abbreviations_are_understood(text, expected):
+    assert codes(text) == expected
+
+
+def test_one_text_can_mix_languages():
+    assert codes("Lit bébé and arrival around 9pm, Parkplatz bitte") == {
+        "baby_cot", "late_arrival", "parking"}
+
+
+def test_feather_allergy_is_bedding_not_food():
+    assert codes("pas de plumes svp (allergie)") == {"feather_free"}
+    assert codes("Almohadas sin plumas, soy alérgico") == {"feather_free"}
+
+
+def test_accessible_alone_is_not_an_accessible_room():
+    assert codes("Est-ce que le spa est accessible aux enfants ?") == set()
+
+
+def test_markup_from_channel_managers_is_ignored():
+    result = parse_wishes("<p>Baby cot please</p><br>Arrival around 20:00")
+    assert codes("<p>Baby cot please</p><br>Arrival around 20:00") == {"baby_cot"}
+    assert result.eta == "20:00"
+    assert not result.needs_triage
+
+
+# -- what is left for a human ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["Merci !", "Thank you!", "Vielen Dank im Voraus!",
+                                  "Muchas gracias", "Grazie mille!", "Kind regards, John Smith",
+                                  "Hello, we're looking forward to our stay!", ""])
+def test_politeness_alone_needs_no_triage(text):
+    result = parse_wishes(text)
+    assert result.requests == ()
+    assert not result.needs_triage
+
+
+def test_politeness_is_kept_in_the_remainder_but_does_not_need_triage():
+    result = parse_wishes("Merci !")
+    assert (result.unmatched, result.needs_triage) == ("Merci !", False)
+
+
+def test_an_unknown_request_is_kept_for_triage():
+    result = parse_wishes("lit BB + chaise haute")
+    assert result.unmatched == "chaise haute"
+    assert result.needs_triage
+
+
+def test_something_else_asked_for_with_and_needs_triage():
+    result = parse_wishes("We need a cot for our baby and a bottle warmer")
+    assert "bottle warmer" in result.unmatched
+    assert result.needs_triage
+
+
+def test_who_the_wish_is_for_is_context_not_triage():
+    result = parse_wishes("Un lit d'appoint pour notre fils de 10 ans")
+    assert codes("Un lit d'appoint pour notre fils de 10 ans") == {"extra_bed"}
+    assert not result.needs_triage
+
+
+def test_text_nothing_explains_is_kept_whole():
+    text = "Voyage d'affaires,  facture au nom de la société SVP"
+    result = parse_wishes(text)
+    assert result.unmatched == "Voyage d'affaires, facture au nom de la société SVP"
+    assert result.needs_triage
+
+
+def test_a_fully_understood_text_leaves_nothing():
+    result = parse_wishes("Nous aurons besoin d'une place de parking pour la nuit")
+    assert (result.unmatched, result.needs_triage) == ("", False)
+
+
+def test_as_json_has_the_documented_shape():
+    result = parse_wishes("Réveil à 6h30, 2 lits bébé. Arrivée vers 23h. Vélo ?")
+    assert result.as_json() == {
+        "requests": [
+            {"code": "wake_up_call", "text": "Réveil", "quantity": None, "time": "06:30"},
+            {"code": "baby_cot", "text": "2 lits bébé", "quantity": 2, "time": None},
+            {"code": "late_arrival", "text": "Arrivée vers 23h", "quantity": None,
+             "time": "23:00"},
+        ],
+        "eta": "23:00",
+        "unmatched": "Vélo ?",
+    }
+
+
+# -- a property's own catalogue -------------------------------------------------------------
+
+
+def bike_entry(keywords: dict[str, tuple[str, ...]]) -> CatalogueEntry:
+    return CatalogueEntry(code="bike_rental", label_fr="Location de vélo", label_en="Bike rental",
+                          department="concierge", timing="before_arrival", lead_minutes=60,
+                          readiness_items=(), sensitive=False, keywords=keywords)
+
+
+def test_a_property_can_add_its_own_wish():
+    catalogue = (*DEFAULT_CATALOGUE, bike_entry({"fr": ("velo*", "location ... velo*"),
+                                                 "en": ("bike*",)}))
+    assert codes("Deux vélos et un lit bébé svp", catalogue=catalogue) == {"bike_rental",
+                                                                           "baby_cot"}
+    assert wish_in("Location de deux vélos électriques", catalogue).text == "Location de deux vélos"
+
+
+def wish_in(text: str, catalogue):
+    return parse_wishes(text, catalogue=catalogue).requests[0]
+
+
+def test_keyword_syntax_is_case_and_accent_blind_and_star_means_any_ending():
+    catalogue = (bike_entry({"fr": ("Vélo Électrique*",)}),)
+    assert codes("un velo electriques", catalogue=catalogue) == {"bike_rental"}
+    assert codes("un vélo", catalogue=catalogue) == set()
+
+
+def test_a_keyword_edit_takes_effect_on_the_next_parse():
+    before = (bike_entry({"en": ("bike",)}),)
+    after = (bike_entry({"en": ("scooter",)}),)
+    assert codes("a scooter please", catalogue=before) == set()
+    assert codes("a scooter please", catalogue=after) == {"bike_rental"}
+    assert codes("a bike please", catalogue=before) == {"bike_rental"}
+
+
+def test_a_catalogue_without_the_built_in_codes_never_gets_them():
+    catalogue = (bike_entry({"en": ("bike",)}),)
+    result = parse_wishes("bike please, arriving at 23:00", catalogue=catalogue)
+    assert [w.code for w in result.requests] == ["bike_rental"]
+    assert result.eta == "23:00"
+
+
+def test_broken_keywords_are_skipped_not_fatal():
+    catalogue = (bike_entry({"en": ("", "*", "...", "bike", 42)}),)  # type: ignore[dict-item]
+    assert codes("bike", catalogue=catalogue) == {"bike_rental"}
+
+
+def test_keywords_may_be_frozen_or_plain_dicts():
+    frozen = dataclasses.replace(bike_entry({}), keywords=MappingProxyType({"en": ("bike",)}))
+    assert codes("bike", catalogue=[frozen]) == {"bike_rental"}
+
+
+# -- never raises, stays fast ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "\x00\x01\x07 lit bébé \x1b[31m", "<script>alert('cot')</script>",
+    "🎂🎉👶🛏️", "\ud800 cot", "2" * 5000, "a" * 50_000, "é" * 10_000, "<" * 1000,
+    "12.12." * 1000, "ß" * 3000, "e\u0301" * 2000, None, 42,
+])
+def test_parser_never_raises_on_hostile_input(text, caplog):
+    caplog.set_level(logging.ERROR, logger="requests.wish_parser")
+    result = parse_wishes(text)  # type: ignore[arg-type]
+    assert isinstance(result, ParseResult)
+    assert caplog.records == []  # read properly, not rescued by the safety net
+
+
+def test_a_parser_bug_hands_the_whole_text_to_triage(caplog):
+    with mock.patch.object(wish_parser._Reading, "match_phrases", side_effect=RuntimeError):
+        result = parse_wishes("Lit bébé\x00 svp")
+    assert result == ParseResult((), None, "Lit bébé svp", True)
+    assert "wish parser failed" in caplog.text
+
+
+def test_control_characters_never_reach_the_remainder():
+    result = parse_wishes("vélo\x00\x07 svp")
+    assert result.unmatched == "vélo svp"
+
+
+def test_a_megabyte_of_text_parses_in_well_under_a_second():
+    text = ("Lit bébé svp, arrivée vers 23h. Nous voyageons avec un vélo et une trottinette. "
+            * 13_000)[:1_000_000]
+    parse_wishes("warm-up")
+    started = time.perf_counter()
+    result = parse_wishes(text)
+    assert time.perf_counter() - started < 0.5
+    assert {"baby_cot", "late_arrival"} <= {w.code for w in result.requests}
+    assert result.needs_triage  # nothing is dropped: the rest is there for a human
+    assert len(result.unmatched) > 900_000
+
+
+HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300) | st.sampled_from([
+    "Lit bébé svp, arrivée vers 23h", "No cot, 2 extra pillows x2, ETA 9.30pm",
+    "Zwei Einzelbetten oder Doppelbett, egal; Weckruf 6:00", "cuna y parking por favor",
+]).flatmap(lambda base: st.text(max_size=40).map(lambda noise: base + noise)))
+def test_any_text_gives_a_well_formed_result(text):
+    with mock.patch.object(wish_parser._log, "exception", side_effect=AssertionError):
+        result = parse_wishes(text)
+    found = [w.code for w in result.requests]
+    assert len(found) == len(set(found))
+    for w in result.requests:
+        assert w.text and w.text in text
+        assert w.time is None or HHMM.match(w.time)
+        assert w.quantity is None or 1 <= w.quantity <= 50
+    assert result.eta is None or HHMM.match(result.eta)
+    assert result.unmatched == " ".join(result.unmatched.split())

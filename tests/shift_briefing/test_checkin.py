@@ -1,0 +1,118 @@
+"""Check-in: the wishes reviewed with the guest, and a ready room or a manager's override."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.audit import audit_events
+from core.errors import UserError
+from shift_briefing.checkin import arrival_card, check_in
+from shift_briefing.readiness import day_checklists, tick
+
+DAY = date(2026, 7, 14)
+
+
+def make_ready(database, hotel, hugo, reservation_id):
+    with database.write() as session:
+        tick(session, hugo, hotel.id, reservation_id, "cleaned", True)
+        tick(session, hugo, hotel.id, reservation_id, "inspected", True)
+    with database.read() as session:
+        room = next(
+            c
+            for c in day_checklists(session, hugo, hotel.id, DAY, hotel.check_in_time)
+            if c.reservation_id == reservation_id
+        )
+    for item in room.open_items:
+        with database.write() as session:
+            tick(session, hugo, hotel.id, reservation_id, item.key, True, item.task_version)
+
+
+def test_an_arrival_without_wishes_on_a_ready_room_checks_in_in_one_step(
+    database, hotel, alice, hugo, book
+):
+    reservation = book("A", "Anna", room="101")
+    make_ready(database, hotel, hugo, reservation)
+    with database.write() as session:
+        done = check_in(session, alice, hotel.id, reservation, wishes_reviewed=False)
+    assert done.room_ready and done.override_by_id is None
+    with database.read() as session:
+        card = arrival_card(session, alice, hotel.id, reservation, "en")
+    assert card.check_in is not None and card.guest.status == "checked_in"
+
+
+def test_check_in_needs_the_wishes_reviewed_with_the_guest(database, hotel, alice, hugo, book):
+    reservation = book("A", "Anna", "baby cot please", room="101")
+    make_ready(database, hotel, hugo, reservation)
+    with pytest.raises(UserError) as refused, database.write() as session:
+        check_in(session, alice, hotel.id, reservation, wishes_reviewed=False)
+    assert refused.value.key == "checkin.error_review_wishes"
+    with database.write() as session:
+        assert check_in(session, alice, hotel.id, reservation, wishes_reviewed=True).wishes_reviewed
+
+
+def test_a_room_not_ready_blocks_the_front_desk(database, hotel, alice, book):
+    reservation = book("A", "Anna", room="101")
+    with database.read() as session:
+        card = arrival_card(session, alice, hotel.id, reservation, "en")
+    assert card.blockers == ("checkin.blocker_room_not_ready",)
+    with pytest.raises(UserError) as refused, database.write() as session:
+        check_in(
+            session,
+            alice,
+            hotel.id,
+            reservation,
+            wishes_reviewed=True,
+            override_reason="guest is tired",
+        )
+    assert refused.value.key == "checkin.blocker_room_not_ready"
+
+
+def test_a_manager_overrides_a_room_not_ready_with_a_reason_and_it_is_audited(
+    database, hotel, alice, maria, book
+):
+    reservation = book("A", "Anna", room="101")
+    with pytest.raises(UserError) as refused, database.write() as session:
+        check_in(
+            session, alice, hotel.id, reservation, wishes_reviewed=True, overriding_manager=maria
+        )
+    assert refused.value.key == "checkin.error_override_reason"
+    with database.write() as session:
+        done = check_in(
+            session,
+            alice,
+            hotel.id,
+            reservation,
+            wishes_reviewed=True,
+            overriding_manager=maria,
+            override_reason="inspection running late",
+        )
+    assert (done.override_by_id, done.override_reason) == (maria.id, "inspection running late")
+    with database.read() as session:
+        [event] = audit_events(session, hotel.id, action="check_in_override")
+    assert (event.actor_name, event.note) == ("Maria Manager", "inspection running late")
+
+
+def test_no_room_assigned_blocks_check_in(database, hotel, alice, maria, book):
+    reservation = book("A", "Anna")
+    with pytest.raises(UserError) as refused, database.write() as session:
+        check_in(
+            session,
+            alice,
+            hotel.id,
+            reservation,
+            wishes_reviewed=True,
+            overriding_manager=maria,
+            override_reason="x",
+        )
+    assert refused.value.key == "checkin.blocker_no_room"
+
+
+def test_a_guest_cannot_be_checked_in_twice(database, hotel, alice, hugo, book):
+    reservation = book("A", "Anna", room="101")
+    make_ready(database, hotel, hugo, reservation)
+    with database.write() as session:
+        check_in(session, alice, hotel.id, reservation, wishes_reviewed=False)
+    with pytest.raises(UserError), database.write() as session:
+        check_in(session, alice, hotel.id, reservation, wishes_reviewed=False)

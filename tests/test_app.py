@@ -1,0 +1,206 @@
+"""The app as staff use it (Streamlit's AppTest, in-process): sign-in, each role's pages,
+language, idle timeout, and an account deactivated while signed in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import streamlit as st
+from sqlalchemy import select
+from streamlit.navigation.page import calc_hash
+from streamlit.testing.v1 import AppTest
+
+from core import clock
+from core.auth import actor_for
+from core.i18n import t
+from core.models import Property, Staff
+from core.settings import ROOT
+from core.staff import set_active
+
+MORNING = datetime(2026, 6, 2, 6, 45, tzinfo=UTC)  # 08:45 in Paris
+DEMO_PASSWORDS = {
+    "reception": "demo-reception",
+    "housekeeping": "demo-housekeeping",
+    "reservations": "demo-reservations",
+    "manager": "demo-manager",
+}
+# Each role's own pages (url paths), which nobody without the role may see.
+OWN_PAGES = {
+    "reception": {"arrivals", "briefing"},
+    "housekeeping": {"housekeeping"},
+    "reservations": {"reservations", "reservation"},
+    "manager": {"dashboard", "catalogue", "staff", "audit"},
+}
+KNOWN_PAGES = {"login", "tasks", *(path for paths in OWN_PAGES.values() for path in paths)}
+
+
+@pytest.fixture
+def app(database_url, monkeypatch) -> AppTest:
+    """The app on an empty database: its first run applies migrations and seeds the demo."""
+    monkeypatch.delenv("HOTEL_IDLE_TIMEOUT_MINUTES", raising=False)
+    monkeypatch.delenv("HOTEL_DEMO", raising=False)
+    clock.set_now(MORNING)
+    st.cache_resource.clear()  # the app keeps its Database per process: this test's, please
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    yield at
+    st.cache_resource.clear()
+
+
+def start(app: AppTest) -> AppTest:
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def new_session() -> AppTest:
+    """Another browser tab: a fresh session on the same server process."""
+    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+
+
+def sign_in(app: AppTest, login: str, password: str | None = None) -> AppTest:
+    app.text_input(key="login_name").input(login)
+    app.text_input(key="login_password").input(password or DEMO_PASSWORDS[login])
+    [submit] = [b for b in app.button if b.label in (t("login.submit", "fr"),
+                                                     t("login.submit", "en"))]
+    submit.click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def pages(app: AppTest) -> set[str]:
+    """The url paths st.navigation offered in the last run (AppTest has no public accessor).
+
+    The default page is registered with an empty url path, so pages are known by their hash.
+    """
+    known = {calc_hash(path): path for path in KNOWN_PAGES}
+    return {known.get(page_hash) or info.get("url_pathname") or info.get("page_name", "")
+            for page_hash, info in app._registered_pages.items()}
+
+
+def open_page(app: AppTest, url_path: str) -> AppTest:
+    assert calc_hash(url_path) in app._registered_pages, url_path
+    app._page_hash = calc_hash(url_path)  # what a click in the navigation does
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def signed_in(app: AppTest) -> bool:
+    return "login" not in pages(app)
+
+
+def staff(database, login: str) -> Staff:
+    with database.read() as session:
+        person = session.scalars(select(Staff).where(Staff.login == login)).one()
+        session.expunge(person)
+        return person
+
+
+def test_the_first_start_seeds_the_demo_and_shows_its_logins(app, database):
+    start(app)
+    with database.read() as session:
+        assert session.scalars(select(Property.code)).all() == ["DEMO"]
+    assert pages(app) == {"login"}
+    assert app.title[0].value == t("app.title", "fr")
+    shown = app.table[0].value
+    assert set(shown.iloc[:, 1]) == set(DEMO_PASSWORDS)
+    assert set(shown.iloc[:, 2]) == set(DEMO_PASSWORDS.values())
+
+
+def test_without_the_demo_setting_an_empty_database_stays_empty(app, database, monkeypatch):
+    monkeypatch.setenv("HOTEL_DEMO", "false")
+    start(app)
+    with database.read() as session:
+        assert session.scalars(select(Property)).all() == []
+    assert len(app.table) == 0
+
+
+def test_a_wrong_password_shows_an_error(app):
+    sign_in(start(app), "reception", "not-the-password")
+    assert [e.value for e in app.error] == [t("login.failed_invalid", "fr")]
+    assert not signed_in(app)
+
+
+@pytest.mark.parametrize("login", list(DEMO_PASSWORDS))
+def test_each_role_sees_its_own_pages_only(app, login):
+    sign_in(start(app), login)
+    offered = pages(app)
+    assert OWN_PAGES[login] <= offered
+    others = set().union(*(p for other, p in OWN_PAGES.items() if other != login))
+    assert offered & others == set()
+    assert ("tasks" in offered) == (login != "reservations")
+
+
+@pytest.mark.parametrize("login", list(DEMO_PASSWORDS))
+def test_each_role_opens_each_of_its_pages_without_an_error(app, login):
+    sign_in(start(app), login)
+    for url_path in sorted(pages(app)):
+        # A new session per page: AppTest evaluates a widget's format_func outside the run,
+        # where the person's language is not known, which breaks a page-to-page switch.
+        visit = sign_in(new_session().run(), login)
+        open_page(visit, url_path)
+        assert [e.value for e in visit.error] == [], url_path
+
+
+def test_the_language_switch_changes_the_text_and_is_remembered(app, database):
+    start(app)
+    app.selectbox(key="login_language").set_value("en").run()
+    assert app.title[0].value == t("app.title", "en")
+    sign_in(app, "reception")  # her language is French until she changes it
+    assert app.title[0].value == t("arrivals.title", "fr")
+    app.sidebar.selectbox(key="sidebar_language").set_value("en").run()
+    assert app.title[0].value == t("arrivals.title", "en")
+    assert staff(database, "reception").language == "en"
+
+    tomorrow = new_session()
+    tomorrow.run()
+    assert tomorrow.title[0].value == t("app.title", "fr")  # nobody signed in: the default
+    sign_in(tomorrow, "reception")
+    assert tomorrow.title[0].value == t("arrivals.title", "en")
+
+
+@pytest.mark.parametrize(("setting", "minutes"), [(None, 30), ("5", 5)])
+def test_idle_staff_are_signed_out(app, monkeypatch, setting, minutes):
+    if setting:
+        monkeypatch.setenv("HOTEL_IDLE_TIMEOUT_MINUTES", setting)
+    sign_in(start(app), "housekeeping")
+    clock.set_now(MORNING + timedelta(minutes=minutes - 1))
+    app.run()
+    assert signed_in(app)
+    clock.set_now(MORNING + timedelta(minutes=2 * minutes - 1))  # each action restarts the wait
+    app.run()
+    assert signed_in(app)
+    clock.set_now(MORNING + timedelta(minutes=3 * minutes))
+    app.run()
+    assert not signed_in(app)
+    assert [i.value for i in app.info] == [t("login.idle_signed_out", "fr", minutes=minutes)]
+
+
+def test_a_deactivated_account_is_signed_out_at_its_next_action(app, database):
+    sign_in(start(app), "reception")
+    assert signed_in(app)
+    with database.write() as session:
+        set_active(session, actor_for(staff(database, "manager")),
+                   staff(database, "reception").id, False)
+    app.run()
+    assert not signed_in(app)
+    assert [i.value for i in app.info] == [t("login.account_inactive", "fr")]
+    sign_in(app, "reception")
+    assert [e.value for e in app.error] == [t("login.failed_inactive", "fr")]
+
+
+def test_a_role_removed_by_a_manager_takes_its_pages_away_at_the_next_action(app, database):
+    sign_in(start(app), "manager")
+    assert "staff" in pages(app)
+    with database.write() as session:
+        session.get(Staff, staff(database, "manager").id).roles = ["front_desk"]
+    app.run()
+    assert "staff" not in pages(app)
+    assert "arrivals" in pages(app)
+
+
+def test_sign_out_returns_to_the_login_page(app):
+    sign_in(start(app), "reservations")
+    app.sidebar.button(key="sign_out").click().run()
+    assert not signed_in(app)
