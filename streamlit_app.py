@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
-from core import admin_ui, ui
+from core import admin_ui, jobs_ui, notifications_ui, scheduling, ui
+from core.auth import ROLES, Actor
 from core.db import Database
 from core.settings import seed_demo_on_empty
 from core.startup import ready_database
-from guests import demo
+from guests import demo, import_ui
 from guests import ui as guests_ui
 from requests import ui as requests_ui
+from shift_briefing import archive_ui
 from shift_briefing import ui as briefing_ui
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -26,53 +28,45 @@ def _database() -> Database:
     if seed_demo_on_empty():
         with database.write() as session:
             demo.seed_demo(session)
+    scheduling.start_in_background(database)
     return database
 
 
-def _pages_by_role() -> dict[str, list[st.Page]]:
-    def page(body: Callable[[], None], title_key: str, url_path: str, icon: str) -> st.Page:
-        return st.Page(
-            lambda: ui.run_page(body), title=ui.tr(title_key), url_path=url_path, icon=icon
+# Who sees which page, in which section of the navigation: a role's own section, or "work"
+# for pages several roles share. (roles, section, page function, title key, url path, icon)
+# fmt: off
+PAGES = (
+    (("front_desk",), "front_desk", briefing_ui.arrivals_page, "nav.arrivals", "arrivals", ":material/login:"),  # noqa: E501
+    (("front_desk",), "front_desk", briefing_ui.briefing_page, "nav.briefing", "briefing", ":material/fact_check:"),  # noqa: E501
+    (("housekeeping",), "housekeeping", briefing_ui.housekeeping_page, "nav.housekeeping", "housekeeping", ":material/bed:"),  # noqa: E501
+    (("reservations",), "reservations", guests_ui.reservations_page, "nav.reservations", "reservations", ":material/event:"),  # noqa: E501
+    (("reservations",), "reservations", requests_ui.reservation_page, "nav.reservation", "reservation", ":material/edit_note:"),  # noqa: E501
+    (("manager",), "manager", briefing_ui.dashboard_page, "nav.dashboard", "dashboard", ":material/monitoring:"),  # noqa: E501
+    (("manager",), "manager", requests_ui.catalogue_page, "nav.catalogue", "catalogue", ":material/list_alt:"),  # noqa: E501
+    (("manager",), "manager", briefing_ui.shifts_page, "nav.shifts", "shifts", ":material/schedule:"),  # noqa: E501
+    (("manager",), "manager", admin_ui.staff_page, "nav.staff", "staff", ":material/group:"),
+    (("manager",), "manager", admin_ui.audit_page, "nav.audit", "audit", ":material/history:"),
+    (("manager",), "manager", jobs_ui.jobs_page, "jobs.nav", "jobs", ":material/update:"),
+    (("front_desk", "housekeeping", "manager"), "work", requests_ui.tasks_page, "nav.tasks", "tasks", ":material/task_alt:"),  # noqa: E501
+    (("reservations", "manager"), "work", import_ui.import_page, "nav.import", "import", ":material/upload_file:"),  # noqa: E501
+    (("front_desk", "manager"), "work", archive_ui.archive_page, "archive.nav", "archive", ":material/inventory_2:"),  # noqa: E501
+    (ROLES, "work", notifications_ui.inbox_page, "inbox.nav", "inbox", ":material/inbox:"),
+)
+# fmt: on
+
+
+def _navigation(current: Actor, unread: int) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    for roles, section, body, title_key, url_path, icon in PAGES:
+        if not current.has(*roles):
+            continue
+        label = ui.tr("nav.work") if section == "work" else ui.tr(f"role.{section}")
+        sections.setdefault(label, []).append(
+            st.Page(
+                partial(ui.run_page, body), title=ui.tr(title_key), url_path=url_path, icon=icon
+            )
         )
-
-    return {
-        "front_desk": [
-            page(briefing_ui.arrivals_page, "nav.arrivals", "arrivals", ":material/login:"),
-            page(briefing_ui.briefing_page, "nav.briefing", "briefing", ":material/fact_check:"),
-        ],
-        "housekeeping": [
-            page(
-                briefing_ui.housekeeping_page, "nav.housekeeping", "housekeeping", ":material/bed:"
-            ),
-        ],
-        "reservations": [
-            page(
-                guests_ui.reservations_page, "nav.reservations", "reservations", ":material/event:"
-            ),
-            page(
-                requests_ui.reservation_page,
-                "nav.reservation",
-                "reservation",
-                ":material/edit_note:",
-            ),
-        ],
-        "manager": [
-            page(briefing_ui.dashboard_page, "nav.dashboard", "dashboard", ":material/monitoring:"),
-            page(requests_ui.catalogue_page, "nav.catalogue", "catalogue", ":material/list_alt:"),
-            page(briefing_ui.shifts_page, "nav.shifts", "shifts", ":material/schedule:"),
-            page(admin_ui.staff_page, "nav.staff", "staff", ":material/group:"),
-            page(admin_ui.audit_page, "nav.audit", "audit", ":material/history:"),
-        ],
-    }
-
-
-def _tasks_page() -> st.Page:
-    return st.Page(
-        lambda: ui.run_page(requests_ui.tasks_page),
-        title=ui.tr("nav.tasks"),
-        url_path="tasks",
-        icon=":material/task_alt:",
-    )
+    return sections
 
 
 st.set_page_config(page_title="Guest wishes", page_icon=":material/room_service:", layout="wide")
@@ -93,10 +87,8 @@ if current is None:
         position="hidden",
     )
 else:
-    by_role = _pages_by_role()
-    sections = {ui.tr(f"role.{role}"): by_role[role] for role in current.roles}
-    if current.has("front_desk", "housekeeping", "manager"):
-        sections[ui.tr("nav.work")] = [_tasks_page()]
-    navigation = st.navigation(sections)
+    navigation = st.navigation(
+        _navigation(current, notifications_ui.unread_badge(database, current))
+    )
     ui.sidebar(database, current)
 navigation.run()

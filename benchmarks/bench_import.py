@@ -159,6 +159,7 @@ def run_child(path: Path, url: str, profile: str | None, bulk_listener: bool) ->
     result = json.loads(output)
     result["wall"] = wall
     result["peak_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
+    result["cpu"] = usage.ru_utime + usage.ru_stime  # of the whole process, start-up included
     return result
 
 
@@ -195,7 +196,7 @@ def main() -> None:
             summary = result["summary"]
             print(f"{name:22}: {result['import']:6.2f} s in the import call "
                   f"({result['import'] / base:5.1f} x baseline), process {result['wall']:.2f} s, "
-                  f"peak {result['peak_mb']:.0f} MB")
+                  f"(cpu {result['cpu']:.2f} s), peak {result['peak_mb']:.0f} MB")
             sync = f"; tasks (requests domain) {result['sync']:.2f} s" if result["sync"] else ""
             print(f"{'':24}of which: read+parse {result['read']:.2f} s{sync}")
             print(f"{'':24}created {summary['created']}, updated {summary['updated']}, "

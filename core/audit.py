@@ -112,7 +112,7 @@ def record_many(session: Session, who: Who, entries: list[dict[str, Any]]) -> No
         return
     moment = now()
     session.execute(
-        insert(AuditEvent),
+        insert(AuditEvent).execution_options(render_nulls=True),
         [
             {
                 "property_id": entry.get("property_id", who.property_id),

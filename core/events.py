@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 PROPERTY_CREATED = "property_created"  # property_id
-RESERVATION_SAVED = "reservation_saved"  # reservation_id, who, changes
+RESERVATION_SAVED = "reservation_saved"  # reservation_id, who, changed
+RESERVATIONS_SAVED = "reservations_saved"  # reservation_ids, who: many new ones at once
 DOMAIN_SERVICES = ("guests.service", "requests.wishes", "shift_briefing.service")
 
 Listener = Callable[..., None]

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
 from core import auth, staff
 from core.auth import Actor, PermissionDenied
@@ -153,15 +154,24 @@ def escape_markdown(text: str) -> str:
 
 @contextmanager
 def action(database: Database) -> Iterator[Session]:
-    """Runs a page's write through a service, turning refusals into messages, never tracebacks."""
+    """Runs a page's write through a service, turning refusals into messages, never tracebacks.
+
+    st.rerun() or st.stop() inside the block is not a failure: the work commits first.
+    """
+    control: ScriptControlException | None = None
     try:
         with database.write() as session:
-            yield session
+            try:
+                yield session
+            except ScriptControlException as raised:
+                control = raised
     except PermissionDenied:
         log.warning("permission denied", exc_info=True)
         st.error(tr("error.permission"))
     except UserError as exc:
         st.error(tr(exc.key, **exc.values))
+    if control is not None:
+        raise control
 
 
 def run_page(body: Callable[[], None]) -> None:

@@ -50,6 +50,20 @@ ROOM_TYPES = {  # position on the floor -> (type, features)
     12: ("Twin", ["twin", "view"]),
 }
 
+# Housekeeping's morning so far for the rooms of today's arrivals; every other room is inspected.
+TODAYS_ROOMS = {
+    "104": "clean",
+    "510": "dirty",
+    "211": "clean",
+    "307": "inspected",
+    "402": "dirty",
+    "105": "clean",
+    "112": "inspected",
+    "303": "inspected",
+    "409": "dirty",
+    "201": "inspected",
+}
+
 # (day offset, name, language, eta, room, adults, children, vip, nights, wish text)
 ARRIVALS = (
     (
@@ -392,6 +406,7 @@ def seed_demo(session: Session) -> Property | None:
                 floor=floor,
                 features=features,
                 connecting_to={"105": "106", "106": "105"}.get(number),
+                housekeeping_status=TODAYS_ROOMS.get(number, "inspected"),
             )
     for role, login, password, name, department, language in DEMO_ACCOUNTS:
         create_staff(

@@ -52,6 +52,9 @@ def import_page() -> None:
     done: ImportSummary | None = st.session_state.get(_SUMMARY)
     if done is not None and done.file_hash == parsed.export.sha256:
         _summary(done)
+        if st.button(tr("import.again"), key="import_again"):
+            del st.session_state[_SUMMARY]
+            st.rerun()
         return
     database = get_database()
     with database.read() as session:

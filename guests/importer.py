@@ -379,8 +379,8 @@ def run_import(
 
     def advance(count: int) -> None:
         nonlocal done
-        done += count
-        if progress is not None and count:
+        before, done = done, done + count
+        if progress is not None and (done // 100 > before // 100 or done == total):
             progress(done, total)
 
     new = [p for p in plan.rows if p.reservation is None]

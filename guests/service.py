@@ -120,8 +120,16 @@ def set_housekeeping_status(session: Session, who: Who, room_id: int, status: st
     if room.housekeeping_status != status:
         before = {"housekeeping_status": room.housekeeping_status}
         room.housekeeping_status = status
-        audit.record(session, who, "room_status_set", "room", room.id, before=before,
-                     after={"housekeeping_status": status}, property_id=room.property_id)
+        audit.record(
+            session,
+            who,
+            "room_status_set",
+            "room",
+            room.id,
+            before=before,
+            after={"housekeeping_status": status},
+            property_id=room.property_id,
+        )
     return room
 
 
@@ -240,6 +248,9 @@ def save_reservation(session: Session, who: Who, property_id: int, data: Reserva
     if before == after:
         return Saved(reservation, created=False, changed=[], consequences=[])
     old, new = audit.changed_fields(before, after)
+    for bookkeeping in ("updated_at", "version"):  # not news: they change with any change
+        old.pop(bookkeeping, None)
+        new.pop(bookkeeping, None)
     action = "reservation_created" if not before else "reservation_updated"
     audit.record(
         session,
@@ -261,8 +272,6 @@ def save_reservation(session: Session, who: Who, property_id: int, data: Reserva
     return Saved(reservation, created=not before, changed=sorted(new), consequences=consequences)
 
 
-# Many reservations saved at once (an import); the wishes domain may follow them in one pass.
-RESERVATIONS_SAVED = getattr(events, "RESERVATIONS_SAVED", "reservations_saved")
 _GuestRow = Guest | dict[str, Any]  # a guest already stored, or one about to be inserted
 
 
@@ -272,8 +281,8 @@ def create_reservations(
     """New reservations in bulk, as save_reservation would create them one by one.
 
     Lookups are made once and rows inserted together; the reservations are announced in one
-    RESERVATIONS_SAVED event (one RESERVATION_SAVED each when nobody listens to it). Returns
-    the reservations, in order, and what the listening domains report.
+    RESERVATIONS_SAVED event. Returns the reservations, in order, and what the listening
+    domains report.
     """
     require(who, *WRITERS)
     for data in inputs:
@@ -285,14 +294,22 @@ def create_reservations(
     for data in inputs:
         number = (data.room_number or "").strip()
         if number and number not in rooms_by_number:
-            rooms_by_number[number] = add_room(session, who, property_id, number,
-                                               room_type=data.room_type or "")
+            rooms_by_number[number] = add_room(
+                session, who, property_id, number, room_type=data.room_type or ""
+            )
         email = (data.email or "").strip().lower()
         name_phone = (data.guest_name.strip().lower(), (data.phone or "").strip())
         guest = by_email.get(email) if email else by_name_phone.get(name_phone)
         if guest is None:
-            guest = {"property_id": property_id, "name": "", "language": None, "email": None,
-                     "phone": None, "vip_level": 0, "preferences": []}
+            guest = {
+                "property_id": property_id,
+                "name": "",
+                "language": None,
+                "email": None,
+                "phone": None,
+                "vip_level": 0,
+                "preferences": [],
+            }
             new_guests.append(guest)
             if email:
                 by_email[email] = guest
@@ -303,64 +320,89 @@ def create_reservations(
     for row, guest_id in zip(new_guests, _insert_guests(session, new_guests), strict=True):
         row["id"] = guest_id
     rows = [
-        {"property_id": property_id, "confirmation_number": data.confirmation_number.strip(),
-         "guest_id": guest["id"] if isinstance(guest, dict) else guest.id,
-         "arrival_date": data.arrival_date, "departure_date": data.departure_date,
-         "eta": data.eta, "room_type": data.room_type,
-         "room_id": room.id if (room := rooms_by_number.get((data.room_number or "").strip()))
-         else None,
-         "adults": data.adults, "children": data.children, "wish_text": data.wish_text,
-         "status": data.status, "source": data.source}
+        {
+            "property_id": property_id,
+            "confirmation_number": data.confirmation_number.strip(),
+            "guest_id": guest["id"] if isinstance(guest, dict) else guest.id,
+            "arrival_date": data.arrival_date,
+            "departure_date": data.departure_date,
+            "eta": data.eta,
+            "room_type": data.room_type,
+            "room_id": room.id
+            if (room := rooms_by_number.get((data.room_number or "").strip()))
+            else None,
+            "adults": data.adults,
+            "children": data.children,
+            "wish_text": data.wish_text,
+            "status": data.status,
+            "source": data.source,
+        }
         for data, guest in zip(inputs, guest_of, strict=True)
     ]
     # No RETURNING: the confirmation numbers find them again. render_nulls keeps the rows in
     # one batch (by default the ORM starts a new statement whenever a None comes or goes).
     session.execute(insert(Reservation).execution_options(render_nulls=True), rows)
-    ids = _reservation_ids(session, property_id, [row["confirmation_number"] for row in rows])
-    audit.record_many(session, who, [
-        {"action": "reservation_created", "entity": "reservation", "entity_id": reservation_id,
-         "property_id": property_id,
-         "after": {**audit.json_safe({"id": reservation_id, **row}),
-                   "guest": audit.json_safe(guest) if isinstance(guest, dict)
-                   else audit.snapshot(guest)}}
-        for reservation_id, row, guest in zip(ids, rows, guest_of, strict=True)
-    ])
-    consequences = events.publish(RESERVATIONS_SAVED, session, reservation_ids=ids, who=who)
-    if not consequences:
-        for reservation_id in ids:
-            consequences += events.publish(events.RESERVATION_SAVED, session,
-                                           reservation_id=reservation_id, who=who,
-                                           changed=["created"])
-    # The listeners loaded them; get() finds them in the session without a query.
-    created = [session.get(Reservation, reservation_id) for reservation_id in ids]
+    created = _reservations_by_number(
+        session, property_id, [row["confirmation_number"] for row in rows]
+    )
+    ids = [reservation.id for reservation in created]
+    audit.record_many(
+        session,
+        who,
+        [
+            {
+                "action": "reservation_created",
+                "entity": "reservation",
+                "entity_id": reservation_id,
+                "property_id": property_id,
+                "after": {
+                    **audit.json_safe({"id": reservation_id, **row}),
+                    "guest": audit.json_safe(guest)
+                    if isinstance(guest, dict)
+                    else audit.snapshot(guest),
+                },
+            }
+            for reservation_id, row, guest in zip(ids, rows, guest_of, strict=True)
+        ],
+    )
+    consequences = events.publish(events.RESERVATIONS_SAVED, session, reservation_ids=ids, who=who)
     return created, consequences
 
 
-def _reservation_ids(session: Session, property_id: int, numbers: list[str]) -> list[int]:
-    ids: dict[str, int] = {}
+def _reservations_by_number(
+    session: Session, property_id: int, numbers: list[str]
+) -> list[Reservation]:
+    found: dict[str, Reservation] = {}
     for start in range(0, len(numbers), 500):
-        ids.update((number, reservation_id) for reservation_id, number in session.execute(
-            select(Reservation.id, Reservation.confirmation_number).where(
-                Reservation.property_id == property_id,
-                Reservation.confirmation_number.in_(numbers[start:start + 500]),
-            )
-        ))
-    return [ids[number] for number in numbers]
+        found.update(
+            (r.confirmation_number, r)
+            for r in session.scalars(
+                select(Reservation).where(
+                    Reservation.property_id == property_id,
+                    Reservation.confirmation_number.in_(numbers[start : start + 500]),
+                )
+            ).unique()
+        )
+    return [found[number] for number in numbers]
 
 
 def _insert_guests(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """The new guests' ids, in order. Small statements: SQLite returns ids row by row, and
     SQLAlchemy joins each batch's result to the ones before, which grows with the square."""
-    statement = (insert(Guest).returning(Guest.id, sort_by_parameter_order=True)
-                 .execution_options(render_nulls=True))
+    statement = (
+        insert(Guest)
+        .returning(Guest.id, sort_by_parameter_order=True)
+        .execution_options(render_nulls=True)
+    )
     ids: list[int] = []
     for start in range(0, len(rows), 100):
-        ids += session.scalars(statement, rows[start:start + 100]).all()
+        ids += session.scalars(statement, rows[start : start + 100]).all()
     return ids
 
 
 def _set_guest(guest: _GuestRow, data: ReservationInput) -> None:
     """A guest's details as save_reservation sets them, on a row or on a row to insert."""
+
     def known(name: str) -> Any:
         return guest.get(name) if isinstance(guest, dict) else getattr(guest, name)
 
@@ -385,18 +427,24 @@ def _returning_guests(
 ) -> tuple[dict[str, _GuestRow], dict[tuple[str, str], _GuestRow]]:
     """returning_guest for many inputs: by e-mail, else by name and phone; the first guest wins."""
     emails = sorted({d.email.strip().lower() for d in inputs if d.email and d.email.strip()})
-    phones = sorted({d.phone.strip() for d in inputs
-                     if not (d.email and d.email.strip()) and d.phone and d.phone.strip()})
+    phones = sorted(
+        {
+            d.phone.strip()
+            for d in inputs
+            if not (d.email and d.email.strip()) and d.phone and d.phone.strip()
+        }
+    )
     known = select(Guest).where(Guest.property_id == property_id, Guest.anonymised_at.is_(None))
     by_email: dict[str, _GuestRow] = {}
     by_name_phone: dict[tuple[str, str], _GuestRow] = {}
     for start in range(0, len(emails), 500):
-        chunk = emails[start:start + 500]
-        for guest in session.scalars(known.where(func.lower(Guest.email).in_(chunk))
-                                     .order_by(Guest.id)):
+        chunk = emails[start : start + 500]
+        for guest in session.scalars(
+            known.where(func.lower(Guest.email).in_(chunk)).order_by(Guest.id)
+        ):
             by_email.setdefault((guest.email or "").strip().lower(), guest)
     for start in range(0, len(phones), 500):
-        chunk = phones[start:start + 500]
+        chunk = phones[start : start + 500]
         for guest in session.scalars(known.where(Guest.phone.in_(chunk)).order_by(Guest.id)):
             by_name_phone.setdefault((guest.name.strip().lower(), guest.phone or ""), guest)
     return by_email, by_name_phone

@@ -6,7 +6,9 @@ from alembic import context
 from sqlalchemy import Connection
 
 # Every table must be known to autogenerate.
-import core.models  # noqa: F401
+import core.models
+import core.notifications
+import core.scheduling  # noqa: F401
 import guests.models  # noqa: F401
 import requests.models  # noqa: F401
 import shift_briefing.models  # noqa: F401

@@ -103,6 +103,7 @@ def record_status(
         task.completed_by_id, task.completed_at = who.id, now()
     elif status == "open":
         task.completed_by_id, task.completed_at = None, None
+        task.escalation_level = 0  # reopened: late again only from now on
     audit.record(
         session,
         who,

@@ -72,6 +72,7 @@ from requests.wish_text import (
     blank_markup,
     find_dates,
     find_times,
+    has_time_words,
     normalise,
 )
 
@@ -142,6 +143,7 @@ _FOR_WORDS = frozenset({"for", "pour", "fur", "para", "per"})
 _PEOPLE_WORDS = frozenset({"people", "persons", "personnes", "personen", "personas", "persone",
                            "pax", "guests", "adults", "adultes", "erwachsene", "adultos", "adulti",
                            "of", "us"})
+_REFUSING_ROLES = frozenset({"negation", "instead", "own", "indifference"})
 _INDIFFERENCE_REACH = 12  # "lit double ou deux lits séparés, c'est égal": about a dozen words
 
 
@@ -338,15 +340,15 @@ _LAST: list[tuple[object, _Matcher]] = []
 
 
 def _catalogue_key(catalogue: Sequence[CatalogueEntry]) -> object:
-    """What the compiled matcher depends on: each entry's code and keywords."""
+    """What the compiled matcher depends on: each entry's code and keywords (cheap to build:
+    the services hand over a fresh catalogue tuple for every reservation)."""
     key = []
     for e in catalogue:
         kw = getattr(e, "keywords", None)
-        items = ()
+        items: tuple = ()
         if hasattr(kw, "items"):
             items = tuple(
-                (str(lang), tuple(p for p in ((ps,) if isinstance(ps, str) else ps or ())
-                                  if isinstance(p, str)))
+                (lang, ps if type(ps) is tuple else (ps,) if isinstance(ps, str) else tuple(ps))
                 for lang, ps in kw.items()
             )
         key.append((getattr(e, "code", None), items))
@@ -358,7 +360,10 @@ def _matcher_for(catalogue: Sequence[CatalogueEntry]) -> _Matcher:
     if _LAST and _LAST[0][0] is catalogue and isinstance(catalogue, tuple):
         return _LAST[0][1]
     key = _catalogue_key(catalogue)
-    matcher = _MATCHERS.get(key)
+    try:
+        matcher = _MATCHERS.get(key)
+    except TypeError:  # an unhashable keyword: still parse, just without the cache
+        return _Matcher(catalogue)
     if matcher is None:
         if len(_MATCHERS) > 32:
             _MATCHERS.clear()
@@ -411,13 +416,10 @@ class _Reading:
         self.check_in_minutes = check_in.hour * 60 + check_in.minute
         norm, self.offsets = normalise(text)
         self.norm = blank_markup(norm)
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.words: list[str] = []
-        for m in TOKEN_RE.finditer(self.norm):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
-            self.words.append(m.group())
+        spans = [m.span() for m in TOKEN_RE.finditer(self.norm)]
+        self.starts: list[int] = [a for a, _ in spans]
+        self.ends: list[int] = [b for _, b in spans]
+        self.words: list[str] = [self.norm[a:b] for a, b in spans]
         self.n = len(self.words)
         self.explained = [False] * self.n
         self.soft = [False] * self.n  # signature names, greetings: never worth a triage
@@ -472,12 +474,15 @@ class _Reading:
 
     # -- 2. clock times ---------------------------------------------------------------------
     def find_clock_times(self) -> None:
+        self.times: list[TimeMention] = []
+        self.time_tokens: list[tuple[int, int]] = []
+        if not any(w.isdigit() for w in self.words) and not (self.n and has_time_words(self.norm)):
+            return
         for start, end in find_dates(self.norm):
             for k in self._tokens_within(start, end):
                 self.explained[k] = True  # the stay's dates are in the booking already
                 self.time_of_token[k] = -2  # never a count, never a keyword
-        self.times: list[TimeMention] = find_times(self.norm) if self.n else []
-        self.time_tokens: list[tuple[int, int]] = []
+        self.times = find_times(self.norm)
         for t_index, t in enumerate(self.times):
             first = last = -1
             for k in self._tokens_within(t.start, t.end):
@@ -543,7 +548,7 @@ class _Reading:
             if m.role in ("wish", "neutral", "indifference", "check_in", "check_out",
                           "arrival", "forget", "room_access"):
                 self._explain(m.positions)
-        self._index()
+        self.wish_tokens: set[int] = set()
 
     def _index(self) -> None:
         """Where the wishes are, so each rule looks only at its neighbourhood (linear time)."""
@@ -585,6 +590,14 @@ class _Reading:
 
     # -- 5. negation and indifference -------------------------------------------------------
     def apply_negation(self) -> None:
+        if not self.wishes:
+            return
+        if any(m.role in _REFUSING_ROLES for m in self.matches):
+            self._index()
+        else:
+            self.wish_tokens = {k for w in self.wishes for k in w.positions}
+            self._exclusive_choices()
+            return
         for m in self.matches:
             if m.role in ("negation", "instead"):
                 self._negate_from(m)

@@ -243,6 +243,11 @@ def _apply_ampm(hour: int, ap: str) -> int:
     return hour
 
 
+def has_time_words(norm: str) -> bool:
+    """A time without digits: "midnight", "minuit", "l'una"."""
+    return bool(_WORD_TIME_RE.search(norm))
+
+
 def find_times(norm: str) -> list[TimeMention]:
     """Every clock time in the normalised text, left to right, without overlaps."""
     if not _DIGIT_RE.search(norm) and not _WORD_TIME_RE.search(norm):

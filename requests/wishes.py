@@ -61,6 +61,13 @@ def _follow_reservation(session: Session, reservation_id: int, who: Who, **_: ob
     return sync_reservations(session, who, [reservation_id])
 
 
+@events.subscribe(events.RESERVATIONS_SAVED)
+def _follow_reservations(
+    session: Session, reservation_ids: Sequence[int], who: Who, **_: object
+) -> SyncReport:
+    return sync_reservations(session, who, reservation_ids)
+
+
 def sync_reservation_tasks(session: Session, who: Who, reservation_id: int) -> SyncReport:
     return sync_reservations(session, who, [reservation_id])
 
@@ -128,8 +135,13 @@ class _Batch:
 
     def log(self, action: str, entity: str, row_id: int, property_id: int, **change: Any) -> None:
         self._audit.append(
-            {"action": action, "entity": entity, "entity_id": row_id,
-             "property_id": property_id, **change}
+            {
+                "action": action,
+                "entity": entity,
+                "entity_id": row_id,
+                "property_id": property_id,
+                **change,
+            }
         )
 
     def flush(self) -> None:
@@ -153,8 +165,13 @@ class _Batch:
                 row["id"] = task_id
         for entity, rows in (("request", requests_), ("task", self._new_tasks)):
             for row in rows:
-                self.log(f"{entity}_created", entity, row["id"], row["property_id"],
-                         after=audit.json_safe(row))
+                self.log(
+                    f"{entity}_created",
+                    entity,
+                    row["id"],
+                    row["property_id"],
+                    after=audit.json_safe(row),
+                )
         audit.record_many(self.session, self.who, self._audit)
         for reservation in self._touched:  # rows were inserted behind the ORM's back
             self.session.expire(reservation, ["requests"])
@@ -170,15 +187,20 @@ class _Batch:
                 self.cancel(request)
             return
         catalogue = self.catalogue(hotel.id)
-        parsed = parse_wishes(reservation.wish_text or "", self.entries(hotel.id),
-                              hotel.check_in_time)
+        parsed = parse_wishes(
+            reservation.wish_text or "", self.entries(hotel.id), hotel.check_in_time
+        )
         if reservation.eta is None and parsed.eta:
             reservation.eta = time.fromisoformat(parsed.eta)
-            self.log("reservation_eta_from_wishes", "reservation", reservation.id, hotel.id,
-                     after={"eta": parsed.eta})
+            self.log(
+                "reservation_eta_from_wishes",
+                "reservation",
+                reservation.id,
+                hotel.id,
+                after={"eta": parsed.eta},
+            )
         removed_by_staff = {
-            r.code for r in reservation.requests
-            if r.status == "cancelled" and r.corrected_by_staff
+            r.code for r in reservation.requests if r.status == "cancelled" and r.corrected_by_staff
         }
         by_code = {request.code: request for request in active}
         for wish in parsed.requests:
@@ -190,19 +212,27 @@ class _Batch:
                 continue
             request = by_code.pop(wish.code, None)
             if request is None:
-                self.add_request(reservation, entry, matched=wish.text, quantity=wish.quantity,
-                                 at=wish.time)
+                self.add_request(
+                    reservation, entry, matched=wish.text, quantity=wish.quantity, at=wish.time
+                )
                 continue
             if request.corrected_by_staff:
                 if (request.quantity, request.at_time) != (wish.quantity, wish.time):
                     self.report.conflicts.append(wish.code)
             elif (request.quantity, request.at_time, request.matched_text) != (
-                wish.quantity, wish.time, wish.text
+                wish.quantity,
+                wish.time,
+                wish.text,
             ):
                 self.report.done_tasks_kept += [t.id for t in request.tasks if t.status == "done"]
-                self.log("request_updated", "request", request.id, hotel.id,
-                         before={"quantity": request.quantity, "at_time": request.at_time},
-                         after={"quantity": wish.quantity, "at_time": wish.time})
+                self.log(
+                    "request_updated",
+                    "request",
+                    request.id,
+                    hotel.id,
+                    before={"quantity": request.quantity, "at_time": request.at_time},
+                    after={"quantity": wish.quantity, "at_time": wish.time},
+                )
                 request.quantity, request.at_time = wish.quantity, wish.time
                 request.matched_text = wish.text
             if request.original_text != reservation.wish_text:
@@ -222,31 +252,64 @@ class _Batch:
                 self.cancel(request)
         self.reschedule(reservation)
 
-    def add_request(self, reservation: Reservation, entry: CatalogueEntry, *, matched: str,
-                    quantity: int | None, at: str | None, source: str = "parser") -> None:
+    def add_request(
+        self,
+        reservation: Reservation,
+        entry: CatalogueEntry,
+        *,
+        matched: str,
+        quantity: int | None,
+        at: str | None,
+        source: str = "parser",
+    ) -> None:
         stay = stay_of(reservation, self.hotel(reservation.property_id))
         tasks = [
             self._task_row(reservation, entry.department, deadline)
             for deadline in deadlines(stay, entry.timing, entry.lead_minutes, at)
         ]
-        self._new_request(reservation, tasks, code=entry.code, matched_text=matched,
-                          quantity=quantity, at_time=at, sensitive=entry.sensitive,
-                          source=source, corrected_by_staff=source != "parser")
+        self._new_request(
+            reservation,
+            tasks,
+            code=entry.code,
+            matched_text=matched,
+            quantity=quantity,
+            at_time=at,
+            sensitive=entry.sensitive,
+            source=source,
+            corrected_by_staff=source != "parser",
+        )
 
     def add_triage(self, reservation: Reservation, unmatched: str) -> None:
         """Text nothing explained is read by a person: no wish is ever dropped."""
-        tasks = [self._task_row(reservation, "front_desk", self.triage_deadline(reservation),
-                                kind=TRIAGE)]
-        self._new_request(reservation, tasks, code=TRIAGE, matched_text=unmatched,
-                          quantity=None, at_time=None, sensitive=False, source="parser",
-                          corrected_by_staff=False)
+        tasks = [
+            self._task_row(
+                reservation, "front_desk", self.triage_deadline(reservation), kind=TRIAGE
+            )
+        ]
+        self._new_request(
+            reservation,
+            tasks,
+            code=TRIAGE,
+            matched_text=unmatched,
+            quantity=None,
+            at_time=None,
+            sensitive=False,
+            source="parser",
+            corrected_by_staff=False,
+        )
 
-    def _new_request(self, reservation: Reservation, tasks: list[dict[str, Any]],
-                     **values: Any) -> None:
+    def _new_request(
+        self, reservation: Reservation, tasks: list[dict[str, Any]], **values: Any
+    ) -> None:
         row = {
-            "property_id": reservation.property_id, "reservation_id": reservation.id,
-            "original_text": reservation.wish_text, "language": None, "status": "active",
-            "captured_by_id": self.who.id, "created_at": now(), **values,
+            "property_id": reservation.property_id,
+            "reservation_id": reservation.id,
+            "original_text": reservation.wish_text,
+            "language": None,
+            "status": "active",
+            "captured_by_id": self.who.id,
+            "created_at": now(),
+            **values,
         }
         self._new_requests.append((row, tasks))
         self._touched.append(reservation)
@@ -256,21 +319,36 @@ class _Batch:
         stay = stay_of(reservation, self.hotel(reservation.property_id))
         return Deadline(arrival_moment(stay) - TRIAGE_AHEAD, reservation.arrival_date)
 
-    def _task_row(self, reservation: Reservation, department: str, deadline: Deadline,
-                  kind: str = "wish") -> dict[str, Any]:
+    def _task_row(
+        self, reservation: Reservation, department: str, deadline: Deadline, kind: str = "wish"
+    ) -> dict[str, Any]:
         self.report.tasks_created += 1
         moment = now()
         return {
-            "property_id": reservation.property_id, "reservation_id": reservation.id,
-            "request_id": None, "kind": kind, "title": "", "department": department,
+            "property_id": reservation.property_id,
+            "reservation_id": reservation.id,
+            "request_id": None,
+            "kind": kind,
+            "title": "",
+            "department": department,
             "owner_id": self.owner(reservation.property_id, department),
-            "due_at": deadline.due_at, "service_date": deadline.service_date.isoformat(),
-            "status": "open", "escalation_level": 0, "created_at": moment,
-            "updated_at": moment, "version": 1,
+            "due_at": deadline.due_at,
+            "service_date": deadline.service_date.isoformat(),
+            "status": "open",
+            "escalation_level": 0,
+            "created_at": moment,
+            "updated_at": moment,
+            "version": 1,
         }
 
-    def add_task(self, reservation: Reservation, request: Request, department: str,
-                 deadline: Deadline, kind: str = "wish") -> None:
+    def add_task(
+        self,
+        reservation: Reservation,
+        request: Request,
+        department: str,
+        deadline: Deadline,
+        kind: str = "wish",
+    ) -> None:
         """A task for a request that already exists (a night added to the stay)."""
         row = self._task_row(reservation, department, deadline, kind)
         row["request_id"] = request.id
@@ -280,8 +358,14 @@ class _Batch:
     def cancel(self, request: Request) -> None:
         request.status = "cancelled"
         self.report.requests_cancelled += 1
-        self.log("request_cancelled", "request", request.id, request.property_id,
-                 before={"status": "active"}, after={"status": "cancelled"})
+        self.log(
+            "request_cancelled",
+            "request",
+            request.id,
+            request.property_id,
+            before={"status": "active"},
+            after={"status": "cancelled"},
+        )
         for task in request.tasks:
             if task.status in OPEN:
                 self.cancel_task(task)
@@ -316,15 +400,30 @@ class _Batch:
                 if task is None and len(wanted) == 1 and len(by_day) == 1:
                     task = by_day.popitem()[1]  # a one-task wish whose date moved
                 if task is None:
-                    self.add_task(reservation, request, department, deadline,
-                                  kind=TRIAGE if request.code == TRIAGE else "wish")
+                    self.add_task(
+                        reservation,
+                        request,
+                        department,
+                        deadline,
+                        kind=TRIAGE if request.code == TRIAGE else "wish",
+                    )
                 elif task.status in OPEN and (task.due_at, task.service_date) != (
-                    deadline.due_at, day
+                    deadline.due_at,
+                    day,
                 ):
-                    self.log("task_rescheduled", "task", task.id, hotel.id,
-                             before={"due_at": task.due_at.isoformat(),
-                                     "service_date": task.service_date},
-                             after={"due_at": deadline.due_at.isoformat(), "service_date": day})
+                    self.log(
+                        "task_rescheduled",
+                        "task",
+                        task.id,
+                        hotel.id,
+                        before={
+                            "due_at": task.due_at.isoformat(),
+                            "service_date": task.service_date,
+                        },
+                        after={"due_at": deadline.due_at.isoformat(), "service_date": day},
+                    )
+                    if deadline.due_at > task.due_at:
+                        task.escalation_level = 0  # a later deadline: not late any more
                     task.due_at, task.service_date = deadline.due_at, day
                     self.report.tasks_moved += 1
             for task in by_day.values():  # nights no longer in the stay

@@ -19,6 +19,7 @@ from core.auth import system_actor
 from core.clock import to_local
 from core.i18n import t
 from core.models import Property
+from core.scheduling import scheduler_command
 from core.startup import ready_database
 from guests.service import first_property, property_by_code
 from shift_briefing import pdf
@@ -35,6 +36,9 @@ def _day(text: str) -> date:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["scheduler"]:  # the background jobs as their own worker process
+        return scheduler_command(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m shift_briefing")
     parser.add_argument("--property", help="property code (default: the first property)")
     parser.add_argument(

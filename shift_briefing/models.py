@@ -81,3 +81,25 @@ class CheckIn(Base):
     override_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     override_reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class BriefingArchive(Base):
+    """A shift's briefing frozen as a PDF before the shift: what was handed over, exactly.
+
+    One per shift, made by the scheduler (shift_briefing/jobs.py); the PDF is erased (None)
+    when the guest data of those days passes its retention.
+    """
+
+    __tablename__ = "briefing_archives"
+    __table_args__ = (UniqueConstraint("property_id", "briefing_date", "shift"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
+    briefing_date: Mapped[date] = mapped_column(Date)
+    shift: Mapped[str] = mapped_column(String(20))
+    version: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(5))
+    arrivals: Mapped[int] = mapped_column(default=0)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -22,6 +22,8 @@ from core.staff import create_staff
 from guests.service import create_property
 
 events.load_domains()
+# Tests drive the jobs with a frozen clock; no app under test starts a real-time scheduler.
+os.environ["HOTEL_SCHEDULER_IN_APP"] = "false"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -81,6 +83,8 @@ def _empty_postgres(url: str) -> None:
         )
         if tables:
             names = ", ".join(f'"{t}"' for t in tables)
+            # Between tests only: the audit log's triggers refuse TRUNCATE to everyone else.
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
             connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     engine.dispose()
 

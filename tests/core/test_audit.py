@@ -100,6 +100,17 @@ def test_the_database_refuses_raw_sql_that_rewrites_the_log(database, maria, ali
     assert (event.actor_name, event.note) == ("Maria Manager", None)
 
 
+def test_emptying_the_log_at_once_is_refused_too(database, database_url, maria, alice):
+    """PostgreSQL's TRUNCATE skips row triggers; SQLite has none and empties with DELETE."""
+    emptying = "TRUNCATE audit_events" if database_url.startswith("postgresql") else (
+        "DELETE FROM audit_events")
+    with database.write() as session:
+        set_roles(session, maria, alice.id, ["manager"])
+    with pytest.raises(exc.DBAPIError, match="append-only"), database.write_connection() as raw:
+        raw.execute(text(emptying))
+    assert events_of(database, "staff_roles_set")
+
+
 def test_a_manager_filters_the_log(database, maria, alice, hugo):
     clock.set_now(NOON)
     with database.write() as session:

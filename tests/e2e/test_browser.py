@@ -2,109 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from core.i18n import t
-from core.settings import ROOT
 from guests.demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 DEMO_LOGINS = {
     "reception": ("demo-reception", {"arrivals", "briefing", "tasks"}),
     "housekeeping": ("demo-housekeeping", {"housekeeping", "tasks"}),
     "reservations": ("demo-reservations", {"reservations", "reservation"}),
-    "manager": ("demo-manager", {"dashboard", "catalogue", "staff", "audit", "tasks"}),
+    "manager": ("demo-manager", {"dashboard", "catalogue", "shifts", "staff", "audit", "tasks"}),
 }
 EVERY_ROLE_PAGE = set().union(*(pages for _, pages in DEMO_LOGINS.values()))
 LANGUAGES = {login: language for _, login, _, _, _, language in DEMO_ACCOUNTS}
-
-
-def _chromium_or_skip() -> Path:
-    if not os.access(CHROMIUM, os.X_OK):
-        reason = f"{CHROMIUM} is missing: the browser test did not run (apt-get install chromium)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason + " (CI=true: a skip is a failure)")
-        pytest.skip(reason)
-    return CHROMIUM
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a free port, against a new SQLite database."""
-    _chromium_or_skip()
-    folder = tmp_path_factory.mktemp("server")
-    port = _free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{folder / 'hotel.db'}",
-        "HOTEL_DATA_DIR": str(folder),
-        "HOTEL_DEMO": "true",
-    }
-    environment.pop("HOTEL_IDLE_TIMEOUT_MINUTES", None)
-    log = (folder / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-         "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not _answers(f"{base}/_stcore/health"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the Streamlit server did not start:\n"
-                            + (folder / "server.log").read_text())
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-    server_log = (folder / "server.log").read_text()
-    assert "Traceback" not in server_log, server_log
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(_chromium_or_skip()),
-                                              headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _navigation(page, language: str) -> set[str]:
@@ -113,8 +25,11 @@ def _navigation(page, language: str) -> set[str]:
     paths = {t(f"nav.{path}", language): path for path in EVERY_ROLE_PAGE}
     links = page.locator('[data-testid="stSidebarNavLink"] span[label]')
     links.first.wait_for(timeout=20_000)
-    return {paths.get(title, title) for title in
-            (link.get_attribute("label") for link in links.all()) if title}
+    return {
+        paths.get(title, title)
+        for title in (link.get_attribute("label") for link in links.all())
+        if title
+    }
 
 
 def test_each_demo_role_signs_in_and_sees_its_own_navigation(server, browser):

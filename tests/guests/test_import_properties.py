@@ -51,7 +51,7 @@ files = st.tuples(
     st.sampled_from([",", ";", "\t"]),
     st.sampled_from(["utf-8", "utf-8-sig"]),
 )
-SLOW_DATABASE = settings(max_examples=12, deadline=None,
+SLOW_DATABASE = settings(max_examples=25, deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 

@@ -360,3 +360,12 @@ def test_a_wish_staff_corrected_is_reported_when_the_file_names_it_again(databas
     with database.read() as session:
         [cot] = session.scalars(select(Request).where(Request.reservation_id == number))
     assert (cot.quantity, cot.status) == (2, "active")
+
+
+def test_the_progress_bar_hears_how_far_the_import_is(database, hotel, rita):
+    heard: list[tuple[int, int]] = []
+    rows = [row(f"C{i}", arrival="14/07/2026") for i in range(150)]
+    run(database, rita, hotel, export(*rows), progress=lambda done, total: heard.append(
+        (done, total)))
+    assert heard[-1] == (150, 150)
+    assert heard == sorted(heard)

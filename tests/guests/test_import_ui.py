@@ -86,6 +86,8 @@ def test_import_then_the_summary_with_the_errors_to_download(screen, database):
         assert session.scalar(select(func.count()).select_from(ImportRecord)) == 1
     # The guest's words never went through markdown.
     assert not any("lit bébé" in m.value for m in screen.markdown)
+    screen.button(key="import_again").click().run()
+    assert metrics(screen)["Unchanged"] == "2"
 
 
 def test_housekeeping_cannot_import(screen, hugo):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.audit import audit_events
 from core.auth import PermissionDenied
@@ -138,3 +138,12 @@ def test_overdue_tasks_are_those_open_past_their_deadline(database, hotel, hugo,
         not_yet = service.tasks_for(session, hugo, hotel.id, overdue_only=True)
     assert [t.id for t in overdue] == [cot_task.id] and overdue[0].overdue
     assert not_yet == []
+
+
+def test_a_reopened_task_is_late_again_only_from_now_on(database, hotel, hugo, maria, cot_task):
+    with database.write() as session:  # as the escalation job marks it: without a new version
+        session.execute(update(Task).where(Task.id == cot_task.id).values(escalation_level=2))
+    with database.write() as session:
+        done = service.change_task_status(session, hugo, cot_task.id, cot_task.version, "done")
+        reopened = service.change_task_status(session, maria, cot_task.id, done.version, "open")
+        assert reopened.escalation_level == 0

@@ -272,3 +272,13 @@ def test_only_reservations_and_managers_write_reservations(database, hotel, who,
 
     with pytest.raises(PermissionDenied):
         book(database, request.getfixturevalue(who), hotel, "baby cot")
+
+
+def test_a_later_deadline_clears_the_escalation_of_an_open_task(database, hotel, rita):
+    reservation_id = book(database, rita, hotel, "baby cot please")
+    [task] = tasks_of(database, reservation_id)
+    with database.write() as session:
+        session.get(Task, task.id).escalation_level = 2  # the managers were told it is late
+    book(database, rita, hotel, "baby cot please", arrival=ARRIVAL + timedelta(days=2))
+    [moved] = tasks_of(database, reservation_id)
+    assert (moved.escalation_level, moved.due_at - task.due_at) == (0, timedelta(days=2))

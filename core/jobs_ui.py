@@ -1,0 +1,157 @@
+"""The manager's jobs page: each job, its last run and result, its next run; its settings;
+run it now. Streamlit only: the rules are in core/scheduling.py."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import streamlit as st
+
+from core.auth import Actor, PermissionDenied
+from core.clock import now, to_local
+from core.db import Database, get_database
+from core.errors import UserError
+from core.models import Property
+from core.scheduling import (
+    JobRun,
+    JobStatus,
+    job_board,
+    lease_state,
+    recent_runs,
+    run_now,
+    save_job_setting,
+)
+from core.ui import action, actor, tr
+
+STATUS = {"ok": "jobs.status_ok", "failed": "jobs.status_failed", "running": "jobs.status_running"}
+TRIGGER = {"schedule": "jobs.trigger_schedule", "manual": "jobs.trigger_manual"}
+
+
+def jobs_page() -> None:
+    st.title(tr("jobs.title"))
+    st.caption(tr("jobs.intro"))
+    database = get_database()
+    me = actor()
+    with database.read() as session:
+        hotel = session.get(Property, me.property_id)
+        assert hotel is not None
+        board = job_board(session, me)
+        lease = lease_state(session)
+    timezone = hotel.timezone
+    if lease is not None and lease.holder and lease.expires_at > now():
+        st.success(
+            tr(
+                "jobs.lease_held",
+                holder=lease.holder,
+                at=_when(lease.renewed_at, timezone),
+            ),
+            icon=":material/play_circle:",
+        )
+    else:
+        st.warning(tr("jobs.lease_none"), icon=":material/pause_circle:")
+    st.dataframe(
+        pd.DataFrame(
+            [_row(status, timezone) for status in board],
+            columns=[
+                tr("jobs.col_job"),
+                tr("jobs.col_schedule"),
+                tr("jobs.col_last_run"),
+                tr("jobs.col_status"),
+                tr("jobs.col_result"),
+                tr("jobs.col_next_run"),
+            ],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    for status in board:
+        _job(database, me, status, timezone)
+
+
+def _when(moment: datetime | None, timezone: str) -> str:
+    return to_local(moment, timezone).strftime("%d/%m %H:%M") if moment else "—"
+
+
+def _title(status: JobStatus) -> str:
+    title = tr(status.title)
+    return title if status.property_id is not None else f"{title} ({tr('jobs.database_wide')})"
+
+
+def _row(status: JobStatus, timezone: str) -> list[str]:
+    key, values = status.schedule
+    last = status.last_run
+    return [
+        _title(status),
+        tr(key, **values),
+        _when(last.started_at, timezone) if last else tr("jobs.never"),
+        tr(STATUS[last.status]) if last else "",
+        (last.result or last.error or "") if last else "",
+        _when(status.next_run, timezone) if status.enabled else tr("jobs.disabled"),
+    ]
+
+
+def _job(database: Database, me: Actor, status: JobStatus, timezone: str) -> None:
+    with st.expander(_title(status)):
+        st.caption(tr(status.help))
+        with st.form(f"job_{status.name}"):
+            enabled = st.checkbox(tr("jobs.enabled"), value=status.enabled)
+            values = {}
+            for field in status.fields:
+                values[field.name] = st.number_input(
+                    tr(field.label),
+                    min_value=field.low,
+                    max_value=field.high,
+                    value=int(status.settings[field.name]),
+                    step=1,
+                )
+            saved = st.form_submit_button(tr("jobs.save"))
+        if saved:
+            with action(database) as session:
+                save_job_setting(session, me, status.name, enabled, values)
+                st.success(tr("jobs.saved"))
+        if st.button(tr("jobs.run_now"), key=f"run_{status.name}", type="primary"):
+            _run_now(database, me, status.name)
+        with database.read() as session:
+            runs = recent_runs(session, me, status.name)
+        if runs:
+            st.caption(tr("jobs.recent"))
+            st.dataframe(
+                pd.DataFrame(
+                    [_run_row(run, timezone) for run in runs],
+                    columns=[
+                        tr("jobs.col_started"),
+                        tr("jobs.col_trigger"),
+                        tr("jobs.col_status"),
+                        tr("jobs.col_result"),
+                    ],
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def _run_row(run: JobRun, timezone: str) -> list[str]:
+    return [
+        _when(run.started_at, timezone),
+        tr(TRIGGER[run.trigger]),
+        tr(STATUS[run.status]),
+        run.result or run.error or "",
+    ]
+
+
+def _run_now(database: Database, me: Actor, name: str) -> None:
+    # run_now opens its own transactions: no page-level write session around it.
+    try:
+        with st.spinner(tr("jobs.running")):
+            outcome = run_now(database, me, name)
+    except PermissionDenied:
+        st.error(tr("error.permission"))
+        return
+    except UserError as exc:
+        st.error(tr(exc.key, **exc.values))
+        return
+    if outcome.status == "ok":
+        st.success(tr("jobs.ran", result=outcome.result))
+    else:
+        st.error(tr("jobs.run_failed", error=outcome.result))

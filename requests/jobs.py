@@ -1,0 +1,234 @@
+"""Overdue tasks escalate, and wish texts are erased with the guest data past its retention.
+
+Escalation has two levels, stored on the task: at the deadline (level 1) the owner, or the
+department when nobody owns the task, is told; some time later (level 2, 30 minutes by
+default) the managers are. A level is claimed with one conditional UPDATE ... WHERE
+escalation_level < N, so two copies of the job, or a run made up after downtime, never notify
+twice for the same level; a task found far overdue gets both levels at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from core import audit, events
+from core.auth import system_actor
+from core.clock import to_local
+from core.models import Property, Staff
+from core.notifications import Link, notification_row, notify_many
+from core.scheduling import Every, Job, JobContext, Setting, register
+from guests.jobs import GUESTS_ANONYMISED
+from guests.models import Guest, Reservation, Room
+from requests.models import CatalogueItem, Request, Task
+from requests.service import OPEN, ROLE_DEPARTMENTS
+
+OWNER_LEVEL = 1
+MANAGER_LEVEL = 2
+CHUNK = 500
+DEPARTMENT_ROLE = {dept: role for role, depts in ROLE_DEPARTMENTS.items() for dept in depts}
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def catalogue_labels(session: Session, property_id: int) -> dict[str, dict[str, str]]:
+    """Each wish code's label in both languages, for notifications read in either."""
+    rows = session.execute(
+        select(CatalogueItem.code, CatalogueItem.label_fr, CatalogueItem.label_en).where(
+            CatalogueItem.property_id == property_id
+        )
+    )
+    return {code: {"fr": fr, "en": en} for code, fr, en in rows}
+
+
+def task_label(kind: str, code: str | None, labels: dict[str, dict[str, str]]) -> Any:
+    """What a task is about, as a notification value (translated when read)."""
+    wish: Any = labels.get(code or "", code or "")
+    if kind == "triage":
+        return {"t": "task.kind_triage"}
+    if kind == "tell_guest":
+        return {"t": "task.kind_tell_guest", "v": {"wish": wish}}
+    return wish
+
+
+def claim_level(session: Session, property_id: int, level: int, due_by: datetime) -> list[int]:
+    """Raises every open task due by `due_by` to `level`; returns the tasks this call raised."""
+    tasks = Task.__table__
+    raised = session.scalars(
+        update(tasks)
+        .where(
+            tasks.c.property_id == property_id,
+            tasks.c.status.in_(OPEN),
+            tasks.c.due_at <= due_by,
+            tasks.c.escalation_level < level,
+        )
+        # Not a person's edit: the version and updated_at stay, so nobody's save is refused.
+        .values(escalation_level=level, updated_at=tasks.c.updated_at)
+        .returning(tasks.c.id)
+    )
+    return list(raised)
+
+
+def escalate_overdue(session: Session, now: datetime, job: JobContext) -> str:
+    property_id = job.property_id
+    assert property_id is not None
+    delay = timedelta(minutes=job.settings["manager_after_minutes"])
+    to_owner = claim_level(session, property_id, OWNER_LEVEL, now)
+    to_manager = claim_level(session, property_id, MANAGER_LEVEL, now - delay)
+    if to_owner or to_manager:
+        _notify(session, property_id, to_owner, to_manager)
+        audit.record_many(
+            session,
+            system_actor(property_id, "scheduler"),
+            [
+                {
+                    "action": "task_escalated",
+                    "entity": "task",
+                    "entity_id": task_id,
+                    "after": {"escalation_level": level},
+                    "property_id": property_id,
+                }
+                for level, ids in ((OWNER_LEVEL, to_owner), (MANAGER_LEVEL, to_manager))
+                for task_id in ids
+            ],
+        )
+    return (
+        f"{len(to_owner)} overdue tasks: owner or department told; {len(to_manager)}: managers told"
+    )
+
+
+def _notify(session: Session, property_id: int, to_owner: list[int], to_manager: list[int]) -> None:
+    hotel = session.get(Property, property_id)
+    assert hotel is not None
+    labels = catalogue_labels(session, property_id)
+    staff = list(
+        session.execute(
+            select(Staff.id, Staff.name, Staff.department, Staff.active).where(
+                Staff.property_id == property_id
+            )
+        )
+    )
+    names = {i: name for i, name, _, _ in staff}
+    active = {i for i, _, _, is_active in staff if is_active}
+    by_department: dict[str, list[int]] = {}
+    for i, _, department, is_active in staff:
+        if department and is_active:
+            by_department.setdefault(department, []).append(i)
+
+    details = {}
+    for chunk in chunks(sorted(set(to_owner) | set(to_manager))):
+        rows = session.execute(
+            select(
+                Task.id,
+                Task.kind,
+                Task.department,
+                Task.owner_id,
+                Task.due_at,
+                Request.code,
+                Guest.name,
+                Room.number,
+            )
+            .join(Reservation, Reservation.id == Task.reservation_id)
+            .join(Guest, Guest.id == Reservation.guest_id)
+            .outerjoin(Room, Room.id == Reservation.room_id)
+            .outerjoin(Request, Request.id == Task.request_id)
+            .where(Task.id.in_(chunk))
+        )
+        for row in rows:
+            details[row[0]] = row
+
+    rows = []
+    for level, ids in ((OWNER_LEVEL, to_owner), (MANAGER_LEVEL, to_manager)):
+        for task_id in ids:
+            _, kind, department, owner_id, due_at, code, guest, room = details[task_id]
+            values = {
+                "task": task_label(kind, code, labels),
+                "guest": guest,
+                "room": room or "—",
+                "due": to_local(due_at, hotel.timezone).strftime("%d/%m %H:%M"),
+                "department": {"t": f"department.{department}"},
+                "owner": names.get(owner_id) if owner_id else {"t": "notify.no_owner"},
+            }
+            once = f"escalation:{task_id}:{level}"
+            link = Link("tasks", task_id)
+            if level == MANAGER_LEVEL:
+                recipients: list[dict[str, Any]] = [{"role": "manager"}]
+                key = "notify.task_overdue_manager"
+            else:
+                recipients = _owner_or_department(owner_id, department, active, by_department)
+                key = "notify.task_overdue"
+            for recipient in recipients:
+                rows.append(
+                    notification_row(property_id, key, values, link=link, once=once, **recipient)
+                )
+    notify_many(session, rows)
+
+
+def _owner_or_department(
+    owner_id: int | None,
+    department: str,
+    active: set[int],
+    by_department: dict[str, list[int]],
+) -> list[dict[str, Any]]:
+    if owner_id is not None and owner_id in active:
+        return [{"staff_id": owner_id}]
+    if department in DEPARTMENT_ROLE:
+        return [{"role": DEPARTMENT_ROLE[department]}]
+    if by_department.get(department):
+        return [{"staff_id": i} for i in by_department[department]]
+    return [{"role": "manager"}]  # a department nobody works: the managers hear of it
+
+
+ESCALATION = register(
+    Job(
+        name="escalate_overdue",
+        title="jobs.escalate_title",
+        help="jobs.escalate_help",
+        run=escalate_overdue,
+        schedule=Every(5),
+        settings=(
+            Setting("manager_after_minutes", 30, "jobs.setting_manager_after_minutes", 1, 1440),
+        ),
+        position=10,
+    )
+)
+
+
+@events.subscribe(GUESTS_ANONYMISED)
+def erase_wish_texts(
+    session: Session, property_id: int, reservation_ids: Sequence[int], **_: object
+) -> dict[str, int]:
+    """The guests' words go; the codes, statuses and timings of their wishes stay.
+
+    Health data first: the sensitive wishes are erased before the others.
+    """
+    wishes = Request.__table__
+    tasks = Task.__table__
+    erased = {"sensitive_wishes": 0, "wishes": 0, "task_reasons": 0}
+    for sensitive, counter in ((True, "sensitive_wishes"), (False, "wishes")):
+        for chunk in chunks(reservation_ids):
+            erased[counter] += session.execute(
+                update(wishes)
+                .where(
+                    wishes.c.property_id == property_id,
+                    wishes.c.reservation_id.in_(chunk),
+                    wishes.c.sensitive.is_(sensitive),
+                )
+                .values(original_text="", matched_text="")
+            ).rowcount
+    for chunk in chunks(reservation_ids):
+        erased["task_reasons"] += session.execute(
+            update(tasks)
+            .where(tasks.c.reservation_id.in_(chunk), tasks.c.reason.is_not(None))
+            .values(reason=None, updated_at=tasks.c.updated_at)
+        ).rowcount
+    return erased

@@ -1,0 +1,47 @@
+"""Reception's shift in a real browser: sign the briefing, open an arrival card, check in."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from core.i18n import t
+
+pytestmark = pytest.mark.browser
+FR = "fr"  # the demo's front-desk account reads French
+
+
+def test_reception_signs_the_briefing_then_checks_a_guest_in(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(server)
+    page.get_by_label(t("login.login", FR)).fill("reception")
+    page.get_by_label(t("login.password", FR)).fill("demo-reception")
+    page.get_by_role("button", name=t("login.submit", FR)).click()
+
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.briefing", FR)).click()
+    expect(page.get_by_text(t("briefing.not_signed", FR))).to_be_visible()
+    page.get_by_text(t("briefing.i_have_read", FR)).click()
+    page.get_by_role("button", name=t("briefing.sign", FR)).click()
+    signed = t("briefing.signed_at", FR, at="00:00").split("00:00")[0]
+    expect(page.get_by_text(re.compile(re.escape(signed)))).to_be_visible()
+
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.arrivals", FR)).click()
+    card = page.locator('[data-testid="stExpander"]', has_text="Thomas Leroy")
+    card.get_by_text("Thomas Leroy").first.click()  # open the arrival card
+    expect(card.get_by_text("✅ " + t("readiness.ready", FR))).to_be_visible()
+    card.get_by_role("button", name=t("checkin.submit", FR)).click()
+    # Read back from the database: the card's title now carries the checked-in mark, and
+    # opened again it says when.
+    title = page.get_by_text(re.compile(r"^✅ \d\d:\d\d · Thomas Leroy · 201$"))
+    expect(title).to_be_visible()
+    card = page.locator('[data-testid="stExpander"]', has=title)
+    if not card.get_by_role("button").count():  # a rerun may have closed the card: open it
+        title.click()
+    done = t("checkin.done", FR, at="00:00").split("00:00")[0]
+    expect(card.get_by_text(re.compile(re.escape(done)))).to_be_visible()
+    assert page.get_by_text(t("error.unexpected", FR)).count() == 0
+    context.close()

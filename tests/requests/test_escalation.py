@@ -1,0 +1,169 @@
+"""Overdue tasks escalate: at the deadline to the owner or department, then to the managers;
+never twice for the same level, however often or however many copies of the job run."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from core.audit import audit_events
+from core.clock import set_now
+from core.db import Database
+from core.notifications import Notification, inbox, unread_count
+from core.scheduling import run_job
+from guests.service import ReservationInput, save_reservation
+from requests import service
+from requests.models import Request, Task
+
+ARRIVAL = date(2026, 7, 14)
+
+
+def book(database, hotel, rita, number: str, wishes: str) -> int:
+    with database.write() as session:
+        saved = save_reservation(
+            session,
+            rita,
+            hotel.id,
+            ReservationInput(
+                confirmation_number=number,
+                guest_name="Marie Dubois",
+                arrival_date=ARRIVAL,
+                departure_date=ARRIVAL + timedelta(days=2),
+                room_number="101",
+                wish_text=wishes,
+            ),
+        )
+        return saved.reservation.id
+
+
+def task_of(database, reservation_id: int, code: str) -> Task:
+    with database.read() as session:
+        return session.scalars(
+            select(Task)
+            .join(Request, Request.id == Task.request_id)
+            .where(Task.reservation_id == reservation_id, Request.code == code)
+        ).one()
+
+
+@pytest.fixture
+def cot(database, hotel, rita) -> Task:
+    """Marie Dubois arrives on 14 July: housekeeping prepares a cot, due at 13:00 in Paris."""
+    return task_of(database, book(database, hotel, rita, "C1", "lit bébé svp"), "baby_cot")
+
+
+def escalate(database: Database, hotel, at: datetime) -> str:
+    """One run of the escalation job at `at` (each run its own slot, as after a restart)."""
+    set_now(at)
+    outcome = run_job(database, "escalate_overdue", hotel.id, at, holder="test")
+    assert outcome is not None and outcome.status == "ok", outcome
+    return outcome.result
+
+
+def told(database, who) -> list[str]:
+    with database.read() as session:
+        return [item.text for item in inbox(session, who, "en")]
+
+
+def test_at_the_deadline_the_department_is_told_and_later_the_managers(
+    database, hotel, hugo, maria, cot
+):
+    assert escalate(database, hotel, cot.due_at - timedelta(minutes=1)).startswith("0 overdue")
+    assert told(database, hugo) == []
+    escalate(database, hotel, cot.due_at + timedelta(minutes=1))
+    [to_housekeeping] = told(database, hugo)
+    assert to_housekeeping == (
+        "Overdue: Baby cot for Marie Dubois (room 101), due 14/07 13:00 — Housekeeping."
+    )
+    assert told(database, maria) == []
+    escalate(database, hotel, cot.due_at + timedelta(minutes=29))
+    assert told(database, maria) == []
+    escalate(database, hotel, cot.due_at + timedelta(minutes=31))
+    [to_manager] = told(database, maria)
+    assert (
+        to_manager.startswith("Still overdue: Baby cot for Marie Dubois") and "nobody" in to_manager
+    )
+    assert len(told(database, hugo)) == 1
+
+
+def test_never_twice_for_the_same_level(database, hotel, hugo, maria, cot):
+    for minutes in (1, 6, 11, 31, 36, 120, 600):
+        escalate(database, hotel, cot.due_at + timedelta(minutes=minutes))
+    assert len(told(database, hugo)) == 1 and len(told(database, maria)) == 1
+    assert task_of(database, cot.reservation_id, "baby_cot").escalation_level == 2
+
+
+def test_two_copies_running_at_once_notify_once(database, hotel, hugo, maria, cot):
+    other = Database(database.url)
+    set_now(cot.due_at + timedelta(hours=1))
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def run(db: Database, slot: datetime) -> None:
+        try:
+            start.wait(timeout=30)
+            run_job(db, "escalate_overdue", hotel.id, slot, holder=str(slot))
+        except BaseException as error:  # reported below, from the test's own thread
+            errors.append(error)
+
+    moment = cot.due_at + timedelta(hours=1)
+    threads = [
+        threading.Thread(target=run, args=(database, moment)),
+        threading.Thread(target=run, args=(other, moment + timedelta(seconds=1))),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    other.dispose()
+    assert errors == []
+    with database.read() as session:
+        assert session.scalar(select(func.count(Notification.id))) == 2  # one per level
+
+
+def test_the_owner_is_told_personally(database, hotel, hugo, maria, rita):
+    reservation = book(database, hotel, rita, "C2", "extra pillows please")
+    pillows = task_of(database, reservation, "extra_pillows")
+    with database.write() as session:
+        service.assign_task(session, maria, pillows.id, pillows.version, hugo.id)
+    escalate(database, hotel, pillows.due_at)
+    with database.read() as session:
+        [item] = inbox(session, hugo, "en")
+        assert item.to_role is None and item.link.page == "tasks"
+        assert item.link.id == pillows.id
+        assert unread_count(session, maria) == 0
+
+
+def test_a_department_nobody_works_goes_to_the_managers(database, hotel, maria, rita):
+    reservation = book(database, hotel, rita, "C3", "a bottle of champagne in the room")
+    amenity = task_of(database, reservation, "welcome_amenity")  # food & beverage: nobody
+    escalate(database, hotel, amenity.due_at + timedelta(minutes=1))
+    [told_first] = told(database, maria)
+    assert told_first.startswith("Overdue:") and "Food & beverage" in told_first
+
+
+def test_a_task_found_long_overdue_reaches_both_levels_at_once(database, hotel, hugo, maria, cot):
+    result = escalate(database, hotel, cot.due_at + timedelta(hours=5))
+    assert result == "1 overdue tasks: owner or department told; 1: managers told"
+    assert len(told(database, hugo)) == 1 and len(told(database, maria)) == 1
+
+
+def test_a_finished_task_does_not_escalate(database, hotel, hugo, maria, cot):
+    set_now(cot.due_at - timedelta(minutes=5))
+    with database.write() as session:
+        service.change_task_status(session, hugo, cot.id, cot.version, "done")
+    escalate(database, hotel, cot.due_at + timedelta(hours=1))
+    assert told(database, hugo) == [] and told(database, maria) == []
+
+
+def test_escalating_is_audited_and_does_not_get_in_a_persons_way(database, hotel, hugo, maria, cot):
+    escalate(database, hotel, cot.due_at + timedelta(hours=1))
+    with database.read() as session:
+        events = audit_events(session, hotel.id, action="task_escalated")
+    assert sorted(e.after["escalation_level"] for e in events) == [1, 2]
+    escalated = task_of(database, cot.reservation_id, "baby_cot")
+    assert (escalated.version, escalated.updated_at) == (cot.version, cot.updated_at)
+    with database.write() as session:  # Hugo saves the version he loaded before: no conflict
+        service.change_task_status(session, hugo, cot.id, cot.version, "done")

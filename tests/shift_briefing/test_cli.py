@@ -1,0 +1,75 @@
+"""`python -m shift_briefing briefing|checklist`: JSON for scripts, PDF for the printer."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import time
+
+from pypdf import PdfReader
+
+from core.settings import ROOT
+
+
+def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "shift_briefing", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": database_url},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_briefing_as_json_holds_the_version_and_every_arrival_with_its_wishes(
+    database_url, book
+):
+    book("A", "Łukasz Wróbel", "baby cot please", eta=time(16, 0), room="101")
+    book("B", "山田 太郎", "late check-out please", room="202")
+    done = run(database_url, "briefing", "--date", "2026-07-14", "--shift", "afternoon", "--json")
+    assert done.returncode == 0, done.stderr
+    briefing = json.loads(done.stdout)
+    assert len(briefing["version"]) == 16 and briefing["shift"] == "afternoon"
+    assert [a["guest"] for a in briefing["arrivals"]] == ["山田 太郎", "Łukasz Wróbel"]
+    wishes = {w["code"]: w["status"] for a in briefing["arrivals"] for w in a["wishes"]}
+    assert wishes == {"baby_cot": "open", "late_check_out": "open"}
+    again = json.loads(
+        run(
+            database_url, "briefing", "--date", "2026-07-14", "--shift", "afternoon", "--json"
+        ).stdout
+    )
+    assert again["version"] == briefing["version"]
+
+
+def test_the_briefing_pdf_prints_every_name(database_url, book, tmp_path):
+    book("A", "Łukasz Wróbel", "baby cot please", room="101")
+    book("B", "Анна Иванова", "extra pillows please")
+    out = tmp_path / "briefing.pdf"
+    done = run(
+        database_url, "briefing", "--date", "2026-07-14", "--shift", "afternoon", "--pdf", str(out)
+    )
+    assert done.returncode == 0, done.stderr
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    for expected in ("Łukasz Wróbel", "Анна Иванова"):
+        assert expected in text
+
+
+def test_the_checklist_as_json_holds_every_room_with_its_items(database_url, book):
+    book("A", "Anna", "baby cot please", room="101")
+    book("B", "Bruno", room="202")
+    done = run(database_url, "checklist", "--date", "2026-07-14", "--json")
+    assert done.returncode == 0, done.stderr
+    rooms = {r["room"]: r for r in json.loads(done.stdout)["rooms"]}
+    assert set(rooms) == {"101", "202"}
+    assert [i["key"] for i in rooms["202"]["items"]] == ["cleaned", "inspected"]
+    assert [i["code"] for i in rooms["101"]["items"]] == [None, None, "baby_cot"]
+    assert rooms["101"]["ready"] is False
+
+
+def test_a_shift_that_does_not_exist_is_refused(database_url, hotel):
+    done = run(database_url, "briefing", "--date", "2026-07-14", "--shift", "lunch")
+    assert done.returncode == 2 and "invalid choice" in done.stderr

@@ -1,0 +1,85 @@
+"""The front-desk and housekeeping pages do the job end to end (AppTest, in-process): what a
+click saves is in the database afterwards."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+import streamlit as st
+from sqlalchemy import select
+from streamlit.navigation.page import calc_hash
+from streamlit.testing.v1 import AppTest
+
+from core.settings import ROOT
+from guests.models import Reservation
+from requests.models import Request, Task
+from shift_briefing.models import BriefingAcknowledgement
+
+DAY = date(2026, 7, 14)
+
+
+@pytest.fixture
+def signed_in(database_url, monkeypatch):
+    """Opens the app and signs in as one of the test staff (password '<login>-password')."""
+    monkeypatch.setenv("HOTEL_DEMO", "false")
+    st.cache_resource.clear()
+
+    def sign_in(login: str, page: str) -> AppTest:
+        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+        app.text_input(key="login_name").input(login)
+        app.text_input(key="login_password").input(f"{login}-password")
+        app.button[0].click().run()
+        app._page_hash = calc_hash(page)  # what a click in the navigation does
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    yield sign_in
+    st.cache_resource.clear()
+
+
+def test_signing_on_the_briefing_page_is_saved(database, alice, book, signed_in):
+    book("A", "Anna Morning", "baby cot please", eta=time(11, 0), room="101")
+    app = signed_in("alice", "briefing")
+    [read] = [box for box in app.checkbox if box.label == "J'ai lu ce briefing"]
+    read.check()
+    [sign] = [b for b in app.button if b.label == "Signer le briefing"]
+    sign.click().run()
+    assert not app.exception, app.exception
+    with database.read() as session:
+        [signature] = session.scalars(select(BriefingAcknowledgement)).all()
+    assert (signature.staff_id, signature.shift) == (alice.id, "morning")
+    assert any("Vous avez signé cette version" in s.value for s in app.success)
+
+
+def test_ticking_the_cot_on_the_housekeeping_board_finishes_its_task(
+    database, hugo, book, signed_in
+):
+    reservation = book("A", "Anna Morning", "baby cot please", eta=time(11, 0), room="101")
+    app = signed_in("hugo", "housekeeping")
+    [cot] = [box for box in app.checkbox if box.label == "Lit bébé installé et fait"]
+    cot.check().run()
+    assert not app.exception, app.exception
+    with database.read() as session:
+        task = session.scalars(
+            select(Task)
+            .join(Request, Request.id == Task.request_id)
+            .where(Task.reservation_id == reservation, Request.code == "baby_cot")
+        ).one()
+    assert (task.status, task.completed_by_id) == ("done", hugo.id)
+
+
+def test_checking_in_on_the_arrivals_page_is_saved(database, alice, hugo, book, signed_in):
+    reservation = book("A", "Anna Morning", eta=time(11, 0), room="101")
+    from shift_briefing.readiness import tick
+
+    with database.write() as session:
+        tick(session, hugo, 1, reservation, "cleaned", True)
+        tick(session, hugo, 1, reservation, "inspected", True)
+    app = signed_in("alice", "arrivals")
+    [check_in] = [b for b in app.button if b.label == "Enregistrer l'arrivée"]
+    check_in.click().run()
+    assert not app.exception, app.exception
+    with database.read() as session:
+        assert session.get(Reservation, reservation).status == "checked_in"
