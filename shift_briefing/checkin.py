@@ -8,6 +8,7 @@ step.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,7 @@ from core.models import Property
 from guests.models import Reservation
 from shift_briefing.briefing import BriefingGuest, GuestDescriber, narrowed_guest
 from shift_briefing.models import CheckIn
+from shift_briefing.readiness import arrivals_of_day
 
 AGENTS = ("front_desk", "manager")
 
@@ -46,25 +48,56 @@ def arrival_card(
 ) -> ArrivalCard:
     require(who, *AGENTS)
     reservation = _reservation(session, property_id, reservation_id)
+    [card] = _cards(session, who, property_id, [reservation], language)
+    return card
+
+
+def arrival_cards(
+    session: Session, who: Who, property_id: int, day: date, language: str
+) -> list[ArrivalCard]:
+    """The day's arrival cards in order of arrival time, described in one pass."""
+    require(who, *AGENTS)
+    return sorted(
+        _cards(session, who, property_id, arrivals_of_day(session, property_id, day), language),
+        key=lambda card: (card.guest.expected_at, card.guest.guest_name),
+    )
+
+
+def _cards(
+    session: Session, who: Who, property_id: int, reservations: list[Reservation], language: str
+) -> list[ArrivalCard]:
     hotel = session.get(Property, property_id)
     assert hotel is not None
-    guest = GuestDescriber(session, hotel, [reservation], language)(reservation)
-    if not isinstance(who, Actor) or not who.has("front_desk", "manager"):
-        guest = narrowed_guest(guest)
-    blockers = []
-    if reservation.room_id is None:
-        blockers.append("checkin.blocker_no_room")
-    room_ready = guest.readiness is not None and guest.readiness.ready
-    if reservation.room_id is not None and not room_ready:
-        blockers.append("checkin.blocker_room_not_ready")
-    done = session.scalar(select(CheckIn).where(CheckIn.reservation_id == reservation.id))
-    return ArrivalCard(
-        guest=guest,
-        needs_review=any(w.kind == "wish" for w in guest.wishes) or bool(guest.wish_text.strip()),
-        room_ready=room_ready,
-        blockers=tuple(blockers),
-        check_in=done,
-    )
+    describe = GuestDescriber(session, hotel, reservations, language)
+    done = {
+        check.reservation_id: check
+        for check in session.scalars(
+            select(CheckIn).where(CheckIn.reservation_id.in_([r.id for r in reservations]))
+        )
+    }
+    full_detail = not isinstance(who, Actor) or who.has("front_desk", "manager")
+    cards = []
+    for reservation in reservations:
+        guest = describe(reservation)
+        if not full_detail:
+            guest = narrowed_guest(guest)
+        room_ready = guest.readiness is not None and guest.readiness.ready
+        blockers = []
+        if reservation.room_id is None:
+            blockers.append("checkin.blocker_no_room")
+        elif not room_ready:
+            blockers.append("checkin.blocker_room_not_ready")
+        cards.append(
+            ArrivalCard(
+                guest=guest,
+                needs_review=any(w.kind == "wish" for w in guest.wishes)
+                or bool(guest.wish_text.strip()),
+                room_ready=room_ready,
+                blockers=tuple(blockers),
+                check_in=done.get(reservation.id),
+            )
+        )
+    return cards
 
 
 def check_in(

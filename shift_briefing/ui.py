@@ -21,7 +21,7 @@ from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
 from shift_briefing import pdf
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
-from shift_briefing.checkin import ArrivalCard, arrival_card, check_in
+from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
 from shift_briefing.readiness import RoomChecklist, day_checklists, tick
 from shift_briefing.service import shifts, update_shift
@@ -117,11 +117,7 @@ def arrivals_page() -> None:
     with database.read() as session:
         hotel = _hotel(session)
         day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
-        lists = day_checklists(session, me, hotel.id, day, hotel.check_in_time)
-        cards = [
-            arrival_card(session, me, hotel.id, c.reservation_id, language())
-            for c in sorted(lists, key=lambda c: (c.expected_at, c.guest_name))
-        ]
+        cards = arrival_cards(session, me, hotel.id, day, language())
     st.caption(tr("arrivals.count", count=len(cards)))
     for card in cards:
         guest = card.guest

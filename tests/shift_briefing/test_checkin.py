@@ -116,3 +116,23 @@ def test_a_guest_cannot_be_checked_in_twice(database, hotel, alice, hugo, book):
         check_in(session, alice, hotel.id, reservation, wishes_reviewed=False)
     with pytest.raises(UserError), database.write() as session:
         check_in(session, alice, hotel.id, reservation, wishes_reviewed=False)
+
+
+def test_the_days_cards_come_in_order_of_arrival_with_their_state(
+    database, hotel, alice, hugo, book
+):
+    from datetime import time
+
+    from shift_briefing.checkin import arrival_cards
+
+    late = book("L", "Late Lucy", eta=time(21, 0), room="102")
+    book("E", "Early Ed", eta=time(9, 0), room="101")
+    make_ready(database, hotel, hugo, late)
+    with database.write() as session:
+        check_in(session, alice, hotel.id, late, wishes_reviewed=False)
+    with database.read() as session:
+        cards = arrival_cards(session, alice, hotel.id, DAY, "en")
+    assert [(c.guest.guest_name, c.check_in is not None, c.blockers) for c in cards] == [
+        ("Early Ed", False, ("checkin.blocker_room_not_ready",)),
+        ("Late Lucy", True, ()),
+    ]
