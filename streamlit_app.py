@@ -32,16 +32,17 @@ def _database() -> Database:
     return database
 
 
-# Who sees which page, in which section of the navigation: a role's own section, or "work"
-# for pages several roles share. (roles, section, page function, title key, url path, icon)
+# Who sees which page, in which section of the navigation: a role's own section, the first of
+# its roles the person holds (None), or "work" for pages everyone in the roles shares.
+# (roles, section, page function, title key, url path, icon)
 # fmt: off
 PAGES = (
     (("front_desk",), "front_desk", briefing_ui.arrivals_page, "nav.arrivals", "arrivals", ":material/login:"),  # noqa: E501
-    (("front_desk",), "front_desk", briefing_ui.briefing_page, "nav.briefing", "briefing", ":material/fact_check:"),  # noqa: E501
     (("housekeeping",), "housekeeping", briefing_ui.housekeeping_page, "nav.housekeeping", "housekeeping", ":material/bed:"),  # noqa: E501
     (("reservations",), "reservations", guests_ui.reservations_page, "nav.reservations", "reservations", ":material/event:"),  # noqa: E501
     (("reservations",), "reservations", requests_ui.reservation_page, "nav.reservation", "reservation", ":material/edit_note:"),  # noqa: E501
     (("manager",), "manager", briefing_ui.dashboard_page, "nav.dashboard", "dashboard", ":material/monitoring:"),  # noqa: E501
+    (("front_desk", "manager"), None, briefing_ui.briefing_page, "nav.briefing", "briefing", ":material/fact_check:"),  # noqa: E501
     (("manager",), "manager", requests_ui.catalogue_page, "nav.catalogue", "catalogue", ":material/list_alt:"),  # noqa: E501
     (("manager",), "manager", briefing_ui.shifts_page, "nav.shifts", "shifts", ":material/schedule:"),  # noqa: E501
     (("manager",), "manager", admin_ui.staff_page, "nav.staff", "staff", ":material/group:"),
@@ -60,6 +61,8 @@ def _navigation(current: Actor, unread: int) -> dict[str, list[st.Page]]:
     for roles, section, body, title_key, url_path, icon in PAGES:
         if not current.has(*roles):
             continue
+        if section is None:
+            section = next(role for role in roles if current.has(role))
         label = ui.tr("nav.work") if section == "work" else ui.tr(f"role.{section}")
         sections.setdefault(label, []).append(
             st.Page(

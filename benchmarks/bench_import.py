@@ -1,16 +1,11 @@
 """Arrivals import: a 10,000-row export, first import and unchanged re-import, next to a baseline.
 
     .venv/bin/python benchmarks/bench_import.py [--rows 10000] [--database-url URL] [--profile]
-        [--bulk-listener]
 
 The baseline, measured in the same run on the same database, is pandas.read_csv of the same
 file plus one executemany of its rows into a bare table: the least any import must do. Each
 import runs in its own process, so that its peak memory (max RSS) is its own.
 Targets on the 2-core reference machine: first import < 10 s, re-import < 5 s, peak < 500 MB.
-
---bulk-listener subscribes requests.wishes.sync_reservations to RESERVATIONS_SAVED for the run,
-as the requests domain would once it listens to that event: new reservations then get their
-tasks in one pass instead of one sync per reservation.
 """
 
 from __future__ import annotations
@@ -94,26 +89,12 @@ def baseline(path: Path, url: str) -> float:
     return elapsed
 
 
-def child(path: str, profile: str | None, bulk_listener: bool) -> None:
+def child(path: str, profile: str | None) -> None:
     """One import, in this process: prints its timings as JSON."""
-    from core import events
     from core.auth import system_actor
     from core.startup import ready_database
     from guests.__main__ import _property
     from guests.importer import read_file, run_import
-    from guests.service import RESERVATIONS_SAVED
-
-    spent = {"sync": 0.0}
-    if bulk_listener:
-        from requests.wishes import sync_reservations
-
-        @events.subscribe(RESERVATIONS_SAVED)
-        def _follow_many(session, reservation_ids, who, **_):
-            started = time.perf_counter()
-            try:
-                return sync_reservations(session, who, reservation_ids)
-            finally:
-                spent["sync"] += time.perf_counter() - started
 
     started = time.perf_counter()
     database = ready_database()
@@ -135,17 +116,14 @@ def child(path: str, profile: str | None, bulk_listener: bool) -> None:
         profiler.dump_stats(profile)
     print(json.dumps({
         "startup": ready - started, "read": read - ready, "import": done - ready,
-        "sync": spent["sync"],
         "summary": summary.as_json() | {"errors": len(summary.errors)},
     }))
 
 
-def run_child(path: Path, url: str, profile: str | None, bulk_listener: bool) -> dict:
+def run_child(path: Path, url: str, profile: str | None) -> dict:
     command = [sys.executable, __file__, "--child", str(path)]
     if profile:
         command += ["--profile-to", profile]
-    if bulk_listener:
-        command += ["--bulk-listener"]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                env={**os.environ, "DATABASE_URL": url})
@@ -168,13 +146,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--profile", action="store_true", help="write .prof files to the tmp dir")
-    parser.add_argument("--bulk-listener", action="store_true",
-                        help="subscribe the bulk task sync to RESERVATIONS_SAVED for the run")
     parser.add_argument("--child")
     parser.add_argument("--profile-to")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.profile_to, args.bulk_listener)
+        child(args.child, args.profile_to)
         return
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -185,11 +161,10 @@ def main() -> None:
         kind = url.split(":")[0]
         print(f"{args.rows} rows, {size:.1f} MB, wishes in half the rows; database {kind}")
         print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average "
-              f"{os.getloadavg()[0]:.1f}; bulk listener: {'yes' if args.bulk_listener else 'no'}")
+              f"{os.getloadavg()[0]:.1f}")
         profile = str(work / "first.prof") if args.profile else None
-        first = run_child(export, url, profile, args.bulk_listener)
-        again = run_child(export, url, str(work / "again.prof") if args.profile else None,
-                          args.bulk_listener)
+        first = run_child(export, url, profile)
+        again = run_child(export, url, str(work / "again.prof") if args.profile else None)
         base = baseline(export, url.replace("postgresql://", "postgresql+psycopg://", 1))
         print(f"baseline (read_csv + one executemany): {base:6.2f} s")
         for name, result in (("first import", first), ("re-import (unchanged)", again)):
@@ -197,8 +172,7 @@ def main() -> None:
             print(f"{name:22}: {result['import']:6.2f} s in the import call "
                   f"({result['import'] / base:5.1f} x baseline), process {result['wall']:.2f} s, "
                   f"(cpu {result['cpu']:.2f} s), peak {result['peak_mb']:.0f} MB")
-            sync = f"; tasks (requests domain) {result['sync']:.2f} s" if result["sync"] else ""
-            print(f"{'':24}of which: read+parse {result['read']:.2f} s{sync}")
+            print(f"{'':24}of which: read+parse {result['read']:.2f} s")
             print(f"{'':24}created {summary['created']}, updated {summary['updated']}, "
                   f"unchanged {summary['unchanged']}, errors {summary['errors']}, "
                   f"requests {summary['requests_created']}, tasks {summary['tasks_created']}")

@@ -5,6 +5,7 @@ Guest text is only ever shown with st.text or inside a dataframe: never as markd
 
 from __future__ import annotations
 
+import hashlib
 from datetime import time, timedelta
 
 import pandas as pd
@@ -12,12 +13,13 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from core.clock import to_local, today
-from core.db import get_database
+from core.db import Database, get_database
 from core.models import Property, Staff
 from core.ui import action, actor, tr, translator
 from guests import service as guests
 from requests import catalogue, service, wishes
 from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
+from requests.models import Request
 from requests.service import ROLE_DEPARTMENTS, TaskView
 from requests.wish_parser import ParseResult
 from requests.wishes import WishChoice
@@ -54,11 +56,21 @@ def _hotel(session: Session) -> Property:
 # --- wish capture ---------------------------------------------------------------------------
 
 
+_OPEN_NEXT = "reservation_to_open"  # set after a save: the form reopens on what was saved
+_SAVED = "reservation_saved"
+
+
 def reservation_page() -> None:
-    """Create or edit a reservation; see what was understood of the wishes and correct it."""
+    """Create or edit a reservation. Before saving, the agent asks what was understood of the
+    guest's words, sees it, and corrects the wishes; saving keeps both the words and the
+    correction."""
     st.title(tr("reservation.title"))
     database = get_database()
     me = actor()
+    if _OPEN_NEXT in st.session_state:  # before the widget exists, so it may be set
+        st.session_state["reservation_find"] = st.session_state.pop(_OPEN_NEXT)
+    if _SAVED in st.session_state:
+        st.success(st.session_state.pop(_SAVED))
     with database.read() as session:
         hotel = _hotel(session)
         confirmation = st.text_input(tr("reservation.find"), key="reservation_find").strip()
@@ -74,8 +86,18 @@ def reservation_page() -> None:
         labels = wish_labels(session, hotel.id, me.language)
         current = wishes.active_wishes(session, existing.id) if existing else []
         earlier = wishes.earlier_wishes(session, existing.guest_id, existing.id) if existing else []
+        key = f"res_{existing.id if existing else 'new'}"
+        text_key = f"{key}_wish_text"
+        saved_text = data.wish_text if data else ""
+        text_read = st.session_state.get(text_key, saved_text)
+        understood = wishes.preview_wishes(session, hotel.id, text_read)
+    understood_codes = [w.code for w in understood.requests if w.code in labels]
+    if existing is not None and text_read == saved_text:
+        chosen_before = [r.code for r in current if r.code in labels]
+    else:
+        chosen_before = understood_codes
+    reading = hashlib.sha256(text_read.encode()).hexdigest()[:12]
     first = today(hotel.timezone)
-    key = f"res_{existing.id if existing else 'new'}"
     with st.form(key):
         number = st.text_input(
             tr("reservations.confirmation"),
@@ -117,48 +139,77 @@ def reservation_page() -> None:
             tr("reservation.language"), value=(data.language or "") if data else ""
         )
         wish_text = st.text_area(
-            tr("reservation.wish_text"),
-            value=data.wish_text if data else "",
-            max_chars=None,
-            height=120,
+            tr("reservation.wish_text"), value=saved_text, height=120, key=text_key
         )
-        submitted = st.form_submit_button(tr("reservation.save"), type="primary")
-    with database.read() as session:
-        understood = wishes.preview_wishes(session, hotel.id, wish_text)
-    _show_understood(understood, labels)
-    if submitted:
-        if arrival >= departure:
-            st.error(tr("reservation.error_departure_before_arrival"))
-            return
-        with action(database) as session:
-            saved = guests.save_reservation(
+        st.form_submit_button(tr("reservation.understand"))
+        _show_understood(understood, labels)
+        if earlier:
+            st.caption(
+                tr(
+                    "reservation.earlier_wishes",
+                    wishes=", ".join(labels.get(c, c) for c in earlier),
+                )
+            )
+        chosen = st.multiselect(
+            tr("reservation.catalogue_picker"),
+            sorted(labels, key=labels.get),
+            default=chosen_before,
+            format_func=labels.get,
+            key=f"{key}_codes_{reading}",  # a new reading of the text starts from it
+        )
+        save = st.form_submit_button(tr("reservation.save"), type="primary")
+    if not save:
+        if existing is not None:
+            _quantities_and_times(database, existing.id, current, labels)
+        return
+    if arrival >= departure:
+        st.error(tr("reservation.error_departure_before_arrival"))
+        return
+    with action(database) as session:
+        saved = guests.save_reservation(
+            session,
+            me,
+            hotel.id,
+            guests.ReservationInput(
+                confirmation_number=number,
+                guest_name=name,
+                arrival_date=arrival,
+                departure_date=departure,
+                eta=eta,
+                room_number=room or None,
+                room_type=data.room_type if data else None,
+                adults=int(adults),
+                children=int(children),
+                vip_level=int(vip),
+                language=language or None,
+                email=email or None,
+                phone=phone or None,
+                wish_text=wish_text,
+                status=data.status if data else "booked",
+                source=data.source if data else "manual",
+            ),
+        )
+        # The agent's picks count when they were made on this very text.
+        if wish_text == text_read and set(chosen) != set(
+            r.code for r in wishes.active_wishes(session, saved.reservation.id) if r.code in labels
+        ):
+            parsed = {w.code: w for w in understood.requests}
+            wishes.correct_wishes(
                 session,
                 me,
-                hotel.id,
-                guests.ReservationInput(
-                    confirmation_number=number,
-                    guest_name=name,
-                    arrival_date=arrival,
-                    departure_date=departure,
-                    eta=eta,
-                    room_number=room or None,
-                    room_type=data.room_type if data else None,
-                    adults=int(adults),
-                    children=int(children),
-                    vip_level=int(vip),
-                    language=language or None,
-                    email=email or None,
-                    phone=phone or None,
-                    wish_text=wish_text,
-                    status=data.status if data else "booked",
-                    source=data.source if data else "manual",
-                ),
+                saved.reservation.id,
+                [
+                    WishChoice(code, parsed[code].quantity, parsed[code].time)
+                    if code in parsed
+                    else WishChoice(code)
+                    for code in chosen
+                ],
             )
-            st.session_state["reservation_find"] = saved.reservation.confirmation_number
-            st.success(tr("reservation.saved", number=saved.reservation.confirmation_number))
-            st.rerun()
-    if existing is not None:
-        _correct_wishes(database, existing.id, current, earlier, labels)
+        st.session_state[_OPEN_NEXT] = saved.reservation.confirmation_number
+        st.session_state[_SAVED] = tr(
+            "reservation.saved", number=saved.reservation.confirmation_number
+        )
+        st.rerun()
 
 
 def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
@@ -179,60 +230,46 @@ def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
         st.text(understood.unmatched)
 
 
-def _correct_wishes(
-    database, reservation_id: int, current: list, earlier: list[str], labels: dict[str, str]
+def _quantities_and_times(
+    database: Database, reservation_id: int, current: list[Request], labels: dict[str, str]
 ) -> None:
+    """How many and at what time, for the wishes saved on this reservation."""
+    shown = [r for r in current if r.code in labels]
+    if not shown:
+        return
     st.subheader(tr("reservation.wishes_saved"))
-    codes = sorted(labels)
-    chosen_now = [r.code for r in current if r.code in labels]
-    if earlier:
-        st.caption(
-            tr("reservation.earlier_wishes", wishes=", ".join(labels.get(c, c) for c in earlier))
-        )
-    with st.form(f"correct_{reservation_id}"):
-        chosen = st.multiselect(
-            tr("reservation.catalogue_picker"),
-            codes,
-            default=chosen_now
-            + [c for c in earlier if c not in chosen_now and st.session_state.get("offer_earlier")],
-            format_func=lambda c: labels.get(c, c),
-        )
-        by_code = {r.code: r for r in current}
+    with st.form(f"details_{reservation_id}"):
         details = {}
-        for code in chosen:
-            request = by_code.get(code)
+        for request in shown:
             columns = st.columns([3, 1, 1])
-            columns[0].text(labels.get(code, code))
+            columns[0].text(labels[request.code])
             quantity = columns[1].number_input(
                 tr("reservation.quantity"),
                 1,
                 20,
-                (request.quantity or 1) if request else 1,
-                key=f"q_{reservation_id}_{code}",
+                request.quantity or 1,
+                key=f"q_{reservation_id}_{request.code}",
             )
             at = columns[2].text_input(
                 tr("reservation.at_time"),
-                value=(request.at_time or "") if request else "",
-                key=f"t_{reservation_id}_{code}",
+                value=request.at_time or "",
+                key=f"t_{reservation_id}_{request.code}",
             )
-            details[code] = (int(quantity), at.strip() or None)
-        if st.form_submit_button(tr("reservation.save_wishes")):
-            choices = []
-            for code in chosen:
-                quantity, at = details[code]
-                if at is not None:
-                    try:
-                        at = time.fromisoformat(at).strftime("%H:%M")
-                    except ValueError:
-                        st.error(tr("reservation.error_time", value=at))
-                        return
-                choices.append(WishChoice(code, quantity if quantity > 1 else None, at))
-            with action(database) as session:
-                wishes.correct_wishes(session, actor(), reservation_id, choices)
-                st.success(tr("saved"))
-                st.rerun()
-    if earlier and st.button(tr("reservation.offer_earlier")):
-        st.session_state["offer_earlier"] = True
+            details[request.code] = (int(quantity), at.strip() or None)
+        if not st.form_submit_button(tr("reservation.save_wishes")):
+            return
+    choices = []
+    for code, (quantity, at) in details.items():
+        if at is not None:
+            try:
+                at = time.fromisoformat(at).strftime("%H:%M")
+            except ValueError:
+                st.error(tr("reservation.error_time", value=at))
+                return
+        choices.append(WishChoice(code, quantity if quantity > 1 else None, at))
+    with action(database) as session:
+        wishes.correct_wishes(session, actor(), reservation_id, choices)
+        st.session_state[_SAVED] = tr("saved")
         st.rerun()
 
 

@@ -75,9 +75,9 @@ def _readiness_line(guest: BriefingGuest) -> str:
     if guest.readiness is None:
         return ""
     if guest.readiness.ready:
-        return "✅ " + tr("readiness.ready")
+        return tr("readiness.room_ready")
     missing = ", ".join(item.label(language()) for item in guest.readiness.open_items)
-    return "⏳ " + tr("readiness.not_ready", items=missing)
+    return tr("readiness.not_ready", items=missing)
 
 
 def _guest_block(guest: BriefingGuest, timezone: str) -> None:
@@ -121,12 +121,18 @@ def arrivals_page() -> None:
     st.caption(tr("arrivals.count", count=len(cards)))
     for card in cards:
         guest = card.guest
-        state = "✅" if card.check_in else ("🟢" if card.room_ready else "⏳")
+        # Words and icons, never colour or emoji alone: reception reads it at a glance.
+        if card.check_in:
+            state, icon = tr("checkin.state_checked_in"), ":material/how_to_reg:"
+        elif card.room_ready:
+            state, icon = tr("readiness.ready"), ":material/check_circle:"
+        else:
+            state, icon = tr("readiness.not_ready_short"), ":material/hourglass_empty:"
         title = (
-            f"{state} {guest.expected_at:%H:%M} · {guest.guest_name} · "
-            f"{guest.room_number or tr('room.not_assigned')}"
+            f"{guest.expected_at:%H:%M} · {guest.guest_name} · "
+            f"{guest.room_number or tr('room.not_assigned')} · {state}"
         )
-        with st.expander(title, expanded=False):
+        with st.expander(title, expanded=False, icon=icon):
             _guest_block(guest, hotel.timezone)
             if card.check_in is not None:
                 st.success(tr("checkin.done", at=_local(card.check_in.at, hotel.timezone)))
@@ -346,7 +352,7 @@ def housekeeping_page() -> None:
 def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None:
     me = actor()
     with st.container(border=True):
-        state = "✅ " + tr("readiness.ready") if room.ready else "⏳"
+        state = tr("readiness.ready") if room.ready else tr("readiness.not_ready_short")
         st.text(
             f"{room.room_number or '—'} · {room.expected_at:%H:%M} · {room.guest_name} · {state}"
         )

@@ -27,12 +27,20 @@ DEMO_PASSWORDS = {
 }
 # Each role's own pages (url paths), which nobody without the role may see.
 OWN_PAGES = {
-    "reception": {"arrivals", "briefing"},
+    "reception": {"arrivals"},
     "housekeeping": {"housekeeping"},
     "reservations": {"reservations", "reservation"},
     "manager": {"dashboard", "catalogue", "staff", "audit"},
 }
-KNOWN_PAGES = {"login", "tasks", *(path for paths in OWN_PAGES.values() for path in paths)}
+# Pages some roles share: who sees them.
+SHARED_PAGES = {
+    "briefing": {"reception", "manager"},
+    "tasks": {"reception", "housekeeping", "manager"},
+    "import": {"reservations", "manager"},
+    "archive": {"reception", "manager"},
+    "inbox": set(DEMO_PASSWORDS),
+}
+KNOWN_PAGES = {"login", *SHARED_PAGES, *(path for paths in OWN_PAGES.values() for path in paths)}
 
 
 @pytest.fixture
@@ -61,8 +69,9 @@ def new_session() -> AppTest:
 def sign_in(app: AppTest, login: str, password: str | None = None) -> AppTest:
     app.text_input(key="login_name").input(login)
     app.text_input(key="login_password").input(password or DEMO_PASSWORDS[login])
-    [submit] = [b for b in app.button if b.label in (t("login.submit", "fr"),
-                                                     t("login.submit", "en"))]
+    [submit] = [
+        b for b in app.button if b.label in (t("login.submit", "fr"), t("login.submit", "en"))
+    ]
     submit.click().run()
     assert not app.exception, app.exception
     return app
@@ -74,8 +83,10 @@ def pages(app: AppTest) -> set[str]:
     The default page is registered with an empty url path, so pages are known by their hash.
     """
     known = {calc_hash(path): path for path in KNOWN_PAGES}
-    return {known.get(page_hash) or info.get("url_pathname") or info.get("page_name", "")
-            for page_hash, info in app._registered_pages.items()}
+    return {
+        known.get(page_hash) or info.get("url_pathname") or info.get("page_name", "")
+        for page_hash, info in app._registered_pages.items()
+    }
 
 
 def open_page(app: AppTest, url_path: str) -> AppTest:
@@ -129,7 +140,8 @@ def test_each_role_sees_its_own_pages_only(app, login):
     assert OWN_PAGES[login] <= offered
     others = set().union(*(p for other, p in OWN_PAGES.items() if other != login))
     assert offered & others == set()
-    assert ("tasks" in offered) == (login != "reservations")
+    assert {page for page, who in SHARED_PAGES.items() if login in who} <= offered
+    assert {page for page, who in SHARED_PAGES.items() if login not in who} & offered == set()
 
 
 @pytest.mark.parametrize("login", list(DEMO_PASSWORDS))
@@ -181,8 +193,9 @@ def test_a_deactivated_account_is_signed_out_at_its_next_action(app, database):
     sign_in(start(app), "reception")
     assert signed_in(app)
     with database.write() as session:
-        set_active(session, actor_for(staff(database, "manager")),
-                   staff(database, "reception").id, False)
+        set_active(
+            session, actor_for(staff(database, "manager")), staff(database, "reception").id, False
+        )
     app.run()
     assert not signed_in(app)
     assert [i.value for i in app.info] == [t("login.account_inactive", "fr")]

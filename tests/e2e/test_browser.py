@@ -13,7 +13,10 @@ DEMO_LOGINS = {
     "reception": ("demo-reception", {"arrivals", "briefing", "tasks"}),
     "housekeeping": ("demo-housekeeping", {"housekeeping", "tasks"}),
     "reservations": ("demo-reservations", {"reservations", "reservation"}),
-    "manager": ("demo-manager", {"dashboard", "catalogue", "shifts", "staff", "audit", "tasks"}),
+    "manager": (
+        "demo-manager",
+        {"dashboard", "briefing", "catalogue", "shifts", "staff", "audit", "tasks"},
+    ),
 }
 EVERY_ROLE_PAGE = set().union(*(pages for _, pages in DEMO_LOGINS.values()))
 LANGUAGES = {login: language for _, login, _, _, _, language in DEMO_ACCOUNTS}

@@ -32,11 +32,12 @@ def test_reception_signs_the_briefing_then_checks_a_guest_in(server, browser):
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.arrivals", FR)).click()
     card = page.locator('[data-testid="stExpander"]', has_text="Thomas Leroy")
     card.get_by_text("Thomas Leroy").first.click()  # open the arrival card
-    expect(card.get_by_text("✅ " + t("readiness.ready", FR))).to_be_visible()
+    expect(card.get_by_text(t("readiness.room_ready", FR), exact=True)).to_be_visible()
     card.get_by_role("button", name=t("checkin.submit", FR)).click()
     # Read back from the database: the card's title now carries the checked-in mark, and
     # opened again it says when.
-    title = page.get_by_text(re.compile(r"^✅ \d\d:\d\d · Thomas Leroy · 201$"))
+    checked_in = re.escape(t("checkin.state_checked_in", FR))
+    title = page.get_by_text(re.compile(rf"^\d\d:\d\d · Thomas Leroy · 201 · {checked_in}$"))
     expect(title).to_be_visible()
     card = page.locator('[data-testid="stExpander"]', has=title)
     if not card.get_by_role("button").count():  # a rerun may have closed the card: open it

@@ -1,0 +1,81 @@
+"""The reservation screen: what was understood is shown before saving, and the agent's
+correction is what gets saved (AppTest, in-process)."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from sqlalchemy import select
+from streamlit.navigation.page import calc_hash
+from streamlit.testing.v1 import AppTest
+
+from core.settings import ROOT
+from guests.models import Reservation
+from requests.models import Request
+
+
+@pytest.fixture
+def page(database_url, hotel, rita, monkeypatch):
+    """Rita (reservations) on the reservation screen, creating reservation R1."""
+    monkeypatch.setenv("HOTEL_DEMO", "false")
+    st.cache_resource.clear()
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    app.text_input(key="login_name").input("rita")
+    app.text_input(key="login_password").input("rita-password")
+    app.button[0].click().run()
+    app._page_hash = calc_hash("reservation")  # what a click in the navigation does
+    app.run()
+    app.text_input(key="reservation_find").input("R1").run()
+    app.text_input(key="reservation_find")  # the form for a new reservation is open
+    [name] = [w for w in app.text_input if w.label == "Client"]
+    name.input("Marie Dubois")
+    yield app
+    st.cache_resource.clear()
+
+
+def click(app: AppTest, label: str) -> AppTest:
+    [button] = [b for b in app.button if b.label == label]
+    button.click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def active_codes(database) -> dict[str, str]:
+    with database.read() as session:
+        rows = session.execute(select(Request.code, Request.status, Request.source)).all()
+    return {code: f"{status}/{source}" for code, status, source in rows}
+
+
+def test_what_was_understood_shows_before_anything_is_saved(database, page):
+    page.text_area(key="res_new_wish_text").input("Un lit bébé svp, arrivée vers 23h")
+    click(page, "Qu'a-t-on compris ?")
+    assert "Lit bébé, Arrivée tardive 23:00, Heure d'arrivée 23:00" in [t.value for t in page.text]
+    [picker] = page.multiselect
+    assert sorted(picker.value) == ["baby_cot", "late_arrival"]
+    with database.read() as session:
+        assert session.scalars(select(Reservation)).all() == []
+
+
+def test_the_agents_correction_is_what_gets_saved(database, page):
+    page.text_area(key="res_new_wish_text").input("Un lit bébé et une place de parking svp")
+    click(page, "Qu'a-t-on compris ?")
+    [picker] = page.multiselect
+    picker.unselect("parking").select("quiet_room")
+    click(page, "Enregistrer")
+    assert active_codes(database) == {
+        "baby_cot": "active/parser",
+        "parking": "cancelled/parser",
+        "quiet_room": "active/catalogue",
+    }
+    with database.read() as session:
+        [reservation] = session.scalars(select(Reservation)).all()
+    assert reservation.wish_text == "Un lit bébé et une place de parking svp"
+    assert page.text_input(key="reservation_find").value == "R1"  # reopened on what was saved
+
+
+def test_guest_text_with_markup_is_shown_as_text(page):
+    words = "<b>Surprise</b> <script>alert(1)</script> pour ma femme"
+    page.text_area(key="res_new_wish_text").input(words)
+    click(page, "Qu'a-t-on compris ?")
+    assert any("<script>alert(1)</script>" in t.value for t in page.text)
+    assert not any("<script>" in m.value for m in page.markdown)
