@@ -98,6 +98,7 @@ def reservation_page() -> None:
         chosen_before = understood_codes
     reading = hashlib.sha256(text_read.encode()).hexdigest()[:12]
     first = today(hotel.timezone)
+    not_assigned = tr("room.not_assigned")
     with st.form(key):
         number = st.text_input(
             tr("reservations.confirmation"),
@@ -120,6 +121,7 @@ def reservation_page() -> None:
             index=room_numbers.index(data.room_number)
             if data and data.room_number in room_numbers
             else 0,
+            format_func=lambda number, none=not_assigned: number or none,
         )
         adults = columns[1].number_input(
             tr("reservation.adults"), 0, 20, data.adults if data else 2
