@@ -18,8 +18,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def run_cli(*args: str, stdin: str | None = None, env: dict | None = None):
     return subprocess.run(
         [sys.executable, "-m", "requests", *args],
-        cwd=REPO_ROOT, input=stdin, capture_output=True, text=True, encoding="utf-8",
-        timeout=60, env=env, check=False,
+        cwd=REPO_ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        env=env,
+        check=False,
     )
 
 
@@ -29,8 +35,12 @@ def test_parse_prints_one_json_object_for_a_text():
     assert json.loads(done.stdout) == {
         "requests": [
             {"code": "baby_cot", "text": "Baby cot", "quantity": None, "time": None},
-            {"code": "late_arrival", "text": "arriving around 11pm", "quantity": None,
-             "time": "23:00"},
+            {
+                "code": "late_arrival",
+                "text": "arriving around 11pm",
+                "quantity": None,
+                "time": "23:00",
+            },
         ],
         "eta": "23:00",
         "unmatched": "",
@@ -42,8 +52,12 @@ def test_parse_keeps_non_ascii_text_readable():
     assert done.returncode == 0, done.stderr
     assert "bébé" in done.stdout and "\\u00e9" not in done.stdout
     payload = json.loads(done.stdout)
-    assert payload["requests"][0] == {"code": "baby_cot", "text": "2 lits bébé", "quantity": 2,
-                                      "time": None}
+    assert payload["requests"][0] == {
+        "code": "baby_cot",
+        "text": "2 lits bébé",
+        "quantity": 2,
+        "time": None,
+    }
     assert "café" in payload["unmatched"]
 
 
@@ -54,7 +68,10 @@ def test_parse_reads_one_text_per_line_from_standard_input():
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(out) == 3
     assert [[r["code"] for r in o["requests"]] for o in out] == [
-        ["baby_cot"], ["parking"], ["late_arrival"]]
+        ["baby_cot"],
+        ["parking"],
+        ["late_arrival"],
+    ]
     assert out[2]["eta"] == "23:00"
 
 

@@ -73,27 +73,7 @@ def test_a_date_in_the_wrong_form_is_refused_with_a_message(database_url, hotel)
     assert "not a date" in done.stderr
 
 
-def test_parse_with_a_property_uses_its_own_catalogue(database, database_url, hotel, maria):
-    from requests.catalogue import CatalogueChange, save_catalogue_item
-
-    with database.write() as session:
-        save_catalogue_item(
-            session,
-            maria,
-            hotel.id,
-            CatalogueChange(
-                code="newspaper",
-                label_fr="Journal",
-                label_en="Newspaper",
-                department="front_desk",
-                timing="daily",
-                lead_minutes=0,
-                sensitive=False,
-                constrains_room=False,
-                readiness_items=[],
-                keywords={"en": ["newspaper"]},
-            ),
-        )
+def test_parse_with_a_property_uses_its_own_catalogue(database_url, hotel, newspaper):
     with_hotel = run(database_url, "parse", "--property", "HOTEL", "a newspaper please")
     without = run(database_url, "parse", "a newspaper please")
     assert [r["code"] for r in json.loads(with_hotel.stdout)["requests"]] == ["newspaper"]

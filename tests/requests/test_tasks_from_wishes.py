@@ -13,7 +13,7 @@ from core.db import Database
 from core.models import Property
 from guests.service import ReservationInput, save_reservation
 from requests import service
-from requests.catalogue import CatalogueChange, catalogue_entries, save_catalogue_item
+from requests.catalogue import catalogue_entries
 from requests.models import Request, Task
 from requests.wishes import WishChoice, correct_wishes, earlier_wishes
 
@@ -163,26 +163,8 @@ def test_a_done_task_is_not_reopened_or_duplicated_by_an_edit(database, hotel, r
 
 
 def test_a_hotel_code_of_its_own_is_understood_and_daily_gives_one_task_a_night(
-    database, hotel, maria, rita
+    database, hotel, rita, newspaper
 ):
-    with database.write() as session:
-        save_catalogue_item(
-            session,
-            maria,
-            hotel.id,
-            CatalogueChange(
-                code="newspaper",
-                label_fr="Journal",
-                label_en="Newspaper",
-                department="front_desk",
-                timing="daily",
-                lead_minutes=0,
-                sensitive=False,
-                constrains_room=False,
-                readiness_items=[],
-                keywords={"en": ["newspaper"], "fr": ["journal"]},
-            ),
-        )
     reservation_id = book(database, rita, hotel, "Le Monde newspaper every morning", nights=3)
     days = [t.service_date for t in tasks_of(database, reservation_id) if t.kind == "wish"]
     assert days == ["2026-07-14", "2026-07-15", "2026-07-16"]

@@ -58,37 +58,61 @@ def test_health_wishes_are_the_sensitive_ones():
 
 def test_room_constraints_are_flagged():
     constraining = {e.code for e in DEFAULT_CATALOGUE if e.constrains_room}
-    assert constraining == {"twin_beds", "accessible_room", "connecting_rooms", "quiet_room",
-                            "high_floor", "low_floor", "view", "bathtub"}
+    assert constraining == {
+        "twin_beds",
+        "accessible_room",
+        "connecting_rooms",
+        "quiet_room",
+        "high_floor",
+        "low_floor",
+        "view",
+        "bathtub",
+    }
 
 
 def test_cot_is_a_housekeeping_task_two_hours_before_arrival_with_a_checklist_item():
     cot = next(e for e in DEFAULT_CATALOGUE if e.code == "baby_cot")
     assert (cot.label_fr, cot.department, cot.timing, cot.lead_minutes) == (
-        "Lit bébé", "housekeeping", "before_arrival", 120)
+        "Lit bébé",
+        "housekeeping",
+        "before_arrival",
+        120,
+    )
     assert [item.key for item in cot.readiness_items] == ["cot_installed"]
 
 
 # -- reading wishes -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["Lit bébé svp", "Baby cot please", "Babybett bitte",
-                                  "Cuna por favor", "Culla per favore", "lit BB merci"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lit bébé svp",
+        "Baby cot please",
+        "Babybett bitte",
+        "Cuna por favor",
+        "Culla per favore",
+        "lit BB merci",
+    ],
+)
 def test_cot_is_understood_in_every_language(text):
     assert codes(text) == {"baby_cot"}
 
 
-@pytest.mark.parametrize("text", [
-    "Pas besoin de lit bébé, nous avons le nôtre.",
-    "Kein Babybett nötig",
-    "No baby cot needed, thanks",
-    "No necesitamos cuna",
-    "Non serve la culla",
-    "Abbiamo la nostra culla, non serve",
-    "Baby cot not required anymore",
-    "Wir bringen unser eigenes Reisebett mit",
-    "Please cancel the baby cot",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pas besoin de lit bébé, nous avons le nôtre.",
+        "Kein Babybett nötig",
+        "No baby cot needed, thanks",
+        "No necesitamos cuna",
+        "Non serve la culla",
+        "Abbiamo la nostra culla, non serve",
+        "Baby cot not required anymore",
+        "Wir bringen unser eigenes Reisebett mit",
+        "Please cancel the baby cot",
+    ],
+)
 def test_negated_cot_is_not_requested(text):
     result = parse_wishes(text)
     assert "baby_cot" not in {w.code for w in result.requests}
@@ -120,19 +144,29 @@ def test_rather_than_refuses_only_what_follows():
     assert result == {"double_bed"}
 
 
-@pytest.mark.parametrize("text", [
-    "Lit double ou deux lits, peu importe.",
-    "Twin or double, doesn't matter",
-    "Doppelbett oder zwei Einzelbetten, ist uns egal",
-    "Cama doble o dos camas, nos da igual",
-    "Letto matrimoniale o due letti singoli, non importa",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lit double ou deux lits, peu importe.",
+        "Twin or double, doesn't matter",
+        "Doppelbett oder zwei Einzelbetten, ist uns egal",
+        "Cama doble o dos camas, nos da igual",
+        "Letto matrimoniale o due letti singoli, non importa",
+    ],
+)
 def test_indifference_between_double_and_twin_requests_neither(text):
     assert codes(text) == set()
 
 
-@pytest.mark.parametrize("text", ["We don't mind a high floor", "Doppelbett ist uns egal",
-                                  "Vista mare, non importa", "Vue sur mer : peu importe"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We don't mind a high floor",
+        "Doppelbett ist uns egal",
+        "Vista mare, non importa",
+        "Vue sur mer : peu importe",
+    ],
+)
 def test_indifference_without_alternatives_is_no_request(text):
     assert codes(text) == set()
 
@@ -172,29 +206,34 @@ def test_wake_up_call_carries_its_time():
     assert wish("Potete svegliarci alle 5?", "wake_up_call").time == "05:00"
 
 
-@pytest.mark.parametrize(("text", "eta"), [
-    ("Nous arriverons vers 23h", "23:00"),
-    ("ETA around 9.30pm", "21:30"),
-    ("Anreise gegen 18 Uhr", "18:00"),
-    ("Llegamos tarde, a las 11 de la noche", "23:00"),
-    ("Arriveremo verso le 23", "23:00"),
-    ("Approximate time of arrival: between 22:00 and 23:00", "22:00"),
-    ("Arrivée prévue entre 17h et 18h", "17:00"),
-    ("Arrival between 9 and 10pm", "21:00"),
-    ("ETA 22-23h", "22:00"),
-    ("llegamos entre las 10 y las 11 de la noche", "22:00"),
-    ("Ankunft am 14.07. gegen 18 Uhr", "18:00"),
-    ("Arriveremo tardi, verso l'una di notte", "01:00"),
-    ("We arrive around 2", "14:00"),
-    ("arriving late, around 11", "23:00"),
-    ("Lit bébé svp", None),
-])
+@pytest.mark.parametrize(
+    ("text", "eta"),
+    [
+        ("Nous arriverons vers 23h", "23:00"),
+        ("ETA around 9.30pm", "21:30"),
+        ("Anreise gegen 18 Uhr", "18:00"),
+        ("Llegamos tarde, a las 11 de la noche", "23:00"),
+        ("Arriveremo verso le 23", "23:00"),
+        ("Approximate time of arrival: between 22:00 and 23:00", "22:00"),
+        ("Arrivée prévue entre 17h et 18h", "17:00"),
+        ("Arrival between 9 and 10pm", "21:00"),
+        ("ETA 22-23h", "22:00"),
+        ("llegamos entre las 10 y las 11 de la noche", "22:00"),
+        ("Ankunft am 14.07. gegen 18 Uhr", "18:00"),
+        ("Arriveremo tardi, verso l'una di notte", "01:00"),
+        ("We arrive around 2", "14:00"),
+        ("arriving late, around 11", "23:00"),
+        ("Lit bébé svp", None),
+    ],
+)
 def test_arrival_time_is_read_in_every_language(text, eta):
     assert parse_wishes(text).eta == eta
 
 
-@pytest.mark.parametrize("text", ["Nous arriverons vers 23h", "arriving 1am",
-                                  "Wir kommen um Mitternacht an", "ETA 21:00"])
+@pytest.mark.parametrize(
+    "text",
+    ["Nous arriverons vers 23h", "arriving 1am", "Wir kommen um Mitternacht an", "ETA 21:00"],
+)
 def test_arrival_from_21_or_after_midnight_is_a_late_arrival(text):
     assert "late_arrival" in codes(text)
 
@@ -210,20 +249,26 @@ def test_late_arrival_carries_the_eta():
 def test_a_flight_time_is_the_transfer_time_not_the_eta():
     result = parse_wishes("Please arrange an airport pick-up, flight BA304 arriving 14:35")
     assert result.eta is None
-    assert wish("Please arrange an airport pick-up, flight BA304 arriving 14:35",
-                "airport_transfer").time == "14:35"
+    assert (
+        wish(
+            "Please arrange an airport pick-up, flight BA304 arriving 14:35", "airport_transfer"
+        ).time
+        == "14:35"
+    )
 
 
 def test_a_restaurant_time_is_not_the_eta():
     result = parse_wishes("Pourriez-vous nous réserver une table pour 4 personnes samedi à 20h ?")
     assert result.eta is None
     assert [(w.code, w.quantity, w.time) for w in result.requests] == [
-        ("restaurant_booking", 4, "20:00")]
+        ("restaurant_booking", 4, "20:00")
+    ]
 
 
 def test_wanting_the_room_before_check_in_time_is_an_early_check_in():
     assert codes("Arrivée vers 11h, est-il possible d'avoir la chambre plus tôt ?") == {
-        "early_check_in"}
+        "early_check_in"
+    }
     assert codes("Can we check in at 10am?") == {"early_check_in"}
 
 
@@ -242,14 +287,17 @@ def test_dates_and_prices_are_not_times():
     assert parse_wishes("Parking à 12.50 € par nuit ?").eta is None
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("bayb cot pls", "baby_cot"),
-    ("Do you have parkng on site?", "parking"),
-    ("It's our anniversery", "celebration"),
-    ("Babybet für 2 Nächte", "baby_cot"),
-    ("chambre clame svp", "quiet_room"),
-    ("Hypoalergenic bedding pls", "feather_free"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("bayb cot pls", "baby_cot"),
+        ("Do you have parkng on site?", "parking"),
+        ("It's our anniversery", "celebration"),
+        ("Babybet für 2 Nächte", "baby_cot"),
+        ("chambre clame svp", "quiet_room"),
+        ("Hypoalergenic bedding pls", "feather_free"),
+    ],
+)
 def test_common_typos_are_understood(text, code):
     assert code in codes(text)
 
@@ -259,21 +307,27 @@ def test_typo_repair_does_not_invent_wishes():
     assert codes("quite late") == set()  # not quiet
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("lit BB + chaise haute", {"baby_cot"}),
-    ("chambre PMR svp", {"accessible_room"}),
-    ("ETA 22h, parking svp", {"late_arrival", "parking"}),
-    ("Zi. mit Kinderbett", {"baby_cot"}),
-    ("Hab. doble con cuna", {"baby_cot"}),
-    ("Arriving 8am, room asap pls", {"early_check_in"}),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lit BB + chaise haute", {"baby_cot"}),
+        ("chambre PMR svp", {"accessible_room"}),
+        ("ETA 22h, parking svp", {"late_arrival", "parking"}),
+        ("Zi. mit Kinderbett", {"baby_cot"}),
+        ("Hab. doble con cuna", {"baby_cot"}),
+        ("Arriving 8am, room asap pls", {"early_check_in"}),
+    ],
+)
 def test_abbreviations_are_understood(text, expected):
     assert codes(text) == expected
 
 
 def test_one_text_can_mix_languages():
     assert codes("Lit bébé and arrival around 9pm, Parkplatz bitte") == {
-        "baby_cot", "late_arrival", "parking"}
+        "baby_cot",
+        "late_arrival",
+        "parking",
+    }
 
 
 def test_feather_allergy_is_bedding_not_food():
@@ -295,9 +349,19 @@ def test_markup_from_channel_managers_is_ignored():
 # -- what is left for a human ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["Merci !", "Thank you!", "Vielen Dank im Voraus!",
-                                  "Muchas gracias", "Grazie mille!", "Kind regards, John Smith",
-                                  "Hello, we're looking forward to our stay!", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Merci !",
+        "Thank you!",
+        "Vielen Dank im Voraus!",
+        "Muchas gracias",
+        "Grazie mille!",
+        "Kind regards, John Smith",
+        "Hello, we're looking forward to our stay!",
+        "",
+    ],
+)
 def test_politeness_alone_needs_no_triage(text):
     result = parse_wishes(text)
     assert result.requests == ()
@@ -345,8 +409,7 @@ def test_as_json_has_the_documented_shape():
         "requests": [
             {"code": "wake_up_call", "text": "Réveil", "quantity": None, "time": "06:30"},
             {"code": "baby_cot", "text": "2 lits bébé", "quantity": 2, "time": None},
-            {"code": "late_arrival", "text": "Arrivée vers 23h", "quantity": None,
-             "time": "23:00"},
+            {"code": "late_arrival", "text": "Arrivée vers 23h", "quantity": None, "time": "23:00"},
         ],
         "eta": "23:00",
         "unmatched": "Vélo ?",
@@ -357,16 +420,28 @@ def test_as_json_has_the_documented_shape():
 
 
 def bike_entry(keywords: dict[str, tuple[str, ...]]) -> CatalogueEntry:
-    return CatalogueEntry(code="bike_rental", label_fr="Location de vélo", label_en="Bike rental",
-                          department="concierge", timing="before_arrival", lead_minutes=60,
-                          readiness_items=(), sensitive=False, keywords=keywords)
+    return CatalogueEntry(
+        code="bike_rental",
+        label_fr="Location de vélo",
+        label_en="Bike rental",
+        department="concierge",
+        timing="before_arrival",
+        lead_minutes=60,
+        readiness_items=(),
+        sensitive=False,
+        keywords=keywords,
+    )
 
 
 def test_a_property_can_add_its_own_wish():
-    catalogue = (*DEFAULT_CATALOGUE, bike_entry({"fr": ("velo*", "location ... velo*"),
-                                                 "en": ("bike*",)}))
-    assert codes("Deux vélos et un lit bébé svp", catalogue=catalogue) == {"bike_rental",
-                                                                           "baby_cot"}
+    catalogue = (
+        *DEFAULT_CATALOGUE,
+        bike_entry({"fr": ("velo*", "location ... velo*"), "en": ("bike*",)}),
+    )
+    assert codes("Deux vélos et un lit bébé svp", catalogue=catalogue) == {
+        "bike_rental",
+        "baby_cot",
+    }
     assert wish_in("Location de deux vélos électriques", catalogue).text == "Location de deux vélos"
 
 
@@ -408,11 +483,26 @@ def test_keywords_may_be_frozen_or_plain_dicts():
 # -- never raises, stays fast ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "", "   ", "\x00\x01\x07 lit bébé \x1b[31m", "<script>alert('cot')</script>",
-    "🎂🎉👶🛏️", "\ud800 cot", "2" * 5000, "a" * 50_000, "é" * 10_000, "<" * 1000,
-    "12.12." * 1000, "ß" * 3000, "e\u0301" * 2000, None, 42,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\x00\x01\x07 lit bébé \x1b[31m",
+        "<script>alert('cot')</script>",
+        "🎂🎉👶🛏️",
+        "\ud800 cot",
+        "2" * 5000,
+        "a" * 50_000,
+        "é" * 10_000,
+        "<" * 1000,
+        "12.12." * 1000,
+        "ß" * 3000,
+        "e\u0301" * 2000,
+        None,
+        42,
+    ],
+)
 def test_parser_never_raises_on_hostile_input(text, caplog):
     caplog.set_level(logging.ERROR, logger="requests.wish_parser")
     result = parse_wishes(text)  # type: ignore[arg-type]
@@ -433,8 +523,9 @@ def test_control_characters_never_reach_the_remainder():
 
 
 def test_a_megabyte_of_text_parses_in_well_under_a_second():
-    text = ("Lit bébé svp, arrivée vers 23h. Nous voyageons avec un vélo et une trottinette. "
-            * 13_000)[:1_000_000]
+    text = (
+        "Lit bébé svp, arrivée vers 23h. Nous voyageons avec un vélo et une trottinette. " * 13_000
+    )[:1_000_000]
     parse_wishes("warm-up")
     started = time.perf_counter()
     result = parse_wishes(text)
@@ -448,10 +539,17 @@ HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=300) | st.sampled_from([
-    "Lit bébé svp, arrivée vers 23h", "No cot, 2 extra pillows x2, ETA 9.30pm",
-    "Zwei Einzelbetten oder Doppelbett, egal; Weckruf 6:00", "cuna y parking por favor",
-]).flatmap(lambda base: st.text(max_size=40).map(lambda noise: base + noise)))
+@given(
+    st.text(max_size=300)
+    | st.sampled_from(
+        [
+            "Lit bébé svp, arrivée vers 23h",
+            "No cot, 2 extra pillows x2, ETA 9.30pm",
+            "Zwei Einzelbetten oder Doppelbett, egal; Weckruf 6:00",
+            "cuna y parking por favor",
+        ]
+    ).flatmap(lambda base: st.text(max_size=40).map(lambda noise: base + noise))
+)
 def test_any_text_gives_a_well_formed_result(text):
     with mock.patch.object(wish_parser._log, "exception", side_effect=AssertionError):
         result = parse_wishes(text)

@@ -90,15 +90,21 @@ def test_codes_are_found_with_micro_f1_of_at_least_095(readings):
         rows = readings if lang == "all" else by_lang[lang]
         p, r, f1, eta = _scores(rows)
         print(f"{lang:6} {len(rows):4d} {p:6.3f} {r:6.3f} {f1:6.3f} {eta:6.3f}")
-    misses = [(item["text"], sorted(found), item["codes"]) for item, found, _ in readings
-              if found != set(item["codes"])]
+    misses = [
+        (item["text"], sorted(found), item["codes"])
+        for item, found, _ in readings
+        if found != set(item["codes"])
+    ]
     _, _, f1_all, _ = _scores(readings)
     assert f1_all >= MIN_F1, misses[:20]
 
 
 def test_a_refused_or_indifferent_wish_is_never_requested(readings):
-    wrong = [(item["text"], sorted(found & set(item["negated"])))
-             for item, found, _ in readings if found & set(item["negated"])]
+    wrong = [
+        (item["text"], sorted(found & set(item["negated"])))
+        for item, found, _ in readings
+        if found & set(item["negated"])
+    ]
     assert wrong == []
 
 
