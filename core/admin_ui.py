@@ -13,7 +13,7 @@ from core.clock import local_to_utc, to_local, today
 from core.db import get_database
 from core.i18n import LANGUAGES
 from core.models import Property
-from core.ui import action, actor, tr, translator
+from core.ui import action, actor, tr, tr_md, translator
 
 
 def staff_page() -> None:
@@ -56,7 +56,7 @@ def staff_page() -> None:
                     roles=roles,
                     language=language,
                 )
-                st.success(tr("staff.added", name=name))
+                st.success(tr_md("staff.added", name=name))
 
     by_label = {f"{p.name} ({p.login})": p for p in people}
     if not by_label:
@@ -76,7 +76,7 @@ def staff_page() -> None:
         if st.form_submit_button(tr("staff.reset_password")):
             with action(database) as session:
                 staff.reset_password(session, me, chosen.id, new_password)
-                st.success(tr("staff.password_was_reset", name=chosen.name))
+                st.success(tr_md("staff.password_was_reset", name=chosen.name))
     label = tr("staff.deactivate") if chosen.active else tr("staff.activate")
     if st.button(label, key="toggle_active"):
         with action(database) as session:

@@ -22,7 +22,7 @@ from core.scheduling import (
     run_now,
     save_job_setting,
 )
-from core.ui import action, actor, tr
+from core.ui import action, actor, tr, tr_md
 
 STATUS = {"ok": "jobs.status_ok", "failed": "jobs.status_failed", "running": "jobs.status_running"}
 TRIGGER = {"schedule": "jobs.trigger_schedule", "manual": "jobs.trigger_manual"}
@@ -149,9 +149,9 @@ def _run_now(database: Database, me: Actor, name: str) -> None:
         st.error(tr("error.permission"))
         return
     except UserError as exc:
-        st.error(tr(exc.key, **exc.values))
+        st.error(tr_md(exc.key, **exc.values))
         return
     if outcome.status == "ok":
-        st.success(tr("jobs.ran", result=outcome.result))
+        st.success(tr_md("jobs.ran", result=outcome.result))
     else:
-        st.error(tr("jobs.run_failed", error=outcome.result))
+        st.error(tr_md("jobs.run_failed", error=outcome.result))

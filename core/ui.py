@@ -39,6 +39,12 @@ def tr(key: str, /, **values: Any) -> str:
     return t(key, language(), **values)
 
 
+def tr_md(key: str, /, **values: Any) -> str:
+    """For markdown places (messages, captions, expander titles): the values are escaped, so a
+    guest's name or anything typed shows as typed."""
+    return t(key, language(), **{name: escape_markdown(str(v)) for name, v in values.items()})
+
+
 def translator(prefix: str = "", empty: str | None = None) -> Callable[[Any], str]:
     """A widget's format_func: the language is fixed now, since Streamlit may call it later."""
     lang = language()
@@ -169,7 +175,7 @@ def action(database: Database) -> Iterator[Session]:
         log.warning("permission denied", exc_info=True)
         st.error(tr("error.permission"))
     except UserError as exc:
-        st.error(tr(exc.key, **exc.values))
+        st.error(tr_md(exc.key, **exc.values))
     if control is not None:
         raise control
 

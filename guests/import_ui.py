@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.db import get_database
-from core.ui import action, actor, language, tr
+from core.ui import action, actor, language, tr, tr_md
 from guests.import_file import FIELD_LABELS, ExportFile, RowProblem
 from guests.importer import (
     IMPORTERS,
@@ -46,7 +46,7 @@ def import_page() -> None:
     try:
         parsed = read_file(upload.getvalue(), upload.name)
     except UnreadableFile as exc:
-        st.error(tr(exc.key, **exc.values))
+        st.error(tr_md(exc.key, **exc.values))
         return
     _file_read(parsed.export)
     done: ImportSummary | None = st.session_state.get(_SUMMARY)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property, Staff
-from core.ui import action, actor, tr, translator
+from core.ui import action, actor, escape_markdown, tr, tr_md, translator
 from guests import service as guests
 from requests import catalogue, service, wishes
 from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
@@ -80,7 +80,7 @@ def reservation_page() -> None:
             else None
         )
         if confirmation and existing is None:
-            st.caption(tr("reservation.new_with_number", number=confirmation))
+            st.caption(tr_md("reservation.new_with_number", number=confirmation))
         data = guests.reservation_input(existing) if existing else None
         room_numbers = [""] + [r.number for r in guests.rooms(session, hotel.id)]
         labels = wish_labels(session, hotel.id, me.language)
@@ -147,7 +147,7 @@ def reservation_page() -> None:
         _show_understood(understood, labels)
         if earlier:
             st.caption(
-                tr(
+                tr_md(
                     "reservation.earlier_wishes",
                     wishes=", ".join(labels.get(c, c) for c in earlier),
                 )
@@ -208,7 +208,7 @@ def reservation_page() -> None:
                 ],
             )
         st.session_state[_OPEN_NEXT] = saved.reservation.confirmation_number
-        st.session_state[_SAVED] = tr(
+        st.session_state[_SAVED] = tr_md(
             "reservation.saved", number=saved.reservation.confirmation_number
         )
         st.rerun()
@@ -266,7 +266,7 @@ def _quantities_and_times(
             try:
                 at = time.fromisoformat(at).strftime("%H:%M")
             except ValueError:
-                st.error(tr("reservation.error_time", value=at))
+                st.error(tr_md("reservation.error_time", value=at))
                 return
         choices.append(WishChoice(code, quantity if quantity > 1 else None, at))
     with action(database) as session:
@@ -345,7 +345,7 @@ def _task_card(
         room = task.room_number or tr("room.not_assigned")
         head = f"{due} · {tr('room.label')} {room} · {tr(f'status.{task.status}')}"
         if task.overdue:
-            st.error(f"{tr('tasks.overdue')} · {head}", icon=":material/alarm:")
+            st.error(escape_markdown(f"{tr('tasks.overdue')} · {head}"), icon=":material/alarm:")
         else:
             st.text(head)
         st.text(f"{task_label(task, labels)} — {task.guest_name} ({task.confirmation_number})")
@@ -354,7 +354,10 @@ def _task_card(
         if task.reason:
             st.text(f"{tr('tasks.reason')}: {task.reason}")
         st.caption(
-            f"{tr(f'department.{task.department}')} · {task.owner_name or tr('tasks.unassigned')}"
+            escape_markdown(
+                f"{tr(f'department.{task.department}')} · "
+                f"{task.owner_name or tr('tasks.unassigned')}"
+            )
         )
         moves = {"open": ("in_progress", "done"), "in_progress": ("done",)}.get(task.status, ())
         columns = st.columns(len(moves) + 1)

@@ -16,7 +16,7 @@ from core import auth
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property
-from core.ui import action, actor, language, tr, translator
+from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
 from shift_briefing import pdf
@@ -97,7 +97,7 @@ def _guest_block(guest: BriefingGuest, timezone: str) -> None:
     st.text(_readiness_line(guest))
     if guest.room_flags:
         st.warning(
-            tr("briefing.room_flags", wishes=", ".join(guest.room_flags)), icon=":material/bed:"
+            tr_md("briefing.room_flags", wishes=", ".join(guest.room_flags)), icon=":material/bed:"
         )
     if guest.wishes:
         st.text("\n".join(_wish_lines(guest, timezone)))
@@ -128,7 +128,7 @@ def arrivals_page() -> None:
             state, icon = tr("readiness.ready"), ":material/check_circle:"
         else:
             state, icon = tr("readiness.not_ready_short"), ":material/hourglass_empty:"
-        title = (
+        title = escape_markdown(
             f"{guest.expected_at:%H:%M} · {guest.guest_name} · "
             f"{guest.room_number or tr('room.not_assigned')} · {state}"
         )
@@ -185,7 +185,7 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             overriding_manager=manager,
             language=language(),
         )
-        st.success(tr("checkin.done_now", guest=guest.guest_name))
+        st.success(tr_md("checkin.done_now", guest=guest.guest_name))
         st.rerun()
 
 
@@ -411,7 +411,7 @@ def dashboard_page() -> None:
     columns[3].metric(tr("dashboard.unsigned"), len(unsigned))
     st.subheader(tr("dashboard.reading", shift=tr(f"shift.{running}")))
     if unsigned:
-        st.warning(tr("dashboard.not_read", names=", ".join(unsigned)))
+        st.warning(tr_md("dashboard.not_read", names=", ".join(unsigned)))
     else:
         st.success(tr("dashboard.all_read"))
     _signature_board(board, briefing, hotel.timezone)

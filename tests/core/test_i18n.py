@@ -20,7 +20,7 @@ from requests.ui import MINE
 from shift_briefing.service import DEFAULT_SHIFTS
 
 LOCALES = ROOT / "core" / "locales"
-TRANSLATING_CALLS = {"t", "tr", "UserError"}
+TRANSLATING_CALLS = {"t", "tr", "tr_md", "UserError"}
 KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
 LOGIN_FAILURES = ("invalid", "locked", "inactive")
 SHIFT_NAMES = tuple(name for name, _, _ in DEFAULT_SHIFTS)

@@ -83,3 +83,11 @@ def test_checking_in_on_the_arrivals_page_is_saved(database, alice, hugo, book, 
     assert not app.exception, app.exception
     with database.read() as session:
         assert session.get(Reservation, reservation).status == "checked_in"
+
+
+def test_a_guest_name_that_looks_like_markdown_shows_as_typed(database, alice, book, signed_in):
+    book("A", "[Call me](http://evil.example) **now**", eta=time(11, 0), room="101")
+    app = signed_in("alice", "arrivals")
+    [card] = [e for e in app.expander if "Call me" in e.label]
+    # Every markdown character is escaped: the title shows the name, never a link or bold.
+    assert r"\[Call me\]\(http\:" in card.label and r"\*\*now\*\*" in card.label
