@@ -147,11 +147,6 @@ def sidebar(database: Database, current: Actor) -> None:
             st.rerun()
 
 
-def guest_text(text: str) -> None:
-    """Guest-written text, shown as text: never rendered as HTML or markdown."""
-    st.text(text)
-
-
 def escape_markdown(text: str) -> str:
     """For the few labels that are markdown: every markdown and HTML character escaped."""
     specials = "\\`*_{}[]()#+-.!|<>~$:"

@@ -43,11 +43,8 @@ class SyncReport:
     """What a change did to wishes and tasks, for the import summary and the screens."""
 
     requests_created: int = 0
-    requests_cancelled: int = 0
     tasks_created: int = 0
     tasks_cancelled: int = 0
-    tasks_moved: int = 0
-    done_tasks_kept: list[int] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # wish codes staff corrected
 
 
@@ -66,10 +63,6 @@ def _follow_reservations(
     session: Session, reservation_ids: Sequence[int], who: Who, **_: object
 ) -> SyncReport:
     return sync_reservations(session, who, reservation_ids)
-
-
-def sync_reservation_tasks(session: Session, who: Who, reservation_id: int) -> SyncReport:
-    return sync_reservations(session, who, [reservation_id])
 
 
 def sync_reservations(session: Session, who: Who, reservation_ids: Sequence[int]) -> SyncReport:
@@ -224,7 +217,6 @@ class _Batch:
                 wish.time,
                 wish.text,
             ):
-                self.report.done_tasks_kept += [t.id for t in request.tasks if t.status == "done"]
                 self.log(
                     "request_updated",
                     "request",
@@ -357,7 +349,6 @@ class _Batch:
 
     def cancel(self, request: Request) -> None:
         request.status = "cancelled"
-        self.report.requests_cancelled += 1
         self.log(
             "request_cancelled",
             "request",
@@ -367,10 +358,8 @@ class _Batch:
             after={"status": "cancelled"},
         )
         for task in request.tasks:
-            if task.status in OPEN:
+            if task.status in OPEN:  # a finished task stays as it is
                 self.cancel_task(task)
-            elif task.status == "done":
-                self.report.done_tasks_kept.append(task.id)
 
     def cancel_task(self, task: Task) -> None:
         record_status(self.session, self.who, task, "cancelled")
@@ -425,7 +414,6 @@ class _Batch:
                     if deadline.due_at > task.due_at:
                         task.escalation_level = 0  # a later deadline: not late any more
                     task.due_at, task.service_date = deadline.due_at, day
-                    self.report.tasks_moved += 1
             for task in by_day.values():  # nights no longer in the stay
                 if task.status in OPEN:
                     self.cancel_task(task)
