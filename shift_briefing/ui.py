@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy.orm import Session
 
 from core import auth
-from core.clock import to_local, today
+from core.clock import local_to_utc, to_local, today
 from core.db import Database, get_database
 from core.models import Property
 from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
@@ -391,11 +391,17 @@ def dashboard_page() -> None:
         day = today(hotel.timezone)
         overdue = tasks_for(session, me, hotel.id, overdue_only=True, timezone=hotel.timezone)
         todays = tasks_for(session, me, hotel.id, day=day, timezone=hotel.timezone)
-        week = [
+        week = [  # the last seven days up to tonight, read by deadline (not the whole history)
             t
-            for t in tasks_for(session, me, hotel.id, timezone=hotel.timezone)
-            if day - timedelta(days=7) <= to_local(t.due_at, hotel.timezone).date() <= day
-            and t.kind == "wish"
+            for t in tasks_for(
+                session,
+                me,
+                hotel.id,
+                timezone=hotel.timezone,
+                due_from=local_to_utc(day - timedelta(days=7), time(0), hotel.timezone),
+                due_before=local_to_utc(day + timedelta(days=1), time(0), hotel.timezone),
+            )
+            if t.kind == "wish"
         ]
         labels = wish_labels(session, hotel.id, me.language)
         running_day, running = current_shift(session, hotel)
