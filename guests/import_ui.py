@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.db import get_database
+from core.download_ui import guarded_download
 from core.ui import action, actor, language, tr, tr_md
 from guests.import_file import FIELD_LABELS, ExportFile, RowProblem
 from guests.importer import (
@@ -140,8 +141,10 @@ def _summary(summary: ImportSummary) -> None:
     _conflicts(summary.conflicts)
     _problems(summary.errors)
     if summary.errors:
-        st.download_button(
-            tr("import.download_errors"), data=problems_csv(summary.errors, language()),
+        lang, errors = language(), list(summary.errors)
+        guarded_download(
+            get_database(), tr("import.download_errors"),
+            lambda _me: problems_csv(errors, lang), roles=IMPORTERS,
             file_name="import-errors.csv", mime="text/csv", key="import_download",
         )
 

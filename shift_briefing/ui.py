@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from core import auth
 from core.clock import local_to_utc, to_local, today
 from core.db import Database, get_database
+from core.download_ui import guarded_download
 from core.models import Property
 from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import pdf
+from shift_briefing import downloads
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
@@ -32,7 +33,6 @@ from shift_briefing.signing import (
     last_signature,
     sign_briefing,
     signatures,
-    signed_current,
 )
 
 SHIFTS = ("morning", "afternoon", "night")
@@ -215,7 +215,6 @@ def briefing_page() -> None:
             if (mine and mine.version != briefing.version)
             else []
         )
-        signed = signed_current(session, briefing)
         board = signatures(session, me, briefing) if me.has("manager", "front_desk") else []
         labels = wish_labels(session, hotel.id, language())
     st.caption(
@@ -229,12 +228,13 @@ def briefing_page() -> None:
     if me.has("front_desk"):
         _signing_status(database, briefing, mine, changes, hotel.timezone, labels)
     lang = language()  # the PDF is made on click, on another thread: no session state there
-    st.download_button(
+    guarded_download(
+        database,
         tr("briefing.print"),
-        data=lambda: pdf.briefing_pdf(briefing, signed, lang),
+        lambda me: downloads.briefing_pdf(database, me, hotel.id, day, shift, lang),
+        roles=("front_desk", "manager"),
         file_name=f"briefing-{day}-{shift}.pdf",
         mime="application/pdf",
-        on_click="ignore",
     )
     st.subheader(tr("briefing.arrivals", count=len(briefing.arrivals)))
     for guest in briefing.arrivals:
@@ -335,15 +335,16 @@ def housekeeping_page() -> None:
             else tr("housekeeping.no_room")
         )
         if floor is not None:
-            st.download_button(
+            guarded_download(
+                database,
                 tr("housekeeping.print_floor", floor=floor),
-                data=lambda rooms=rooms, floor=floor: pdf.checklist_pdf(
-                    hotel.name, day, rooms, lang, floor
+                lambda me, floor=floor: downloads.checklist_pdf(
+                    database, me, hotel.id, day, floor, lang
                 ),
+                roles=("housekeeping", "manager"),
                 file_name=f"checklist-{day}-floor-{floor}.pdf",
                 mime="application/pdf",
                 key=f"print_{floor}",
-                on_click="ignore",
             )
         for room in rooms:
             _room_card(database, hotel, room)

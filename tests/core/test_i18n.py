@@ -13,6 +13,7 @@ import pytest
 from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
+from core.session_guard import IDLE, INACTIVE, NOT_ALLOWED, SIGNED_OUT
 from core.settings import ROOT
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
 from requests.models import TASK_STATUSES
@@ -31,6 +32,7 @@ DYNAMIC_KEYS = {
     "department.": DEPARTMENTS,
     "status.": TASK_STATUSES,
     "login.failed_": LOGIN_FAILURES,
+    "session.refused_": (IDLE, INACTIVE, SIGNED_OUT, NOT_ALLOWED),
     "tasks.to_": TASK_STATUSES,
     "tasks.board_": ("all", MINE),
     "timing.": TIMINGS,

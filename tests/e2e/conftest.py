@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,11 +50,10 @@ def _answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a free port, against a new SQLite database."""
-    chromium_or_skip()
-    folder = tmp_path_factory.mktemp("server")
+@contextmanager
+def running_server(folder: Path, **settings: str) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free port, against a new SQLite database in
+    `folder`; `settings` are extra environment variables (HOTEL_IDLE_TIMEOUT_MINUTES=...)."""
     port = _free_port()
     environment = {
         **os.environ,
@@ -63,6 +63,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "HOTEL_SCHEDULER_IN_APP": "true",  # the real thing, jobs included
     }
     environment.pop("HOTEL_IDLE_TIMEOUT_MINUTES", None)
+    environment.update(settings)
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -103,6 +104,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
     server_log = (folder / "server.log").read_text()
     assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with its default settings, shared by the browser tests."""
+    chromium_or_skip()
+    with running_server(tmp_path_factory.mktemp("server")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
