@@ -115,11 +115,11 @@ def audit_page() -> None:
                     tr("audit.actor"): e.actor_name,
                     tr("audit.action"): e.action,
                     tr("audit.row"): f"{e.entity} {e.entity_id or ''}",
-                    tr("audit.before"): _compact(e.before),
-                    tr("audit.after"): _compact(e.after),
-                    tr("audit.note"): e.note or "",
+                    tr("audit.before"): _compact(v.before),
+                    tr("audit.after"): _compact(v.after),
+                    tr("audit.note"): v.note or (tr("audit.erased") if v.erased else ""),
                 }
-                for e in events
+                for e, v in ((e, audit.event_values(e)) for e in events)
             ]
         ),
         hide_index=True,
