@@ -10,10 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.auth import PermissionDenied
 from core.db import get_database
 from core.download_ui import guarded_download
-from core.ui import action, actor, language, tr, tr_md
-from guests.import_file import FIELD_LABELS, ExportFile, RowProblem
+from core.errors import UserError
+from core.ui import actor, language, tr, tr_md
+from guests.import_file import FIELD_LABELS, ExportFile, RowProblem, check_size
+from guests.import_run import import_in_batches
 from guests.importer import (
     IMPORTERS,
     Conflict,
@@ -23,7 +26,6 @@ from guests.importer import (
     plan_import,
     problems_csv,
     read_file,
-    run_import,
 )
 
 _SUMMARY = "import_summary"
@@ -45,6 +47,7 @@ def import_page() -> None:
     if upload is None:
         return
     try:
+        check_size(getattr(upload, "size", 0))  # before the bytes are read
         parsed = read_file(upload.getvalue(), upload.name)
     except UnreadableFile as exc:
         st.error(tr_md(exc.key, **exc.values))
@@ -70,10 +73,15 @@ def import_page() -> None:
         bar.progress(count / total if total else 1.0,
                      text=tr("import.running", done=count, total=total))
 
+    # Short transactions, so that everyone else keeps saving while the file goes in.
     summary = None
-    with action(database) as session:
-        summary = run_import(session, me, me.property_id, parsed, replace_range=replace_range,
-                             progress=advance)
+    try:
+        summary = import_in_batches(database, me, me.property_id, parsed,
+                                    replace_range=replace_range, progress=advance)
+    except PermissionDenied:
+        st.error(tr("error.permission"))
+    except UserError as exc:
+        st.error(tr_md(exc.key, **exc.values))
     if summary is not None:
         st.session_state[_SUMMARY] = summary
         st.rerun()
@@ -82,8 +90,12 @@ def import_page() -> None:
 def _file_read(export: ExportFile) -> None:
     st.text(tr("import.file_read", kind=export.kind.upper(), rows=len(export.rows),
                header=export.header_row))
-    if export.sheet is not None:
+    if len(export.sheets) > 1:
+        st.text(tr("import.sheets_read", sheets=", ".join(export.sheets)))
+    elif export.sheet is not None:
         st.text(tr("import.sheet", sheet=export.sheet))
+    if export.sheets_left_out:
+        st.text(tr("import.sheets_left_out", sheets=", ".join(export.sheets_left_out)))
     else:
         separator = tr(_SEPARATORS[export.separator]) if export.separator in _SEPARATORS else ""
         st.text(tr("import.encoding", encoding=export.encoding, separator=separator))
@@ -165,7 +177,8 @@ def _problems(problems: list[RowProblem]) -> None:
         return
     st.subheader(tr("import.errors_title"))
     st.dataframe(
-        pd.DataFrame([{tr("import.row"): p.row, tr("import.column"): p.column or "",
+        pd.DataFrame([{tr("import.row"): f"{p.sheet} · {p.row}" if p.sheet else p.row,
+                       tr("import.column"): p.column or "",
                        tr("import.message"): p.message(language())} for p in problems]),
         hide_index=True,
     )
