@@ -34,6 +34,7 @@ from core.auth import require
 from core.backup import sqlite_path
 from core.clock import now
 from core.db import Database
+from core.settings import env_int
 from guests.importer import (
     IMPORTERS,
     ImportSummary,
@@ -48,7 +49,7 @@ from guests.importer import (
 from guests.models import ImportRecord, Reservation
 from guests.service import get_property
 
-BATCH_ROWS = 300  # a staff save waits for at most one batch
+BATCH_ROWS = 300  # a staff save waits for at most one batch (HOTEL_IMPORT_BATCH_ROWS)
 _COUNTS = ("created", "updated", "unchanged", "cancelled", "requests_created", "tasks_created",
            "tasks_cancelled")
 
@@ -62,10 +63,11 @@ def import_in_batches(
     replace_range: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
 ) -> ImportSummary:
     """Applies the file in short transactions (or rehearses it, `dry_run`); see the module."""
     require(who, *IMPORTERS)
+    batch_rows = batch_rows or max(env_int("HOTEL_IMPORT_BATCH_ROWS", BATCH_ROWS), 1)
     if dry_run and database.is_sqlite:
         with _snapshot(database) as copy:
             return _run(copy, who, property_id, parsed, replace_range, True, progress,
