@@ -69,13 +69,10 @@ def import_page() -> None:
         bar.progress(count / total if total else 1.0,
                      text=tr("import.running", done=count, total=total))
 
-    summary = None
-    with action(database) as session:
-        summary = run_import(session, me, me.property_id, parsed, replace_range=replace_range,
-                             progress=advance)
-    if summary is not None:
-        st.session_state[_SUMMARY] = summary
-        st.rerun()
+    with action(database) as session:  # committed, it reruns: the page shows the summary
+        st.session_state[_SUMMARY] = run_import(
+            session, me, me.property_id, parsed, replace_range=replace_range, progress=advance
+        )
 
 
 def _file_read(export: ExportFile) -> None:
