@@ -156,7 +156,12 @@ _NEED_PROPER = NEED_WORDS - POLITENESS - frozenset({"plus", "anymore", "more", "
 # bedding it asks for (a feather-free request names feathers).
 ABSORBED_BY_ALLERGY = {"pet": None, "food_allergy": ("allerg", "alerg"),
                        "feather_free": ("hypo", "hipo", "anallerg", "antiallerg", "anti",
-                                        "allergiker", "non allergenic")}
+                                        "allergiker", "non allergenic"),
+                       "welcome_amenity": ("flower", "fleur", "blume", "flor", "fiori",
+                                           "bouquet", "ramo", "mazzo")}
+# The allergy names an animal: any pet word in its sentence is about the allergen.
+_ANIMAL_STEMS = ("cat", "chat", "katze", "gat", "dog", "chien", "hund", "perr", "can", "animal",
+                 "tier", "pelo", "poil", "pet", "mascot")
 OTHER_ALLERGY = "other_allergy"
 _INDIFFERENCE_REACH = 12  # "lit double ou deux lits séparés, c'est égal": about a dozen words
 
@@ -438,6 +443,7 @@ class _Reading:
         self.explained = [False] * self.n
         self.soft = [False] * self.n  # signature names, greetings: never worth a triage
         self.time_of_token: list[int] = [-1] * self.n
+        self.refused_in: set[tuple[int, str]] = set()  # (sentence, code) a refusal covers
 
     # -- 1. sentences and clauses ---------------------------------------------------------
     def segment(self) -> None:
@@ -630,6 +636,8 @@ class _Reading:
             elif m.role == "declined":
                 for w in self._asked_just_before(m):
                     w.negated = True
+                    # "Un lit bébé ? Non merci, nous avons un lit parapluie": theirs
+                    self.refused_in.add((self.sentence[m.first], w.code))
         self._exclusive_choices()
 
     def _negate_from(self, neg: _Match) -> None:
@@ -1074,6 +1082,7 @@ class _Reading:
         # "Kein Babybett nötig, wir bringen ein Reisebett mit": in one sentence, a refusal of a
         # wish outweighs another mention of it
         refused = {(self.sentence[w.first], w.code) for w in self.wishes if w.negated}
+        refused |= self.refused_in
         allergies = [w for w in self.wishes if w.code == OTHER_ALLERGY and not w.negated]
         for w in self.wishes:
             if w.negated or (self.sentence[w.first], w.code) in refused:
@@ -1092,8 +1101,11 @@ class _Reading:
         if w.code not in ABSORBED_BY_ALLERGY:
             return False
         stems = ABSORBED_BY_ALLERGY[w.code]
-        if stems is None:  # an animal: the allergen, when named in the allergy's own clause
-            return any(self.clause[a.first] == self.clause[w.first] for a in allergies)
+        if stems is None:  # an animal: the allergen, in the allergy's clause or sentence
+            return any(self.clause[a.first] == self.clause[w.first]
+                       or (self.sentence[a.first] == self.sentence[w.first]
+                           and any(self.words[k].startswith(_ANIMAL_STEMS) for k in a.positions))
+                       for a in allergies)
         return any(self.sentence[a.first] == self.sentence[w.first] for a in allergies) and all(
             self.words[k].startswith(stems) for k in w.positions)
 

@@ -281,8 +281,10 @@ _WORD_CLOCK_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # French: "vingt-deux heures", "neuf heures et demie", "onze heures moins le quart"
         (rf"\b{_HOUR_WORD}\s(?:heures?|h)(?:\s(?P<frac>et demie?|et quart|moins le quart|"
          rf"moins quart|trente|quinze|quarante[- ]cinq))?\b", "fr"),
-        (r"\b(?P<mid>minuit|midi)\s(?P<frac>et demie?|et quart|moins le quart)\b", "fr_mid"),
-        (r"\b(?P<mid>midnight|noon)\s(?P<frac>and a half|and a quarter)\b", "fr_mid"),
+        (r"\b(?P<mid>minuit|midi|midnight|noon|mezzanotte|mezzogiorno|medianoche|mediodia)"
+         r"\s(?P<frac>et demie?|et quart|moins le quart|and a half|and a quarter|e mezza|e mezzo|"
+         r"e un quarto|y media|y cuarto)\b", "fr_mid"),
+        (r"\b(?P<frac>half past|quarter past|quarter to)\s(?P<mid>midnight|noon)\b", "fr_mid"),
         # German: "halb zehn", "Viertel nach acht", "dreiviertel neun", "zweiundzwanzig Uhr"
         (rf"\b(?P<frac>halb|viertel nach|viertel vor|dreiviertel|drei viertel)\s{_HOUR_WORD}\b",
          "de_rel"),
@@ -295,7 +297,8 @@ _WORD_CLOCK_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          rf"e quarto|meno un quarto|meno un quarto|e trenta))?\b", "it"),
     )
 )
-_FRACTIONS = {"et demie": 30, "et demi": 30, "et quart": 15, "moins le quart": -15,
+_FRACTIONS = {"half past": 30, "quarter past": 15, "quarter to": -15,
+              "et demie": 30, "et demi": 30, "et quart": 15, "moins le quart": -15,
               "moins quart": -15, "trente": 30, "quinze": 15, "quarante-cinq": 45,
               "quarante cinq": 45, "and a half": 30, "and a quarter": 15,
               "y media": 30, "y cuarto": 15, "menos cuarto": -15, "y treinta": 30,
@@ -308,7 +311,7 @@ def _word_clock(m: re.Match[str], kind: str) -> tuple[int, int] | None:
     """(hour, minute) of a time written in words, or None if it is no time after all."""
     groups = m.groupdict()
     if kind == "fr_mid":
-        hour = 0 if groups["mid"] in ("minuit", "midnight") else 12
+        hour = 0 if groups["mid"] in ("minuit", "midnight", "mezzanotte", "medianoche") else 12
         return _shifted(hour, 0, _FRACTIONS[groups["frac"]])
     word = groups["h"]
     hour = int(word) if word.isdigit() else _HOUR_WORDS[word]
@@ -355,8 +358,7 @@ def _word_times(norm: str) -> list[TimeMention]:
             settled = hour > 12 or kind == "fr_mid" or bool(m.groupdict().get("ap"))
             # the time starts at its first time word: "until" in "keep the room until ten pm"
             # stays a word of the wish
-            first = next(m.start(g) for g in ("q", "frac", "mid", "h")
-                         if m.groupdict().get(g) and (g != "frac" or kind == "de_rel"))
+            first = min(m.start(g) for g in ("q", "frac", "mid", "h") if m.groupdict().get(g))
             found.append(_with_daypart(norm, first, m.end(), hour, minute, settled, False))
     return found
 
@@ -370,7 +372,8 @@ def _apply_ampm(hour: int, ap: str) -> int:
 
 
 _HAS_WORD_CLOCK_RE = re.compile(
-    r"\b(?:heures?|uhr|halb|viertel|half|quarter|o'?\s?clock|ish|las|la|le|alle|pm|p\.m|"
+    r"\b(?:heures?|uhr|halb|viertel|dreiviertel|half|quarter|o'?\s?clock|ish|las|la|le|alle|pm|"
+    r"p\.m|"
     r"evening|night|tonight|morning|afternoon)\b|\dish\b")
 
 

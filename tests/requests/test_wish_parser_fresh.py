@@ -23,22 +23,29 @@ from requests.catalogue_defaults import DEFAULT_CATALOGUE
 from requests.wish_parser import parse_wishes
 
 DATA = Path(__file__).parent / "data" / "wishes_fresh.jsonl"
+# 110 more, written after the rules changed and scored once before any further fix (F1 0.959,
+# exact ETA 0.973); held to the same floors overall.
+HOLDOUT = Path(__file__).parent / "data" / "wishes_holdout.jsonl"
 LANGS = ("fr", "en", "de", "es", "it", "mixed")
 MIN_F1 = 0.97
 MIN_ETA_ACCURACY = 0.97
 MAX_FALSE_ETA = 0.01
 
 
-@pytest.fixture(scope="module")
-def readings() -> list[tuple[dict, set[str], str | None]]:
-    """Each fresh wish with the codes and ETA the parser found."""
-    with DATA.open(encoding="utf-8") as f:
+def _read(path: Path) -> list[tuple[dict, set[str], str | None]]:
+    with path.open(encoding="utf-8") as f:
         labelled = [json.loads(line) for line in f if line.strip()]
     out = []
     for item in labelled:
         result = parse_wishes(item["text"])
         out.append((item, {w.code for w in result.requests}, result.eta))
     return out
+
+
+@pytest.fixture(scope="module")
+def readings() -> list[tuple[dict, set[str], str | None]]:
+    """Each fresh wish with the codes and ETA the parser found."""
+    return _read(DATA)
 
 
 def _by_language(readings) -> dict[str, list]:
@@ -73,6 +80,14 @@ def test_micro_f1_is_at_least_097_in_every_language(readings, lang):
               if found != set(i["codes"])]
     print(f"\n{lang}: F1 {_f1(rows):.3f} on {len(rows)}")
     assert _f1(rows) >= MIN_F1, misses
+
+
+def test_the_held_out_wishes_meet_the_same_floors():
+    held_out = _read(HOLDOUT)
+    assert _f1(held_out) >= MIN_F1
+    assert sum(eta == item["eta"] for item, _, eta in held_out) / len(held_out) >= (
+        MIN_ETA_ACCURACY)
+    assert [i["text"] for i, found, _ in held_out if found & set(i["negated"])] == []
 
 
 def test_no_refused_or_indifferent_wish_is_ever_requested(readings):
