@@ -82,7 +82,7 @@ def _run(
 ) -> ImportSummary:
     export = parsed.export
     summary = ImportSummary(
-        file_name=export.name, file_hash=export.sha256, rows=len(export.rows),
+        file_name=export.name, file_hash=export.sha256, rows=_file_rows(parsed),
         errors=list(parsed.problems), unknown_columns=list(export.unknown_columns),
         unchanged=parsed.repeats, dry_run=dry_run, sheets_left_out=list(export.sheets_left_out),
     )
@@ -106,12 +106,12 @@ def _run(
             record = _record(session, record_id, who, property_id, parsed, replace_range)
             batch = replace(parsed, rows=chunk, problems=[], repeats=0)
             plan = plan_import(session, who, property_id, batch)
-            new = [p for p in plan.rows if p.reservation is None]
+            new = [p for p in plan.rows if p.reservation is None and p.target is not None]
             if new:
                 _create_many(session, who, property_id, record, new, summary)
             for planned in plan.rows:
-                if planned.reservation is None:
-                    continue
+                if planned.reservation is None and planned.target is not None:
+                    continue  # created above
                 if resumed and planned.state is not None and planned.state_is_current and (
                     planned.state.import_id == record.id
                 ):
@@ -137,7 +137,9 @@ def _cancel_the_missing(
 ) -> None:
     """--replace-range, once every row is in: the reservations of those dates the file does
     not name were cancelled in the PMS."""
-    arrivals = [row.values["arrival"] for row in parsed.rows]
+    arrivals = [row.values["arrival"] for row in parsed.rows if "arrival" in row.values]
+    if not arrivals:
+        return
     first, last = min(arrivals), max(arrivals)
     with database.read() as session:
         candidates = [
@@ -200,7 +202,7 @@ def _new_record(
     record = ImportRecord(
         property_id=property_id, file_name=export.name[:300], file_hash=export.sha256,
         file_kind=export.kind, actor_id=who.id, actor_name=who.name,
-        replace_range=replace_range, started_at=now(), rows=len(export.rows),
+        replace_range=replace_range, started_at=now(), rows=_file_rows(parsed),
     )
     session.add(record)
     session.flush()
@@ -216,6 +218,10 @@ def _record(
     if record is None:
         record = _new_record(session, who, property_id, parsed, replace_range)
     return record
+
+
+def _file_rows(parsed: ParsedFile) -> int:
+    return len(parsed.export.rows) + len(parsed.export.cancellations)
 
 
 def _store_counts(record: ImportRecord, summary: ImportSummary) -> None:

@@ -16,6 +16,7 @@ from core.download_ui import guarded_download
 from core.errors import UserError
 from core.ui import actor, language, tr, tr_md
 from guests.import_file import FIELD_LABELS, ExportFile, RowProblem, check_size
+from guests.import_ota import OTA_KIND
 from guests.import_run import import_in_batches
 from guests.importer import (
     IMPORTERS,
@@ -40,7 +41,7 @@ def import_page() -> None:
         st.error(tr("error.permission"))
         return
     st.caption(tr("import.intro"))
-    upload = st.file_uploader(tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"],
+    upload = st.file_uploader(tr("import.upload"), type=["csv", "txt", "tsv", "xlsx", "xml"],
                               key="import_upload")
     replace_range = st.checkbox(tr("import.replace_range"), help=tr("import.replace_range_help"),
                                 key="import_replace_range")
@@ -88,17 +89,20 @@ def import_page() -> None:
 
 
 def _file_read(export: ExportFile) -> None:
-    st.text(tr("import.file_read", kind=export.kind.upper(), rows=len(export.rows),
-               header=export.header_row))
-    if len(export.sheets) > 1:
-        st.text(tr("import.sheets_read", sheets=", ".join(export.sheets)))
-    elif export.sheet is not None:
-        st.text(tr("import.sheet", sheet=export.sheet))
-    if export.sheets_left_out:
-        st.text(tr("import.sheets_left_out", sheets=", ".join(export.sheets_left_out)))
+    if export.kind == OTA_KIND:
+        st.text(tr("import.file_read_xml", rows=len(export.rows) + len(export.cancellations)))
     else:
-        separator = tr(_SEPARATORS[export.separator]) if export.separator in _SEPARATORS else ""
-        st.text(tr("import.encoding", encoding=export.encoding, separator=separator))
+        st.text(tr("import.file_read", kind=export.kind.upper(), rows=len(export.rows),
+                   header=export.header_row))
+        if len(export.sheets) > 1:
+            st.text(tr("import.sheets_read", sheets=", ".join(export.sheets)))
+        elif export.sheet is not None:
+            st.text(tr("import.sheet", sheet=export.sheet))
+        else:
+            separator = tr(_SEPARATORS[export.separator]) if export.separator in _SEPARATORS else ""
+            st.text(tr("import.encoding", encoding=export.encoding, separator=separator))
+        if export.sheets_left_out:
+            st.text(tr("import.sheets_left_out", sheets=", ".join(export.sheets_left_out)))
     st.subheader(tr("import.columns_title"))
     st.dataframe(
         pd.DataFrame(
