@@ -1,9 +1,10 @@
 """An arrivals import that lets everyone else keep working, and survives being killed.
 
 The file is read and checked before any transaction (guests.import_file); then the rows go in
-short write transactions of a few hundred rows each, every one planned again inside its own
-transaction (so a staff edit made meanwhile is seen, never overwritten). Between two batches
-other people's saves go through: on SQLite the write lock is held for one batch at a time.
+short write transactions (at most a few hundred rows, sized to last about BATCH_SECONDS on
+this machine today), every one planned again inside its own transaction (so a staff edit made
+meanwhile is seen, never overwritten). Between two batches other people's saves go through:
+on SQLite the write lock is held for one batch at a time.
 
 Each batch commits its reservations together with what the import remembers of them
 (ImportedReservation) and the running counts on the import record. Killed halfway, the
@@ -21,6 +22,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -49,7 +51,10 @@ from guests.importer import (
 from guests.models import ImportRecord, Reservation
 from guests.service import get_property
 
-BATCH_ROWS = 300  # a staff save waits for at most one batch (HOTEL_IMPORT_BATCH_ROWS)
+BATCH_ROWS = 300  # at most, per transaction (HOTEL_IMPORT_BATCH_ROWS)
+BATCH_SECONDS = 0.2  # a batch aims at this long: a staff save waits for one batch at most
+FIRST_BATCH = 25
+SQLITE_PAUSE = 0.12  # seconds between two batches, longer than SQLite's busy-handler sleep
 _COUNTS = ("created", "updated", "unchanged", "cancelled", "requests_created", "tasks_created",
            "tasks_cancelled")
 
@@ -100,8 +105,10 @@ def _run(
         resumed = record.created + record.updated + record.cancelled + record.unchanged > 0
     rows = parsed.rows
     total = len(rows)
-    for start in range(0, len(rows), batch_rows):
-        chunk = rows[start:start + batch_rows]
+    start, size = 0, min(FIRST_BATCH, batch_rows)
+    while start < total:
+        chunk = rows[start:start + size]
+        began = time.perf_counter()
         with _unit(database, dry_run) as session:
             record = _record(session, record_id, who, property_id, parsed, replace_range)
             batch = replace(parsed, rows=chunk, problems=[], repeats=0)
@@ -118,8 +125,12 @@ def _run(
                     continue  # applied by the run that was killed, and counted then
                 _apply_row(session, who, property_id, record, planned, summary)
             _store_counts(record, summary)
+        start += len(chunk)
+        size = _next_size(size, time.perf_counter() - began, batch_rows)
+        _checkpoint(database)
+        _let_others_in(database)
         if progress is not None:
-            progress(min(start + batch_rows, total), total)
+            progress(start, total)
     if replace_range and rows:
         _cancel_the_missing(database, who, property_id, parsed, record_id, summary, dry_run,
                             batch_rows)
@@ -218,6 +229,34 @@ def _record(
     if record is None:
         record = _new_record(session, who, property_id, parsed, replace_range)
     return record
+
+
+def _let_others_in(database: Database) -> None:
+    """SQLite has no queue for its write lock: a waiting writer sleeps in its busy handler (up
+    to 100 ms between two tries), and a batch that began at once would take the lock again
+    every time. A pause longer than that lets every waiting save in first."""
+    if database.is_sqlite:
+        time.sleep(SQLITE_PAUSE)
+
+
+def _checkpoint(database: Database) -> None:
+    """SQLite: the import moves its own pages from the WAL into the database file between two
+    batches (a passive checkpoint waits for nobody), so that no staff save's commit pays for
+    copying the import's megabytes."""
+    if not database.is_sqlite:
+        return
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def _next_size(size: int, seconds: float, most: int) -> int:
+    """Batches as long as BATCH_SECONDS, whatever the machine's load: halve a slow one,
+    double a quick one, never over `most` rows."""
+    if seconds > BATCH_SECONDS * 1.5:
+        return max(size // 2, 1)
+    if seconds < BATCH_SECONDS / 2:
+        return min(size * 2, most)
+    return size
 
 
 def _file_rows(parsed: ParsedFile) -> int:
