@@ -20,7 +20,7 @@ from core.auth import Actor, PermissionDenied
 from core.db import Database
 from core.errors import UserError
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from core.session_guard import IDLE, SIGNED_OUT, SessionGuard
+from core.session_guard import IDLE, INACTIVE, SIGNED_OUT, SessionGuard
 from core.settings import idle_timeout_minutes
 
 log = logging.getLogger("hotel.ui")
@@ -69,10 +69,13 @@ def signed_in_actor(database: Database) -> Actor | None:
         key = "session.refused_idle" if guard.refused else "login.idle_signed_out"
         sign_out(tr(key, minutes=idle_timeout_minutes()))
         return None
+    if guard.ended == INACTIVE:  # a download found the account deactivated: over for good
+        sign_out(tr("session.refused_inactive"))
+        return None
     with database.read() as session:
         fresh = auth.current_actor(session, current.id)
     if fresh is None:
-        sign_out(tr("session.refused_inactive" if guard.refused else "login.account_inactive"))
+        sign_out(tr("login.account_inactive"))
         return None
     st.session_state[_ACTOR] = fresh
     guard.touch()
