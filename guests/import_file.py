@@ -132,6 +132,7 @@ class ImportLimits:
 
 
 MB = 1024 * 1024
+MAX_PARTS = 1000  # members of an .xlsx zip: a workbook of arrivals has a few dozen
 
 
 def _megabytes(size: int) -> str:
@@ -153,6 +154,8 @@ def check_workbook(data: bytes, limits: ImportLimits) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise UnreadableFile("import.file_not_table") from exc
+    if len(members) > MAX_PARTS:
+        raise UnreadableFile("import.file_too_many_parts", parts=len(members), limit=MAX_PARTS)
     unpacked = sum(member.file_size for member in members)
     if unpacked > limits.max_unpacked_bytes:
         raise UnreadableFile("import.file_unpacks_too_large", size=_megabytes(unpacked),

@@ -156,3 +156,11 @@ def test_a_departure_more_than_two_years_after_arrival_is_a_row_error():
     assert [r.confirmation_number for r in good] == ["C2"]
     assert (problem.row, problem.column, problem.key) == (2, "Departure",
                                                           "import.error_stay_too_long")
+
+
+def test_a_workbook_of_too_many_parts_is_refused_before_it_is_opened():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for n in range(1001):
+            archive.writestr(f"xl/part{n}.xml", "<x/>")
+    assert refused(out.getvalue()).key == "import.file_too_many_parts"
