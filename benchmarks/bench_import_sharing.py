@@ -111,7 +111,8 @@ def saves_during_import(work: Path, rows: int) -> None:
           f"worst {base * 1000:6.0f} ms (baseline)")
     print(f"staff save during import:  median {statistics.median(during) * 1000:6.0f} ms, "
           f"p95 {sorted(during)[int(len(during) * 0.95)] * 1000:6.0f} ms, "
-          f"worst {worst * 1000:6.0f} ms (save #{during.index(worst) + 1}) over {len(during)} saves "
+          f"worst {worst * 1000:6.0f} ms (save #{during.index(worst) + 1}) "
+          f"over {len(during)} saves "
           f"({worst / base:.1f} x baseline)")
     print(f"of which waiting for the write lock: worst {max(LOCKED) * 1000:6.0f} ms; the rest "
           f"is the save's own work on a machine at load {os.getloadavg()[0]:.1f}")
