@@ -52,7 +52,7 @@ from guests.models import ImportRecord, Reservation
 from guests.service import get_property
 
 BATCH_ROWS = 300  # at most, per transaction (HOTEL_IMPORT_BATCH_ROWS)
-BATCH_SECONDS = 0.2  # a batch aims at this long: a staff save waits for one batch at most
+BATCH_SECONDS = 0.1  # a batch aims at this long: a staff save waits for one batch at most
 FIRST_BATCH = 25
 SQLITE_PAUSE = 0.12  # seconds between two batches, longer than SQLite's busy-handler sleep
 _COUNTS = ("created", "updated", "unchanged", "cancelled", "requests_created", "tasks_created",

@@ -11,9 +11,11 @@ import time
 import pytest
 from playwright.sync_api import expect
 
+from core.auth import actor_for
 from core.db import Database
 from core.i18n import t
 from core.models import Staff
+from core.staff import set_active
 from tests.e2e.conftest import chromium_or_skip, running_server
 
 pytestmark = pytest.mark.browser
@@ -80,7 +82,9 @@ def test_the_checklist_pdf_is_refused_once_the_account_is_deactivated(idle_serve
     button = page.get_by_role("button", name=t("housekeeping.print_floor", FR, floor=2))
     assert downloads(page, button).startswith(b"%PDF")
     with database.write() as session:  # a manager, elsewhere, deactivates the account
-        session.query(Staff).filter_by(login="housekeeping").one().active = False
+        manager = actor_for(session.query(Staff).filter_by(login="manager").one())
+        housekeeping = session.query(Staff).filter_by(login="housekeeping").one()
+        set_active(session, manager, housekeeping.id, False)
     refused(page, button)
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", FR)).click()
     expect(page.get_by_text(t("session.refused_inactive", FR))).to_be_visible()
