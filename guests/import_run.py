@@ -19,6 +19,7 @@ PostgreSQL, where writers do not lock each other out, each batch is rehearsed an
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import tempfile
@@ -105,6 +106,10 @@ def _run(
         resumed = record.created + record.updated + record.cancelled + record.unchanged > 0
     rows = parsed.rows
     total = len(rows)
+    # The parsed file is a large heap of objects that lives to the end: left to the garbage
+    # collector, a full collection would walk it inside a batch, holding the write lock.
+    gc.collect()
+    gc.freeze()
     start, size = 0, min(FIRST_BATCH, batch_rows)
     while start < total:
         chunk = rows[start:start + size]
@@ -134,6 +139,7 @@ def _run(
     if replace_range and rows:
         _cancel_the_missing(database, who, property_id, parsed, record_id, summary, dry_run,
                             batch_rows)
+    gc.unfreeze()
     with _unit(database, dry_run) as session:
         record = _record(session, record_id, who, property_id, parsed, replace_range)
         summary.errors.sort(key=lambda p: (p.sheet or "", p.row))
