@@ -110,36 +110,38 @@ def _run(
     # collector, a full collection would walk it inside a batch, holding the write lock.
     gc.collect()
     gc.freeze()
-    start, size = 0, min(FIRST_BATCH, batch_rows)
-    while start < total:
-        chunk = rows[start:start + size]
-        began = time.perf_counter()
-        with _unit(database, dry_run) as session:
-            record = _record(session, record_id, who, property_id, parsed, replace_range)
-            batch = replace(parsed, rows=chunk, problems=[], repeats=0)
-            plan = plan_import(session, who, property_id, batch)
-            new = [p for p in plan.rows if p.reservation is None and p.target is not None]
-            if new:
-                _create_many(session, who, property_id, record, new, summary)
-            for planned in plan.rows:
-                if planned.reservation is None and planned.target is not None:
-                    continue  # created above
-                if resumed and planned.state is not None and planned.state_is_current and (
-                    planned.state.import_id == record.id
-                ):
-                    continue  # applied by the run that was killed, and counted then
-                _apply_row(session, who, property_id, record, planned, summary)
-            _store_counts(record, summary)
-        start += len(chunk)
-        size = _next_size(size, time.perf_counter() - began, batch_rows)
-        _checkpoint(database)
-        _let_others_in(database)
-        if progress is not None:
-            progress(start, total)
-    if replace_range and rows:
-        _cancel_the_missing(database, who, property_id, parsed, record_id, summary, dry_run,
-                            batch_rows)
-    gc.unfreeze()
+    try:
+        start, size = 0, min(FIRST_BATCH, batch_rows)
+        while start < total:
+            chunk = rows[start:start + size]
+            began = time.perf_counter()
+            with _unit(database, dry_run) as session:
+                record = _record(session, record_id, who, property_id, parsed, replace_range)
+                batch = replace(parsed, rows=chunk, problems=[], repeats=0)
+                plan = plan_import(session, who, property_id, batch)
+                new = [p for p in plan.rows if p.reservation is None and p.target is not None]
+                if new:
+                    _create_many(session, who, property_id, record, new, summary)
+                for planned in plan.rows:
+                    if planned.reservation is None and planned.target is not None:
+                        continue  # created above
+                    if resumed and planned.state is not None and planned.state_is_current and (
+                        planned.state.import_id == record.id
+                    ):
+                        continue  # applied by the run that was killed, and counted then
+                    _apply_row(session, who, property_id, record, planned, summary)
+                _store_counts(record, summary)
+            start += len(chunk)
+            size = _next_size(size, time.perf_counter() - began, batch_rows)
+            _checkpoint(database)
+            _let_others_in(database)
+            if progress is not None:
+                progress(start, total)
+        if replace_range and rows:
+            _cancel_the_missing(database, who, property_id, parsed, record_id, summary, dry_run,
+                                batch_rows)
+    finally:
+        gc.unfreeze()
     with _unit(database, dry_run) as session:
         record = _record(session, record_id, who, property_id, parsed, replace_range)
         summary.errors.sort(key=lambda p: (p.sheet or "", p.row))
