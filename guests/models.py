@@ -28,6 +28,10 @@ class Room(Base):
     features: Mapped[list[str]] = mapped_column(JSON, default=list)
     connecting_to: Mapped[str | None] = mapped_column(String(20))
     housekeeping_status: Mapped[str] = mapped_column(String(20), default="dirty")
+    # A save of the status says which one it saw (version check) and who changed it when.
+    status_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class Guest(Base):

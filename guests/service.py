@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core import audit, events
 from core.audit import Who
 from core.auth import require
+from core.clock import now, to_local
 from core.errors import UserError
 from core.models import Property
 from guests.models import HOUSEKEEPING_STATUSES, Guest, Reservation, Room
@@ -110,16 +111,40 @@ def add_room(
     return room
 
 
-def set_housekeeping_status(session: Session, who: Who, room_id: int, status: str) -> Room:
+def set_housekeeping_status(
+    session: Session, who: Who, room_id: int, status: str, *, seen_version: int | None = None
+) -> Room:
+    """Sets a room's housekeeping status, with the rules every door applies.
+
+    A room is inspected only once it is clean ("inspect after cleaning"). `seen_version` is
+    the status version the person was shown: if someone changed the status since, nothing is
+    saved and the refusal says who and when.
+    """
     require(who, "housekeeping", "manager")
     if status not in HOUSEKEEPING_STATUSES:
         raise UserError("room.error_status")
-    room = session.get(Room, room_id)
+    room = session.get(Room, room_id, with_for_update=True)  # PostgreSQL: one saver at a time
     if room is None:
         raise UserError("room.error_not_found")
+    if seen_version is not None and room.status_version != seen_version:
+        hotel = session.get(Property, room.property_id)
+        changed_at = room.status_changed_at
+        raise UserError(
+            "room.error_status_changed",
+            room=room.number,
+            by=room.status_changed_by or "—",
+            at=to_local(changed_at, hotel.timezone).strftime("%H:%M")
+            if changed_at and hotel
+            else "—",
+        )
+    if status == "inspected" and room.housekeeping_status not in ("clean", "inspected"):
+        raise UserError("room.error_inspect_before_clean", room=room.number)
     if room.housekeeping_status != status:
         before = {"housekeeping_status": room.housekeeping_status}
         room.housekeeping_status = status
+        room.status_version += 1
+        room.status_changed_at = now()
+        room.status_changed_by = who.name
         audit.record(
             session,
             who,

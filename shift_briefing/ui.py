@@ -21,11 +21,9 @@ from core.ui import (
     actor,
     escape_markdown,
     language,
-    show_flashes,
     tr,
     tr_md,
     translator,
-    widget_key,
 )
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
@@ -33,7 +31,6 @@ from shift_briefing import pdf
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
-from shift_briefing.readiness import RoomChecklist, day_checklists, tick
 from shift_briefing.service import shifts, update_shift
 from shift_briefing.signing import (
     Change,
@@ -319,76 +316,6 @@ def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) 
         ),
         hide_index=True,
     )
-
-
-# --- housekeeping ----------------------------------------------------------------------------
-
-
-def housekeeping_page() -> None:
-    """The room checklist of the day, by floor; tick on a phone; print a floor for the trolley."""
-    st.title(tr("housekeeping.title"))
-    database = get_database()
-    me = actor()
-    with database.read() as session:
-        hotel = _hotel(session)
-        day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
-        lists = day_checklists(session, me, hotel.id, day, hotel.check_in_time)
-    ready = sum(c.ready for c in lists)
-    st.caption(tr("housekeeping.summary", ready=ready, count=len(lists)))
-    floors = sorted({c.floor for c in lists if c.floor is not None})
-    lang = language()
-    for floor in [*floors, None]:
-        rooms = [c for c in lists if c.floor == floor]
-        if not rooms:
-            continue
-        st.subheader(
-            tr("housekeeping.floor", floor=floor)
-            if floor is not None
-            else tr("housekeeping.no_room")
-        )
-        if floor is not None:
-            st.download_button(
-                tr("housekeeping.print_floor", floor=floor),
-                data=lambda rooms=rooms, floor=floor: pdf.checklist_pdf(
-                    hotel.name, day, rooms, lang, floor
-                ),
-                file_name=f"checklist-{day}-floor-{floor}.pdf",
-                mime="application/pdf",
-                key=f"print_{floor}",
-                on_click="ignore",
-            )
-        for room in rooms:
-            _room_card(database, hotel, room)
-
-
-def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None:
-    me = actor()
-    with st.container(border=True):
-        state = tr("readiness.ready") if room.ready else tr("readiness.not_ready_short")
-        st.text(
-            f"{room.room_number or '—'} · {room.expected_at:%H:%M} · {room.guest_name} · {state}"
-        )
-        place = f"room_{room.reservation_id}"
-        show_flashes(place)
-        for item in room.items:
-            name = f"tick_{room.reservation_id}_{item.key}"
-            checked = st.checkbox(
-                item.label(language()),
-                value=item.done,
-                key=widget_key(name, item.done, item.task_version),
-                disabled=room.room_id is None and item.code is None,
-            )
-            if checked != item.done:
-                with action(database, reset=[name], place=place) as session:
-                    tick(
-                        session,
-                        me,
-                        hotel.id,
-                        room.reservation_id,
-                        item.key,
-                        checked,
-                        item.task_version,
-                    )
 
 
 # --- manager ---------------------------------------------------------------------------------
