@@ -123,7 +123,8 @@ def set_housekeeping_status(
     require(who, "housekeeping", "manager")
     if status not in HOUSEKEEPING_STATUSES:
         raise UserError("room.error_status")
-    room = session.get(Room, room_id, with_for_update=True)  # PostgreSQL: one saver at a time
+    # PostgreSQL: one saver at a time, reading the row as committed (not the session's copy).
+    room = session.get(Room, room_id, with_for_update=True, populate_existing=True)
     if room is None:
         raise UserError("room.error_not_found")
     if seen_version is not None and room.status_version != seen_version:

@@ -207,15 +207,17 @@ def tick_room(
     key: str,
     done: bool,
     seen_version: int | None = None,
-) -> None:
-    """Ticks or unticks "cleaned" or "inspected" on a room: its housekeeping status.
+) -> bool:
+    """Ticks or unticks "cleaned" or "inspected" on a room: its housekeeping status. Returns
+    whether the status changed (False: it already was so, whoever made it so).
 
     The status rules (inspect after cleaning, the version the person saw) are the room
     service's; here a box becomes a status: cleaned -> clean (unticked: dirty), inspected ->
     inspected (unticked: back to clean). An out-of-order room is not ticked.
     """
     require(who, *WORKERS)
-    room = session.get(Room, room_id)
+    # Locked (PostgreSQL) before deciding: the box becomes a status from what is stored now.
+    room = session.get(Room, room_id, with_for_update=True, populate_existing=True)
     if room is None or room.property_id != property_id:
         raise UserError("room.error_not_found")
     if key not in STANDARD_ITEMS:
@@ -225,10 +227,11 @@ def tick_room(
         raise UserError("room.error_out_of_order", room=room.number)
     if key == "cleaned":
         if done == (current in ("clean", "inspected")):
-            return  # already so: nothing to save
+            return False  # already so: nothing to save, nobody overwritten
         status = "clean" if done else "dirty"
     else:
         if done == (current == "inspected"):
-            return
+            return False
         status = "inspected" if done else "clean"
     set_housekeeping_status(session, who, room.id, status, seen_version=seen_version)
+    return True
