@@ -588,5 +588,6 @@ def checklist_pdf(
         Paragraph(f"{_markup(hotel_name, NAME_CAP)} — {_markup(title, LABEL_CAP)}", TITLE),
         Paragraph(_markup(subtitle, LABEL_CAP), SUBTITLE),
     ]
-    story.insert(0, Paragraph(_markup(t("pdf.checklist_legend", language), LABEL_CAP), SMALL))
+    legend = t("pdf.checklist_legend", language)  # our own words: no cap to guard against
+    story.insert(0, Paragraph(_markup(legend, len(legend)), SMALL))
     return _render(story, header, language, title=f"{hotel_name} — {title}")
