@@ -11,6 +11,7 @@ Every room of the hotel once, by floor, with
 
 Reservations are read, never changed, here. For a day to come, a booked stay counts as it is
 expected; for today and before, a booking that never checked in counts only on its arrival day.
+A guest still checked in after their departure date is due out today until checked out.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, time
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.audit import Who
@@ -148,7 +149,8 @@ def _fact(reservation: Reservation, day: date, future: bool) -> str | None:
         return "arrived" if checked_in else "arrival"
     if not (checked_in or future):  # a booking that never arrived holds nothing today
         return None
-    return "due_out" if reservation.departure_date == day else "stay_over"
+    # Due out until checked out, even when the departure date has passed (late check-out).
+    return "due_out" if reservation.departure_date <= day else "stay_over"
 
 
 def housekeeping_board(session: Session, who: Who, hotel: Property, day: date) -> HousekeepingBoard:
@@ -156,12 +158,15 @@ def housekeeping_board(session: Session, who: Who, hotel: Property, day: date) -
     require(who, *READERS)
     future = day > today(hotel.timezone)
     rooms = session.scalars(select(Room).where(Room.property_id == hotel.id)).all()
+    on_day = Reservation.departure_date >= day
+    if day == today(hotel.timezone):  # a guest still checked in after their departure date
+        on_day = or_(on_day, Reservation.status == "checked_in")
     touching = session.scalars(
         select(Reservation).where(
             Reservation.property_id == hotel.id,
             Reservation.room_id.is_not(None),
             Reservation.arrival_date <= day,
-            Reservation.departure_date >= day,
+            on_day,
             Reservation.status.in_(("booked", "checked_in", "checked_out")),
         )
     ).unique()

@@ -158,3 +158,15 @@ def test_ticking_cleaned_on_an_inspected_room_does_not_undo_the_inspection(
     with database.write() as session:
         tick(session, hugo, hotel.id, reservation, "cleaned", True)
     assert status(database, hotel, "101") == "inspected"
+
+
+def test_a_guest_still_in_after_their_departure_date_is_due_out_today(
+    database, hotel, alice, hugo, book
+):
+    stayed = book("OVER", "Otto Over", arrival=DAY - timedelta(days=3), nights=2, room="201")
+    checked_in(database, alice, hugo, hotel, stayed, "201")
+    room = room_of(board(database, hugo, hotel), "201")
+    assert room.facts == ("due_out",) and room.state == "occupied"
+    assert room_of(board(database, hugo, hotel, DAY - timedelta(days=1)), "201").facts == (
+        "due_out",
+    )
