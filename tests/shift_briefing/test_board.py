@@ -3,12 +3,16 @@ and the room status rules every door applies (inspect after cleaning, the versio
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
-from core.auth import Actor
+from core import clock
+from core.auth import Actor, actor_for
 from core.errors import UserError
+from core.models import Staff
+from guests.demo import seed_demo
 from guests.models import Reservation, Room
 from guests.service import room_by_number, set_housekeeping_status
 from shift_briefing.board import housekeeping_board
@@ -170,3 +174,32 @@ def test_a_guest_still_in_after_their_departure_date_is_due_out_today(
     assert room_of(board(database, hugo, hotel, DAY - timedelta(days=1)), "201").facts == (
         "due_out",
     )
+
+
+@pytest.mark.parametrize("hour", [5, 12, 23])
+def test_the_demo_hotel_shows_each_room_once_whatever_the_hour_it_was_seeded(database, hour):
+    """Seeded early, at noon or late (Paris time), each of the demo's rooms is on its day's
+    board once, on the next days too, and every arrival is on a room or listed apart."""
+
+    clock.set_now(datetime(2026, 7, 14, hour - 2, 40, tzinfo=UTC))
+    with database.write() as session:
+        hotel = seed_demo(session)
+    with database.read() as session:
+        attendant = actor_for(
+            session.scalars(select(Staff).where(Staff.login == "housekeeping")).one()
+        )
+        rooms = session.scalar(select(func.count()).select_from(Room))
+        for later in range(3):
+            day = DAY + timedelta(days=later)
+            shown = housekeeping_board(session, attendant, hotel, day)
+            numbers = [r.number for r in shown.rooms]
+            assert len(numbers) == len(set(numbers)) == rooms
+            arrivals = session.scalar(
+                select(func.count())
+                .select_from(Reservation)
+                .where(Reservation.arrival_date == day, Reservation.status == "booked")
+            )
+            on_rooms = sum(
+                1 for r in shown.rooms for s in r.stays if s.fact in ("arrival", "arrived")
+            )
+            assert on_rooms + len(shown.unassigned) == arrivals
