@@ -39,10 +39,12 @@ from guests.import_file import (
     read_export,
 )
 from guests.models import ImportedReservation, ImportRecord, Reservation
+from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
 from guests.service import (
     ReservationInput,
     create_reservations,
     get_property,
+    rooms,
     save_reservation,
 )
 
@@ -374,6 +376,7 @@ def run_import(
     )
     session.add(record)
     session.flush()
+    _leave_out_taken_rooms(session, property_id, plan, summary)
     total = len(plan.rows) + len(plan.missing)
     done = 0
 
@@ -401,6 +404,77 @@ def run_import(
         rehearsal.rollback()
         summary.import_id = None
     return summary
+
+
+def _leave_out_taken_rooms(
+    session: Session, property_id: int, plan: ImportPlan, summary: ImportSummary
+) -> None:
+    """A room held on one of a row's nights (in the database, or by an earlier row of the
+    file) is left out: the reservation is imported without it (or keeps the room it had), and
+    the row is reported in `errors`, column `room`, with the booking it clashes with."""
+    rows = plan.rows  # the file's order: its earlier row gets the room
+    wanted = [p for p in rows if p.target is not None and p.target.room_number]
+    if not wanted:
+        return
+    number_of = {room.id: room.number for room in rooms(session, property_id)}
+    first = min(p.target.arrival_date for p in wanted if p.target)
+    last = max(p.target.departure_date for p in wanted if p.target)
+    holder: dict[tuple[str, date], Any] = {  # (room number, night) -> reservation id or row
+        (number_of[room_id], night): reservation_id
+        for (room_id, night), reservation_id in held_nights(
+            session, property_id, number_of, first, last).items()
+    }
+    held_by: dict[Any, list[tuple[str, date]]] = {}
+    in_file: dict[Any, PlannedRow] = {}
+    for pair, who_holds in holder.items():
+        held_by.setdefault(who_holds, []).append(pair)
+    for planned in rows:
+        target = planned.target
+        if target is None:
+            continue
+        me: Any = planned.reservation.id if planned.reservation is not None else (
+            "row", id(planned))
+        in_file[me] = planned
+        for pair in held_by.pop(me, []):
+            holder.pop(pair, None)
+        if target.status not in HOLDING:
+            continue
+        nights = nights_of(target.arrival_date, target.departure_date)
+        current = planned.reservation.room.number if (
+            planned.reservation is not None and planned.reservation.room) else None
+        for number in dict.fromkeys([(target.room_number or "").strip() or None, current]):
+            if number is None:
+                target.room_number = None
+                break
+            clash = next((holder[(number, n)] for n in nights if (number, n) in holder), None)
+            if clash is None:
+                target.room_number = number
+                for night in nights:
+                    holder[(number, night)] = me
+                held_by.setdefault(me, []).extend((number, night) for night in nights)
+                break
+            if number == (target.room_number or "").strip():
+                summary.errors.append(RowProblem(planned.row.row, "room",
+                                                 "import.error_room_taken",
+                                                 _clash_values(session, number,
+                                                               in_file.get(clash, clash))))
+        else:
+            target.room_number = None
+
+
+def _clash_values(session: Session, number: str, holder: Any) -> dict[str, Any]:
+    if isinstance(holder, PlannedRow):
+        assert holder.target is not None
+        booking = holder.target
+        confirmation, arrival, departure = (booking.confirmation_number, booking.arrival_date,
+                                            booking.departure_date)
+    else:
+        reservation = session.get(Reservation, holder)
+        assert reservation is not None
+        confirmation, arrival, departure = (reservation.confirmation_number,
+                                            reservation.arrival_date, reservation.departure_date)
+    return {"room": number, "number": confirmation, "arrival": arrival.isoformat(),
+            "departure": departure.isoformat()}
 
 
 def _create_many(
@@ -445,9 +519,17 @@ def _apply_row(
         return
     assert planned.target is not None
     try:
-        with session.begin_nested():
-            saved = save_reservation(session, who, property_id, planned.target)
-            _remember(session, record, saved.reservation, planned, planned.state)
+        try:
+            with session.begin_nested():
+                saved = save_reservation(session, who, property_id, planned.target)
+                _remember(session, record, saved.reservation, planned, planned.state)
+        except RoomTaken as taken:  # booked by someone else since the plan was made
+            summary.errors.append(RowProblem(row.row, "room", "import.error_room_taken",
+                                             {**taken.clash.values(), "guest": ""}))
+            planned.target.room_number = None
+            with session.begin_nested():
+                saved = save_reservation(session, who, property_id, planned.target)
+                _remember(session, record, saved.reservation, planned, planned.state)
     except (UserError, SQLAlchemyError) as exc:
         summary.errors.append(RowProblem(row.row, None, "import.error_saving",
                                          {"reason": str(exc).splitlines()[0][:200]}))
