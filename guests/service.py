@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Any
 
@@ -229,6 +229,18 @@ def field_differences(
         for name in FORM_FIELDS
         if getattr(theirs, name) != getattr(mine, name)
     ]
+
+
+def keep_mine(
+    opened: ReservationInput, theirs: ReservationInput, mine: ReservationInput
+) -> ReservationInput:
+    """"Keep mine" after a conflict: the fields the agent changed take the agent's value, the
+    others keep what the other person saved (so their change is not undone unseen)."""
+    merged = replace(theirs)
+    for name in FORM_FIELDS:
+        if getattr(mine, name) != getattr(opened, name):
+            setattr(merged, name, getattr(mine, name))
+    return merged
 
 
 @dataclass

@@ -14,6 +14,7 @@ from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
 from core.settings import ROOT
+from guests.service import FORM_FIELDS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
 from requests.models import TASK_STATUSES
 from requests.ui import MINE
@@ -39,6 +40,7 @@ DYNAMIC_KEYS = {
     # These two mirror tuples written inside the functions that build the keys.
     "pdf.col_": ("time", "guest", "room", "stay", "wishes", "arrives", "items"),
     "briefing.change_": ("expected", "room", "nights", "adults", "children", "vip", "text"),
+    "reservation.field_": FORM_FIELDS,
 }
 
 
