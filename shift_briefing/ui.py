@@ -19,7 +19,7 @@ from core.models import Property
 from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import pdf
+from shift_briefing import pdf, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
@@ -118,6 +118,7 @@ def arrivals_page() -> None:
         hotel = _hotel(session)
         day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
         cards = arrival_cards(session, me, hotel.id, day, language())
+    stays_ui.show_done()
     st.caption(tr("arrivals.count", count=len(cards)))
     for card in cards:
         guest = card.guest
@@ -138,6 +139,9 @@ def arrivals_page() -> None:
                 st.success(tr("checkin.done", at=_local(card.check_in.at, hotel.timezone)))
             else:
                 _check_in_form(database, hotel, card)
+            stays_ui.move_form(database, hotel, guest.reservation_id, guest.arrival_date,
+                               guest.nights, guest.room_number)
+    stays_ui.departures(database, hotel, day)
 
 
 def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> None:
