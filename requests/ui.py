@@ -308,7 +308,7 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
     theirs, mine = conflict["theirs"], conflict["mine"]
     differences = guests.field_differences(opened["data"], theirs, mine)
     if differences:
-        st.dataframe(
+        st.table(  # plain cells, not a canvas; they are markdown, so every value is escaped
             pd.DataFrame(
                 [
                     {
@@ -322,8 +322,7 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
                     }
                     for name, their_value, my_value, by_them in differences
                 ]
-            ),
-            hide_index=True,
+            ).set_index(tr("reservation.conflict_field")),
         )
     else:
         st.caption(tr("reservation.conflict_same"))
@@ -338,11 +337,12 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
 
 
 def _shown(value: object) -> str:
+    """A value in a markdown cell, shown exactly as stored."""
     if value is None or value == "":
         return "—"
     if isinstance(value, time):
         return value.strftime("%H:%M")
-    return str(value)
+    return escape_markdown(str(value))
 
 
 def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
