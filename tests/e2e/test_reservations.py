@@ -168,3 +168,27 @@ def test_check_out_leaves_the_room_dirty(server, browser, hotel_db):
     assert (after.status, after.room.housekeeping_status) == ("checked_out", "dirty")
     assert page.get_by_text(t("error.unexpected", FR)).count() == 0
     page.context.close()
+
+
+def test_front_desk_moves_a_guest_and_the_card_follows(server, browser, hotel_db):
+    guest = stored(hotel_db, "DM1201001")  # Marie Dubois, room 104, a baby cot to prepare
+    page = signed_in(browser, server, "reception", "demo-reception")
+    go_to(page, "nav.arrivals")
+    card = page.locator('[data-testid="stExpander"]', has_text="Marie Dubois")
+    card.get_by_text("Marie Dubois").first.click()
+    picker = card.get_by_label(t("stay.move_to", FR))
+    expect(picker).to_be_visible()
+    page.wait_for_timeout(1000)  # the opened card settles (a rerun redraws it) before typing
+    picker.click()
+    page.keyboard.type("2")  # the list shows the second floor's rooms free on all the nights
+    option = page.get_by_role("option").first
+    target = option.inner_text().strip()
+    option.click()
+    card.get_by_role("button", name=t("stay.move", FR)).click()
+    expect(page.get_by_text(t("stay.moved", FR, old="104", new=target))).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"· Marie Dubois · {re.escape(target)} ·"))).to_be_visible()
+    after = stored(hotel_db, "DM1201001")
+    assert after.room.number == target != "104"
+    assert after.id == guest.id
+    assert page.get_by_text(t("error.unexpected", FR)).count() == 0
+    page.context.close()
