@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property, Staff
-from core.ui import action, actor, escape_markdown, tr, tr_md, translator
+from core.ui import action, actor, escape_markdown, flash, tr, tr_md, translator, widget_key
 from guests import service as guests
 from guests.models import Reservation
 from guests.service import ReservationChanged, ReservationExists
@@ -63,7 +63,6 @@ def _hotel(session: Session) -> Property:
 
 _OPEN = OPEN_RESERVATION  # the id of the reservation to open; the list and buttons set it
 _OPENED = "reservation_opened"  # what the agent opened: id, versions, values
-_SAVED = "reservation_saved"
 _EXISTS = "reservation_exists"  # a refused creation: the reservation to open instead
 _CONFLICT = "reservation_conflict"  # an edit someone else saved over: both sides
 
@@ -109,8 +108,6 @@ def reservation_page() -> None:
     st.title(tr("reservation.title"))
     database = get_database()
     me = actor()
-    if _SAVED in st.session_state:
-        st.success(st.session_state.pop(_SAVED))
     with database.read() as session:
         hotel = _hotel(session)
         opened = _opened(session, hotel.id)
@@ -278,10 +275,8 @@ def _save(
             }
         else:
             open_reservation(saved.reservation.id)
-            st.session_state[_SAVED] = tr_md(
-                "reservation.saved", number=saved.reservation.confirmation_number
-            )
-        st.rerun()
+            flash(tr_md("reservation.saved", number=saved.reservation.confirmation_number))
+    # action() reruns after the commit: the page shows what is stored, or the refusal kept above
 
 
 def _refused_creation() -> None:
@@ -400,10 +395,8 @@ def _quantities_and_times(
                 st.error(tr_md("reservation.error_time", value=at))
                 return
         choices.append(WishChoice(code, quantity if quantity > 1 else None, at))
-    with action(database) as session:
+    with action(database, done=tr("saved")) as session:
         wishes.correct_wishes(session, actor(), reservation_id, choices)
-        st.session_state[_SAVED] = tr("saved")
-        st.rerun()
 
 
 # --- task boards ------------------------------------------------------------------------------
@@ -501,7 +494,6 @@ def _task_card(
             ):
                 with action(database) as session:
                     service.change_task_status(session, me, task.id, task.version, status)
-                    st.rerun()
         if task.status in ("open", "in_progress"):
             with columns[-1].popover(tr("tasks.not_possible"), use_container_width=True):
                 reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
@@ -510,7 +502,6 @@ def _task_card(
                         service.change_task_status(
                             session, me, task.id, task.version, "not_possible", reason
                         )
-                        st.rerun()
         if me.has("manager"):
             options = [None, *people]
             owner_names = {None: tr("tasks.unassigned"), **people}
@@ -519,12 +510,11 @@ def _task_card(
                 options,
                 index=options.index(task.owner_id) if task.owner_id in options else 0,
                 format_func=owner_names.get,
-                key=f"owner_{task.id}",
+                key=widget_key(f"owner_{task.id}", task.owner_id, task.version),
             )
             if owner != task.owner_id:
-                with action(database) as session:
+                with action(database, reset=[f"owner_{task.id}"]) as session:
                     service.assign_task(session, me, task.id, task.version, owner)
-                    st.rerun()
 
 
 def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) -> pd.DataFrame:
@@ -633,9 +623,8 @@ def catalogue_page() -> None:
                 },
                 active=active,
             )
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 catalogue.save_catalogue_item(session, me, hotel.id, change)
-                st.success(tr("saved"))
     st.subheader(tr("catalogue.owners"))
     with database.read() as session:
         rules = service.department_owner_rules(session, hotel.id)
@@ -653,7 +642,6 @@ def catalogue_page() -> None:
                 key=f"owner_rule_{department}",
             )
         if st.form_submit_button(tr("catalogue.save_owners")):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 for department, owner in choices.items():
                     service.set_department_owner(session, me, hotel.id, department, owner)
-                st.success(tr("saved"))

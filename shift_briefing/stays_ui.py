@@ -14,14 +14,6 @@ from core.models import Property
 from core.ui import action, actor, tr, tr_md
 from guests.stays import check_out, departures_of_day, free_rooms, move_reservation
 
-_DONE = "stays_done"  # what the last move or check-out did, shown after the rerun
-
-
-def show_done() -> None:
-    done = st.session_state.pop(_DONE, None)
-    if done:
-        st.success(done)
-
 
 def move_form(
     database: Database, hotel: Property, reservation_id: int, arrival: date, nights: int,
@@ -42,12 +34,9 @@ def move_form(
     if not target:
         st.error(tr("stay.error_pick_room"))
         return
-    with action(database) as session:
+    done = tr_md("stay.moved", old=room_number or tr("room.not_assigned"), new=target)
+    with action(database, done=done) as session:
         move_reservation(session, actor(), hotel.id, reservation_id, target)
-        st.session_state[_DONE] = tr_md(
-            "stay.moved", old=room_number or tr("room.not_assigned"), new=target
-        )
-        st.rerun()
 
 
 def departures(database: Database, hotel: Property, day: date) -> None:
@@ -67,10 +56,7 @@ def departures(database: Database, hotel: Property, day: date) -> None:
         if columns[1].button(
             tr("stay.check_out"), key=f"check_out_{departure.reservation_id}", type="primary"
         ):
-            with action(database) as session:
+            done = tr_md("stay.checked_out", guest=departure.guest_name,
+                         room=departure.room_number or tr("room.not_assigned"))
+            with action(database, done=done) as session:
                 check_out(session, actor(), hotel.id, departure.reservation_id)
-                st.session_state[_DONE] = tr_md(
-                    "stay.checked_out", guest=departure.guest_name,
-                    room=departure.room_number or tr("room.not_assigned"),
-                )
-                st.rerun()
