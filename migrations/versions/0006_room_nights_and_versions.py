@@ -1,7 +1,7 @@
 """room nights (one reservation per room and night), guest versions, who saved a reservation
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0014
 Create Date: 2026-12-01
 
 Existing reservations fill the room nights in order of creation. Should two of them already
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0005"
+down_revision: str | None = "0014"  # rechained after 0014 landed on main
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
