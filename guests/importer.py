@@ -55,6 +55,7 @@ KEEP_WHEN_EMPTY = ("language", "email", "phone")  # an empty cell does not erase
 _CHUNK = 500  # values per IN (...) query
 _BULK = 1000  # new reservations created together
 _MISSING = object()
+ROOM_LEFT_OUT = "import.error_room_taken"  # a row imported without its room, which was taken
 
 __all__ = [
     "Conflict", "ImportPlan", "ImportSummary", "ParsedFile", "PlannedRow", "UnreadableFile",
@@ -171,6 +172,11 @@ class ImportSummary:
             "tasks_created": self.tasks_created,
             "tasks_cancelled": self.tasks_cancelled,
         }
+
+    @property
+    def rejected(self) -> int:
+        """Rows not imported: every error but a room left out (that row was imported)."""
+        return sum(1 for p in self.errors if p.key != ROOM_LEFT_OUT)
 
     @property
     def exit_status(self) -> int:
@@ -467,7 +473,7 @@ def _leave_out_taken_rooms(
                 break
             if number == (target.room_number or "").strip():
                 summary.errors.append(RowProblem(planned.row.row, "room",
-                                                 "import.error_room_taken",
+                                                 ROOM_LEFT_OUT,
                                                  _clash_values(session, number,
                                                                in_file.get(clash, clash))))
         else:
@@ -536,7 +542,7 @@ def _apply_row(
                 saved = save_reservation(session, who, property_id, planned.target)
                 _remember(session, record, saved.reservation, planned, planned.state)
         except RoomTaken as taken:  # booked by someone else since the plan was made
-            summary.errors.append(RowProblem(row.row, "room", "import.error_room_taken",
+            summary.errors.append(RowProblem(row.row, "room", ROOM_LEFT_OUT,
                                              {**taken.clash.values(), "guest": ""}))
             planned.target.room_number = None
             with session.begin_nested():
@@ -623,7 +629,7 @@ def _finish(session: Session, who: Who, record: ImportRecord, summary: ImportSum
     record.finished_at = now()
     record.created, record.updated = summary.created, summary.updated
     record.unchanged, record.cancelled = summary.unchanged, summary.cancelled
-    record.rejected = len(summary.errors)
+    record.rejected = summary.rejected
     record.requests_created = summary.requests_created
     record.tasks_created = summary.tasks_created
     record.tasks_cancelled = summary.tasks_cancelled

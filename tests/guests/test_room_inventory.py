@@ -214,3 +214,16 @@ def test_reservations_staff_cannot_check_out(database, hotel, rita, alice):
     reservation_id = _in_house(database, hotel, rita, alice)
     with pytest.raises(PermissionDenied), database.write() as session:
         check_out(session, rita, hotel.id, reservation_id)
+
+
+def test_the_text_report_says_the_row_came_in_without_its_room(
+    database_url, database, hotel, rita, tmp_path, capsys
+):
+    with database.write() as session:
+        create_reservation(session, rita, hotel.id, booking("R1", "Marie Dubois", "101"))
+    path = tmp_path / "arrivals.csv"
+    path.write_text(IMPORT_HEADER + "R2,John Smith,2026-07-11,2026-07-13,101\n")
+    assert main(["import", str(path)]) == 1
+    report = capsys.readouterr().out
+    assert "created 1" in report and "rejected 0" in report
+    assert "Imported without their room:" in report and "Rows not imported" not in report
