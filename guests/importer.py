@@ -42,6 +42,7 @@ from guests.import_ota import VERSION, looks_like_xml, read_ota
 from guests.models import ImportedReservation, ImportRecord, Reservation
 from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
 from guests.service import (
+    ReservationChanged,
     ReservationInput,
     create_reservations,
     get_property,
@@ -111,6 +112,7 @@ class PlannedRow:
     state: ImportedReservation | None
     applied_override: dict[str, Any]  # values to remember as applied although staff's were kept
     conflicts: list[Conflict]
+    planned_version: int | None = None  # the reservation's version the plan was made from
 
     @property
     def state_is_current(self) -> bool:
@@ -295,7 +297,7 @@ def _plan_row(
         return PlannedRow(row, action, _input(row.confirmation_number, target, "import"), None,
                           None, {}, [])
     if state is not None and state.file_values == wanted:
-        return PlannedRow(row, "unchanged", None, reservation, state, {}, [])
+        return PlannedRow(row, "unchanged", None, reservation, state, {}, [], reservation.version)
     current = current_values(reservation)
     target, override, conflicts = _merge(row, current, wanted, state)
     if target == current:
@@ -305,7 +307,7 @@ def _plan_row(
     else:
         action = "update"
     return PlannedRow(row, action, _input(row.confirmation_number, target, reservation.source),
-                      reservation, state, override, conflicts)
+                      reservation, state, override, conflicts, reservation.version)
 
 
 def _merge(
@@ -538,9 +540,20 @@ def _apply_row(
     assert planned.target is not None
     try:
         try:
-            with session.begin_nested():
-                saved = save_reservation(session, who, property_id, planned.target)
-                _remember(session, record, saved.reservation, planned, planned.state)
+            try:
+                with session.begin_nested():
+                    saved = save_reservation(
+                        session, who, property_id, planned.target,
+                        version=planned.planned_version)
+                    _remember(session, record, saved.reservation, planned, planned.state)
+            except ReservationChanged:  # saved by someone since the plan: plan it again
+                planned = _replanned(session, planned)
+                if planned.target is None:
+                    summary.unchanged += 1
+                    return
+                with session.begin_nested():
+                    saved = save_reservation(session, who, property_id, planned.target)
+                    _remember(session, record, saved.reservation, planned, planned.state)
         except RoomTaken as taken:  # booked by someone else since the plan was made
             summary.errors.append(RowProblem(row.row, "room", ROOM_LEFT_OUT,
                                              {**taken.clash.values(), "guest": ""}))
@@ -564,6 +577,18 @@ def _apply_row(
         summary.cancelled += 1
     else:
         summary.updated += 1
+
+
+def _replanned(session: Session, planned: PlannedRow) -> PlannedRow:
+    """The row compared again with the reservation as stored now (its row is locked)."""
+    assert planned.reservation is not None
+    reservation = session.scalar(
+        select(Reservation).where(Reservation.id == planned.reservation.id)
+        .with_for_update(of=Reservation).execution_options(populate_existing=True))
+    assert reservation is not None
+    state = session.scalar(select(ImportedReservation).where(
+        ImportedReservation.reservation_id == planned.reservation.id))
+    return _plan_row(planned.row, reservation, state)
 
 
 def _cancel_missing(

@@ -290,28 +290,42 @@ def update_reservation(
     )
     if reservation is None or reservation.property_id != property_id:
         raise UserError("reservation.error_not_found")
-    guest = reservation.guest
-    if reservation.version != version or (
-        guest_version is not None and guest.version != guest_version
-    ):
-        if reservation.version != version:
-            by, at = reservation.updated_by, reservation.updated_at
-        else:
-            by, at = guest.updated_by, guest.updated_at
-        hotel = get_property(session, property_id)
-        raise ReservationChanged(
-            reservation,
-            reservation_input(reservation),
-            by or "?",
-            to_local(at, hotel.timezone).strftime("%Y-%m-%d %H:%M") if at else "?",
-        )
+    _check_version(session, property_id, reservation, version, guest_version)
     data.confirmation_number = reservation.confirmation_number  # an edit keeps its number
     return _write(session, who, property_id, reservation, data)
 
 
-def save_reservation(session: Session, who: Who, property_id: int, data: ReservationInput) -> Saved:
+def _check_version(
+    session: Session, property_id: int, reservation: Reservation, version: int,
+    guest_version: int | None,
+) -> None:
+    guest = reservation.guest
+    if reservation.version == version and (
+        guest_version is None or guest.version == guest_version
+    ):
+        return
+    if reservation.version != version:
+        by, at = reservation.updated_by, reservation.updated_at
+    else:
+        by, at = guest.updated_by, guest.updated_at
+    hotel = get_property(session, property_id)
+    raise ReservationChanged(
+        reservation,
+        reservation_input(reservation),
+        by or "?",
+        to_local(at, hotel.timezone).strftime("%Y-%m-%d %H:%M") if at else "?",
+    )
+
+
+def save_reservation(
+    session: Session, who: Who, property_id: int, data: ReservationInput,
+    *, version: int | None = None,
+) -> Saved:
     """Creates or updates by confirmation number: the import and the demo, whose file or story
-    is the truth for that number. The form uses create_reservation and update_reservation."""
+    is the truth for that number. The form uses create_reservation and update_reservation.
+
+    `version`: the version the caller planned from (an import); ReservationChanged if someone
+    saved since, so the caller plans again from what is stored instead of overwriting it."""
     require(who, *WRITERS)
     data.check()
     reservation = _locked_reservation(
@@ -321,6 +335,8 @@ def save_reservation(session: Session, who: Who, property_id: int, data: Reserva
             Reservation.confirmation_number == data.confirmation_number.strip(),
         ),
     )
+    if reservation is not None and version is not None:
+        _check_version(session, property_id, reservation, version, None)
     return _write(session, who, property_id, reservation, data)
 
 
