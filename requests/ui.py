@@ -65,6 +65,7 @@ _OPEN = OPEN_RESERVATION  # the id of the reservation to open; the list and butt
 _OPENED = "reservation_opened"  # what the agent opened: id, versions, values
 _EXISTS = "reservation_exists"  # a refused creation: the reservation to open instead
 _CONFLICT = "reservation_conflict"  # an edit someone else saved over: both sides
+_NEW_FORM = "reservation_new_form"  # how many new-reservation forms were started
 
 
 def open_reservation(reservation_id: int | None) -> None:
@@ -72,6 +73,8 @@ def open_reservation(reservation_id: int | None) -> None:
     st.session_state.pop(_OPENED, None)
     st.session_state.pop(_CONFLICT, None)
     st.session_state.pop(_EXISTS, None)
+    # The next new reservation starts from an empty form, not from the last one typed.
+    st.session_state[_NEW_FORM] = st.session_state.get(_NEW_FORM, 0) + 1
     if reservation_id is None:
         st.session_state.pop(_OPEN, None)
     else:
@@ -116,7 +119,12 @@ def reservation_page() -> None:
         labels = wish_labels(session, hotel.id, me.language)
         current = wishes.active_wishes(session, opened["id"]) if opened else []
         earlier = wishes.earlier_wishes(session, opened["guest_id"], opened["id"]) if opened else []
-        key = f"res_{opened['id']}_{opened['version']}" if opened else "res_new"
+        fresh = st.session_state.get(_NEW_FORM, 0)
+        key = (
+            f"res_{opened['id']}_{opened['version']}"
+            if opened
+            else ("res_new" if not fresh else f"res_new{fresh}")
+        )
         text_key = f"{key}_wish_text"
         saved_text = data.wish_text if data else ""
         text_read = st.session_state.get(text_key, saved_text)
@@ -144,7 +152,7 @@ def reservation_page() -> None:
         number = (
             data.confirmation_number
             if data
-            else st.text_input(tr("reservations.confirmation"), key="reservation_number")
+            else st.text_input(tr("reservations.confirmation"), key=f"{key}_number")
         )
         name = st.text_input(tr("reservations.guest"), value=data.guest_name if data else "")
         columns = st.columns(3)
