@@ -430,8 +430,8 @@ def _leave_out_taken_rooms(
     session: Session, property_id: int, plan: ImportPlan, summary: ImportSummary
 ) -> None:
     """A room held on one of a row's nights (in the database, or by an earlier row of the
-    file) is left out: the reservation is imported without it (or keeps the room it had), and
-    the row is reported in `errors`, column `room`, with the booking it clashes with."""
+    file) is left out: the reservation is imported without a room, and the row is reported in
+    `errors`, column `room`, with the booking it clashes with."""
     rows = plan.rows  # the file's order: its earlier row gets the room
     wanted = [p for p in rows if p.target is not None and p.target.room_number]
     if not wanted:
@@ -459,27 +459,20 @@ def _leave_out_taken_rooms(
             holder.pop(pair, None)
         if target.status not in HOLDING:
             continue
+        number = (target.room_number or "").strip()
+        if not number:
+            continue
         nights = nights_of(target.arrival_date, target.departure_date)
-        current = planned.reservation.room.number if (
-            planned.reservation is not None and planned.reservation.room) else None
-        for number in dict.fromkeys([(target.room_number or "").strip() or None, current]):
-            if number is None:
-                target.room_number = None
-                break
-            clash = next((holder[(number, n)] for n in nights if (number, n) in holder), None)
-            if clash is None:
-                target.room_number = number
-                for night in nights:
-                    holder[(number, night)] = me
-                held_by.setdefault(me, []).extend((number, night) for night in nights)
-                break
-            if number == (target.room_number or "").strip():
-                summary.errors.append(RowProblem(planned.row.row, "room",
-                                                 ROOM_LEFT_OUT,
-                                                 _clash_values(session, number,
-                                                               in_file.get(clash, clash))))
-        else:
+        clash = next((holder[(number, n)] for n in nights if (number, n) in holder), None)
+        if clash is not None:
             target.room_number = None
+            summary.errors.append(RowProblem(planned.row.row, "room", ROOM_LEFT_OUT,
+                                             _clash_values(session, number,
+                                                           in_file.get(clash, clash))))
+            continue
+        for night in nights:
+            holder[(number, night)] = me
+        held_by.setdefault(me, []).extend((number, night) for night in nights)
 
 
 def _clash_values(session: Session, number: str, holder: Any) -> dict[str, Any]:
