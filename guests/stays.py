@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from core import audit, events
 from core.audit import Who
 from core.auth import require
-from core.clock import now
+from core.clock import now, to_local
 from core.errors import UserError
+from core.models import Property
 from guests.models import Reservation, Room, RoomNight
 from guests.room_nights import HOLDING, hold_nights, release_nights
 from guests.service import room_by_number, rooms
@@ -39,13 +40,32 @@ def _locked(session: Session, property_id: int, reservation_id: int) -> Reservat
 
 
 def move_reservation(
-    session: Session, who: Who, property_id: int, reservation_id: int, room_number: str
+    session: Session,
+    who: Who,
+    property_id: int,
+    reservation_id: int,
+    room_number: str,
+    *,
+    from_room: str | None,
 ) -> Reservation:
-    """Moves a booked or in-house reservation to another room; RoomTaken names who holds it."""
+    """Moves a booked or in-house reservation to another room; RoomTaken names who holds it.
+
+    `from_room`: the room the agent saw (None: no room); if someone moved the guest since,
+    the move is refused with who, when and where to, rather than undoing theirs."""
     require(who, *FRONT_DESK)
     reservation = _locked(session, property_id, reservation_id)
     if reservation.status not in HOLDING:
         raise UserError("stay.error_not_movable", status=reservation.status)
+    current = reservation.room.number if reservation.room else None
+    if from_room != current:
+        hotel = session.get(Property, property_id)
+        at = reservation.updated_at
+        raise UserError(
+            "stay.error_moved_meanwhile",
+            who=reservation.updated_by or "?",
+            at=to_local(at, hotel.timezone).strftime("%H:%M") if at and hotel else "?",
+            room=current or "—",
+        )
     room = room_by_number(session, property_id, room_number.strip())
     if room is None:
         raise UserError("room.error_not_found")

@@ -36,7 +36,8 @@ def move_form(
         return
     done = tr_md("stay.moved", old=room_number or tr("room.not_assigned"), new=target)
     with action(database, done=done) as session:
-        move_reservation(session, actor(), hotel.id, reservation_id, target)
+        move_reservation(session, actor(), hotel.id, reservation_id, target,
+                         from_room=room_number)
 
 
 def departures(database: Database, hotel: Property, day: date) -> None:

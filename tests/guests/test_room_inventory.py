@@ -166,9 +166,9 @@ def test_a_move_takes_the_wish_items_along_and_is_audited(database, hotel, rita,
     with database.read() as session:
         before = build_briefing(session, alice, hotel.id, JULY_10, "afternoon", "en").version
     with pytest.raises(RoomTaken), database.write() as session:
-        move_reservation(session, alice, hotel.id, moved.id, "103")
+        move_reservation(session, alice, hotel.id, moved.id, "103", from_room="101")
     with database.write() as session:
-        move_reservation(session, alice, hotel.id, moved.id, "102")
+        move_reservation(session, alice, hotel.id, moved.id, "102", from_room="101")
     assert nights(database, "R1") == [("102", JULY_10), ("102", date(2026, 7, 11))]
     with database.read() as session:
         after = build_briefing(session, alice, hotel.id, JULY_10, "afternoon", "en").version
@@ -227,3 +227,23 @@ def test_the_text_report_says_the_row_came_in_without_its_room(
     report = capsys.readouterr().out
     assert "created 1" in report and "rejected 0" in report
     assert "Imported without their room:" in report and "Rows not imported" not in report
+
+
+def test_a_move_over_someone_elses_move_is_refused_with_who_and_where(
+    database, hotel, rita, alice, maria
+):
+    from core.errors import UserError
+    from guests.service import add_room
+
+    with database.write() as session:
+        create_reservation(session, rita, hotel.id, booking("R1", "Marie Dubois", "101"))
+        for number in ("102", "103"):
+            add_room(session, system_actor(hotel.id), hotel.id, number)
+    moved = reservation(database, hotel, "R1")
+    with database.write() as session:
+        move_reservation(session, maria, hotel.id, moved.id, "102", from_room="101")
+    with pytest.raises(UserError) as refused, database.write() as session:
+        move_reservation(session, alice, hotel.id, moved.id, "103", from_room="101")
+    assert refused.value.key == "stay.error_moved_meanwhile"
+    assert (refused.value.values["who"], refused.value.values["room"]) == ("Maria Manager", "102")
+    assert reservation(database, hotel, "R1").room.number == "102"

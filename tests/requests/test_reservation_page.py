@@ -86,7 +86,7 @@ def test_a_new_reservation_after_a_save_starts_from_an_empty_form(database, page
     click(page, "Créer la réservation")
     assert any(h.value.startswith("Réservation R1") for h in page.subheader)
     click(page, "Nouvelle réservation")
-    assert [h.value for h in page.subheader][0] == "Nouvelle réservation"
+    assert next(h.value for h in page.subheader) == "Nouvelle réservation"
     [number] = [w for w in page.text_input if w.label == "Confirmation"]
     [name] = [w for w in page.text_input if w.label == "Client"]
     assert (number.value, name.value) == ("", "")
