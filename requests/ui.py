@@ -316,12 +316,12 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
                 [
                     {
                         tr("reservation.conflict_field"): tr(f"reservation.field_{name}"),
-                        tr("reservation.conflict_theirs"): _shown(their_value),
-                        tr("reservation.conflict_mine"): _shown(my_value),
                         tr("reservation.conflict_changed_by"): tr(
                             "reservation.conflict_by_them" if by_them
                             else "reservation.conflict_by_you"
                         ),
+                        tr("reservation.conflict_theirs"): _shown(their_value),
+                        tr("reservation.conflict_mine"): _shown(my_value),
                     }
                     for name, their_value, my_value, by_them in differences
                 ]
