@@ -27,7 +27,7 @@ from core.ui import (
 )
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import pdf
+from shift_briefing import pdf, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
@@ -145,6 +145,9 @@ def arrivals_page() -> None:
                 st.success(tr("checkin.done", at=_local(card.check_in.at, hotel.timezone)))
             else:
                 _check_in_form(database, hotel, card)
+            stays_ui.move_form(database, hotel, guest.reservation_id, guest.arrival_date,
+                               guest.nights, guest.room_number)
+    stays_ui.departures(database, hotel, day)
 
 
 def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> None:

@@ -15,6 +15,7 @@ from core.db import Base
 from core.i18n import LANGUAGES, messages, t
 from core.settings import ROOT
 from guests.models import HOUSEKEEPING_STATUSES
+from guests.service import FORM_FIELDS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
 from requests.models import TASK_STATUSES
 from requests.ui import MINE
@@ -45,6 +46,7 @@ DYNAMIC_KEYS = {
     "board.help_": BOARD_MARKS,
     "room_status.": HOUSEKEEPING_STATUSES,
     "briefing.change_": ("expected", "room", "nights", "adults", "children", "vip", "text"),
+    "reservation.field_": FORM_FIELDS,
 }
 
 
