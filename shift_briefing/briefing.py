@@ -23,12 +23,12 @@ from core.clock import local_to_utc, now, to_local
 from core.errors import UserError
 from core.i18n import t
 from core.models import Property
+from core.shifts import Shift, shift_window
 from guests.models import Reservation, Room
 from requests.catalogue import catalogue_items
 from requests.deadlines import NIGHT_ENDS
 from requests.models import Request
 from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
-from shift_briefing.models import Shift
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -104,15 +104,6 @@ def shift_of(session: Session, property_id: int, name: str) -> Shift:
     if shift is None:
         raise UserError("briefing.error_shift", shift=name)
     return shift
-
-
-def shift_window(hotel: Property, shift: Shift, day: date) -> tuple[datetime, datetime]:
-    """The shift's start and end in UTC; a shift ending at or before its start ends next day."""
-    end_day = day + timedelta(days=1) if shift.ends_at <= shift.starts_at else day
-    return (
-        local_to_utc(day, shift.starts_at, hotel.timezone),
-        local_to_utc(end_day, shift.ends_at, hotel.timezone),
-    )
 
 
 def current_shift(session: Session, hotel: Property) -> tuple[date, str]:

@@ -16,6 +16,7 @@ from core import auth
 from core.clock import local_to_utc, to_local, today
 from core.db import Database, get_database
 from core.models import Property
+from core.shifts import SHIFT_NAMES
 from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
@@ -35,7 +36,7 @@ from shift_briefing.signing import (
     signed_current,
 )
 
-SHIFTS = ("morning", "afternoon", "night")
+SHIFTS = SHIFT_NAMES
 
 
 def _hotel(session: Session) -> Property:
