@@ -9,7 +9,6 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 from core.clock import frozen_at
-
 from core.settings import ROOT
 from guests.service import ReservationInput, save_reservation
 
