@@ -62,6 +62,8 @@ DEMO_SECTIONS = {
     4: "Fatou Diallo",
     5: "Marco Rossi",
 }
+# Rooms the front desk gives on the day to today's guests booked without one, once they are near.
+ROOMS_GIVEN_ON_THE_DAY = {"Lucía Fernández": "103", "Νίκος Παπαδόπουλος": "109"}
 # The story of the day so far: whatever a guest expected within this margin needs is ready.
 READY_AHEAD = timedelta(minutes=90)
 
@@ -429,7 +431,7 @@ def seed_demo(session: Session) -> Property | None:
             if position == 11 and floor > 2:
                 room_type, features = "Classique double", ["double"]
             number = f"{floor}{position:02d}"
-            state = "inspected" if number in ready else TODAYS_ROOMS.get(number, "inspected")
+            state = "inspected" if number in ready.values() else TODAYS_ROOMS.get(number)
             add_room(
                 session,
                 system,
@@ -439,11 +441,12 @@ def seed_demo(session: Session) -> Property | None:
                 floor=floor,
                 features=features,
                 connecting_to={"105": "106", "106": "105"}.get(number),
-                housekeeping_status=state,
+                housekeeping_status=state or "inspected",
             )
     _seed_team(session, system, hotel)
     for number, row in enumerate(ARRIVALS, start=1):
         offset, name, language, eta, room, adults, children, vip, nights, wishes = row
+        room = room or (ready.get(name) if offset == 0 else None)
         arrival = first_day + timedelta(days=offset)
         save_reservation(
             session,
@@ -469,15 +472,16 @@ def seed_demo(session: Session) -> Property | None:
     return hotel
 
 
-def _expected_soon(hotel: Property, first_day: date) -> set[str]:
-    """Rooms of today's guests expected before now + READY_AHEAD: housekeeping did them."""
-    rooms = set()
-    for offset, _, _, eta, room, *_ in ARRIVALS:
-        if offset != 0 or room is None:
+def _expected_soon(hotel: Property, first_day: date) -> dict[str, str]:
+    """Today's guests expected before now + READY_AHEAD, by name, with their room: the front
+    desk gave a room to those booked without one, and housekeeping made those rooms ready."""
+    rooms = {}
+    for offset, name, _, eta, room, *_ in ARRIVALS:
+        if offset != 0:
             continue
         at = min(eta, hotel.check_in_time) if eta and eta >= time(6, 0) else hotel.check_in_time
         if local_to_utc(first_day, at, hotel.timezone) <= now() + READY_AHEAD:
-            rooms.add(room)
+            rooms[name] = room or ROOMS_GIVEN_ON_THE_DAY[name]
     return rooms
 
 
