@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import audit
+from core import audit, inbox_lines
 from core.audit import Who
 from core.auth import Actor, require
 from core.clock import local_to_utc, now
@@ -338,6 +338,18 @@ def late_task_count(
     elif owner_id is not None:
         query = query.where(Task.owner_id == owner_id)
     return session.scalar(query) or 0
+
+
+@inbox_lines.register
+def _late_tasks_line(session: Session, reader: Actor) -> list[tuple[str, dict[str, int]]]:
+    """The inbox's late line: the task board's "all my departments" count, for this reader."""
+    if reader.has("manager"):
+        count = late_task_count(session, reader.property_id)
+    else:
+        count = late_task_count(
+            session, reader.property_id, departments=visible_departments(reader), owner_id=reader.id
+        )
+    return [("inbox.late_tasks", {"count": count})] if count else []
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
 from core.settings import ROOT
+from core.shifts import WEEKDAYS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
-from requests.models import TASK_STATUSES
+from requests.models import ASSIGNMENT_RULES, TASK_STATUSES
 from requests.ui import MINE
 from shift_briefing.service import DEFAULT_SHIFTS
 
@@ -39,6 +40,8 @@ DYNAMIC_KEYS = {
     # These two mirror tuples written inside the functions that build the keys.
     "pdf.col_": ("time", "guest", "room", "stay", "wishes", "arrives", "items"),
     "briefing.change_": ("expected", "room", "nights", "adults", "children", "vip", "text"),
+    "assignment_rule.": ASSIGNMENT_RULES,
+    "weekday.": tuple(str(day) for day in WEEKDAYS),
 }
 
 
