@@ -137,6 +137,12 @@ class Roster:
                     found.append(Duty(staff_id, name, day, starts, ends))
         return sorted(found, key=lambda d: (d.starts, d.staff_id))
 
+    def works(self, staff_id: int, shift: str, day: date) -> bool:
+        """Whether the roster puts this person on this shift of this day; someone without any
+        roster line is taken as working every shift (the app does not know their hours)."""
+        rostered = {s for ids in self.usual.values() for s in ids}
+        return staff_id not in rostered or staff_id in self.usual.get((shift, day.weekday()), ())
+
     def on_shift(self, moment: datetime) -> dict[int, Duty]:
         """The staff at work at `moment`, with the duty they are on."""
         return {d.staff_id: d for d in self.duties(moment) if d.starts <= moment}
