@@ -53,7 +53,9 @@ DEMO_TEAM = (
     ("Hugo Lefèvre", "front_desk", "concierge", "en", ("afternoon",)),
     ("Pierre Roux", "housekeeping", "maintenance", "fr", ("morning",)),
 )
-DEMO_SHIFTS = {"reception": ("morning",), "housekeeping": ("morning",)}  # by login
+# The demo sign-in accounts have no roster line: taken as always on duty, whoever tries the demo
+# at whatever hour finds reception with a briefing to sign and housekeeping with its floors.
+DEMO_SHIFTS: dict[str, tuple[str, ...]] = {}  # by login
 # Housekeeping's sections: floor -> attendant (by name).
 DEMO_SECTIONS = {
     1: "Ana Souza",
