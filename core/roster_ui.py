@@ -46,7 +46,6 @@ def roster_section(database: Database, hotel: Property) -> None:
             )
             chosen[person.id] = [(s, d) for s in shifts for d in days]
         if st.form_submit_button(tr("roster.save"), type="primary"):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 for staff_id, pairs in chosen.items():
                     set_usual_shifts(session, me, staff_id, pairs)
-                st.success(tr("saved"))

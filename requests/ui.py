@@ -16,7 +16,17 @@ from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property, Staff
 from core.shifts import floor_sections, set_floor_sections
-from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
+from core.ui import (
+    action,
+    actor,
+    escape_markdown,
+    flash,
+    language,
+    tr,
+    tr_md,
+    translator,
+    widget_key,
+)
 from guests import service as guests
 from requests import catalogue, service, wishes
 from requests.assignment import department_rules, departments_without_owner
@@ -54,7 +64,6 @@ def _hotel(session: Session) -> Property:
 
 
 _OPEN_NEXT = "reservation_to_open"  # set after a save: the form reopens on what was saved
-_SAVED = "reservation_saved"
 
 
 def reservation_page() -> None:
@@ -66,8 +75,6 @@ def reservation_page() -> None:
     me = actor()
     if _OPEN_NEXT in st.session_state:  # before the widget exists, so it may be set
         st.session_state["reservation_find"] = st.session_state.pop(_OPEN_NEXT)
-    if _SAVED in st.session_state:
-        st.success(st.session_state.pop(_SAVED))
     with database.read() as session:
         hotel = _hotel(session)
         confirmation = st.text_input(tr("reservation.find"), key="reservation_find").strip()
@@ -205,10 +212,7 @@ def reservation_page() -> None:
                 ],
             )
         st.session_state[_OPEN_NEXT] = saved.reservation.confirmation_number
-        st.session_state[_SAVED] = tr_md(
-            "reservation.saved", number=saved.reservation.confirmation_number
-        )
-        st.rerun()
+        flash(tr_md("reservation.saved", number=saved.reservation.confirmation_number))
 
 
 def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
@@ -266,10 +270,8 @@ def _quantities_and_times(
                 st.error(tr_md("reservation.error_time", value=at))
                 return
         choices.append(WishChoice(code, quantity if quantity > 1 else None, at))
-    with action(database) as session:
+    with action(database, done=tr("saved")) as session:
         wishes.correct_wishes(session, actor(), reservation_id, choices)
-        st.session_state[_SAVED] = tr("saved")
-        st.rerun()
 
 
 # --- task boards ------------------------------------------------------------------------------
@@ -380,7 +382,6 @@ def _task_card(
                             service.change_task_status(
                                 session, me, task.id, task.version, status, reason
                             )
-                            st.rerun()
             elif status in plain and column.button(
                 tr(f"tasks.to_{status}"),
                 key=f"task_{task.id}_{status}",
@@ -389,7 +390,6 @@ def _task_card(
             ):
                 with action(database) as session:
                     service.change_task_status(session, me, task.id, task.version, status)
-                    st.rerun()
         if me.has("manager"):
             options = [None, *people]
             owner_names = {None: tr("tasks.unassigned"), **people}
@@ -398,12 +398,11 @@ def _task_card(
                 options,
                 index=options.index(task.owner_id) if task.owner_id in options else 0,
                 format_func=owner_names.get,
-                key=f"owner_{task.id}",
+                key=widget_key(f"owner_{task.id}", task.owner_id, task.version),
             )
             if owner != task.owner_id:
-                with action(database) as session:
+                with action(database, reset=[f"owner_{task.id}"]) as session:
                     service.assign_task(session, me, task.id, task.version, owner)
-                    st.rerun()
 
 
 def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:
@@ -511,9 +510,8 @@ def catalogue_page() -> None:
                 },
                 active=active,
             )
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 catalogue.save_catalogue_item(session, me, hotel.id, change)
-                st.success(tr("saved"))
     _owner_rules(database, hotel)
 
 
@@ -569,12 +567,11 @@ def _owner_rules(database: Database, hotel: Property) -> None:
             )
             chosen[department] = (picked, person, int(minutes))
         if st.form_submit_button(tr("catalogue.save_owners")):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 for department, (picked, person, minutes) in chosen.items():
                     service.set_department_rule(
                         session, me, hotel.id, department, picked, person, minutes
                     )
-                st.success(tr("saved"))
     st.subheader(tr("owners.sections"))
     housekeepers = {s.id: s.name for s in staff if s.department == "housekeeping"}
     with st.form("sections"):
@@ -590,6 +587,5 @@ def _owner_rules(database: Database, hotel: Property) -> None:
                 key=f"section_{floor}",
             )
         if st.form_submit_button(tr("owners.save_sections")):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 set_floor_sections(session, me, hotel.id, wanted)
-                st.success(tr("saved"))
