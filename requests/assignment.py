@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import now
 from core.models import Staff
-from core.shifts import Roster, floor_sections
+from core.shifts import Duty, Roster, floor_sections
 from requests.catalogue_defaults import DEPARTMENTS
 from requests.models import ASSIGNMENT_RULES, DEFAULT_HANDLING_MINUTES, DepartmentOwner, Task
 from requests.states import OPEN
@@ -77,6 +77,8 @@ class Assigner:
         self.rules = department_rules(session, property_id)
         self._roster: Roster | None = None
         self._sections: dict[int, int] | None = None
+        self._at_work: dict[int, Duty] | None = None
+        self._rostered: set[int] | None = None
         members: dict[str, list[int]] = {}
         self.active: set[int] = set()
         for staff_id, department in session.execute(
@@ -144,16 +146,24 @@ class Assigner:
         if not members:
             return None
         rostered = self.rostered(members)
-        at_work = self.roster.on_shift(self.moment)
+        at_work = self.at_work
         here = [m for m in members if m in at_work or m not in rostered]
         if here:
             return min(here, key=lambda m: (self.load.get(m, 0), m))
         duty = self.roster.next_duty(members, self.moment)
         return duty.staff_id if duty is not None else None
 
+    @property
+    def at_work(self) -> dict[int, Duty]:
+        """Who is on shift at this pass's moment (read once: one pass is one moment)."""
+        if self._at_work is None:
+            self._at_work = self.roster.on_shift(self.moment)
+        return self._at_work
+
     def rostered(self, staff_ids: Iterable[int]) -> set[int]:
-        usual = {s for ids in self.roster.usual.values() for s in ids}
-        return {s for s in staff_ids if s in usual}
+        if self._rostered is None:
+            self._rostered = {s for ids in self.roster.usual.values() for s in ids}
+        return {s for s in staff_ids if s in self._rostered}
 
     def nobody_to_own(self) -> list[str]:
         """Departments whose tasks nobody would get: a red warning for the manager."""
