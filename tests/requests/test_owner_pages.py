@@ -117,3 +117,32 @@ def test_the_board_offers_the_lifecycles_moves_and_the_one_late_count(
     with database.read() as session:
         assert session.scalars(select(Task.status)).one() == "done"
     assert t("tasks.to_open", FR) in [b.label for b in app.button]  # done -> reopen
+
+
+def test_the_dashboard_the_board_and_the_inbox_show_the_same_late_count(
+    database, hotel, rita, hugo, maria, signed_in
+):
+    set_now(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
+    with database.write() as session:
+        for number, wishes in (("D1", "lit bébé svp"), ("D2", "parking svp")):
+            save_reservation(
+                session,
+                rita,
+                hotel.id,
+                ReservationInput(
+                    confirmation_number=number,
+                    guest_name=f"Guest {number}",
+                    arrival_date=TODAY,
+                    departure_date=TODAY + timedelta(days=1),
+                    wish_text=wishes,
+                ),
+            )
+    set_now(datetime(2026, 7, 14, 12, 0, tzinfo=UTC))  # both were due at 11:00 UTC
+    dashboard = signed_in("maria", "dashboard")
+    [late] = [m for m in dashboard.metric if m.label == t("dashboard.overdue", FR)]
+    board = signed_in("maria", "tasks")
+    board.toggle[0].set_value(True).run()  # late only, all days
+    inbox = signed_in("maria", "inbox")
+    assert late.value == "2"
+    assert t("tasks.count", FR, count=2, overdue=2) in [c.value for c in board.caption]
+    assert t("inbox.late_tasks", FR, count=2) in [w.value for w in inbox.warning]
