@@ -2,9 +2,10 @@
 
 An open task passes when its owner is rostered, is not on shift now, and the task is due
 before the owner's next shift starts (a task for tomorrow afternoon stays with the morning
-attendant who comes back at 07:00). A task nobody owns gets an owner as soon as someone of its
-department is at work. The new owner is told in their inbox. Each move is one conditional
-UPDATE ... WHERE owner_id = the old owner, so two copies of the job never move a task twice.
+attendant who comes back at 07:00). A task nobody owns, or whose owner's account was closed,
+gets an owner as soon as someone of its department is at work. The new owner is told in their
+inbox. Each move is one conditional UPDATE ... WHERE owner_id = the old owner, so two copies
+of the job never move a task twice.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def hand_over_tasks(session: Session, now: datetime, job: JobContext) -> str:
     moves: list[tuple[int, int | None, int]] = []
     kept = 0
     for task_id, department, owner_id, due_at in rows:
-        if owner_id is not None:
+        if owner_id is not None and owner_id in assigner.active:
             if owner_id not in rostered or owner_id in at_work:
                 continue
             if owner_id not in next_start:

@@ -212,3 +212,19 @@ def test_setting_the_roster_is_audited(database, hotel, maria, front_desk):
     with database.read() as session:
         [event] = [e for e in audit_events(session, hotel.id, action="roster_set") if e.actor_id]
     assert event.after == {"shifts": ["afternoon:5", "morning:0"]}
+
+
+def test_the_tasks_of_someone_who_left_pass_to_whoever_is_at_work(
+    database, hotel, rita, maria, front_desk
+):
+    from core.staff import set_active
+
+    alice, bruno = front_desk
+    set_now(at(10))
+    reservation = book(database, rita, hotel, "Q1", "parking svp")
+    assert owner_of(database, reservation, "parking") == alice.id
+    set_now(at(16))
+    with database.write() as session:
+        set_active(session, maria, alice.id, False)
+    run_job(database, "hand_over_tasks", hotel.id, at(16), holder="test")
+    assert owner_of(database, reservation, "parking") == bruno.id
