@@ -69,10 +69,7 @@ class TaskChanged(UserError):
 def _may_work(who: Who, task: Task) -> None:
     if not isinstance(who, Actor) or who.has("manager") or task.owner_id == who.id:
         return
-    departments = {d for role in who.roles for d in ROLE_DEPARTMENTS.get(role, ())}
-    if who.department:
-        departments.add(who.department)
-    if task.department not in departments:
+    if task.department not in visible_departments(who):
         require(who, "manager")  # raises with the roles in the message
 
 
