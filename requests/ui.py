@@ -16,16 +16,30 @@ from sqlalchemy.orm import Session
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property, Staff
-from core.ui import action, actor, escape_markdown, flash, tr, tr_md, translator, widget_key
+from core.shifts import floor_sections, set_floor_sections
+from core.ui import (
+    action,
+    actor,
+    escape_markdown,
+    flash,
+    language,
+    tr,
+    tr_md,
+    translator,
+    widget_key,
+)
 from guests import service as guests
 from guests.models import Reservation
 from guests.service import ReservationChanged, ReservationExists
 from guests.ui import OPEN_RESERVATION
 from requests import catalogue, service, wishes
+from requests.assignment import department_rules, departments_without_owner
 from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
-from requests.models import Request
+from requests.labels import Labels, catalogue_labels, task_label_text
+from requests.models import ASSIGNMENT_RULES, TASK_STATUSES, Request
 from requests.reservation_save import WishPicks, save_reservation_with_wishes
-from requests.service import ROLE_DEPARTMENTS, TaskView
+from requests.service import TaskView
+from requests.states import NEEDS_REASON, OPEN, board_moves
 from requests.wish_parser import ParseResult
 from requests.wishes import WishChoice
 
@@ -38,18 +52,11 @@ def wish_labels(session: Session, property_id: int, language: str) -> dict[str, 
     }
 
 
-def task_label(task: TaskView, labels: dict[str, str]) -> str:
-    wish = labels.get(task.code or "", task.code or "")
-    if task.kind == "triage":
-        return tr("task.kind_triage")
-    if task.kind == "tell_guest":
-        return tr("task.kind_tell_guest", wish=wish)
-    extra = []
-    if task.quantity and task.quantity > 1:
-        extra.append(f"x{task.quantity}")
-    if task.at_time:
-        extra.append(task.at_time)
-    return " ".join([wish, *extra])
+def task_label(task: TaskView, labels: Labels) -> str:
+    """The board's words for a task: requests.labels, the one label function."""
+    return task_label_text(
+        task.kind, task.code, labels, language(), quantity=task.quantity, at_time=task.at_time
+    )
 
 
 def _hotel(session: Session) -> Property:
@@ -411,11 +418,8 @@ def _quantities_and_times(
 
 
 def my_departments() -> list[str]:
-    me = actor()
-    departments = {d for role in me.roles for d in ROLE_DEPARTMENTS.get(role, ())}
-    if me.department:
-        departments.add(me.department)
-    return sorted(departments)
+    """The boards this person sees (the rule is requests.service.visible_departments)."""
+    return service.visible_departments(actor())
 
 
 MINE = "mine"
@@ -428,7 +432,7 @@ def tasks_page() -> None:
     me = actor()
     with database.read() as session:
         hotel = _hotel(session)
-        departments = list(DEPARTMENTS) if me.has("manager") else my_departments()
+        departments = service.visible_departments(me)
         columns = st.columns(3)
         day = columns[0].date_input(tr("tasks.day"), value=today(hotel.timezone))
         boards = {"": tr("tasks.board_all"), MINE: tr("tasks.board_mine")}
@@ -437,7 +441,7 @@ def tasks_page() -> None:
         department = board if board not in ("", MINE) else None
         status = columns[2].selectbox(
             tr("tasks.status"),
-            ["", "open", "in_progress", "done", "not_possible", "cancelled"],
+            ["", *TASK_STATUSES],
             format_func=translator("status.", empty="tasks.all_statuses"),
         )
         overdue_only = st.toggle(tr("tasks.overdue_only"))
@@ -456,20 +460,29 @@ def tasks_page() -> None:
             tasks = [t for t in tasks if t.department in departments or t.owner_id == me.id]
         if not status:
             tasks = [t for t in tasks if t.status != "cancelled"]
-        labels = wish_labels(session, hotel.id, me.language)
+        # The late count is the dashboard's and the inbox's: the same function, the same scope.
+        if board == MINE:
+            late = service.late_task_count(session, hotel.id, owner_id=me.id)
+        elif department:
+            late = service.late_task_count(session, hotel.id, departments=[department])
+        else:
+            late = service.late_task_count(
+                session, hotel.id, departments=departments, owner_id=me.id
+            )
+        labels = catalogue_labels(session, hotel.id)
         people = {
             s.id: s.name for s in session.query(Staff).filter_by(property_id=hotel.id, active=True)
         }
+    st.caption(tr("tasks.count", count=len(tasks), overdue=late))
     if not tasks:
         st.info(tr("tasks.none"))
         return
-    st.caption(tr("tasks.count", count=len(tasks), overdue=sum(t.overdue for t in tasks)))
     for task in tasks:
         _task_card(database, task, labels, hotel.timezone, people)
 
 
 def _task_card(
-    database, task: TaskView, labels: dict[str, str], timezone: str, people: dict[int, str]
+    database: Database, task: TaskView, labels: Labels, timezone: str, people: dict[int, str]
 ) -> None:
     me = actor()
     with st.container(border=True):
@@ -478,6 +491,12 @@ def _task_card(
         head = f"{due} · {tr('room.label')} {room} · {tr(f'status.{task.status}')}"
         if task.overdue:
             st.error(escape_markdown(f"{tr('tasks.overdue')} · {head}"), icon=":material/alarm:")
+        elif task.booked_late and task.status in OPEN:
+            st.warning(
+                escape_markdown(f"{tr('tasks.booked_late')} · {head}"),
+                icon=":material/schedule:",
+            )
+            st.caption(tr("tasks.booked_late_help"))
         else:
             st.text(head)
         st.text(f"{task_label(task, labels)} — {task.guest_name} ({task.confirmation_number})")
@@ -491,10 +510,19 @@ def _task_card(
                 f"{task.owner_name or tr('tasks.unassigned')}"
             )
         )
-        moves = {"open": ("in_progress", "done"), "in_progress": ("done",)}.get(task.status, ())
-        columns = st.columns(len(moves) + 1)
+        moves = board_moves(task.status)  # the lifecycle's TRANSITIONS decide, not the page
+        plain = [m for m in moves if m not in NEEDS_REASON]
+        columns = st.columns(len(moves) or 1)
         for column, status in zip(columns, moves, strict=False):
-            if column.button(
+            if status in NEEDS_REASON:
+                with column.popover(tr("tasks.not_possible"), use_container_width=True):
+                    reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
+                    if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
+                        with action(database) as session:
+                            service.change_task_status(
+                                session, me, task.id, task.version, status, reason
+                            )
+            elif status in plain and column.button(
                 tr(f"tasks.to_{status}"),
                 key=f"task_{task.id}_{status}",
                 type="primary" if status == "done" else "secondary",
@@ -502,14 +530,6 @@ def _task_card(
             ):
                 with action(database) as session:
                     service.change_task_status(session, me, task.id, task.version, status)
-        if task.status in ("open", "in_progress"):
-            with columns[-1].popover(tr("tasks.not_possible"), use_container_width=True):
-                reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
-                if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
-                    with action(database) as session:
-                        service.change_task_status(
-                            session, me, task.id, task.version, "not_possible", reason
-                        )
         if me.has("manager"):
             options = [None, *people]
             owner_names = {None: tr("tasks.unassigned"), **people}
@@ -525,7 +545,7 @@ def _task_card(
                     service.assign_task(session, me, task.id, task.version, owner)
 
 
-def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) -> pd.DataFrame:
+def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -534,8 +554,10 @@ def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) ->
                 tr("tasks.guest"): t.guest_name,
                 tr("tasks.task"): task_label(t, labels),
                 tr("tasks.department"): tr(f"department.{t.department}"),
+                tr("tasks.owner"): t.owner_name or tr("tasks.unassigned"),
                 tr("tasks.status"): tr(f"status.{t.status}"),
                 tr("tasks.overdue"): t.overdue,
+                tr("tasks.booked_late"): t.booked_late and t.status in OPEN,
             }
             for t in tasks
         ]
@@ -552,9 +574,6 @@ def catalogue_page() -> None:
     with database.read() as session:
         hotel = _hotel(session)
         items = catalogue.catalogue_items(session, hotel.id, active_only=False)
-        people = {
-            s.id: s.name for s in session.query(Staff).filter_by(property_id=hotel.id, active=True)
-        }
     labels = {i.code: (i.label_fr if me.language == "fr" else i.label_en) for i in items}
     new = "+"
     code_choices = {new: tr("catalogue.new")} | {c: f"{c} — {label}" for c, label in labels.items()}
@@ -633,23 +652,80 @@ def catalogue_page() -> None:
             )
             with action(database, done=tr("saved")) as session:
                 catalogue.save_catalogue_item(session, me, hotel.id, change)
+    _owner_rules(database, hotel)
+
+
+def _owner_rules(database: Database, hotel: Property) -> None:
+    """Who owns each department's new tasks, its handling time, and housekeeping's sections."""
+    me = actor()
     st.subheader(tr("catalogue.owners"))
     with database.read() as session:
-        rules = service.department_owner_rules(session, hotel.id)
+        rules = department_rules(session, hotel.id)
+        nobody = departments_without_owner(session, hotel.id)
+        staff = list(session.query(Staff).filter_by(property_id=hotel.id, active=True))
+        sections = floor_sections(session, hotel.id)
+        floors = sorted({room.floor for room in guests.rooms(session, hotel.id)})
+    for department in nobody:
+        st.error(
+            tr("owners.nobody", department=tr(f"department.{department}")),
+            icon=":material/person_off:",
+        )
+    people = {s.id: s.name for s in staff}
+    st.caption(tr("owners.help"))
     with st.form("owners"):
-        choices = {}
-        options = [None, *people]
-        owner_names = {None: tr("tasks.unassigned"), **people}
+        chosen = {}
         for department in DEPARTMENTS:
-            owner = rules.get(department)
-            choices[department] = st.selectbox(
+            rule = rules[department]
+            offered = [
+                r for r in ASSIGNMENT_RULES if r != "sections" or department == "housekeeping"
+            ]
+            members = [s.id for s in staff if s.department == department] or list(people)
+            columns = st.columns([2, 2, 1])
+            picked = columns[0].selectbox(
                 tr(f"department.{department}"),
-                options,
-                index=options.index(owner) if owner in options else 0,
-                format_func=owner_names.get,
+                offered,
+                index=offered.index(rule.rule) if rule.rule in offered else 0,
+                format_func=translator("assignment_rule."),
                 key=f"owner_rule_{department}",
             )
+            person = columns[1].selectbox(
+                tr("owners.person"),
+                [None, *members],
+                index=[None, *members].index(rule.owner_id) if rule.owner_id in members else 0,
+                format_func=lambda i: people.get(i, "—"),
+                key=f"owner_person_{department}",
+                help=tr("owners.person_help"),
+            )
+            minutes = columns[2].number_input(
+                tr("owners.handling_minutes"),
+                1,
+                24 * 60,
+                rule.handling_minutes,
+                step=5,
+                key=f"owner_handling_{department}",
+                help=tr("owners.handling_help"),
+            )
+            chosen[department] = (picked, person, int(minutes))
         if st.form_submit_button(tr("catalogue.save_owners")):
             with action(database, done=tr("saved")) as session:
-                for department, owner in choices.items():
-                    service.set_department_owner(session, me, hotel.id, department, owner)
+                for department, (picked, person, minutes) in chosen.items():
+                    service.set_department_rule(
+                        session, me, hotel.id, department, picked, person, minutes
+                    )
+    st.subheader(tr("owners.sections"))
+    housekeepers = {s.id: s.name for s in staff if s.department == "housekeeping"}
+    with st.form("sections"):
+        wanted = {}
+        options = [None, *housekeepers]
+        for floor in floors:
+            current = sections.get(floor)
+            wanted[floor] = st.selectbox(
+                tr("owners.floor", floor=floor),
+                options,
+                index=options.index(current) if current in options else 0,
+                format_func=lambda i: housekeepers.get(i, tr("owners.no_section")),
+                key=f"section_{floor}",
+            )
+        if st.form_submit_button(tr("owners.save_sections")):
+            with action(database, done=tr("saved")) as session:
+                set_floor_sections(session, me, hotel.id, wanted)

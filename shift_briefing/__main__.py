@@ -20,6 +20,7 @@ from core.clock import to_local
 from core.i18n import t
 from core.models import Property
 from core.scheduling import scheduler_command
+from core.shifts import SHIFT_NAMES
 from core.startup import ready_database
 from guests.service import first_property, property_by_code
 from shift_briefing import pdf
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     briefing.add_argument("--date", type=_day, required=True)
     briefing.add_argument(
         "--shift",
-        choices=("morning", "afternoon", "night"),
+        choices=SHIFT_NAMES,
         help="default: the shift running now when --date is today, else morning",
     )
     briefing.add_argument("--pdf", type=Path, help="write the printable briefing here")

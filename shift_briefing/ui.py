@@ -6,16 +6,18 @@ Guest text is shown with st.text or inside tables, never as markdown or HTML.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
 from core import auth
-from core.clock import local_to_utc, to_local, today
+from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property
+from core.roster_ui import roster_section
+from core.shifts import SHIFT_NAMES
 from core.ui import (
     action,
     actor,
@@ -25,7 +27,9 @@ from core.ui import (
     tr_md,
     translator,
 )
-from requests.service import tasks_for
+from requests.assignment import departments_without_owner
+from requests.labels import catalogue_labels
+from requests.service import late_task_count, promises_kept, tasks_for
 from requests.ui import tasks_table, wish_labels
 from shift_briefing import pdf, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
@@ -42,7 +46,7 @@ from shift_briefing.signing import (
     signed_current,
 )
 
-SHIFTS = ("morning", "afternoon", "night")
+SHIFTS = SHIFT_NAMES
 
 
 def _hotel(session: Session) -> Property:
@@ -331,31 +335,25 @@ def dashboard_page() -> None:
     with get_database().read() as session:
         hotel = _hotel(session)
         day = today(hotel.timezone)
+        late = late_task_count(session, hotel.id)  # the board's and the inbox's count
         overdue = tasks_for(session, me, hotel.id, overdue_only=True, timezone=hotel.timezone)
         todays = tasks_for(session, me, hotel.id, day=day, timezone=hotel.timezone)
-        week = [  # the last seven days up to tonight, read by deadline (not the whole history)
-            t
-            for t in tasks_for(
-                session,
-                me,
-                hotel.id,
-                timezone=hotel.timezone,
-                due_from=local_to_utc(day - timedelta(days=7), time(0), hotel.timezone),
-                due_before=local_to_utc(day + timedelta(days=1), time(0), hotel.timezone),
-            )
-            if t.kind == "wish"
-        ]
-        labels = wish_labels(session, hotel.id, me.language)
+        kept = promises_kept(session, me, hotel.id, day, hotel.timezone)
+        nobody = departments_without_owner(session, hotel.id)
+        labels = catalogue_labels(session, hotel.id)
         running_day, running = current_shift(session, hotel)
         briefing = build_briefing(session, me, hotel.id, running_day, running, language())
         board = signatures(session, me, briefing)
-    finished = [t for t in week if t.status in ("done", "not_possible")]
-    kept = sum(1 for t in finished if t.status == "done")
     unsigned = [s.name for s in board if not s.current]
+    for department in nobody:
+        st.error(
+            tr("owners.nobody", department=tr(f"department.{department}")),
+            icon=":material/person_off:",
+        )
     columns = st.columns(4)
     columns[0].metric(tr("dashboard.arrivals_shift"), len(briefing.arrivals))
-    columns[1].metric(tr("dashboard.overdue"), len(overdue))
-    columns[2].metric(tr("dashboard.kept"), f"{kept}/{len(finished)}" if finished else "—")
+    columns[1].metric(tr("dashboard.overdue"), late)
+    columns[2].metric(tr("dashboard.kept"), kept.shown())
     columns[3].metric(tr("dashboard.unsigned"), len(unsigned))
     st.subheader(tr("dashboard.reading", shift=tr(f"shift.{running}")))
     if unsigned:
@@ -397,3 +395,4 @@ def shifts_page() -> None:
             with action(database, done=tr("saved")) as session:
                 for name, (starts, ends) in chosen.items():
                     update_shift(session, me, hotel.id, name, starts, ends)
+    roster_section(database, hotel)

@@ -14,10 +14,11 @@ from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
 from core.settings import ROOT
+from core.shifts import WEEKDAYS
 from guests.models import HOUSEKEEPING_STATUSES
 from guests.service import FORM_FIELDS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
-from requests.models import TASK_STATUSES
+from requests.models import ASSIGNMENT_RULES, TASK_STATUSES
 from requests.ui import MINE
 from shift_briefing.board import ROOM_STATES, STAY_FACTS
 from shift_briefing.service import DEFAULT_SHIFTS
@@ -47,6 +48,8 @@ DYNAMIC_KEYS = {
     "room_status.": HOUSEKEEPING_STATUSES,
     "briefing.change_": ("expected", "room", "nights", "adults", "children", "vip", "text"),
     "reservation.field_": FORM_FIELDS,
+    "assignment_rule.": ASSIGNMENT_RULES,
+    "weekday.": tuple(str(day) for day in WEEKDAYS),
 }
 
 
