@@ -176,7 +176,7 @@ def changes_since(session: Session, briefing: Briefing, old_version: str) -> lis
 
 def compare_contents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
-    for section in ("arrivals", "in_house"):
+    for section in ("arrivals", "in_house", "awaited"):
         before = {g["reservation"]: g for g in old.get(section, [])}
         after = {g["reservation"]: g for g in new.get(section, [])}
         for number in after.keys() - before.keys():
