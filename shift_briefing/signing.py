@@ -18,6 +18,7 @@ from core.audit import Who
 from core.auth import require
 from core.errors import UserError
 from core.models import Staff
+from shift_briefing.attention import mark_announcements_read
 from shift_briefing.briefing import Briefing
 from shift_briefing.models import BriefingAcknowledgement, BriefingVersion
 
@@ -63,6 +64,7 @@ def sign_briefing(session: Session, who: Who, briefing: Briefing, version_read: 
         },
         property_id=briefing.property_id,
     )
+    mark_announcements_read(session, who.id, briefing.property_id, briefing.day, briefing.shift)
 
 
 def keep_version(session: Session, briefing: Briefing) -> None:

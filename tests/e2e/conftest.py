@@ -50,10 +50,16 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the server keeps its SQLite database (hotel.db): tests may change it underneath."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="session")
+def server(server_folder: Path) -> Iterator[str]:
     """`streamlit run streamlit_app.py` on a free port, against a new SQLite database."""
     chromium_or_skip()
-    folder = tmp_path_factory.mktemp("server")
+    folder = server_folder
     port = _free_port()
     environment = {
         **os.environ,
