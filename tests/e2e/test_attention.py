@@ -1,4 +1,4 @@
-"""Reception signs the briefing, a wish changes, and the change finds her in the browser: a
+"""A receptionist signs the briefing, a wish changes, and the change finds her in the browser: a
 notice on her landing page, a badge on the briefing in the navigation, the inbox's unread count,
 and the notification in her inbox."""
 
@@ -16,6 +16,7 @@ from core.clock import now, to_local
 from core.db import Database
 from core.i18n import t
 from core.models import Property
+from core.staff import create_staff
 from guests.models import Reservation
 from guests.service import ReservationInput, save_reservation
 from requests import wishes  # noqa: F401  (a saved reservation becomes tasks)
@@ -84,8 +85,20 @@ def test_a_briefing_changed_after_signing_shows_on_landing_nav_and_inbox(
     expect(login).to_be_visible(timeout=60_000)  # the first page load seeds the demo hotel
     database = Database(f"sqlite:///{server_folder / 'hotel.db'}")
     book_in_this_shift(database, "ATT-1")
-    page.get_by_label(t("login.login", FR)).fill("reception")
-    page.get_by_label(t("login.password", FR)).fill("demo-reception")
+    with database.write() as session:  # her own account: the demo's reception stays unsigned
+        hotel = session.scalars(select(Property)).first()
+        create_staff(
+            session,
+            system_actor(hotel.id),
+            name="Inès Desk",
+            login="ines",
+            password="ines-password",
+            roles=["front_desk"],
+            department="front_desk",
+            property_id=hotel.id,
+        )
+    login.fill("ines")
+    page.get_by_label(t("login.password", FR)).fill("ines-password")
     page.get_by_role("button", name=t("login.submit", FR)).click()
     page.locator(NAV, has_text=t("nav.briefing", FR)).click()
     expect(page.get_by_text("Zoé Attention", exact=False).first).to_be_visible(timeout=20_000)
