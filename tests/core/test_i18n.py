@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from core import audit_text
 from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
@@ -39,6 +40,13 @@ DYNAMIC_KEYS = {
     # These two mirror tuples written inside the functions that build the keys.
     "pdf.col_": ("time", "guest", "room", "stay", "wishes", "arrives", "items"),
     "briefing.change_": ("expected", "room", "nights", "adults", "children", "vip", "text"),
+    # The audit log in words (core/audit_text.py); an action or field not listed falls back.
+    "audit.line_": audit_text.ACTIONS,
+    "audit.action_": audit_text.ACTIONS,
+    "audit.actor_": audit_text.SYSTEM_NAMES,
+    "audit.entity_": audit_text.ENTITIES,
+    "audit.field_": audit_text.FIELDS,
+    "audit.room_state_": audit_text.ROOM_STATES,
 }
 
 
