@@ -47,6 +47,15 @@ DYNAMIC_KEYS = {
     "audit.entity_": audit_text.ENTITIES,
     "audit.field_": audit_text.FIELDS,
     "audit.room_state_": audit_text.ROOM_STATES,
+    # What the retention purge counts (guests/jobs.py); a count another domain adds falls back.
+    "jobs.erased_": (
+        "reservations",
+        "sensitive_wishes",
+        "wishes",
+        "task_reasons",
+        "briefing_versions",
+        "briefing_pdfs",
+    ),
 }
 
 
