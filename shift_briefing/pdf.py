@@ -474,6 +474,7 @@ def briefing_pdf(briefing: Briefing, signed: Sequence[Signature], language: str)
         Paragraph(_markup(subtitle, REASON_CAP), SUBTITLE),
     ]
     count = len(briefing.expected)
+    legend = Paragraph(_small(_markup(t("pdf.legend", language), REASON_CAP)), TEXT)
     story: list[Flowable] = [
         Paragraph(_markup(t("pdf.arrivals_title", language, count=count), LABEL_CAP), SECTION)
     ]
@@ -493,6 +494,7 @@ def briefing_pdf(briefing: Briefing, signed: Sequence[Signature], language: str)
     if briefing.awaited:
         story.append(Paragraph(_markup(t("pdf.awaited_title", language), LABEL_CAP), SECTION))
         story.append(printer.table(briefing.awaited, arriving=False))
+    story.append(legend)  # what the symbols mean, before the signatures
     story += printer.signatures(signed)
     return _render(story, header, language, title=f"{briefing.hotel_name} — {title}")
 

@@ -104,3 +104,10 @@ def test_each_reservation_and_room_appears_once_in_a_shift(database, hotel, alic
         assert len(ids) == len(set(ids)), shift
         rooms = [g.room_number for g in everyone if g.room_number]
         assert len(rooms) == len(set(rooms)), shift
+
+
+def test_the_printed_briefing_explains_its_symbols(database, hotel, alice, book):
+    book("V", "Vera Important", eta=time(16, 0), room="101", vip=2)
+    text = pdf_text(briefing(database, alice, hotel, "afternoon"))
+    assert "Vera Important ★★" in text
+    assert "★ VIP level (one star per level)" in text
