@@ -94,8 +94,9 @@ def audit_page() -> None:
         choices = audit_text.action_choices(session, me, lang)
     labels = {c.code: c.label for c in choices}
     columns = st.columns(2)
-    last = columns[0].date_input(tr("audit.until"), value=today(hotel.timezone))
-    first = columns[1].date_input(tr("audit.since"), value=last - timedelta(days=7))
+    until = today(hotel.timezone)
+    first = columns[0].date_input(tr("audit.since"), value=until - timedelta(days=7))
+    last = columns[1].date_input(tr("audit.until"), value=until)
     columns = st.columns(3)
     person = columns[0].text_input(tr("audit.person"))
     guest = columns[1].text_input(tr("audit.guest"))
@@ -135,6 +136,7 @@ def audit_page() -> None:
         ),
         hide_index=True,
         width="stretch",
+        column_config={tr("audit.event"): st.column_config.TextColumn(width="large")},
     )
 
 
