@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.auth import Actor
+from core.auth import Actor, system_actor
 from core.clock import now, to_local
-from core.models import Property
+from core.models import Property, Staff
 from core.notifications import Link, Notification, NotificationRead, insert_unless_exists, notify
 from shift_briefing.briefing import build_briefing, shift_of, shift_window
 from shift_briefing.models import BriefingAcknowledgement
@@ -124,3 +124,50 @@ def mark_announcements_read(
     rows = [{"notification_id": i, "staff_id": staff_id, "read_at": now()} for i in ids]
     if rows:
         insert_unless_exists(session, NotificationRead, rows, ["notification_id", "staff_id"])
+
+
+@dataclass(frozen=True)
+class Announced:
+    shifts: int  # briefings of shifts not yet over that someone signed
+    told: int  # people newly told that theirs changed
+
+
+def announce_changes(session: Session, hotel: Property, moment: datetime) -> Announced:
+    """For the scheduler: each active front-desk signer of a shift not yet over whose signed
+    version is no longer current is told, once per version."""
+    since = to_local(moment, hotel.timezone).date() - timedelta(days=1)
+    latest: dict[tuple[date, str], dict[int, BriefingAcknowledgement]] = {}
+    for signature in session.scalars(
+        select(BriefingAcknowledgement)
+        .join(Staff, Staff.id == BriefingAcknowledgement.staff_id)
+        .where(
+            BriefingAcknowledgement.property_id == hotel.id,
+            BriefingAcknowledgement.briefing_date >= since,
+            Staff.active.is_(True),
+        )
+        .order_by(BriefingAcknowledgement.signed_at, BriefingAcknowledgement.id)
+    ):
+        latest.setdefault((signature.briefing_date, signature.shift), {})[signature.staff_id] = (
+            signature
+        )
+    system = system_actor(hotel.id, "scheduler")
+    shifts = told = 0
+    for (day, shift_name), people in sorted(latest.items()):
+        _start, end = shift_window(hotel, shift_of(session, hotel.id, shift_name), day)
+        if end <= moment:
+            continue
+        shifts += 1
+        version = build_briefing(session, system, hotel.id, day, shift_name, "en").version
+        for staff_id, signature in people.items():
+            if signature.version == version:
+                continue
+            told += notify(
+                session,
+                hotel.id,
+                NOTICE_KEY,
+                {"shift": {"t": f"shift.{shift_name}"}, "date": day.strftime("%d/%m")},
+                staff_id=staff_id,
+                link=Link("briefing"),
+                once=_once(hotel.id, day, shift_name, version),
+            )
+    return Announced(shifts, told)

@@ -43,6 +43,7 @@ from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Reservation
 from requests.jobs import catalogue_labels, chunks, task_label
 from requests.service import tasks_for
+from shift_briefing.attention import announce_changes
 from shift_briefing.briefing import build_briefing, expected_moment, shift_window
 from shift_briefing.models import BriefingAcknowledgement, BriefingArchive, BriefingVersion, CheckIn
 from shift_briefing.pdf import briefing_pdf
@@ -482,6 +483,16 @@ def erase_briefings(
     return erased
 
 
+# --- briefings changed after they were signed -------------------------------------------------
+
+
+def tell_changed_briefings(session: Session, now: datetime, job: JobContext) -> JobResult:
+    announced = announce_changes(session, _hotel(session, job), now)
+    if not announced.shifts:
+        return said("jobs.result_no_signed_briefing")
+    return said("jobs.result_changed_told", shifts=announced.shifts, told=announced.told)
+
+
 # --- the registry -----------------------------------------------------------------------------
 
 ARCHIVE = register(
@@ -519,6 +530,16 @@ ROOMS = register(
             Setting("minutes_before_arrival", 60, "jobs.setting_minutes_before_arrival", 5, 480),
         ),
         position=40,
+    )
+)
+CHANGED = register(
+    Job(
+        name="briefing_changed",
+        title="jobs.changed_title",
+        help="jobs.changed_help",
+        run=tell_changed_briefings,
+        schedule=Every(5),
+        position=35,
     )
 )
 DIGEST = register(

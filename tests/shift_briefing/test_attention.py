@@ -3,12 +3,13 @@ your landing page and in the navigation, until you sign again."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from core.clock import set_now
 from core.notifications import Notification, inbox, unread_count
+from core.scheduling import run_job
 from requests.models import Request, Task
 from requests.service import change_task_status
 from shift_briefing.attention import announce, changed_since_signed, unannounced
@@ -108,3 +109,24 @@ def test_only_signers_are_told(database, hotel, alice, hugo, maria, book):
     sign(database, alice, hotel)
     set_status(database, hugo, anna, "baby_cot", "done")
     assert look(database, maria) == [] and look(database, hugo) == []
+
+
+def test_the_scheduler_tells_signers_who_are_not_in_the_app_once(
+    database, hotel, alice, hugo, book
+):
+    anna = book("A", "Anna Late", "baby cot please", room="101")
+    sign(database, alice, hotel)
+    set_status(database, hugo, anna, "baby_cot", "done")
+    moment = datetime(2026, 7, 14, 8, 5, tzinfo=UTC)
+    first = run_job(database, "briefing_changed", hotel.id, moment, holder="test")
+    assert (
+        first is not None
+        and first.result == "1 signed briefings checked; 1 people told of a change"
+    )
+    assert len(notices(database, alice)) == 1
+    look(database, alice)  # her next page load: already told, nothing new
+    later = run_job(
+        database, "briefing_changed", hotel.id, moment + timedelta(minutes=5), holder="t"
+    )
+    assert later is not None and later.result.endswith("0 people told of a change")
+    assert len(notices(database, alice)) == 1
