@@ -130,6 +130,7 @@ def audit_page() -> None:
                     tr("audit.actor"): line.actor,
                     tr("audit.action"): line.action,
                     tr("audit.note"): line.note,
+                    tr("audit.details"): line.changes,
                 }
                 for line in lines
             ]

@@ -15,6 +15,7 @@ change (retention blanks personal fields) without touching the rendering.
 from __future__ import annotations
 
 import importlib
+import re
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -181,7 +182,8 @@ class AuditLine:
     actor: str
     action: str  # the action in words, for a column and the filter
     text: str  # the event in words
-    note: str
+    note: str  # in the reader's language when it is one the code writes
+    changes: str = ""  # what changed, "field: before → after", for who wants the detail
 
 
 def audit_lines(
@@ -236,7 +238,8 @@ def audit_lines(
             actor=actor_words(e.actor_name, language),
             action=action_words(e.action, language),
             text=describe(e, names.get((e.entity, e.entity_id or ""), {}), language),
-            note=e.note,
+            note=note_words(e.note, language),
+            changes=changes_words(e, language),
         )
         for e in events
     ]
@@ -270,6 +273,51 @@ def names_of(
                 names.setdefault(key, {})
                 names[key] = {**names[key], "owner": staff[str(owner)]}
     return names
+
+
+# Notes the code writes, read in the reader's language (a person's own note stays as typed).
+NOTES = (
+    (re.compile(r"^unknown login$"), "audit.note_unknown_login"),
+    (re.compile(r"^account locked$"), "audit.note_account_locked"),
+    (re.compile(r"^wrong password$"), "audit.note_wrong_password"),
+    (re.compile(r"^wrong password; locked for (?P<minutes>\d+) minutes$"), "audit.note_locked_now"),
+    (re.compile(r"^account deactivated$"), "audit.note_account_deactivated"),
+    (re.compile(r"^retention (?P<days>\d+) days$"), "audit.note_retention"),
+)
+
+
+def note_words(note: str, language: str) -> str:
+    for pattern, key in NOTES:
+        found = pattern.match(note)
+        if found:
+            return t(key, language, **found.groupdict())
+    return note
+
+
+def changes_words(event: AuditFields, language: str, limit: int = 600) -> str:
+    """Each stored field that changed: "field: before → after" (values as stored)."""
+    parts = []
+    for name in sorted(set(event.before) | set(event.after)):
+        if name in ("guest", "id", "property_id", "version", "updated_at", "created_at"):
+            continue
+        old, new = event.before.get(name), event.after.get(name)
+        words = _field_words(name, language)
+        if name in event.before:
+            parts.append(
+                t("audit.change", language, field=words, before=_shown(old), after=_shown(new))
+            )
+        else:
+            parts.append(t("audit.change_set", language, field=words, after=_shown(new)))
+    text = "; ".join(parts)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
 
 
 def actor_words(name: str, language: str) -> str:

@@ -98,3 +98,34 @@ def test_an_action_without_a_template_still_reads_in_words(database, hotel, mari
     [line] = lines(database, maria, actions=("reservation_teleported",))
     assert line.text == "Maria Manager: reservation teleported — Anna Smith"
     assert line.action == "Reservation teleported"
+
+
+def test_notes_the_code_writes_and_changes_read_in_the_readers_language(
+    database, hotel, alice, maria, book
+):
+    from core.auth import authenticate
+
+    with database.write() as session:
+        authenticate(session, "alice", "not her password")
+    [failed] = lines(database, maria, "fr", actions=("login_failed",))
+    assert (failed.text, failed.note) == (
+        "Échec de connexion sous le nom Alice Front",
+        "mot de passe erroné",
+    )
+    anna = book("A", "Anna Smith", room="202")
+    with database.write() as session:
+        audit.record(
+            session,
+            maria,
+            "reservation_updated",
+            "reservation",
+            anna,
+            before={"adults": 1},
+            after={"adults": 2},
+        )
+    [changed] = lines(database, maria, "fr", actions=("reservation_updated",))
+    assert (
+        changed.text
+        == "Maria Manager a modifié la réservation A de Anna Smith, chambre 202 : adultes"
+    )
+    assert changed.changes == "adultes : 1 → 2"
