@@ -64,7 +64,9 @@ def changed_since_signed(session: Session, who: Actor) -> list[ChangedBriefing]:
         _start, end = shift_window(hotel, shift_of(session, hotel.id, shift_name), day)
         if end <= moment:
             continue  # a shift that is over: its briefing is history, not news
-        briefing = build_briefing(session, who, hotel.id, day, shift_name, who.language)
+        briefing = build_briefing(
+            session, who, hotel.id, day, shift_name, who.language, version_only=True
+        )
         if briefing.version != signature.version:
             changed.append(
                 ChangedBriefing(
@@ -157,7 +159,9 @@ def announce_changes(session: Session, hotel: Property, moment: datetime) -> Ann
         if end <= moment:
             continue
         shifts += 1
-        version = build_briefing(session, system, hotel.id, day, shift_name, "en").version
+        version = build_briefing(
+            session, system, hotel.id, day, shift_name, "en", version_only=True
+        ).version
         for staff_id, signature in people.items():
             if signature.version == version:
                 continue

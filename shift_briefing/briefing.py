@@ -175,8 +175,17 @@ def in_house(reservation: Reservation, day: date) -> bool:
 
 
 def build_briefing(
-    session: Session, who: Who, property_id: int, day: date, shift_name: str, language: str
+    session: Session,
+    who: Who,
+    property_id: int,
+    day: date,
+    shift_name: str,
+    language: str,
+    *,
+    version_only: bool = False,
 ) -> Briefing:
+    """The shift's briefing. `version_only` skips what the version does not hash (room
+    readiness, earlier stays): for checking whether a signed version is still current."""
     require(who, *READERS)
     hotel = session.get(Property, property_id)
     if hotel is None:
@@ -225,7 +234,9 @@ def build_briefing(
         key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
     )
 
-    describe = GuestDescriber(session, hotel, arrivals + staying + awaited, language)
+    describe = GuestDescriber(
+        session, hotel, arrivals + staying + awaited, language, details=not version_only
+    )
     full = Briefing(
         property_id=property_id,
         hotel_name=hotel.name,
@@ -254,7 +265,12 @@ class GuestDescriber:
     of data for all of them (a busy afternoon has hundreds of arrivals)."""
 
     def __init__(
-        self, session: Session, hotel: Property, reservations: list[Reservation], language: str
+        self,
+        session: Session,
+        hotel: Property,
+        reservations: list[Reservation],
+        language: str,
+        details: bool = True,
     ) -> None:
         self.hotel = hotel
         self.language = language
@@ -272,11 +288,13 @@ class GuestDescriber:
                 if task.status != "cancelled":
                     self.tasks[task.reservation_id].append(task)
         arrivals_today = [r for r in reservations if r.status in ("booked", "checked_in")]
-        self.readiness = checklists_for(
-            session, everyone, hotel.id, arrivals_today, hotel.check_in_time
+        self.readiness = (
+            checklists_for(session, everyone, hotel.id, arrivals_today, hotel.check_in_time)
+            if details
+            else {}
         )
         self.floors = list(session.scalars(select(Room.floor).where(Room.property_id == hotel.id)))
-        self.earlier = _earlier_stays(session, reservations)
+        self.earlier = _earlier_stays(session, reservations) if details else {}
 
     def __call__(
         self,
@@ -349,9 +367,12 @@ def _earlier_stays(
     codes_of: dict[int, set[str]] = {}
     for reservation_id, code in codes:
         codes_of.setdefault(reservation_id, set()).add(code)
+    stays_of: dict[int, list[tuple[int, date]]] = {}
+    for i, guest, day in stays:  # grouped once: a busy day has hundreds of arrivals
+        stays_of.setdefault(guest, []).append((i, day))
     result = {}
     for r in reservations:
-        others = [(i, day) for i, guest, day in stays if guest == r.guest_id and i != r.id]
+        others = [(i, day) for i, day in stays_of.get(r.guest_id, []) if i != r.id]
         result[r.id] = (
             any(day < r.arrival_date for _, day in others),
             set().union(*(codes_of.get(i, set()) for i, _ in others)) if others else set(),
