@@ -49,6 +49,8 @@ def inbox_page() -> None:
             mark_all_read(session, me)
     if not items:
         st.info(tr("inbox.empty"))
+    elif any(not item.read for item in items):
+        st.caption(tr("inbox.legend"))
     for item in items:
         _item(database, me, item, timezone)
     _email_settings(database, me)

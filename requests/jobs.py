@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from core import audit, events
 from core.auth import system_actor
 from core.clock import to_local
+from core.job_result import JobResult, said
 from core.models import Property, Staff
 from core.notifications import Link, notification_row, notify_many
 from core.scheduling import Every, Job, JobContext, Setting, register
@@ -80,7 +81,7 @@ def claim_manager_level(session: Session, property_id: int, fired_by: datetime) 
     return list(raised)
 
 
-def escalate_overdue(session: Session, now: datetime, job: JobContext) -> str:
+def escalate_overdue(session: Session, now: datetime, job: JobContext) -> JobResult:
     property_id = job.property_id
     assert property_id is not None
     delay = timedelta(minutes=job.settings["manager_after_minutes"])
@@ -104,9 +105,7 @@ def escalate_overdue(session: Session, now: datetime, job: JobContext) -> str:
                 for task_id in ids
             ],
         )
-    return (
-        f"{len(to_owner)} overdue tasks: owner or department told; {len(to_manager)}: managers told"
-    )
+    return said("jobs.result_escalated", owner=len(to_owner), manager=len(to_manager))
 
 
 def _notify(session: Session, property_id: int, to_owner: list[int], to_manager: list[int]) -> None:

@@ -122,6 +122,8 @@ def _guest_json(guest: BriefingGuest) -> dict[str, Any]:
         "children": guest.children,
         "room_flags": list(guest.room_flags),
         "room_ready": guest.readiness.ready if guest.readiness else None,
+        "status": guest.status,
+        "checked_in_at": guest.checked_in_at.isoformat() if guest.checked_in_at else None,
         "wishes": [
             {
                 "code": w.code,
@@ -150,6 +152,7 @@ def briefing_json(briefing: Briefing, signed: list[tuple[str, Any]]) -> dict[str
         "made_at": briefing.made_at.isoformat(),
         "arrivals": [_guest_json(g) for g in briefing.arrivals],
         "in_house": [_guest_json(g) for g in briefing.in_house],
+        "awaited": [_guest_json(g) for g in briefing.awaited],  # arriving in another shift
         "signed": [{"name": name, "at": at.isoformat()} for name, at in signed],
     }
 
@@ -159,9 +162,16 @@ def _print_briefing(briefing: Briefing, language: str) -> None:
         f"{briefing.hotel_name} · {briefing.day:%d/%m/%Y} · "
         f"{t(f'shift.{briefing.shift}', language)} · version {briefing.version}"
     )
-    for guest in briefing.arrivals + briefing.in_house:
+    for guest in briefing.arrivals + briefing.in_house + briefing.awaited:
         room = guest.room_number or t("room.not_assigned", language)
-        print(f"{guest.expected_at:%H:%M}  {guest.guest_name}  {room}")
+        when = f"{guest.expected_at:%H:%M}"
+        if guest.checked_in_at is not None:
+            at = to_local(guest.checked_in_at, briefing.timezone).strftime("%d/%m %H:%M")
+            when = t("pdf.checked_in_at", language, date=at)
+        elif guest in briefing.awaited and guest.expected_moment is not None:
+            at = to_local(guest.expected_moment, briefing.timezone).strftime("%d/%m %H:%M")
+            when = t("pdf.expected_at", language, date=at)
+        print(f"{when}  {guest.guest_name}  {room}")
         for wish in guest.wishes:
             due = to_local(wish.due_at, briefing.timezone).strftime("%d/%m %H:%M")
             print(f"    - {wish.label}: {t(f'status.{wish.status}', language)} ({due})")

@@ -331,8 +331,7 @@ class _BriefingPrinter:
             if guest.eta_given:
                 when += "\n" + tr("pdf.eta")
         else:
-            arrived = tr("pdf.arrived", date=guest.arrival_date.strftime("%d/%m"))
-            when = _Text(_markup(arrived, LABEL_CAP), CELL)
+            when = _Text(_markup(self.whereabouts(guest), LABEL_CAP), CELL)
 
         name = f"<b>{_markup(guest.guest_name, NAME_CAP)}</b>"
         if guest.vip_level > 0:
@@ -368,6 +367,16 @@ class _BriefingPrinter:
             CELL,
         )
         return [when, who, _Text(room, CELL), stay, wishes or ""]
+
+    def whereabouts(self, guest: BriefingGuest) -> str:
+        """A guest not arriving in the shift: checked in when, or still expected when."""
+        if guest.checked_in_at is not None:
+            return self.tr("pdf.checked_in_at", date=self.when(guest.checked_in_at))
+        if guest.arrival_date < self.briefing.day:
+            return self.tr("pdf.staying_since", date=guest.arrival_date.strftime("%d/%m"))
+        if guest.expected_moment is not None:
+            return self.tr("pdf.expected_at", date=self.when(guest.expected_moment))
+        return self.tr("pdf.expected_on", date=guest.arrival_date.strftime("%d/%m"))
 
     def wish(self, wish: WishLine) -> list[_Text]:
         """The wish's line, then the guest's words in a plain paragraph of their own (one font
@@ -465,19 +474,28 @@ def briefing_pdf(briefing: Briefing, signed: Sequence[Signature], language: str)
         Paragraph(f"{_markup(briefing.hotel_name, NAME_CAP)} — {_markup(title, LABEL_CAP)}", TITLE),
         Paragraph(_markup(subtitle, REASON_CAP), SUBTITLE),
     ]
-    count = len(briefing.arrivals)
+    count = len(briefing.expected)
+    legend = Paragraph(_small(_markup(t("pdf.legend", language), REASON_CAP)), TEXT)
     story: list[Flowable] = [
         Paragraph(_markup(t("pdf.arrivals_title", language, count=count), LABEL_CAP), SECTION)
     ]
-    if briefing.arrivals:
-        story.append(printer.table(briefing.arrivals, arriving=True))
+    if briefing.expected:
+        story.append(printer.table(briefing.expected, arriving=True))
     else:
         story.append(Paragraph(_markup(t("pdf.no_arrivals", language), LABEL_CAP), TEXT))
+    if briefing.checked_in:
+        title = t("pdf.checked_in_title", language, count=len(briefing.checked_in))
+        story.append(Paragraph(_markup(title, LABEL_CAP), SECTION))
+        story.append(printer.table(briefing.checked_in, arriving=False))
     story.append(Paragraph(_markup(t("pdf.in_house_title", language), LABEL_CAP), SECTION))
     if briefing.in_house:
         story.append(printer.table(briefing.in_house, arriving=False))
     else:
         story.append(Paragraph(_markup(t("pdf.no_in_house", language), LABEL_CAP), TEXT))
+    if briefing.awaited:
+        story.append(Paragraph(_markup(t("pdf.awaited_title", language), LABEL_CAP), SECTION))
+        story.append(printer.table(briefing.awaited, arriving=False))
+    story.append(legend)  # what the symbols mean, before the signatures
     story += printer.signatures(signed)
     return _render(story, header, language, title=f"{briefing.hotel_name} — {title}")
 

@@ -19,6 +19,7 @@ from core.auth import require
 from core.errors import UserError
 from core.models import Staff
 from core.shifts import Roster
+from shift_briefing.attention import mark_announcements_read
 from shift_briefing.briefing import Briefing
 from shift_briefing.models import BriefingAcknowledgement, BriefingVersion
 
@@ -64,6 +65,7 @@ def sign_briefing(session: Session, who: Who, briefing: Briefing, version_read: 
         },
         property_id=briefing.property_id,
     )
+    mark_announcements_read(session, who.id, briefing.property_id, briefing.day, briefing.shift)
 
 
 def keep_version(session: Session, briefing: Briefing) -> None:
@@ -181,7 +183,7 @@ def changes_since(session: Session, briefing: Briefing, old_version: str) -> lis
 
 def compare_contents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
-    for section in ("arrivals", "in_house"):
+    for section in ("arrivals", "in_house", "awaited"):
         before = {g["reservation"]: g for g in old.get(section, [])}
         after = {g["reservation"]: g for g in new.get(section, [])}
         for number in after.keys() - before.keys():

@@ -6,7 +6,7 @@ Guest text is shown with st.text or inside tables, never as markdown or HTML.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 import pandas as pd
 import streamlit as st
@@ -91,11 +91,28 @@ def _readiness_line(guest: BriefingGuest) -> str:
     return tr("readiness.not_ready", items=missing)
 
 
-def _guest_block(guest: BriefingGuest, timezone: str) -> None:
+def _whereabouts(
+    guest: BriefingGuest, timezone: str, arriving: bool, day: date | None = None
+) -> str:
+    """When the guest arrives, or arrived: never "arrived" before they have checked in."""
+    if guest.checked_in_at is not None:
+        key = "briefing.checked_in_at" if arriving else "briefing.checked_in_on"
+        return tr(
+            key, at=_local(guest.checked_in_at, timezone, "%H:%M" if arriving else "%d/%m %H:%M")
+        )
+    if not arriving and day is not None and guest.arrival_date < day:
+        return tr("briefing.staying_since", day=guest.arrival_date.strftime("%d/%m"))
+    if arriving or guest.expected_moment is None:
+        return guest.expected_at.strftime("%H:%M") + ("" if guest.eta_given else " *")
+    return tr("briefing.expected_on", at=_local(guest.expected_moment, timezone, "%d/%m %H:%M"))
+
+
+def _guest_block(
+    guest: BriefingGuest, timezone: str, arriving: bool = True, day: date | None = None
+) -> None:
     """One guest as text: name, time, room and readiness, then every wish with its status."""
-    eta = guest.expected_at.strftime("%H:%M") + ("" if guest.eta_given else " *")
     head = [
-        eta,
+        _whereabouts(guest, timezone, arriving, day),
         guest.guest_name + " ★" * guest.vip_level,
         f"{tr('room.label')} {guest.room_number or tr('room.not_assigned')}",
         tr("arrivals.nights", nights=guest.nights),
@@ -129,8 +146,13 @@ def arrivals_page() -> None:
         hotel = _hotel(session)
         day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
         cards = arrival_cards(session, me, hotel.id, day, language())
-    st.caption(tr("arrivals.count", count=len(cards)))
-    for card in cards:
+    expected = [card for card in cards if card.check_in is None]
+    st.caption(tr("arrivals.count", count=len(expected)))
+    st.caption(tr("arrivals.legend"))
+    # A guest checked in leaves the expected list: they follow under their own heading.
+    for number, card in enumerate([*expected, *(c for c in cards if c.check_in is not None)]):
+        if number == len(expected):
+            st.subheader(tr("arrivals.checked_in", count=len(cards) - len(expected)))
         guest = card.guest
         # Words and icons, never colour or emoji alone: reception reads it at a glance.
         if card.check_in:
@@ -243,6 +265,7 @@ def briefing_page() -> None:
             count=len(briefing.arrivals),
         )
     )
+    st.caption(tr("briefing.legend"))
     if me.has("front_desk"):
         _signing_status(database, briefing, mine, changes, hotel.timezone, labels)
     lang = language()  # the PDF is made on click, on another thread: no session state there
@@ -253,15 +276,23 @@ def briefing_page() -> None:
         mime="application/pdf",
         on_click="ignore",
     )
-    st.subheader(tr("briefing.arrivals", count=len(briefing.arrivals)))
-    for guest in briefing.arrivals:
+    st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
+    if briefing.arrivals and not briefing.expected:
+        st.caption(tr("briefing.no_expected"))
+    for guest in briefing.expected:
         with st.container(border=True):
             _guest_block(guest, hotel.timezone)
-    if briefing.in_house:
-        st.subheader(tr("briefing.in_house"))
-        for guest in briefing.in_house:
+    sections = (
+        (tr("briefing.checked_in", count=len(briefing.checked_in)), briefing.checked_in, True),
+        (tr("briefing.in_house"), briefing.in_house, False),
+        (tr("briefing.awaited"), briefing.awaited, False),
+    )
+    for title, guests, arriving in sections:
+        if guests:
+            st.subheader(title)
+        for guest in guests:
             with st.container(border=True):
-                _guest_block(guest, hotel.timezone)
+                _guest_block(guest, hotel.timezone, arriving, briefing.day)
     if me.has("manager"):
         _signature_board(board, briefing, hotel.timezone)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from core import audit_text
 from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
@@ -50,6 +51,22 @@ DYNAMIC_KEYS = {
     "reservation.field_": FORM_FIELDS,
     "assignment_rule.": ASSIGNMENT_RULES,
     "weekday.": tuple(str(day) for day in WEEKDAYS),
+    # The audit log in words (core/audit_text.py); an action or field not listed falls back.
+    "audit.line_": audit_text.ACTIONS,
+    "audit.action_": audit_text.ACTIONS,
+    "audit.actor_": audit_text.SYSTEM_NAMES,
+    "audit.entity_": audit_text.ENTITIES,
+    "audit.field_": audit_text.FIELDS,
+    "audit.room_state_": audit_text.ROOM_STATES,
+    # What the retention purge counts (guests/jobs.py); a count another domain adds falls back.
+    "jobs.erased_": (
+        "reservations",
+        "sensitive_wishes",
+        "wishes",
+        "task_reasons",
+        "briefing_versions",
+        "briefing_pdfs",
+    ),
 }
 
 

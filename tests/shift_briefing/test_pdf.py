@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, time
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -178,7 +179,12 @@ FILLER_GUESTS = tuple(
     for n in range(FILLERS)
 )
 IN_HOUSE = (
-    guest(900, "Marta Nowak", (wish(900, "Daily newspaper", at_time="07:00"),), room="404"),
+    replace(  # checked in the evening before: in house, never "arrived" before she has
+        guest(900, "Marta Nowak", (wish(900, "Daily newspaper", at_time="07:00"),), room="404"),
+        arrival_date=DAY - timedelta(days=1),
+        status="checked_in",
+        checked_in_at=datetime(2025, 3, 13, 18, 5, tzinfo=UTC),
+    ),
 )
 LABELS = (
     "Cot in the room",
@@ -323,7 +329,7 @@ def test_guests_in_house_follow_the_arrivals_in_their_own_section(english: list[
     section = text.index("Guests in house: wishes due during the shift")
     assert text.index(f"Filler Guest {FILLERS - 1:02d}") < section
     assert section < text.index("Marta Nowak") < text.index("Daily newspaper at 07:00")
-    assert "arrived 14/03" in text[section:]
+    assert "checked in 13/03 19:05" in text[section:]  # the hotel's time (UTC+1)
     (page,) = [page for page in english if "Guests in house" in page]
     assert "Marta Nowak" in page  # the heading is never left alone at the foot of a page
 
