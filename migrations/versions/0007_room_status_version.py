@@ -4,7 +4,7 @@ A tick on the housekeeping board saves the status the attendant saw: if someone 
 meanwhile, the board says who and when instead of overwriting it.
 
 Revision ID: 0007
-Revises: 0014
+Revises: 0006
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import core.db
 
 revision: str = "0007"
-down_revision: str | None = "0014"  # rechained after 0014 landed on main
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """task owners and late bookings: roster, floor sections, assignment rules, booked-late tasks
 
 Revision ID: 0008
-Revises: 0014
+Revises: 0007
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import core.db
 
 revision: str = "0008"
-down_revision: str | None = "0014"  # main's head at merge time; the integrator rechains
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
