@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core.audit import audit_events
 from core.auth import actor_for
 from core.clock import local_to_utc, set_now, to_local
-from core.models import Staff
+from core.models import Property, Staff
 from core.notifications import Notification
 from core.scheduling import run_job
 from guests.demo import seed_demo
@@ -22,11 +22,22 @@ from guests.service import ReservationInput, save_reservation
 from requests import service
 from requests.models import Task
 from requests.states import OPEN
+from shift_briefing.board import housekeeping_board
 
 PARIS = "Europe/Paris"
 DAY = date(2026, 7, 14)
 STEP = timedelta(minutes=30)
 JOBS = ("escalate_overdue", "hand_over_tasks", "room_not_ready", "remind_unsigned")
+
+
+def each_room_once_on_the_board(database, hotel_id: int, moment) -> None:
+    with database.read() as session:
+        attendant = actor_for(
+            session.scalars(select(Staff).where(Staff.login == "housekeeping")).one())
+        hotel = session.get(Property, hotel_id)
+        numbers = [r.number for r in housekeeping_board(
+            session, attendant, hotel, to_local(moment, PARIS).date()).rooms]
+    assert numbers and len(numbers) == len(set(numbers)), moment
 
 
 def run_jobs(database, hotel_id: int, moment, names=JOBS) -> None:
@@ -125,6 +136,9 @@ def test_a_day_at_the_demo_hotel(database, seeded_at):
             neglected = set()  # someone finally does it
         staff_do_what_is_due(database, hotel_id, moment, neglected)
         run_jobs(database, hotel_id, moment, ("escalate_overdue", "hand_over_tasks"))
+        if moment.minute == start.minute and (moment - start) % timedelta(hours=3) == (
+                timedelta(0)):
+            each_room_once_on_the_board(database, hotel_id, moment)
 
     with database.read() as session:
         events = audit_events(session, hotel_id, action="task_escalated", limit=10_000)
@@ -144,8 +158,3 @@ def test_a_day_at_the_demo_hotel(database, seeded_at):
                 task.status in OPEN and task.due_at > moment
             ), (task.id, task.status, task.due_at)
         assert {"done", "not_possible"} <= {t.status for t in wishes}
-
-
-@pytest.mark.skip(reason="each room once on the housekeeping board: the housekeeping helper's")
-def test_each_room_appears_once_on_the_board_through_the_day(database):
-    """Hook for issue 9 point 12: seed as above and check the board of every step."""

@@ -13,6 +13,7 @@ from core.clock import today
 from core.db import Database
 from core.i18n import t
 from guests.service import ReservationInput, first_property, save_reservation
+from guests.stays import free_rooms
 
 pytestmark = pytest.mark.browser
 FR = "fr"  # the demo's housekeeping account reads French
@@ -41,6 +42,7 @@ def test_a_late_bookings_task_reads_booked_late_not_overdue(server, browser, tmp
         hotel = first_property(session)
         assert hotel is not None
         arrival = today(hotel.timezone) - timedelta(days=1)
+        free = free_rooms(session, hotel.id, arrival, arrival + timedelta(days=3))[0].number
         save_reservation(
             session,
             system_actor(hotel.id, "import"),
@@ -50,14 +52,14 @@ def test_a_late_bookings_task_reads_booked_late_not_overdue(server, browser, tmp
                 guest_name="Zélie Tardive",
                 arrival_date=arrival,
                 departure_date=arrival + timedelta(days=3),
-                room_number="305",
+                room_number=free,
                 wish_text="Un lit bébé svp",
             ),
         )
     database.dispose()
 
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", FR)).click()
-    room = f"{t('room.label', FR)} 305"
+    room = f"{t('room.label', FR)} {free}"
     head = page.locator('[data-testid="stAlert"]', has_text=room)
     expect(head).to_contain_text(t("tasks.booked_late", FR))
     expect(page.get_by_text("Zélie Tardive", exact=False)).to_be_visible()

@@ -22,7 +22,8 @@ CHECK_IN = local_to_utc(TODAY, time(15, 0), "Europe/Paris")  # 13:00 UTC
 BOOKED_AT = datetime(2026, 7, 14, 12, 0, tzinfo=UTC)
 
 
-def book(database, who, hotel, text: str, *, number="L1", eta=None, arrival=TODAY):
+def book(database, who, hotel, text: str, *, number="L1", eta=None, arrival=TODAY,
+         room: str | None = "101"):
     with database.write() as session:
         saved = save_reservation(
             session,
@@ -34,7 +35,7 @@ def book(database, who, hotel, text: str, *, number="L1", eta=None, arrival=TODA
                 arrival_date=arrival,
                 departure_date=arrival + timedelta(days=2),
                 eta=eta,
-                room_number="101",
+                room_number=room,
                 wish_text=text,
             ),
         )
@@ -89,7 +90,8 @@ def test_the_managers_set_each_departments_handling_time(database, hotel, rita, 
         )
     set_now(BOOKED_AT)
     cot = task_of(database, book(database, rita, hotel, "lit bébé svp"), "baby_cot")
-    parking = task_of(database, book(database, rita, hotel, "parking svp", number="L2"), "parking")
+    parked = book(database, rita, hotel, "parking svp", number="L2", room=None)
+    parking = task_of(database, parked, "parking")
     assert cot.due_at == BOOKED_AT + timedelta(minutes=45)
     assert parking.due_at == BOOKED_AT + timedelta(minutes=30)  # front desk: the default
 
