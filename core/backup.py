@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from core import settings
 from core.db import Database
+from core.job_result import JobResult, said
 from core.models import Property
 from core.scheduling import (
     JOBS,
@@ -38,7 +39,7 @@ from core.scheduling import (
 PAGES_PER_STEP = 1024  # copy a few MB at a time, letting writers in between
 RETENTION_JOB = "purge_guest_data"  # whose retention_days bounds a backup's age
 DEFAULT_RETENTION_DAYS = 30
-PG_DUMP = "PostgreSQL: not copied by the app; back it up with pg_dump (README, Backups)"
+PG_DUMP = "jobs.result_backup_skipped"  # PostgreSQL: use pg_dump (the README says how)
 
 
 def backup_folder() -> Path:
@@ -138,17 +139,17 @@ def restore_sqlite(backup: Path, target: Path) -> None:
         source.close()
 
 
-def backup_database(session: Session, now: datetime, job: JobContext) -> str:
+def backup_database(session: Session, now: datetime, job: JobContext) -> JobResult:
     if not job.database.is_sqlite:
-        return PG_DUMP
+        return said(PG_DUMP)
     days = retention_days(session)
     target = backup_sqlite(
         job.database, backup_folder(), now, keep=job.settings["keep"], max_age=timedelta(days=days)
     )
     kept = len(backups(target.parent, sqlite_path(job.database).stem))
-    return (
-        f"{target.name} ({target.stat().st_size // 1024} KB, owner only); none older than "
-        f"{days} days; {kept} copies kept"
+    return said(
+        "jobs.result_backup", file=target.name, kb=target.stat().st_size // 1024, days=days,
+        kept=kept,
     )
 
 

@@ -12,8 +12,8 @@ from core.auth import Actor
 from core.db import Database
 from core.models import Property
 from shift_briefing import pdf
+from shift_briefing.board import housekeeping_board
 from shift_briefing.briefing import build_briefing
-from shift_briefing.readiness import day_checklists
 from shift_briefing.signing import signed_current
 
 
@@ -32,9 +32,5 @@ def checklist_pdf(
     with database.read() as session:
         hotel = session.get(Property, property_id)
         assert hotel is not None
-        rooms = [
-            room
-            for room in day_checklists(session, me, property_id, day, hotel.check_in_time)
-            if room.floor == floor
-        ]
-    return pdf.checklist_pdf(hotel.name, day, rooms, language, floor)
+        board = housekeeping_board(session, me, hotel, day)
+    return pdf.checklist_pdf(hotel.name, board, language, floor)

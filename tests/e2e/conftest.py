@@ -50,6 +50,18 @@ def _answers(url: str) -> bool:
         return False
 
 
+@pytest.fixture(scope="session")
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the server keeps its SQLite database (hotel.db), for tests that read it back."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="session")
+def server_database_url(server_folder: Path) -> str:
+    """The database the server writes: what a test reads to check the screen against it."""
+    return f"sqlite:///{server_folder / 'hotel.db'}"
+
+
 @contextmanager
 def running_server(folder: Path, **settings: str) -> Iterator[str]:
     """`streamlit run streamlit_app.py` on a free port, against a new SQLite database in
@@ -107,10 +119,10 @@ def running_server(folder: Path, **settings: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(server_folder: Path) -> Iterator[str]:
     """The app with its default settings, shared by the browser tests."""
     chromium_or_skip()
-    with running_server(tmp_path_factory.mktemp("server")) as base:
+    with running_server(server_folder) as base:
         yield base
 
 
