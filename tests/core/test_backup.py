@@ -17,6 +17,7 @@ from core.auth import system_actor
 from core.backup import PG_DUMP, backup_sqlite, backups, restore_sqlite
 from core.clock import set_now
 from core.db import Database
+from core.i18n import t
 from core.models import Property
 from core.scheduling import load_jobs, run_job, save_job_setting
 from core.settings import ROOT
@@ -97,7 +98,7 @@ def test_on_postgresql_the_job_says_to_use_pg_dump(database, hotel, backup_dir):
     if database.is_sqlite:
         assert outcome.result.endswith("1 copies kept")
     else:
-        assert outcome.result == PG_DUMP  # and the README says how
+        assert outcome.result == t(PG_DUMP, "en")  # and the README says how
         assert "pg_dump" in (ROOT / "README.md").read_text()
         assert not backup_dir.exists()
 
