@@ -15,7 +15,7 @@ from core.startup import ready_database
 from guests import demo, import_ui
 from guests import ui as guests_ui
 from requests import ui as requests_ui
-from shift_briefing import archive_ui, attention_ui
+from shift_briefing import archive_ui, attention_ui, housekeeping_ui
 from shift_briefing import ui as briefing_ui
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -38,7 +38,7 @@ def _database() -> Database:
 # fmt: off
 PAGES = (
     (("front_desk",), "front_desk", briefing_ui.arrivals_page, "nav.arrivals", "arrivals", ":material/login:"),  # noqa: E501
-    (("housekeeping",), "housekeeping", briefing_ui.housekeeping_page, "nav.housekeeping", "housekeeping", ":material/bed:"),  # noqa: E501
+    (("housekeeping",), "housekeeping", housekeeping_ui.housekeeping_page, "nav.housekeeping", "housekeeping", ":material/bed:"),  # noqa: E501
     (("reservations",), "reservations", guests_ui.reservations_page, "nav.reservations", "reservations", ":material/event:"),  # noqa: E501
     (("reservations",), "reservations", requests_ui.reservation_page, "nav.reservation", "reservation", ":material/edit_note:"),  # noqa: E501
     (("manager",), "manager", briefing_ui.dashboard_page, "nav.dashboard", "dashboard", ":material/monitoring:"),  # noqa: E501

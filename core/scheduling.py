@@ -67,7 +67,13 @@ from core.settings import env_bool, env_int
 
 log = logging.getLogger("hotel.scheduler")
 
-JOB_MODULES = ("core.backup", "guests.jobs", "requests.jobs", "shift_briefing.jobs")
+JOB_MODULES = (
+    "core.backup",
+    "guests.jobs",
+    "requests.jobs",
+    "requests.handover",
+    "shift_briefing.jobs",
+)
 LEASE = "scheduler"
 HISTORY = timedelta(days=90)  # how long the runs of jobs are kept
 DATABASE_SCOPE = "database"

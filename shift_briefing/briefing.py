@@ -28,14 +28,14 @@ from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import local_to_utc, now, to_local
 from core.errors import UserError
-from core.i18n import t
 from core.models import Property
+from core.shifts import Shift, shift_window
 from guests.models import Reservation, Room
 from requests.catalogue import catalogue_items
 from requests.deadlines import NIGHT_ENDS
+from requests.labels import task_label_text
 from requests.models import Request
 from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
-from shift_briefing.models import Shift
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -130,15 +130,6 @@ def shift_of(session: Session, property_id: int, name: str) -> Shift:
     if shift is None:
         raise UserError("briefing.error_shift", shift=name)
     return shift
-
-
-def shift_window(hotel: Property, shift: Shift, day: date) -> tuple[datetime, datetime]:
-    """The shift's start and end in UTC; a shift ending at or before its start ends next day."""
-    end_day = day + timedelta(days=1) if shift.ends_at <= shift.starts_at else day
-    return (
-        local_to_utc(day, shift.starts_at, hotel.timezone),
-        local_to_utc(end_day, shift.ends_at, hotel.timezone),
-    )
 
 
 def current_shift(session: Session, hotel: Property) -> tuple[date, str]:
@@ -383,12 +374,9 @@ def _earlier_stays(
 def _wish_label(
     kind: str, code: str | None, labels: dict[str, tuple[str, bool]], language: str
 ) -> str:
-    label = labels.get(code or "", (code or "", False))[0]
-    if kind == "triage":
-        return t("task.kind_triage", language)
-    if kind == "tell_guest":
-        return t("task.kind_tell_guest", language, wish=label)
-    return label
+    """requests.labels' one task label function, in the reader's language."""
+    wish = {code: {language: labels[code][0]}} if code in labels else {}
+    return task_label_text(kind, code, wish, language)
 
 
 def _room_flags(

@@ -39,6 +39,7 @@ from core.scheduling import (
     latest_and_next,
     register,
 )
+from core.shifts import Roster
 from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Reservation
 from requests.jobs import catalogue_labels, chunks, task_label
@@ -236,8 +237,8 @@ def archived_pdf(session: Session, who: Who, property_id: int, archive_id: int) 
 
 
 def on_shift(session: Session, property_id: int, window: ShiftWindow, now: datetime) -> set[int]:
-    """Who works the shift, as far as the app knows without a roster: whoever signed in since
-    shortly before it started, or has signed any version of its briefing."""
+    """Who works the shift: whom the roster puts on it, whoever signed in since shortly before
+    it started, and whoever has signed any version of its briefing."""
     signed_in = session.scalars(
         select(AuditEvent.actor_id).where(
             AuditEvent.property_id == property_id,
@@ -253,7 +254,13 @@ def on_shift(session: Session, property_id: int, window: ShiftWindow, now: datet
             BriefingAcknowledgement.shift == window.shift,
         )
     )
-    return {i for i in signed_in if i is not None} | set(signers)
+    roster = Roster(session, property_id)
+    rostered = {
+        staff_id
+        for staff_id, duty in roster.on_shift(window.start).items()
+        if (duty.shift, duty.day) == (window.shift, window.day)
+    }
+    return {i for i in signed_in if i is not None} | set(signers) | rostered
 
 
 def remind_unsigned(session: Session, now: datetime, job: JobContext) -> JobResult:

@@ -18,6 +18,7 @@ from core.audit import Who
 from core.auth import require
 from core.errors import UserError
 from core.models import Staff
+from core.shifts import Roster
 from shift_briefing.attention import mark_announcements_read
 from shift_briefing.briefing import Briefing
 from shift_briefing.models import BriefingAcknowledgement, BriefingVersion
@@ -114,8 +115,10 @@ def last_signature(
 
 
 def signatures(session: Session, who: Who, briefing: Briefing) -> list[Signature]:
-    """Every active front-desk person, with the version they last signed for this shift."""
+    """Every active front-desk person the roster puts on this shift (or who has no roster
+    line), with the version they last signed for this shift."""
     require(who, "front_desk", "manager")
+    roster = Roster(session, briefing.property_id)
     people = session.scalars(
         select(Staff)
         .where(Staff.property_id == briefing.property_id, Staff.active.is_(True))
@@ -124,6 +127,8 @@ def signatures(session: Session, who: Who, briefing: Briefing) -> list[Signature
     result = []
     for person in people:
         if "front_desk" not in person.roles:
+            continue
+        if not roster.works(person.id, briefing.shift, briefing.day):
             continue
         last = last_signature(session, person.id, briefing.day, briefing.shift)
         result.append(

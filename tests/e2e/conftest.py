@@ -51,8 +51,14 @@ def _answers(url: str) -> bool:
 
 @pytest.fixture(scope="session")
 def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the server keeps its SQLite database (hotel.db): tests may change it underneath."""
+    """Where the server keeps its SQLite database (hotel.db), for tests that read it back."""
     return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="session")
+def server_database_url(server_folder: Path) -> str:
+    """The database the server writes: what a test reads to check the screen against it."""
+    return f"sqlite:///{server_folder / 'hotel.db'}"
 
 
 @pytest.fixture(scope="session")
