@@ -144,23 +144,33 @@ def set_housekeeping_status(
         )
     if status == "inspected" and room.housekeeping_status not in ("clean", "inspected"):
         raise UserError("room.error_inspect_before_clean", room=room.number)
-    if room.housekeeping_status != status:
-        before = {"housekeeping_status": room.housekeeping_status}
-        room.housekeeping_status = status
-        room.status_version += 1
-        room.status_changed_at = now()
-        room.status_changed_by = who.name
-        audit.record(
-            session,
-            who,
-            "room_status_set",
-            "room",
-            room.id,
-            before=before,
-            after={"housekeeping_status": status},
-            property_id=room.property_id,
-        )
+    record_room_status(session, who, room, status)
     return room
+
+
+def record_room_status(
+    session: Session, who: Who, room: Room, status: str, note: str | None = None
+) -> None:
+    """Writes a status change the way every door must: a new version, who and when (what the
+    housekeeping board's version check reads), and the audit event. Callers hold the rules."""
+    if room.housekeeping_status == status:
+        return
+    before = {"housekeeping_status": room.housekeeping_status}
+    room.housekeeping_status = status
+    room.status_version += 1
+    room.status_changed_at = now()
+    room.status_changed_by = who.name
+    audit.record(
+        session,
+        who,
+        "room_status_set",
+        "room",
+        room.id,
+        before=before,
+        after={"housekeeping_status": status},
+        note=note,
+        property_id=room.property_id,
+    )
 
 
 def room_by_number(session: Session, property_id: int, number: str) -> Room | None:

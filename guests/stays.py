@@ -22,7 +22,7 @@ from core.errors import UserError
 from core.models import Property
 from guests.models import Reservation, Room, RoomNight
 from guests.room_nights import HOLDING, hold_nights, release_nights
-from guests.service import room_by_number, rooms
+from guests.service import record_room_status, room_by_number, rooms
 
 FRONT_DESK = ("front_desk", "manager")
 
@@ -106,21 +106,9 @@ def check_out(session: Session, who: Who, property_id: int, reservation_id: int)
     reservation.checked_out_at = now()
     reservation.updated_by = who.name
     release_nights(session, reservation.id)
-    room = reservation.room
-    if room is not None and room.housekeeping_status != "dirty":
-        before = room.housekeeping_status
-        room.housekeeping_status = "dirty"
-        audit.record(
-            session,
-            who,
-            "room_status_set",
-            "room",
-            room.id,
-            before={"housekeeping_status": before},
-            after={"housekeeping_status": "dirty"},
-            note="check-out",
-            property_id=property_id,
-        )
+    if reservation.room_id is not None:  # versioned like every status change, row locked
+        room = session.get(Room, reservation.room_id, with_for_update=True, populate_existing=True)
+        record_room_status(session, who, room, "dirty", note="check-out")
     session.flush()
     audit.record(
         session,

@@ -203,3 +203,23 @@ def test_the_demo_hotel_shows_each_room_once_whatever_the_hour_it_was_seeded(dat
                 1 for r in shown.rooms for s in r.stays if s.fact in ("arrival", "arrived")
             )
             assert on_rooms + len(shown.unassigned) == arrivals
+
+
+def test_a_check_out_makes_the_room_vacant_dirty_with_a_new_status_version(
+    database, hotel, alice, hugo, book
+):
+    from guests.stays import check_out
+
+    leaving = book("OUT", "Olga Leaving", arrival=DAY - timedelta(days=2), nights=2, room="101")
+    checked_in(database, alice, hugo, hotel, leaving, "101")
+    before = room_of(board(database, hugo, hotel), "101")
+    with database.write() as session:
+        check_out(session, alice, hotel.id, leaving)
+    after = room_of(board(database, hugo, hotel), "101")
+    assert (after.state, after.facts) == ("vacant_dirty", ("departed",))
+    assert after.status_version == before.status_version + 1  # the board's boxes are rebuilt
+    # A tick made on the page as it was before the check-out is refused, not saved over it.
+    with pytest.raises(UserError) as refused, database.write() as session:
+        tick_room(session, hugo, hotel.id, after.room_id, "cleaned", True, before.status_version)
+    assert refused.value.key == "room.error_status_changed"
+    assert refused.value.values["by"] == "Alice Front"
