@@ -14,6 +14,7 @@ from core.settings import seed_demo_on_empty
 from core.startup import ready_database
 from guests import demo, import_ui
 from guests import ui as guests_ui
+from requests import guest_page
 from requests import ui as requests_ui
 from shift_briefing import archive_ui
 from shift_briefing import ui as briefing_ui
@@ -72,26 +73,36 @@ def _navigation(current: Actor, unread: int) -> dict[str, list[st.Page]]:
     return sections
 
 
-st.set_page_config(page_title="Guest wishes", page_icon=":material/room_service:", layout="wide")
-database = _database()
-current = ui.signed_in_actor(database)
-if current is None:
-    with database.read() as session:
-        demo_logins = demo.demo_logins(session)
-    navigation = st.navigation(
-        [
-            st.Page(
-                lambda: ui.login_page(database, demo_logins),
-                title=ui.tr("login.title"),
-                url_path="login",
-                icon=":material/lock:",
-            )
-        ],
-        position="hidden",
+def main() -> None:
+    """The staff app, run by Streamlit for each browser session."""
+    st.set_page_config(
+        page_title="Guest wishes", page_icon=":material/room_service:", layout="wide"
     )
-else:
-    navigation = st.navigation(
-        _navigation(current, notifications_ui.unread_badge(database, current))
-    )
-    ui.sidebar(database, current)
-navigation.run()
+    database = _database()
+    current = ui.signed_in_actor(database)
+    if current is None:
+        with database.read() as session:
+            demo_logins = demo.demo_logins(session)
+        navigation = st.navigation(
+            [
+                st.Page(
+                    lambda: ui.login_page(database, demo_logins),
+                    title=ui.tr("login.title"),
+                    url_path="login",
+                    icon=":material/lock:",
+                )
+            ],
+            position="hidden",
+        )
+    else:
+        navigation = st.navigation(
+            _navigation(current, notifications_ui.unread_badge(database, current))
+        )
+        ui.sidebar(database, current)
+    navigation.run()
+
+
+if __name__ == "__main__":  # the Streamlit script run
+    main()
+else:  # imported by the server `streamlit run` starts: the app, and the guest page's routes
+    app = st.App(__file__, routes=guest_page.guest_routes())

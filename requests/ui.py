@@ -38,7 +38,8 @@ def task_label(task: TaskView, labels: dict[str, str]) -> str:
     if task.kind == "triage":
         return tr("task.kind_triage")
     if task.kind == "tell_guest":
-        return tr("task.kind_tell_guest", wish=wish)
+        told = tr("task.kind_tell_guest", wish=wish)
+        return f"{told} · {tr('task.call_guest')} {task.title}" if task.title else told
     extra = []
     if task.quantity and task.quantity > 1:
         extra.append(f"x{task.quantity}")
@@ -353,6 +354,8 @@ def _task_card(
             st.text(task.detail)
         if task.reason:
             st.text(f"{tr('tasks.reason')}: {task.reason}")
+        if task.alternative:
+            st.text(f"{tr('tasks.alternative')}: {task.alternative}")
         st.caption(
             escape_markdown(
                 f"{tr(f'department.{task.department}')} · "
@@ -374,10 +377,12 @@ def _task_card(
         if task.status in ("open", "in_progress"):
             with columns[-1].popover(tr("tasks.not_possible"), use_container_width=True):
                 reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
+                alternative = st.text_input(tr("tasks.alternative"), key=f"alt_{task.id}")
                 if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
                     with action(database) as session:
                         service.change_task_status(
-                            session, me, task.id, task.version, "not_possible", reason
+                            session, me, task.id, task.version, "not_possible", reason,
+                            alternative=alternative,
                         )
                         st.rerun()
         if me.has("manager"):

@@ -26,6 +26,7 @@ from core.models import Property
 from guests.models import Reservation, Room
 from requests.catalogue import catalogue_items
 from requests.deadlines import NIGHT_ENDS
+from requests.guest_corrections import changed_by_guest
 from requests.models import Request
 from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
 from shift_briefing.models import Shift
@@ -79,6 +80,7 @@ class BriefingGuest:
     wishes: tuple[WishLine, ...]
     room_flags: tuple[str, ...]  # labels of room wishes the room does not (or cannot yet) meet
     readiness: RoomChecklist | None
+    changed_by_guest_at: datetime | None = None  # the guest corrected their wishes on their page
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,7 @@ class GuestDescriber:
         )
         self.floors = list(session.scalars(select(Room.floor).where(Room.property_id == hotel.id)))
         self.earlier = _earlier_stays(session, reservations)
+        self.guest_changes = changed_by_guest(session, ids)
 
     def __call__(
         self,
@@ -278,6 +281,7 @@ class GuestDescriber:
             wishes=tuple(lines),
             room_flags=_room_flags(reservation, lines, self.labels, self.floors),
             readiness=self.readiness.get(reservation.id),
+            changed_by_guest_at=self.guest_changes.get(reservation.id),
         )
 
 
@@ -358,7 +362,10 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
     """What a reader needs, language- and time-independent: the version is its hash."""
 
     def person(g: BriefingGuest) -> dict[str, Any]:
-        return {
+        changed = (
+            {"changed_by_guest": g.changed_by_guest_at.isoformat()} if g.changed_by_guest_at else {}
+        )
+        return changed | {
             "reservation": g.confirmation_number,
             "guest": g.guest_name,
             "vip": g.vip_level,

@@ -63,6 +63,8 @@ def _wish_lines(guest: BriefingGuest, timezone: str) -> list[str]:
                 state = "⚠ " + tr("tasks.overdue") + " · " + state
         if wish.status == "not_possible" and wish.reason:
             state += f" ({wish.reason})"
+        if wish.kind == "tell_guest" and wish.status == "done":
+            state = tr("briefing.guest_told", how=wish.reason or "")
         lines.append(f"• {text} — {state}")
         if wish.detail:
             lines.append(f"    « {wish.detail} »")
@@ -91,6 +93,9 @@ def _guest_block(guest: BriefingGuest, timezone: str) -> None:
         tr("arrivals.people", adults=guest.adults, children=guest.children),
     ]
     st.text(" · ".join(head))
+    if guest.changed_by_guest_at:
+        at = _local(guest.changed_by_guest_at, timezone, "%d/%m %H:%M")
+        st.warning(tr_md("briefing.changed_by_guest", at=at), icon=":material/edit:")
     if guest.returning:
         remembered = ", ".join(guest.remembered) or "—"
         st.text(tr("briefing.returning", wishes=remembered))
