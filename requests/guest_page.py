@@ -201,7 +201,7 @@ def _show(
         message = gt(page.error or "", lang, **page.error_values)
     return _render(
         "page.html",
-        status if not error else 400,
+        400 if error and status == 200 else status,
         cookie=fresh,
         secure=_secure(request),
         lang=lang,
