@@ -14,7 +14,7 @@ from core.settings import seed_demo_on_empty
 from core.startup import ready_database
 from guests import demo, import_ui
 from guests import ui as guests_ui
-from requests import guest_page
+from requests import guest_page, guest_ui
 from requests import ui as requests_ui
 from shift_briefing import archive_ui
 from shift_briefing import ui as briefing_ui
@@ -52,6 +52,7 @@ PAGES = (
     (("front_desk", "housekeeping", "manager"), "work", requests_ui.tasks_page, "nav.tasks", "tasks", ":material/task_alt:"),  # noqa: E501
     (("reservations", "manager"), "work", import_ui.import_page, "nav.import", "import", ":material/upload_file:"),  # noqa: E501
     (("front_desk", "manager"), "work", archive_ui.archive_page, "archive.nav", "archive", ":material/inventory_2:"),  # noqa: E501
+    (("front_desk", "manager"), "work", guest_ui.guest_messages_page, "guest_ui.nav", "guest-messages", ":material/outgoing_mail:"),  # noqa: E501
     (ROLES, "work", notifications_ui.inbox_page, "inbox.nav", "inbox", ":material/inbox:"),
 )
 # fmt: on

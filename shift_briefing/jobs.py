@@ -45,6 +45,7 @@ from requests.service import tasks_for
 from shift_briefing.briefing import build_briefing, expected_moment, shift_window
 from shift_briefing.models import BriefingAcknowledgement, BriefingArchive, BriefingVersion, CheckIn
 from shift_briefing.pdf import briefing_pdf
+from shift_briefing.promises import notify_broken_promises
 from shift_briefing.readiness import arrivals_of_day, checklists_for
 from shift_briefing.service import shifts
 from shift_briefing.signing import keep_version, signatures, signed_current
@@ -365,6 +366,7 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> str:
     tomorrow = to_local(job.slot, hotel.timezone).date() + timedelta(days=1)
     arrivals = arrivals_of_day(session, hotel.id, tomorrow)
     system = system_actor(hotel.id, "scheduler")
+    broken = notify_broken_promises(session, hotel, tomorrow - timedelta(days=2))  # yesterday
     tasks = (
         [
             t
@@ -381,7 +383,10 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> str:
         else []
     )
     if not tasks:
-        return f"{tomorrow}: {len(arrivals)} arrivals, no wish open or not possible"
+        return (
+            f"{tomorrow}: {len(arrivals)} arrivals, no wish open or not possible; "
+            f"{broken} promises broken yesterday"
+        )
     labels = catalogue_labels(session, hotel.id)
     tasks.sort(key=lambda t: (t.status != "not_possible", t.guest_name, t.due_at))
     lines: list[Any] = [
@@ -415,7 +420,10 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> str:
             link=Link("arrivals"),
             once=f"digest:{hotel.id}:{tomorrow}",
         )
-    return f"{tomorrow}: {len(tasks) - not_possible} open, {not_possible} not possible"
+    return (
+        f"{tomorrow}: {len(tasks) - not_possible} open, {not_possible} not possible; "
+        f"{broken} promises broken yesterday"
+    )
 
 
 # --- retention --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from core.models import Property
 from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import pdf
+from shift_briefing import pdf, promises_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
@@ -433,6 +433,7 @@ def dashboard_page() -> None:
         st.success(tr("dashboard.nothing_late"))
     st.subheader(tr("dashboard.tasks_today"))
     st.dataframe(tasks_table(todays, labels, hotel.timezone), hide_index=True)
+    promises_ui.promises_section()
 
 
 def shifts_page() -> None:

@@ -145,7 +145,7 @@ class GuestBrowser:
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -156,8 +156,13 @@ def guest_server(database_url: str) -> Iterator[str]:
     bad_tokens_per_address.reset()
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(Starlette(routes=guest_routes()), host="127.0.0.1", port=port,
-                       log_level="warning", lifespan="off")
+        uvicorn.Config(
+            Starlette(routes=guest_routes()),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -174,7 +179,7 @@ def guest_server(database_url: str) -> Iterator[str]:
 class Mailbox:
     messages: list[Message] = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

@@ -13,11 +13,10 @@ from core.clock import frozen_at
 from requests import service
 from requests.guest_models import GuestCorrection
 from shift_briefing.briefing import build_briefing
-from tests.requests.guest_support import (  # noqa: F401  (fixtures)
+from tests.requests.guest_support import (
     ARRIVAL,
     GuestBrowser,
     book,
-    guest_server,
     tasks_of,
     wish_task,
 )
@@ -75,7 +74,9 @@ def test_a_correction_adds_and_cancels_tasks_and_the_briefing_shows_a_new_versio
     assert pillow.status == "open" and pillow.department == "housekeeping"
     assert pillow.due_at < datetime(2026, 7, 14, 13, 0, tzinfo=UTC)  # before the 15:00 check-in
     assert wish_task(database, stay.reservation_id, "parking").status == "cancelled"
-    assert wish_task(database, stay.reservation_id, "extra_towels").status == "done"  # never reopened
+    assert (
+        wish_task(database, stay.reservation_id, "extra_towels").status == "done"
+    )  # never reopened
     assert ("wish", "open") in by_status
     assert after.version != signed_version
     guest = next(g for g in after.arrivals if g.reservation_id == stay.reservation_id)

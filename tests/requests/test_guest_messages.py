@@ -13,11 +13,9 @@ from core.scheduling import run_job
 from guests.guest_models import GuestMessage
 from requests import service
 from requests.guest_outbox import deliver_guest_messages, outbox
-from tests.requests.guest_support import (  # noqa: F401  (fixtures)
-    ARRIVAL,
+from tests.requests.guest_support import (
     body_of,
     book,
-    smtp,
     tasks_of,
     wish_task,
 )
@@ -60,8 +58,13 @@ def test_a_changed_promise_is_confirmed_again_once(database, hotel, rita, maria,
     parking = wish_task(database, stay.reservation_id, "parking")
     with frozen_at(THREE_DAYS_BEFORE + timedelta(hours=2)), database.write() as session:
         service.change_task_status(
-            session, maria, parking.id, parking.version, "not_possible",
-            "the garage is closed for works", alternative="public car park 200 m away",
+            session,
+            maria,
+            parking.id,
+            parking.version,
+            "not_possible",
+            "the garage is closed for works",
+            alternative="public car park 200 m away",
         )
     with frozen_at(THREE_DAYS_BEFORE + timedelta(hours=2)):
         deliver_guest_messages(database, config)  # the "not possible" e-mail goes at once
@@ -108,8 +111,13 @@ def _not_possible(database, hugo, reservation_id: int, moment: datetime) -> None
     cot = wish_task(database, reservation_id, "baby_cot")
     with frozen_at(moment), database.write() as session:
         service.change_task_status(
-            session, hugo, cot.id, cot.version, "not_possible",
-            "all our cots are in use", alternative="a travel cot from the shop next door",
+            session,
+            hugo,
+            cot.id,
+            cot.version,
+            "not_possible",
+            "all our cots are in use",
+            alternative="a travel cot from the shop next door",
         )
 
 

@@ -9,11 +9,10 @@ from datetime import UTC, datetime, timedelta
 from core.clock import frozen_at
 from guests.guest_links import revoke_links
 from requests.guest_security import bad_tokens_per_address
-from tests.requests.guest_support import (  # noqa: F401  (fixtures)
+from tests.requests.guest_support import (
     ARRIVAL,
     GuestBrowser,
     book,
-    guest_server,
 )
 
 BEFORE = datetime(2026, 7, 10, 9, 0, tzinfo=UTC)

@@ -16,10 +16,9 @@ from guests.guest_models import GuestMessage
 from requests.guest_models import GuestCorrection, GuestVerdict
 from requests.guest_outbox import queue_confirmations
 from requests.verdicts import Answer, save_verdict, verdicts
-from tests.requests.guest_support import (  # noqa: F401  (fixtures)
+from tests.requests.guest_support import (
     GuestBrowser,
     book,
-    guest_server,
     wish_task,
 )
 
@@ -81,9 +80,8 @@ def test_the_guests_answers_are_stored_and_shown_to_managers(
 
 def test_no_verdict_before_its_window(database, hotel, rita):
     stay = book(database, hotel, rita, language="en", wish_text="baby cot")
-    with frozen_at(EVE_OF_DEPARTURE), database.write() as session:
-        with pytest.raises(UserError):
-            save_verdict(session, stay.reservation_id, {}, "too early")
+    with frozen_at(EVE_OF_DEPARTURE), database.write() as session, pytest.raises(UserError):
+        save_verdict(session, stay.reservation_id, {}, "too early")
 
 
 def test_retention_erases_the_guests_words_and_keeps_the_yes_and_no(
@@ -96,13 +94,17 @@ def test_retention_erases_the_guests_words_and_keeps_the_yes_and_no(
         queue_confirmations(session, hotel.id, 3)
         session.add(
             GuestCorrection(
-                property_id=hotel.id, reservation_id=stay.reservation_id,
-                added_text="severe nut allergy", removed_codes="",
+                property_id=hotel.id,
+                reservation_id=stay.reservation_id,
+                added_text="severe nut allergy",
+                removed_codes="",
             )
         )
     with frozen_at(DEPARTURE_MORNING), database.write() as session:
         save_verdict(
-            session, stay.reservation_id, {cot.request_id: Answer(True, "cot was perfect")},
+            session,
+            stay.reservation_id,
+            {cot.request_id: Answer(True, "cot was perfect")},
             "Anna Schmidt, room 12",
         )
     night = datetime(2026, 8, 17, 1, 0, tzinfo=UTC)  # 31 days after departure
@@ -112,7 +114,9 @@ def test_retention_erases_the_guests_words_and_keeps_the_yes_and_no(
     with database.read() as session:
         kept = [(v.request_id, v.ready, v.comment) for v in session.scalars(select(GuestVerdict))]
         corrections = session.scalars(select(GuestCorrection)).all()
-        messages = [(m.to_address, m.subject, m.body) for m in session.scalars(select(GuestMessage))]
+        messages = [
+            (m.to_address, m.subject, m.body) for m in session.scalars(select(GuestMessage))
+        ]
     assert kept == [(cot.request_id, True, "")]
     assert corrections == []
     assert messages == [(None, "", "")]
