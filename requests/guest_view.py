@@ -181,13 +181,16 @@ def _wish(
         kind = "planned"
         timing = entry.timing if entry else "before_arrival"
         if request.code == "late_arrival" and eta:
-            label, promise = gt("promise.late_arrival", language, eta=eta), ""
+            label = gt("wish.late_arrival_at", language, eta=eta)
+            promise = gt("promise.room_kept", language)
         elif timing == "at_time" and request.at_time:
             promise = gt("promise.at_time", language, time=request.at_time)
         elif timing in ("at_check_in", "at_departure", "daily"):
             promise = gt(f"promise.{timing}", language)
-        else:
+        elif entry and entry.readiness_items:  # something placed in the room
             promise = gt("promise.ready_on_arrival", language)
+        else:
+            promise = gt("promise.ready", language)
     if request.quantity and request.quantity > 1:
         label = f"{label} × {request.quantity}"
     return GuestWish(

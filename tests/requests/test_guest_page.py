@@ -29,7 +29,7 @@ def test_the_page_shows_the_stay_and_each_wish_with_its_promise_in_the_guests_la
     assert "Hôtel Test" in page.body and "Guten Tag Anna," in page.body
     assert "Vom 14.07.2026 bis 17.07.2026 (3 Nächte)" in page.body
     assert "Babybett</span> — es wird bei Ihrer Ankunft in Ihrem Zimmer sein" in page.body
-    assert "Parkplatz</span> — es wird bei Ihrer Ankunft" in page.body
+    assert "Parkplatz</span> — es wird bei Ihrer Ankunft bereit sein" in page.body
     # health: named, never repeated
     assert "Lebensmittelallergie</span> — Ihre Angaben wurden" in page.body
     assert "Nussallergie" not in page.body
@@ -56,7 +56,7 @@ def test_a_late_arrival_reads_as_noted_and_the_room_kept(database, hotel, rita, 
     stay = book(database, hotel, rita, language="en", wish_text="we arrive late, around 23:00")
     with frozen_at(BEFORE):
         page = GuestBrowser(guest_server).get(f"/guest/{stay.token}")
-    assert "Late arrival around 23:00 — noted, your room is kept" in page.body
+    assert "Late arrival around 23:00</span> — noted, your room is kept" in page.body
 
 
 def test_wrong_tampered_expired_and_revoked_links_get_the_same_neutral_404(
