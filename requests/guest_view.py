@@ -187,6 +187,8 @@ def _wish(
             promise = gt("promise.at_time", language, time=request.at_time)
         elif timing in ("at_check_in", "at_departure", "daily"):
             promise = gt(f"promise.{timing}", language)
+        elif entry and entry.constrains_room:  # which room the guest gets
+            promise = gt("promise.room_choice", language)
         elif entry and entry.readiness_items:  # something placed in the room
             promise = gt("promise.ready_on_arrival", language)
         else:
