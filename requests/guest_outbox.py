@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,12 +33,18 @@ from core.auth import require, system_actor
 from core.clock import now, to_local
 from core.db import Database
 from core.models import Property
-from core.notifications import SmtpConfig
+from core.notifications import SmtpConfig, insert_unless_exists
 from guests.guest_i18n import gt, guest_language
-from guests.guest_links import issue_link, page_url
-from guests.guest_models import GuestMessage
+from guests.guest_links import TOKEN_BYTES, issue_link, page_url, token_hash
+from guests.guest_models import GuestLink, GuestMessage
 from guests.models import Reservation
-from requests.guest_view import GuestView, guest_moment, guest_view
+from requests.guest_view import (
+    GuestView,
+    catalogue_by_code,
+    guest_moment,
+    guest_view,
+    guest_views,
+)
 from requests.models import Task
 from requests.service import OPEN, record_status
 
@@ -148,35 +155,112 @@ def queue_message(
 
 
 def queue_confirmations(session: Session, property_id: int, days_before: int) -> int:
-    """Confirmations for the arrivals of the next `days_before` days whose promises changed."""
+    """Confirmations for the arrivals of the next `days_before` days whose promises changed.
+
+    In bulk: the views in two queries, the states already written in one, then the new links,
+    messages and audit events inserted together (a message whose state another process wrote a
+    moment ago is skipped by the unique constraint)."""
     hotel = session.get(Property, property_id)
     assert hotel is not None
     today = to_local(now(), hotel.timezone).date()
-    reservations = session.scalars(
-        select(Reservation)
-        .where(
-            Reservation.property_id == property_id,
-            Reservation.status == "booked",
-            Reservation.arrival_date >= today,
-            Reservation.arrival_date <= today + timedelta(days=days_before),
+    reservations = [
+        r
+        for r in session.scalars(
+            select(Reservation)
+            .where(
+                Reservation.property_id == property_id,
+                Reservation.status == "booked",
+                Reservation.arrival_date >= today,
+                Reservation.arrival_date <= today + timedelta(days=days_before),
+            )
+            .order_by(Reservation.arrival_date, Reservation.id)
+        ).unique()
+        if r.guest.email and r.guest.anonymised_at is None
+    ]
+    languages = {r.id: guest_language(r.guest.language) for r in reservations}
+    views = guest_views(session, reservations, languages, catalogue_by_code(session, property_id))
+    written: set[tuple[int, str]] = set()
+    waiting: set[int] = set()
+    for start in range(0, len(reservations), BATCH):
+        chunk = [r.id for r in reservations[start : start + BATCH]]
+        for reservation_id, state, status in session.execute(
+            select(GuestMessage.reservation_id, GuestMessage.state, GuestMessage.status).where(
+                GuestMessage.reservation_id.in_(chunk), GuestMessage.kind == "confirmation"
+            )
+        ):
+            written.add((reservation_id, state))
+            if status == "pending":
+                waiting.add(reservation_id)
+    fresh = [
+        (reservation, view)
+        for reservation, view in zip(reservations, views, strict=True)
+        if (reservation.id, view.state()) not in written
+    ]
+    if not fresh:
+        return 0
+    moment = now()
+    tokens = [secrets.token_urlsafe(TOKEN_BYTES) for _ in fresh]
+    link_ids = session.scalars(
+        insert(GuestLink).returning(GuestLink.id, sort_by_parameter_order=True),
+        [
+            {
+                "property_id": property_id,
+                "reservation_id": reservation.id,
+                "token_hash": token_hash(token),
+                "created_at": moment,
+            }
+            for (reservation, _), token in zip(fresh, tokens, strict=True)
+        ],
+    ).all()
+    superseded = [reservation.id for reservation, _ in fresh if reservation.id in waiting]
+    table = GuestMessage.__table__
+    for start in range(0, len(superseded), BATCH):
+        session.execute(
+            update(table)
+            .where(
+                table.c.reservation_id.in_(superseded[start : start + BATCH]),
+                table.c.kind == "confirmation",
+                table.c.status == "pending",
+            )
+            .values(status="superseded")
         )
-        .order_by(Reservation.arrival_date, Reservation.id)
-    ).unique()
-    written = 0
-    for reservation in reservations:
-        guest = reservation.guest
-        if not guest.email or guest.anonymised_at is not None:
-            continue
-        view = guest_view(session, reservation, guest_language(guest.language))
-        message = queue_message(
-            session,
-            reservation,
-            "confirmation",
-            view.state(),
-            lambda _lang, url, view=view: compose_confirmation(view, url),
+    rows = []
+    for (reservation, view), token in zip(fresh, tokens, strict=True):
+        subject, body = compose_confirmation(view, page_url(token))
+        rows.append(
+            {
+                "property_id": property_id,
+                "reservation_id": reservation.id,
+                "kind": "confirmation",
+                "state": view.state(),
+                "language": view.language,
+                "to_address": reservation.guest.email,
+                "subject": subject,
+                "body": body,
+                "status": "pending",
+                "created_at": moment,
+            }
         )
-        written += message is not None
-    return written
+    inserted: list[int] = []
+    for start in range(0, len(rows), BATCH):
+        inserted += insert_unless_exists(
+            session, GuestMessage, rows[start : start + BATCH], ["reservation_id", "kind", "state"]
+        )
+    audit.record_many(
+        session,
+        _system(property_id),
+        [
+            {
+                "action": "guest_link_issued",
+                "entity": "reservation",
+                "entity_id": reservation.id,
+                "after": {"link": link_id, "for": "confirmation"},
+                "property_id": property_id,
+            }
+            for (reservation, _), link_id in zip(fresh, link_ids, strict=True)
+        ],
+    )
+    return len(inserted)
 
 
 # --- "not possible" reaches the guest -------------------------------------------------------

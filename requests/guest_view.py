@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from core.models import Property
 from guests.guest_i18n import gt, wish_label
 from guests.models import Reservation
 from requests.catalogue import catalogue_entries
+from requests.catalogue_defaults import CatalogueEntry
 from requests.deadlines import NIGHT_ENDS
 from requests.models import Request, Task
 from requests.service import TRIAGE
@@ -113,48 +115,82 @@ def _date(value: object, language: str) -> str:
     return f"{day:%d.%m.%Y}" if language == "de" else f"{day:%d/%m/%Y}"  # type: ignore[str-format]
 
 
-def guest_view(session: Session, reservation: Reservation, language: str) -> GuestView:
-    hotel = session.get(Property, reservation.property_id)
+def catalogue_by_code(session: Session, property_id: int) -> dict[str, CatalogueEntry]:
+    return {e.code: e for e in catalogue_entries(session, property_id)}
+
+
+def guest_view(
+    session: Session,
+    reservation: Reservation,
+    language: str,
+    entries: dict[str, CatalogueEntry] | None = None,
+) -> GuestView:
+    """entries: the catalogue, when the caller already holds it."""
+    return guest_views(session, [reservation], {reservation.id: language}, entries)[0]
+
+
+def guest_views(
+    session: Session,
+    reservations: Sequence[Reservation],
+    languages: Mapping[int, str],
+    entries: dict[str, CatalogueEntry] | None = None,
+) -> list[GuestView]:
+    """Many reservations of one hotel at once (the confirmation job): two queries in all."""
+    if not reservations:
+        return []
+    hotel = session.get(Property, reservations[0].property_id)
     assert hotel is not None
-    entries = {e.code: e for e in catalogue_entries(session, hotel.id)}
-    requests_ = list(
-        session.scalars(
-            select(Request)
-            .where(Request.reservation_id == reservation.id, Request.status == "active")
-            .order_by(Request.id)
-        )
-    )
+    entries = entries if entries is not None else catalogue_by_code(session, hotel.id)
+    ids = [r.id for r in reservations]
+    wishes: dict[int, list[Request]] = {i: [] for i in ids}
     tasks: dict[int, list[Task]] = {}
-    if requests_:
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for request in session.scalars(
+            select(Request)
+            .where(Request.reservation_id.in_(chunk), Request.status == "active")
+            .order_by(Request.id)
+        ):
+            wishes[request.reservation_id].append(request)
         for task in session.scalars(
             select(Task).where(
-                Task.request_id.in_([r.id for r in requests_]),
+                Task.reservation_id.in_(chunk),
                 Task.kind.in_(("wish", TRIAGE)),
                 Task.status != "cancelled",
             )
         ):
             tasks.setdefault(task.request_id or 0, []).append(task)
-    eta = reservation.eta.strftime("%H:%M") if reservation.eta else None
-    wishes = [
-        _wish(request, tasks.get(request.id, []), entries, language, eta) for request in requests_
-    ]
-    return GuestView(
-        reservation_id=reservation.id,
-        hotel=hotel.name,
-        first_name=first_name(reservation.guest.name),
-        language=language,
-        arrival=_date(reservation.arrival_date, language),
-        departure=_date(reservation.departure_date, language),
-        nights=reservation.nights,
-        eta=eta,
-        check_in=hotel.check_in_time.strftime("%H:%M"),
-        status=reservation.status,
-        wishes=tuple(wishes),
-    )
+    views = []
+    for reservation in reservations:
+        language = languages[reservation.id]
+        eta = reservation.eta.strftime("%H:%M") if reservation.eta else None
+        views.append(
+            GuestView(
+                reservation_id=reservation.id,
+                hotel=hotel.name,
+                first_name=first_name(reservation.guest.name),
+                language=language,
+                arrival=_date(reservation.arrival_date, language),
+                departure=_date(reservation.departure_date, language),
+                nights=reservation.nights,
+                eta=eta,
+                check_in=hotel.check_in_time.strftime("%H:%M"),
+                status=reservation.status,
+                wishes=tuple(
+                    _wish(request, tasks.get(request.id, []), entries, language, eta)
+                    for request in wishes[reservation.id]
+                ),
+            )
+        )
+    return views
 
 
 def _wish(
-    request: Request, tasks: list[Task], entries: dict, language: str, eta: str | None
+    request: Request,
+    tasks: list[Task],
+    entries: dict[str, CatalogueEntry],
+    language: str,
+    eta: str | None,
 ) -> GuestWish:
     entry = entries.get(request.code)
     fallback = (entry.label_fr if language == "fr" else entry.label_en) if entry else request.code
