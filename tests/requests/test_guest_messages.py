@@ -13,7 +13,9 @@ from core.scheduling import run_job
 from guests.guest_models import GuestMessage
 from requests import service
 from requests.guest_outbox import deliver_guest_messages, outbox
+from shift_briefing.briefing import build_briefing
 from tests.requests.guest_support import (
+    ARRIVAL,
     body_of,
     book,
     tasks_of,
@@ -122,7 +124,7 @@ def _not_possible(database, hugo, reservation_id: int, moment: datetime) -> None
 
 
 def test_more_than_24_hours_before_arrival_the_guest_is_told_by_e_mail(
-    database, hotel, rita, hugo, smtp
+    database, hotel, rita, hugo, alice, smtp
 ):
     mailbox, config = smtp
     stay = book(database, hotel, rita, wish_text="Babybett bitte")
@@ -135,6 +137,11 @@ def test_more_than_24_hours_before_arrival_the_guest_is_told_by_e_mail(
     assert len(mailbox.messages) == 1
     told = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
     assert told.status == "done" and told.reason.startswith("e-mail ")
+    with database.read() as session:  # the briefing says the guest was told, and how
+        briefing = build_briefing(session, alice, hotel.id, ARRIVAL, "afternoon", "en")
+    [guest] = briefing.arrivals
+    line = next(w for w in guest.wishes if w.kind == "tell_guest")
+    assert (line.status, line.reason) == ("done", told.reason)
 
 
 def test_less_than_24_hours_before_arrival_the_front_desk_calls_within_the_hour(
