@@ -34,6 +34,11 @@ GUEST = "guest (own page)"
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 
 
+class GuestRefusal(UserError):
+    """A refusal the guest reads on their page: its key is in guests/locales_guest, not in the
+    staff texts."""
+
+
 def guest_who(property_id: int) -> Who:
     return system_actor(property_id, GUEST)
 
@@ -44,7 +49,7 @@ def parse_eta(value: str) -> time | None:
         return None
     match = _TIME.match(value)
     if match is None:
-        raise UserError("form.bad_time")
+        raise GuestRefusal("form.bad_time")
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -70,17 +75,17 @@ def apply_guest_correction(
     removed_request_ids: Collection[int],
     eta: str,
 ) -> CorrectionResult:
-    """One form from the guest's page; raises UserError (form.*) and changes nothing if bad."""
+    """One form from the guest's page; raises GuestRefusal (form.*) and changes nothing if bad."""
     reservation = session.get(Reservation, reservation_id)
     if reservation is None:
-        raise UserError("gone.title")
+        raise GuestRefusal("gone.title")
     hotel = session.get(Property, reservation.property_id)
     assert hotel is not None
     if not may_correct(reservation, hotel):
-        raise UserError("form.closed")
+        raise GuestRefusal("form.closed")
     text = _clean(added_text)
     if len(text) > MAX_TEXT:
-        raise UserError("form.too_long", limit=MAX_TEXT)
+        raise GuestRefusal("form.too_long", limit=MAX_TEXT)
     new_eta = parse_eta(eta)
     who = guest_who(hotel.id)
     active = {

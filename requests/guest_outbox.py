@@ -52,7 +52,8 @@ log = logging.getLogger(__name__)
 URGENT = timedelta(hours=24)  # under this before arrival, the front desk calls
 CALL_WITHIN = timedelta(hours=1)
 BATCH = 500
-WAITING = ("pending", "sending")
+MESSAGE_KINDS = ("confirmation", "not_possible")
+NOT_EMAILED = ("pending", "no_address", "failed")  # what the outbox shows front desk
 
 
 def _system(property_id: int) -> Who:
@@ -423,7 +424,7 @@ def outbox(
         .where(GuestMessage.property_id == property_id)
     )
     if waiting_only:
-        query = query.where(GuestMessage.status.in_(("pending", "no_address", "failed")))
+        query = query.where(GuestMessage.status.in_(NOT_EMAILED))
     rows = session.execute(query.order_by(GuestMessage.id.desc()).limit(500)).unique()
     return [
         OutboxItem(

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -143,6 +144,8 @@ def _read(token: str, wanted: str | None, action=None) -> _Page:
                     action(session, reservation.id)
             except UserError as problem:
                 page.error, page.error_values = problem.key, problem.values
+            except StaleDataError:  # staff saved the reservation at that very moment
+                page.error, page.error_values = "form.busy", {}
             session.expire_all()
             reservation = reservation_for_token(session, token)
             assert reservation is not None

@@ -17,11 +17,11 @@ from core import audit, events
 from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import local_to_utc, now
-from core.errors import UserError
 from core.models import Property
 from guests.guest_links import VALID_AFTER_DEPARTURE
 from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Reservation
+from requests.guest_corrections import GuestRefusal
 from requests.guest_models import GuestCorrection, GuestVerdict
 from requests.models import Request
 from requests.service import TRIAGE
@@ -76,14 +76,14 @@ def save_verdict(
     """Stores the guest's answers (a second form replaces the first); returns how many."""
     reservation = session.get(Reservation, reservation_id)
     if reservation is None:
-        raise UserError("gone.title")
+        raise GuestRefusal("gone.title")
     hotel = session.get(Property, reservation.property_id)
     assert hotel is not None
     if not verdict_open(reservation, hotel):
-        raise UserError("gone.title")
+        raise GuestRefusal("gone.title")
     texts = [a.comment for a in answers.values()] + [free_comment]
     if any(len(text or "") > MAX_COMMENT for text in texts):
-        raise UserError("form.too_long", limit=MAX_COMMENT)
+        raise GuestRefusal("form.too_long", limit=MAX_COMMENT)
     asked = {r.id for r in asked_wishes(session, reservation_id)}
     session.execute(delete(GuestVerdict).where(GuestVerdict.reservation_id == reservation_id))
     rows = [

@@ -58,6 +58,7 @@ class WishLine:
     at_time: str | None
     sensitive: bool
     detail: str | None  # the guest's words; None when the reader's role may not see them
+    alternative: str | None = None  # what staff proposed the guest when not possible
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class GuestDescriber:
                 at_time=task.at_time,
                 sensitive=task.sensitive,
                 detail=task.detail,
+                alternative=task.alternative,
             )
             for task in self.tasks.get(reservation.id, [])
             if (due_from is None or task.due_at >= due_from)
@@ -388,6 +390,7 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
                     "time": w.at_time,
                     "detail": w.detail,
                 }
+                | ({"alternative": w.alternative} if w.alternative else {})
                 for w in g.wishes
             ],
         }

@@ -63,6 +63,8 @@ def _wish_lines(guest: BriefingGuest, timezone: str) -> list[str]:
                 state = "⚠ " + tr("tasks.overdue") + " · " + state
         if wish.status == "not_possible" and wish.reason:
             state += f" ({wish.reason})"
+        if wish.status == "not_possible" and wish.alternative:
+            state += " · " + tr("tasks.alternative_proposed", alternative=wish.alternative)
         if wish.kind == "tell_guest" and wish.status == "done":
             state = tr("briefing.guest_told", how=wish.reason or "")
         lines.append(f"• {text} — {state}")

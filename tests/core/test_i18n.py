@@ -15,6 +15,7 @@ from core.db import Base
 from core.i18n import LANGUAGES, messages, t
 from core.settings import ROOT
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
+from requests.guest_outbox import MESSAGE_KINDS, NOT_EMAILED
 from requests.models import TASK_STATUSES
 from requests.ui import MINE
 from shift_briefing.service import DEFAULT_SHIFTS
@@ -39,6 +40,8 @@ DYNAMIC_KEYS = {
     # These two mirror tuples written inside the functions that build the keys.
     "pdf.col_": ("time", "guest", "room", "stay", "wishes", "arrives", "items"),
     "briefing.change_": ("expected", "room", "nights", "adults", "children", "vip", "text"),
+    "guest_ui.kind_": MESSAGE_KINDS,
+    "guest_ui.status_": NOT_EMAILED,
 }
 
 

@@ -142,6 +142,8 @@ def test_more_than_24_hours_before_arrival_the_guest_is_told_by_e_mail(
     [guest] = briefing.arrivals
     line = next(w for w in guest.wishes if w.kind == "tell_guest")
     assert (line.status, line.reason) == ("done", told.reason)
+    cot = next(w for w in guest.wishes if w.kind == "wish")
+    assert cot.alternative == "a travel cot from the shop next door"  # as the guest reads it
 
 
 def test_less_than_24_hours_before_arrival_the_front_desk_calls_within_the_hour(
