@@ -23,7 +23,7 @@ from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Reservation
 from requests.guest_corrections import GuestRefusal
 from requests.guest_models import GuestCorrection, GuestVerdict
-from requests.models import Request
+from requests.models import Request, Task
 from requests.service import TRIAGE
 
 OPENS_AT = time(6, 0)  # the morning of departure
@@ -190,10 +190,16 @@ def _erase_guest_words(
             .where(messages.c.reservation_id.in_(chunk))
             .values(to_address=None, subject="", body="", error=None)
         ).rowcount
+        tasks = Task.__table__  # a call task's title holds the guest's name and phone
+        session.execute(
+            tasks.update()
+            .where(tasks.c.reservation_id.in_(chunk), tasks.c.title != "")
+            .values(title="", updated_at=tasks.c.updated_at)
+        )
         links = GuestLink.__table__
         session.execute(
             links.update()
             .where(links.c.reservation_id.in_(chunk), links.c.revoked_at.is_(None))
             .values(revoked_at=now())
         )
-    return counts
+    return {name: count for name, count in counts.items() if count}  # the job's result says what

@@ -15,10 +15,12 @@ from core.scheduling import load_jobs, run_job
 from guests.guest_models import GuestMessage
 from requests.guest_models import GuestCorrection, GuestVerdict
 from requests.guest_outbox import queue_confirmations
+from requests.models import Task
 from requests.verdicts import Answer, save_verdict, verdicts
 from tests.requests.guest_support import (
     GuestBrowser,
     book,
+    tasks_of,
     wish_task,
 )
 
@@ -92,6 +94,7 @@ def test_retention_erases_the_guests_words_and_keeps_the_yes_and_no(
     cot = wish_task(database, stay.reservation_id, "baby_cot")
     with frozen_at(datetime(2026, 7, 12, 8, 0, tzinfo=UTC)), database.write() as session:
         queue_confirmations(session, hotel.id, 3)
+        session.get(Task, cot.id).title = "☎ Ms Anna Schmidt: +49 30 1234567"
         session.add(
             GuestCorrection(
                 property_id=hotel.id,
@@ -120,5 +123,6 @@ def test_retention_erases_the_guests_words_and_keeps_the_yes_and_no(
     assert kept == [(cot.request_id, True, "")]
     assert corrections == []
     assert messages == [(None, "", "")]
+    assert all(t.title == "" for t in tasks_of(database, stay.reservation_id))
     with frozen_at(night):
         assert GuestBrowser(guest_server).get(f"/guest/{stay.token}").status == 404
