@@ -7,8 +7,9 @@ import streamlit as st
 
 from core.clock import to_local
 from core.db import get_database
+from core.errors import UserError
 from core.models import Property
-from core.ui import action, actor, tr
+from core.ui import action, actor, flash, tr
 from guests.guest_links import issue_link, link_state, page_url, revoke_links
 from guests.service import reservation_by_confirmation
 from requests.guest_outbox import mark_printed, outbox
@@ -33,7 +34,7 @@ def guest_messages_page() -> None:
         with action(database) as session:
             reservation = reservation_by_confirmation(session, hotel.id, number)
             if reservation is None:
-                st.error(tr("reservation.error_not_found"))
+                raise UserError("reservation.error_not_found")
             else:
                 st.session_state[_NEW_LINK] = (
                     number.strip(),
@@ -43,11 +44,10 @@ def guest_messages_page() -> None:
         with action(database) as session:
             reservation = reservation_by_confirmation(session, hotel.id, number)
             if reservation is None:
-                st.error(tr("reservation.error_not_found"))
-            else:
-                count = revoke_links(session, me, reservation.id)
-                st.session_state.pop(_NEW_LINK, None)
-                st.success(tr("guest_ui.revoked", count=count))
+                raise UserError("reservation.error_not_found")
+            count = revoke_links(session, me, reservation.id)
+            st.session_state.pop(_NEW_LINK, None)
+            flash(tr("guest_ui.revoked", count=count))
     shown = st.session_state.get(_NEW_LINK)
     if shown and shown[0] == number.strip():
         st.text(tr("guest_ui.link_once"))
@@ -94,4 +94,3 @@ def guest_messages_page() -> None:
             elif st.button(tr("guest_ui.mark_printed"), key=f"printed_{message.id}"):
                 with action(database) as session:
                     mark_printed(session, me, message.id)
-                st.rerun()
