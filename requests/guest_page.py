@@ -264,7 +264,10 @@ async def _form(request: HttpRequest) -> dict[str, list[str]] | None:
         body += chunk
         if len(body) > MAX_BODY:
             return None
-    return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=200)
+    try:
+        return parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=200)
+    except ValueError:  # more fields than any form of ours has
+        return None
 
 
 def _same_origin(request: HttpRequest) -> bool:

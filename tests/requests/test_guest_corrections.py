@@ -116,12 +116,13 @@ def test_too_long_a_text_is_refused_with_its_limit_and_kept(database, hotel, rit
         huge = browser.post_raw(
             f"/guest/{stay.token}/wishes", b"csrf=" + csrf.encode() + b"&text=" + b"x" * 40_000
         )
+        many = browser.post_raw(f"/guest/{stay.token}/wishes", b"&".join([b"remove=1"] * 300))
         bad_time = browser.post(
             f"/guest/{stay.token}/wishes", {"csrf": csrf, "text": "parking", "eta": "25:99"}
         )
     assert refused.status == 400 and "at most 2000 characters" in refused.body
     assert long_text.strip() in refused.body
-    assert huge.status == 413
+    assert huge.status == 413 and many.status == 413
     assert bad_time.status == 400 and "HH:MM" in bad_time.body
     assert len(tasks_of(database, stay.reservation_id)) == 1  # nothing was added
 
