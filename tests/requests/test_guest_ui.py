@@ -13,6 +13,8 @@ from core.i18n import t
 from guests.guest_links import reservation_for_token
 from guests.models import Reservation
 from requests.guest_outbox import queue_confirmations
+from requests.guest_view import guest_view
+from requests.models import Task
 from tests.test_app import app, open_page, sign_in, start  # noqa: F401  (the app fixture)
 
 MORNING = datetime(2026, 6, 2, 6, 45, tzinfo=UTC)
@@ -55,3 +57,37 @@ def test_the_outbox_shows_what_waits_without_smtp(app, database):  # noqa: F811
     open_page(app, "guest-messages").run()
     assert app.subheader[-1].value == t("guest_ui.outbox_title", FR, count=written)
     assert any("guest@example.org" in text.value for text in app.text)
+
+
+def test_not_possible_with_an_alternative_from_the_tasks_page_reaches_the_guest_page(
+    app,  # noqa: F811
+    database,
+):
+    sign_in(start(app), "housekeeping")
+    open_page(app, "tasks").run()
+    with database.read() as session:
+        task = session.scalars(
+            select(Task)
+            .where(Task.kind == "wish", Task.status == "open", Task.department == "housekeeping")
+            .order_by(Task.id)
+        ).first()
+        task_id, reservation_id = task.id, task.reservation_id
+    keys = {w.key for w in app.text_input}
+    if f"reason_{task_id}" not in keys:  # the board shows today's tasks first: take one shown
+        task_id = next(int(k.split("_")[1]) for k in keys if k and k.startswith("reason_"))
+        with database.read() as session:
+            reservation_id = session.get(Task, task_id).reservation_id
+    app.text_input(key=f"reason_{task_id}").input("all our cots are in use")
+    app.text_input(key=f"alt_{task_id}").input("a travel cot from the shop next door")
+    app.button(key=f"np_{task_id}").click().run()
+    assert not app.exception and [e.value for e in app.error] == []
+    with database.read() as session:
+        stored = session.get(Task, task_id)
+        assert (stored.status, stored.alternative) == (
+            "not_possible",
+            "a travel cot from the shop next door",
+        )
+        view = guest_view(session, session.get(Reservation, reservation_id), "en")
+    [refused] = [w for w in view.wishes if w.kind == "not_possible"]
+    assert refused.promise == "not possible: all our cots are in use"
+    assert refused.alternative == "a travel cot from the shop next door"
