@@ -356,17 +356,26 @@ def deliver_guest_messages(database: Database, config: SmtpConfig | None) -> int
             )
             session.expunge_all()
         states = _send(config, messages)
+        moment = now()
+        sent_ids = [m.id for m in messages if states[m.id][0] == "sent"]
         with database.write() as session:
+            for start in range(0, len(sent_ids), BATCH):
+                session.execute(
+                    update(table)
+                    .where(table.c.id.in_(sent_ids[start : start + BATCH]))
+                    .values(status="sent", error=None, sent_at=moment)
+                )
             for message in messages:
                 state, error = states[message.id]
-                row = session.get(GuestMessage, message.id)
-                assert row is not None
-                row.status, row.error = state, error
-                if state == "sent":
-                    row.sent_at = now()
-                    sent += 1
-                    if row.kind == "not_possible":
-                        _close_tell_tasks(session, row)
+                if state != "sent":
+                    session.execute(
+                        update(table)
+                        .where(table.c.id == message.id)
+                        .values(status=state, error=error)
+                    )
+                elif message.kind == "not_possible":
+                    _close_tell_tasks(session, message)
+        sent += len(sent_ids)
 
 
 def _send(
