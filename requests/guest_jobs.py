@@ -22,8 +22,9 @@ from requests.guest_outbox import deliver_guest_messages, queue_confirmations
 def guest_confirmations(session: Session, now: datetime, job: JobContext) -> str:
     assert job.property_id is not None
     written = queue_confirmations(session, job.property_id, job.settings["days_before"])
-    where = "to send" if smtp_config() else "in the outbox (no SMTP)"
-    return f"{written} confirmations written {where}"
+    if smtp_config():
+        return f"{written} confirmations written, sent after this run"
+    return f"{written} confirmations written; without SMTP they wait in the front desk's outbox"
 
 
 def send_guest_messages(database: Database) -> int:
