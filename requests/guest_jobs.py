@@ -13,18 +13,18 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from core.db import Database
+from core.job_result import JobResult, said
 from core.notifications import smtp_config
 from core.scheduling import SENDERS, Every, Job, JobContext, Setting, register
 from requests import verdicts as _verdicts  # noqa: F401  (its retention listener)
 from requests.guest_outbox import deliver_guest_messages, queue_confirmations
 
 
-def guest_confirmations(session: Session, now: datetime, job: JobContext) -> str:
+def guest_confirmations(session: Session, now: datetime, job: JobContext) -> JobResult:
     assert job.property_id is not None
     written = queue_confirmations(session, job.property_id, job.settings["days_before"])
-    if smtp_config():
-        return f"{written} confirmations written, sent after this run"
-    return f"{written} confirmations written; without SMTP they wait in the front desk's outbox"
+    where = "sent" if smtp_config() else "outbox"
+    return said(f"jobs.result_guest_confirmations_{where}", count=written)
 
 
 def send_guest_messages(database: Database) -> int:

@@ -167,11 +167,11 @@ def _erase_guest_words(
     from guests.guest_models import GuestLink, GuestMessage  # the guests/ side of the loop
 
     ids = list(reservation_ids)
-    counts = {"guest verdict comments": 0, "guest corrections": 0, "guest messages": 0}
+    counts = {"guest_verdict_comments": 0, "guest_corrections": 0, "guest_messages": 0}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         verdicts_ = GuestVerdict.__table__
-        counts["guest verdict comments"] += session.execute(
+        counts["guest_verdict_comments"] += session.execute(
             verdicts_.update()
             .where(verdicts_.c.reservation_id.in_(chunk), verdicts_.c.comment != "")
             .values(comment="")
@@ -181,11 +181,11 @@ def _erase_guest_words(
                 verdicts_.c.reservation_id.in_(chunk), verdicts_.c.request_id.is_(None)
             )
         )
-        counts["guest corrections"] += session.execute(
+        counts["guest_corrections"] += session.execute(
             delete(GuestCorrection).where(GuestCorrection.reservation_id.in_(chunk))
         ).rowcount
         messages = GuestMessage.__table__
-        counts["guest messages"] += session.execute(
+        counts["guest_messages"] += session.execute(
             messages.update()
             .where(messages.c.reservation_id.in_(chunk))
             .values(to_address=None, subject="", body="", error=None)

@@ -114,6 +114,10 @@ def check_in(
     """Checks a guest in. `overriding_manager` is the manager who overrides a room that is not
     ready (the agent themself when they are a manager)."""
     require(who, *AGENTS)
+    # The row held until commit: an edit saved meanwhile waits, rather than making this
+    # UPDATE miss its version (StaleDataError) on PostgreSQL.
+    session.get(Reservation, reservation_id, with_for_update={"of": Reservation},
+                populate_existing=True)
     card = arrival_card(session, who, property_id, reservation_id, language)
     reservation = _reservation(session, property_id, reservation_id)
     if reservation.status != "booked" or card.check_in is not None:
