@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from core.audit import Who
+from core.audit import Who, event_values
 from core.i18n import messages, t
 from core.models import AuditEvent, Staff
 
@@ -114,7 +114,8 @@ class AuditFields:
 
 
 def fields_of(event: AuditEvent) -> AuditFields:
-    """The one place that reads an event's columns."""
+    """The one place that reads an event's columns (through core.audit.event_values)."""
+    values = event_values(event)
     return AuditFields(
         id=event.id,
         at=event.at,
@@ -123,9 +124,10 @@ def fields_of(event: AuditEvent) -> AuditFields:
         action=event.action,
         entity=event.entity,
         entity_id=event.entity_id,
-        before=dict(event.before or {}),
-        after=dict(event.after or {}),
-        note=event.note or "",
+        # The personal values are stored apart, and retention may have erased them.
+        before=dict(values.before or {}),
+        after=dict(values.after or {}),
+        note=values.note or "",
     )
 
 

@@ -13,6 +13,7 @@ from core.clock import now, to_local
 from core.db import Database, get_database
 from core.errors import UserError
 from core.models import Property
+from core.retention_ui import retention_notice
 from core.scheduling import (
     JobRun,
     JobStatus,
@@ -65,6 +66,7 @@ def jobs_page() -> None:
         hide_index=True,
         width="stretch",
     )
+    retention_notice(board)
     for status in board:
         _job(database, me, status, timezone)
 

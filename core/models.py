@@ -10,7 +10,7 @@ from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, Time, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import now
 from core.db import Base, UTCDateTime
@@ -49,10 +49,18 @@ class Staff(Base):
 
 
 class AuditEvent(Base):
-    """Append-only: the ORM refuses to update or delete one, and so do database triggers."""
+    """Append-only: the ORM refuses to update or delete one, and so do database triggers.
+
+    Its snapshots keep ids, codes, counts and statuses; the personal values (names, contacts,
+    the guest's words, reasons typed by staff) are in its AuditPersonal row, which retention
+    blanks. Read both together through core.audit.event_values.
+    """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_property_at", "property_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_property_at", "property_id", "at"),
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     property_id: Mapped[int | None] = mapped_column(ForeignKey("properties.id"))
@@ -65,3 +73,21 @@ class AuditEvent(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+    personal: Mapped[AuditPersonal | None] = relationship(lazy="selectin", passive_deletes="all")
+
+
+class AuditPersonal(Base):
+    """The personal values of one audit event, stored apart so that retention can erase them.
+
+    Append-only too, with one exception the database itself checks (migration 0012): the
+    retention purge may blank a row once (every value NULL, erased_at set), and nothing else.
+    """
+
+    __tablename__ = "audit_personal"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_events.id"), primary_key=True)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    note: Mapped[str | None] = mapped_column(Text)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

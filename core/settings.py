@@ -39,8 +39,16 @@ def database_url() -> str:
     return url
 
 
-def idle_timeout_minutes() -> int:
-    return env_int("HOTEL_IDLE_TIMEOUT_MINUTES", 30)
+def idle_timeout_minutes() -> int | float:
+    """Whole minutes as a rule; a fraction (0.1) lets a browser test see the timeout pass."""
+    value = env_str("HOTEL_IDLE_TIMEOUT_MINUTES", "30")
+    try:
+        minutes = float(value)
+    except ValueError as exc:
+        raise ValueError(f"HOTEL_IDLE_TIMEOUT_MINUTES must be a number, not {value!r}") from exc
+    if minutes <= 0:
+        raise ValueError("HOTEL_IDLE_TIMEOUT_MINUTES must be more than 0")
+    return int(minutes) if minutes.is_integer() else minutes
 
 
 def seed_demo_on_empty() -> bool:

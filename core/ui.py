@@ -17,17 +17,17 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from core import auth, staff
 from core.auth import Actor, PermissionDenied
-from core.clock import now
 from core.db import Database
 from core.errors import UserError
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from core.session_guard import IDLE, INACTIVE, SIGNED_OUT, SessionGuard
 from core.settings import idle_timeout_minutes
 
 log = logging.getLogger("hotel.ui")
 
 _ACTOR = "actor"
 _LANG = "lang"
-_LAST_SEEN = "last_seen"
+_GUARD = "session_guard"
 _NOTICE = "notice"
 
 
@@ -61,9 +61,16 @@ def signed_in_actor(database: Database) -> Actor | None:
     current: Actor | None = st.session_state.get(_ACTOR)
     if current is None:
         return None
-    idle = now() - st.session_state.get(_LAST_SEEN, now())
-    if idle.total_seconds() > idle_timeout_minutes() * 60:
-        sign_out(tr("login.idle_signed_out", minutes=idle_timeout_minutes()))
+    guard = session_guard()
+    if guard is None or guard.ended == SIGNED_OUT or guard.staff_id != current.id:
+        sign_out()
+        return None
+    if guard.ended == IDLE or guard.idle():
+        key = "session.refused_idle" if guard.refused else "login.idle_signed_out"
+        sign_out(tr(key, minutes=idle_timeout_minutes()))
+        return None
+    if guard.ended == INACTIVE:  # a download found the account deactivated: over for good
+        sign_out(tr("session.refused_inactive"))
         return None
     with database.read() as session:
         fresh = auth.current_actor(session, current.id)
@@ -71,19 +78,26 @@ def signed_in_actor(database: Database) -> Actor | None:
         sign_out(tr("login.account_inactive"))
         return None
     st.session_state[_ACTOR] = fresh
-    st.session_state[_LAST_SEEN] = now()
+    guard.touch()
     return fresh
+
+
+def session_guard() -> SessionGuard | None:
+    """The part of the session a download checks again when it is clicked (core.session_guard)."""
+    return st.session_state.get(_GUARD)
 
 
 def sign_in(signed_in: Actor) -> None:
     st.session_state[_ACTOR] = signed_in
     st.session_state[_LANG] = signed_in.language
-    st.session_state[_LAST_SEEN] = now()
+    st.session_state[_GUARD] = SessionGuard(signed_in.id)
 
 
 def sign_out(notice: str | None = None) -> None:
     st.session_state.pop(_ACTOR, None)
-    st.session_state.pop(_LAST_SEEN, None)
+    guard = st.session_state.pop(_GUARD, None)
+    if guard is not None:
+        guard.end()
     if notice:
         st.session_state[_NOTICE] = notice
 

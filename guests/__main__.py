@@ -21,12 +21,13 @@ from core.models import Property
 from core.startup import ready_database
 from guests.demo import seed_demo
 from guests.guest_links import issue_link, page_url
+from guests.import_file import check_size
+from guests.import_run import import_in_batches
 from guests.importer import (
     ROOM_LEFT_OUT,
     ImportSummary,
     UnreadableFile,
     read_file,
-    run_import,
     unreadable_json,
 )
 from guests.models import Reservation
@@ -72,7 +73,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def import_arrivals(database: Database, path: Path, *, code: str | None, dry_run: bool,
                     replace_range: bool, as_json: bool) -> int:
+    """The file is read and checked first, outside any transaction (limits before parsing);
+    then it goes in short transactions (guests.import_run), resumed if a run was killed."""
     try:
+        check_size(path.stat().st_size)  # before a byte is read
         data = path.read_bytes()
         parsed = read_file(data, path.name)
     except OSError as exc:
@@ -80,17 +84,20 @@ def import_arrivals(database: Database, path: Path, *, code: str | None, dry_run
                                           str(exc)), as_json)
     except UnreadableFile as exc:
         return _unreadable(exc, as_json)
-    with database.write() as session:
-        hotel = _property(session, code)
-        if hotel is None:
-            message = f"There is no property with the code {code!r}."
-            if as_json:
-                print(json.dumps(unreadable_json(UnreadableFile("import.no_property", code=code))))
-            else:
-                print(message, file=sys.stderr)
-            return UNREADABLE
-        summary = run_import(session, system_actor(hotel.id, "import"), hotel.id, parsed,
-                             replace_range=replace_range, dry_run=dry_run)
+    with database.read() as session:
+        hotel = _property(session, code, create=False)
+    if hotel is None and not code:
+        with database.write() as session:  # an empty database gets the default hotel
+            hotel = _property(session, code)
+    if hotel is None:
+        message = f"There is no property with the code {code!r}."
+        if as_json:
+            print(json.dumps(unreadable_json(UnreadableFile("import.no_property", code=code))))
+        else:
+            print(message, file=sys.stderr)
+        return UNREADABLE
+    summary = import_in_batches(database, system_actor(hotel.id, "import"), hotel.id, parsed,
+                                replace_range=replace_range, dry_run=dry_run)
     if as_json:
         print(json.dumps(summary.as_json(), ensure_ascii=False))
     else:
@@ -102,7 +109,7 @@ def print_guest_link(database: Database, confirmation: str, *, code: str | None)
     """Exit 0 with the page's absolute URL on stdout; 1 when no such reservation."""
     with database.write() as session:
         hotel = property_by_code(session, code or DEFAULT_PROPERTY) if code else _property(
-            session, None)
+            session, None, create=False)
         reservation = hotel and session.scalar(
             select(Reservation).where(Reservation.property_id == hotel.id,
                                       Reservation.confirmation_number == confirmation))
@@ -114,12 +121,12 @@ def print_guest_link(database: Database, confirmation: str, *, code: str | None)
     return 0
 
 
-def _property(session, code: str | None) -> Property | None:
+def _property(session, code: str | None, *, create: bool = True) -> Property | None:
     """--property, else HOTEL; an empty database gets the default HOTEL property."""
     if code:
         return property_by_code(session, code)
     hotel = property_by_code(session, DEFAULT_PROPERTY)
-    if hotel is None and database_is_empty(session):
+    if hotel is None and create and database_is_empty(session):
         hotel = create_property(session, system_actor(None, "import"), code=DEFAULT_PROPERTY,
                                 name="Hotel")
     if hotel is None:
@@ -148,6 +155,9 @@ def _report(summary: ImportSummary, hotel: Property, kind: str) -> str:
     ]
     if summary.unknown_columns:
         lines.append("  columns ignored: " + ", ".join(summary.unknown_columns))
+    if summary.sheets_left_out:
+        lines.append("  " + t("import.sheets_left_out", "en",
+                              sheets=", ".join(summary.sheets_left_out)))
     if summary.conflicts:
         lines.append("Kept as staff set them:")
         lines += [f"  {conflict.english()}" for conflict in summary.conflicts]

@@ -14,6 +14,7 @@ import io
 import math
 import re
 import unicodedata
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -23,6 +24,7 @@ import pandas as pd
 
 from core.errors import UserError
 from core.i18n import t
+from core.settings import env_int
 
 # --- columns -------------------------------------------------------------------------------------
 
@@ -103,6 +105,73 @@ TEXT_SEPARATORS = (",", ";", "\t")
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 EXCEL_EPOCH = date(1899, 12, 30)
 EXCEL_SERIALS = (18264, 91675)  # 1950-01-01 .. 2150-12-31: plausible stay dates only
+LONGEST_STAY = timedelta(days=731)  # a departure more than 2 years after arrival is a typo
+SHEET_KEY = "_sheet"  # in a row's cells: the workbook sheet it comes from
+
+
+# --- limits, checked before anything is parsed ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one import may hold, so that no file can take the server down (env settings)."""
+
+    max_bytes: int
+    max_rows: int
+    max_unpacked_bytes: int  # an .xlsx is a zip: the total of its members once unpacked
+    max_ratio: int  # unpacked / packed, for any member above 1 MB unpacked
+
+    @classmethod
+    def from_environment(cls) -> ImportLimits:
+        return cls(
+            max_bytes=env_int("HOTEL_IMPORT_MAX_MB", 20) * MB,
+            max_rows=env_int("HOTEL_IMPORT_MAX_ROWS", 100_000),
+            max_unpacked_bytes=env_int("HOTEL_IMPORT_MAX_UNPACKED_MB", 200) * MB,
+            max_ratio=env_int("HOTEL_IMPORT_MAX_RATIO", 100),
+        )
+
+
+MB = 1024 * 1024
+MAX_PARTS = 1000  # members of an .xlsx zip: a workbook of arrivals has a few dozen
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:.0f} MB" if size >= MB else f"{size / 1024:.0f} KB"
+
+
+def check_size(size: int, limits: ImportLimits | None = None) -> None:
+    """Before the bytes are even read: a file over the size limit is refused."""
+    limits = limits or ImportLimits.from_environment()
+    if size > limits.max_bytes:
+        raise UnreadableFile("import.file_too_large", size=_megabytes(size),
+                             limit=_megabytes(limits.max_bytes))
+
+
+def check_workbook(data: bytes, limits: ImportLimits) -> None:
+    """An .xlsx's zip directory, read before the workbook is opened: a zip bomb is refused."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UnreadableFile("import.file_not_table") from exc
+    if len(members) > MAX_PARTS:
+        raise UnreadableFile("import.file_too_many_parts", parts=len(members), limit=MAX_PARTS)
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise UnreadableFile("import.file_unpacks_too_large", size=_megabytes(unpacked),
+                             limit=_megabytes(limits.max_unpacked_bytes))
+    for member in members:
+        if member.file_size > MB and member.file_size > limits.max_ratio * max(
+            member.compress_size, 1
+        ):
+            raise UnreadableFile("import.file_compression_ratio",
+                                 ratio=member.file_size // max(member.compress_size, 1),
+                                 limit=limits.max_ratio)
+
+
+def check_rows(count: int, limits: ImportLimits) -> None:
+    if count > limits.max_rows:
+        raise UnreadableFile("import.file_too_many_rows", rows=count, limit=limits.max_rows)
 
 
 def header_key(text: Any) -> str:
@@ -136,6 +205,7 @@ class RowProblem:
     column: str | None
     key: str
     values: dict[str, Any] = field(default_factory=dict)
+    sheet: str | None = None  # in a workbook of several sheets
 
     def message(self, language: str = "en") -> str:
         return t(self.key, language, **self.values)
@@ -144,6 +214,8 @@ class RowProblem:
         where = t("import.where_row", "en", row=self.row)
         if self.column:
             where = t("import.where_row_column", "en", row=self.row, column=self.column)
+        if self.sheet:
+            where = t("import.where_sheet", "en", sheet=self.sheet, where=where)
         return f"{where}: {self.message('en')}"
 
 
@@ -171,6 +243,8 @@ class ExportFile:
     columns: dict[str, list[str]]  # field -> headers as written (several for the wishes)
     unknown_columns: list[str]
     rows: list[tuple[int, dict[str, list[Any]]]]  # (row number, field -> its cells)
+    sheets: list[str] = field(default_factory=list)  # every sheet imported, in order
+    sheets_left_out: list[str] = field(default_factory=list)  # sheets without the header
     # OpenTravel XML only (guests.import_ota): cancellations that carry no stay, and what the
     # file says of a reservation that is no field of ours (its version time, so that an older
     # version never undoes a newer one; the channel's request codes), keyed "_name".
@@ -183,25 +257,43 @@ class ExportFile:
         return {header: name for name, headers in self.columns.items() for header in headers}
 
 
-def read_export(data: bytes, name: str = "") -> ExportFile:
-    """Reads a CSV (any of the usual encodings and separators) or an XLSX workbook."""
+def read_export(data: bytes, name: str = "", limits: ImportLimits | None = None) -> ExportFile:
+    """Reads a CSV (any of the usual encodings and separators) or an XLSX workbook.
+
+    The limits are checked first, before any parsing: size, an .xlsx's unpacked size and
+    compression ratio, then the number of rows.
+    """
+    limits = limits or ImportLimits.from_environment()
+    check_size(len(data), limits)
     digest = hashlib.sha256(data).hexdigest()
     if not data.strip():
         raise UnreadableFile("import.file_empty")
     if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, name, digest)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        check_workbook(data, limits)
+        export = _read_xlsx(data, name, digest)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UnreadableFile("import.file_old_excel")
-    text, encoding = _decode(data)
-    return _read_csv(text, encoding, name, digest)
+    else:
+        text, encoding = _decode(data)
+        # Multi-line cells make more lines than rows: the exact count comes after parsing.
+        check_rows(max(text.count("\n") // 2 - HEADER_SEARCH_ROWS, 0), limits)
+        export = _read_csv(text, encoding, name, digest)
+    check_rows(len(export.rows), limits)
+    return export
 
 
 def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
-        return data.decode("utf-16"), "utf-16"
+        return _utf16(data, "utf-16"), "utf-16"
     if b"\x00" in data[:4096]:
+        sample = data[:4096]
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if odd > len(sample) // 4 and even == 0:  # "C\0o\0n\0f\0": little-endian
+            return _utf16(data, "utf-16-le"), "utf-16-le"
+        if even > len(sample) // 4 and odd == 0:
+            return _utf16(data, "utf-16-be"), "utf-16-be"
         raise UnreadableFile("import.file_not_table")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -211,6 +303,13 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
         return data.decode("latin-1"), "latin-1"
+
+
+def _utf16(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile("import.file_not_table") from exc
 
 
 def _read_csv(text: str, encoding: str, name: str, digest: str) -> ExportFile:
@@ -233,7 +332,11 @@ def _read_csv(text: str, encoding: str, name: str, digest: str) -> ExportFile:
     if best is None:
         raise UnreadableFile("import.file_no_header", expected=_expected_headers())
     separator = best[2]
-    width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=separator)), default=0)
+    try:
+        width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=separator)),
+                    default=0)
+    except csv.Error as exc:
+        raise UnreadableFile("import.file_not_table") from exc
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
@@ -244,6 +347,10 @@ def _read_csv(text: str, encoding: str, name: str, digest: str) -> ExportFile:
     records = frame.to_numpy(dtype=object).tolist()
     return _build(records, name, digest, "csv", encoding, SEPARATOR_NAMES.get(separator, separator),
                   None)
+
+
+# A cell may be as long as the file (a 1 MB wish is kept whole): no per-field limit but the file's.
+csv.field_size_limit(2**31 - 1)
 
 
 def _first_records(text: str, separator: str) -> list[list[str]]:
@@ -267,11 +374,40 @@ def _read_xlsx(data: bytes, name: str, digest: str) -> ExportFile:
         raise UnreadableFile("import.file_not_table") from exc
     if not sheets or all(frame.empty for frame in sheets.values()):
         raise UnreadableFile("import.file_empty")
+    parts: list[ExportFile] = []
+    left_out: list[str] = []
     for sheet, frame in sheets.items():
         records = frame.to_numpy(dtype=object).tolist()
         if _find_header(records[:HEADER_SEARCH_ROWS]) is not None:
-            return _build(records, name, digest, "xlsx", None, None, str(sheet))
-    raise UnreadableFile("import.file_no_header", expected=_expected_headers())
+            parts.append(_build(records, name, digest, "xlsx", None, None, str(sheet)))
+        else:
+            left_out.append(str(sheet))
+    if not parts:
+        raise UnreadableFile("import.file_no_header", expected=_expected_headers())
+    return _combined(parts, left_out)
+
+
+def _combined(parts: list[ExportFile], left_out: list[str]) -> ExportFile:
+    """Every sheet that carries the arrivals header, one after the other; each row knows its
+    sheet (SHEET_KEY) when there are several."""
+    first = parts[0]
+    if len(parts) == 1:
+        first.sheets, first.sheets_left_out = [first.sheet or ""], left_out
+        return first
+    columns: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    rows: list[tuple[int, dict[str, list[Any]]]] = []
+    for part in parts:
+        for name_, headers in part.columns.items():
+            columns.setdefault(name_, list(headers))
+        unknown += [c for c in part.unknown_columns if c not in unknown]
+        rows += [(number, {**cells, SHEET_KEY: [part.sheet]}) for number, cells in part.rows]
+    return ExportFile(
+        name=first.name, sha256=first.sha256, kind="xlsx", encoding=None, separator=None,
+        sheet=first.sheet, header_row=first.header_row, columns=columns,
+        unknown_columns=unknown, rows=rows, sheets=[p.sheet or "" for p in parts],
+        sheets_left_out=left_out,
+    )
 
 
 def _expected_headers() -> str:
@@ -510,6 +646,7 @@ class ImportRow:
     row: int
     confirmation_number: str
     values: dict[str, Any]  # field -> value, only for fields that have a column
+    sheet: str | None = None  # in a workbook of several sheets
 
     def fingerprint(self) -> dict[str, Any]:
         """The values as JSON-safe data: what the file said, to compare with the next file."""
@@ -521,41 +658,55 @@ def parse_rows(export: ExportFile) -> tuple[list[ImportRow], list[RowProblem], i
     """Good rows, one problem per bad row, and how many exact repeats of a good row were skipped.
 
     A confirmation number on several rows with different data rejects all of them: the file
-    does not say which one is right.
+    does not say which one is right. Rows are told apart by sheet and number.
     """
     good: list[ImportRow] = []
     problems: list[RowProblem] = []
-    by_number: dict[str, list[tuple[int, dict[str, list[Any]]]]] = defaultdict(list)
+    Where = tuple[str | None, int]
+    by_number: dict[str, list[tuple[Where, dict[str, list[Any]]]]] = defaultdict(list)
     for number, cells in export.rows:
+        where = (_sheet_of(cells), number)
         try:
             row = _parse_row(export, number, cells)
         except _RowError as exc:
             problems.append(exc.problem)
             confirmation = _text(cells.get("confirmation", [None])[0])
             if confirmation:
-                by_number[confirmation].append((number, cells))
+                by_number[confirmation].append((where, cells))
             continue
         good.append(row)
-        by_number[row.confirmation_number].append((number, cells))
-    bad_rows = {p.row for p in problems}
-    clashing, repeats = set(), set()
+        by_number[row.confirmation_number].append((where, cells))
+    bad_rows = {(p.sheet, p.row) for p in problems}
+    clashing: set[str] = set()
+    repeats: set[Where] = set()
     for confirmation, seen in by_number.items():
         if len(seen) < 2:
             continue
         if len({_raw(cells) for _, cells in seen}) == 1:
-            repeats |= {number for number, _ in seen[1:] if number not in bad_rows}
+            repeats |= {where for where, _ in seen[1:] if where not in bad_rows}
             continue
         clashing.add(confirmation)
-        for number, _ in seen:
-            if number not in bad_rows:
-                others = ", ".join(str(n) for n, _ in seen if n != number)
+        for where, _ in seen:
+            if where not in bad_rows:
+                others = ", ".join(_where_text(w, where[0]) for w, _ in seen if w != where)
                 problems.append(RowProblem(
-                    number, export.columns["confirmation"][0], "import.error_duplicate",
-                    {"number": confirmation, "rows": others},
+                    where[1], export.columns["confirmation"][0], "import.error_duplicate",
+                    {"number": confirmation, "rows": others}, sheet=where[0],
                 ))
-    good = [r for r in good if r.confirmation_number not in clashing and r.row not in repeats]
-    problems.sort(key=lambda p: p.row)
+    good = [r for r in good
+            if r.confirmation_number not in clashing and (r.sheet, r.row) not in repeats]
+    problems.sort(key=lambda p: (export.sheets.index(p.sheet) if p.sheet in export.sheets
+                                 else 0, p.row))
     return good, problems, len(repeats)
+
+
+def _sheet_of(cells: dict[str, list[Any]]) -> str | None:
+    return cells[SHEET_KEY][0] if SHEET_KEY in cells else None
+
+
+def _where_text(where: tuple[str | None, int], here: str | None) -> str:
+    sheet, number = where
+    return str(number) if sheet == here else f"{sheet}!{number}"
 
 
 def confirmation_numbers(export: ExportFile) -> set[str]:
@@ -564,7 +715,8 @@ def confirmation_numbers(export: ExportFile) -> set[str]:
 
 
 def _raw(cells: dict[str, list[Any]]) -> tuple:
-    return tuple((k, tuple(_text(c) for c in v)) for k, v in sorted(cells.items()))
+    return tuple((k, tuple(_text(c) for c in v)) for k, v in sorted(cells.items())
+                 if k != SHEET_KEY)
 
 
 class _RowError(Exception):
@@ -576,8 +728,10 @@ class _RowError(Exception):
 def _parse_row(export: ExportFile, number: int, cells: dict[str, list[Any]]) -> ImportRow:
     columns = export.columns
 
+    sheet = _sheet_of(cells)
+
     def fail(name: str, key: str, **values: Any) -> _RowError:
-        return _RowError(RowProblem(number, columns[name][0], key, values))
+        return _RowError(RowProblem(number, columns[name][0], key, values, sheet=sheet))
 
     def cell(name: str) -> Any:
         return cells[name][0] if name in cells else None
@@ -606,6 +760,8 @@ def _parse_row(export: ExportFile, number: int, cells: dict[str, list[Any]]) -> 
         values[name] = day
     if values["departure"] <= values["arrival"]:
         raise fail("departure", "import.error_departure_before_arrival")
+    if values["departure"] - values["arrival"] > LONGEST_STAY:
+        raise fail("departure", "import.error_stay_too_long", years=LONGEST_STAY.days // 365)
     if "eta" in cells:
         try:
             values["eta"] = parse_time(cell("eta"))
@@ -634,4 +790,4 @@ def _parse_row(export: ExportFile, number: int, cells: dict[str, list[Any]]) -> 
         if value and len(value) > limit:
             column = name_column if name == "guest_name" else name
             raise fail(column, "import.error_too_long", limit=limit)
-    return ImportRow(number, confirmation, values)
+    return ImportRow(number, confirmation, values, sheet)

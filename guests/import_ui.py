@@ -10,10 +10,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from core.auth import PermissionDenied
 from core.db import get_database
-from core.ui import action, actor, language, tr, tr_md
-from guests.import_file import FIELD_LABELS, ExportFile, RowProblem
+from core.download_ui import guarded_download
+from core.errors import UserError
+from core.ui import actor, language, tr, tr_md
+from guests.import_file import FIELD_LABELS, ExportFile, RowProblem, check_size
 from guests.import_ota import OTA_KIND
+from guests.import_run import import_in_batches
 from guests.importer import (
     IMPORTERS,
     Conflict,
@@ -23,7 +27,6 @@ from guests.importer import (
     plan_import,
     problems_csv,
     read_file,
-    run_import,
 )
 
 _SUMMARY = "import_summary"
@@ -45,6 +48,7 @@ def import_page() -> None:
     if upload is None:
         return
     try:
+        check_size(getattr(upload, "size", 0))  # before the bytes are read
         parsed = read_file(upload.getvalue(), upload.name)
     except UnreadableFile as exc:
         st.error(tr_md(exc.key, **exc.values))
@@ -70,10 +74,18 @@ def import_page() -> None:
         bar.progress(count / total if total else 1.0,
                      text=tr("import.running", done=count, total=total))
 
-    with action(database) as session:  # committed, it reruns: the page shows the summary
-        st.session_state[_SUMMARY] = run_import(
-            session, me, me.property_id, parsed, replace_range=replace_range, progress=advance
-        )
+    # Short transactions, so that everyone else keeps saving while the file goes in.
+    summary = None
+    try:
+        summary = import_in_batches(database, me, me.property_id, parsed,
+                                    replace_range=replace_range, progress=advance)
+    except PermissionDenied:
+        st.error(tr("error.permission"))
+    except UserError as exc:
+        st.error(tr_md(exc.key, **exc.values))
+    if summary is not None:
+        st.session_state[_SUMMARY] = summary
+        st.rerun()
 
 
 def _file_read(export: ExportFile) -> None:
@@ -82,11 +94,15 @@ def _file_read(export: ExportFile) -> None:
     else:
         st.text(tr("import.file_read", kind=export.kind.upper(), rows=len(export.rows),
                    header=export.header_row))
-        if export.sheet is not None:
+        if len(export.sheets) > 1:
+            st.text(tr("import.sheets_read", sheets=", ".join(export.sheets)))
+        elif export.sheet is not None:
             st.text(tr("import.sheet", sheet=export.sheet))
         else:
             separator = tr(_SEPARATORS[export.separator]) if export.separator in _SEPARATORS else ""
             st.text(tr("import.encoding", encoding=export.encoding, separator=separator))
+        if export.sheets_left_out:
+            st.text(tr("import.sheets_left_out", sheets=", ".join(export.sheets_left_out)))
     st.subheader(tr("import.columns_title"))
     st.dataframe(
         pd.DataFrame(
@@ -141,8 +157,10 @@ def _summary(summary: ImportSummary) -> None:
     _conflicts(summary.conflicts)
     _problems(summary.errors)
     if summary.errors:
-        st.download_button(
-            tr("import.download_errors"), data=problems_csv(summary.errors, language()),
+        lang, errors = language(), list(summary.errors)
+        guarded_download(
+            get_database(), tr("import.download_errors"),
+            lambda _me: problems_csv(errors, lang), roles=IMPORTERS,
             file_name="import-errors.csv", mime="text/csv", key="import_download",
         )
 
@@ -163,7 +181,8 @@ def _problems(problems: list[RowProblem]) -> None:
         return
     st.subheader(tr("import.errors_title"))
     st.dataframe(
-        pd.DataFrame([{tr("import.row"): p.row, tr("import.column"): p.column or "",
+        pd.DataFrame([{tr("import.row"): f"{p.sheet} · {p.row}" if p.sheet else p.row,
+                       tr("import.column"): p.column or "",
                        tr("import.message"): p.message(language())} for p in problems]),
         hide_index=True,
     )

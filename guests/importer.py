@@ -31,9 +31,12 @@ from core.errors import UserError
 from core.i18n import t
 from guests.import_file import (
     ExportFile,
+    ImportLimits,
     ImportRow,
     RowProblem,
     UnreadableFile,
+    check_rows,
+    check_size,
     confirmation_numbers,
     parse_rows,
     read_export,
@@ -76,8 +79,15 @@ class ParsedFile:
 
 
 def read_file(data: bytes, file_name: str) -> ParsedFile:
-    """Raises UnreadableFile when nothing in the file can be imported."""
-    export = read_ota(data, file_name) if looks_like_xml(data) else read_export(data, file_name)
+    """Raises UnreadableFile when nothing in the file can be imported, or it is over a limit
+    (guests.import_file.ImportLimits), checked before it is parsed."""
+    if looks_like_xml(data):
+        limits = ImportLimits.from_environment()
+        check_size(len(data), limits)
+        export = read_ota(data, file_name)
+        check_rows(len(export.rows) + len(export.cancellations), limits)
+    else:
+        export = read_export(data, file_name)
     rows, problems, repeats = parse_rows(export)
     rows += export.cancellations
     for row in rows:
@@ -158,9 +168,10 @@ class ImportSummary:
     conflicts: list[Conflict] = field(default_factory=list)
     import_id: int | None = None
     dry_run: bool = False
+    sheets_left_out: list[str] = field(default_factory=list)  # workbook sheets without a header
 
     def as_json(self) -> dict[str, Any]:
-        """The command line's --json contract: these keys, exactly."""
+        """The command line's --json contract: these keys (new keys are added, never renamed)."""
         return {
             "created": self.created,
             "updated": self.updated,
@@ -173,6 +184,7 @@ class ImportSummary:
             "requests_created": self.requests_created,
             "tasks_created": self.tasks_created,
             "tasks_cancelled": self.tasks_cancelled,
+            "sheets_left_out": list(self.sheets_left_out),
         }
 
     @property
@@ -387,7 +399,7 @@ def run_import(
     summary = ImportSummary(
         file_name=export.name, file_hash=export.sha256, rows=rows,
         errors=list(parsed.problems), unknown_columns=list(export.unknown_columns),
-        unchanged=parsed.repeats, dry_run=dry_run,
+        unchanged=parsed.repeats, dry_run=dry_run, sheets_left_out=list(export.sheets_left_out),
     )
     record = ImportRecord(
         property_id=property_id, file_name=export.name[:300], file_hash=export.sha256,
@@ -417,7 +429,7 @@ def run_import(
     for reservation in plan.missing:
         _cancel_missing(session, who, property_id, record, reservation, summary)
         advance(1)
-    summary.errors.sort(key=lambda p: p.row)
+    summary.errors.sort(key=lambda p: (p.sheet or "", p.row))
     _finish(session, who, record, summary)
     summary.import_id = record.id
     if rehearsal is not None:

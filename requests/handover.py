@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.auth import system_actor
 from core.clock import to_local
+from core.job_result import JobResult, said
 from core.models import Property, Staff
 from core.notifications import Link, notification_row, notify_many
 from core.scheduling import Every, Job, JobContext, register
@@ -27,10 +28,8 @@ from requests.labels import catalogue_labels, task_label
 from requests.models import Request, Task
 from requests.states import OPEN
 
-RESULT = "{moved} tasks passed to the next shift, {kept} kept for their owner's next shift"
 
-
-def hand_over_tasks(session: Session, now: datetime, job: JobContext) -> str:
+def hand_over_tasks(session: Session, now: datetime, job: JobContext) -> JobResult:
     property_id = job.property_id
     assert property_id is not None
     assigner = Assigner(session, property_id, now)
@@ -77,7 +76,7 @@ def hand_over_tasks(session: Session, now: datetime, job: JobContext) -> str:
             moved.append((task_id, old, new))
     if moved:
         _tell(session, property_id, moved, now)
-    return RESULT.format(moved=len(moved), kept=kept)
+    return said("jobs.result_handed_over", moved=len(moved), kept=kept)
 
 
 def _at_work(

@@ -209,7 +209,11 @@ ESCALATION = register(
 
 @events.subscribe(GUESTS_ANONYMISED)
 def erase_wish_texts(
-    session: Session, property_id: int, reservation_ids: Sequence[int], **_: object
+    session: Session,
+    property_id: int,
+    reservation_ids: Sequence[int],
+    moment: datetime,
+    **_: object,
 ) -> dict[str, int]:
     """The guests' words go; the codes, statuses and timings of their wishes stay.
 
@@ -235,4 +239,21 @@ def erase_wish_texts(
             .where(tasks.c.reservation_id.in_(chunk), tasks.c.reason.is_not(None))
             .values(reason=None, updated_at=tasks.c.updated_at)
         ).rowcount
+        session.execute(
+            update(tasks)
+            .where(tasks.c.reservation_id.in_(chunk), tasks.c.title != "")
+            .values(title="", updated_at=tasks.c.updated_at)
+        )
+    # What the audit log holds of those words: its personal values (core.audit).
+    erased["audit_values"] = 0
+    for chunk in chunks(reservation_ids):
+        request_ids = session.scalars(
+            select(wishes.c.id).where(wishes.c.reservation_id.in_(chunk))
+        ).all()
+        task_ids = session.scalars(
+            select(tasks.c.id).where(tasks.c.reservation_id.in_(chunk))
+        ).all()
+        erased["audit_values"] += audit.erase_personal(
+            session, property_id, "request", request_ids, moment
+        ) + audit.erase_personal(session, property_id, "task", task_ids, moment)
     return erased

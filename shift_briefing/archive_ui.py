@@ -10,6 +10,7 @@ import streamlit as st
 from core.auth import Actor
 from core.clock import to_local, today
 from core.db import Database, get_database
+from core.download_ui import guarded_download
 from core.models import Property
 from core.ui import actor, tr
 from shift_briefing.jobs import ArchivedBriefing, archived_briefings, archived_pdf
@@ -68,14 +69,15 @@ def _line(database: Database, hotel: Property, item: ArchivedBriefing, highlight
         if item.erased:
             download.caption(tr("archive.erased"))
             return
-        me = actor()
-        download.download_button(
+        guarded_download(
+            database,
             tr("archive.download"),
-            data=lambda: _pdf(database, me, hotel.id, item.id),
+            lambda me: _pdf(database, me, hotel.id, item.id),
+            roles=("front_desk", "manager"),
             file_name=f"briefing-{item.day.isoformat()}-{item.shift}-{item.version[:8]}.pdf",
             mime="application/pdf",
             key=f"archive_pdf_{item.id}",
-            on_click="ignore",
+            container=download,
         )
 
 

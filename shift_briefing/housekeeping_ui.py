@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from core.clock import today
 from core.db import Database, get_database
+from core.download_ui import guarded_download
 from core.models import Property
 from core.ui import action, actor, escape_markdown, language, show_flashes, tr, widget_key
-from shift_briefing import pdf
+from shift_briefing import downloads
 from shift_briefing.board import (
     ROOM_STATES,
     STAY_FACTS,
@@ -77,13 +78,16 @@ def housekeeping_page() -> None:
     lang = language()
     for shown in board.floors if chosen is None else [chosen]:
         st.subheader(tr("housekeeping.floor", floor=shown))
-        st.download_button(
+        guarded_download(  # made at the click, for the person checked then
+            database,
             tr("housekeeping.print_floor", floor=shown),
-            data=lambda shown=shown: pdf.checklist_pdf(hotel.name, board, lang, shown),
+            lambda me, shown=shown: downloads.checklist_pdf(
+                database, me, hotel.id, day, shown, lang
+            ),
+            roles=("housekeeping", "manager"),
             file_name=f"checklist-{day}-floor-{shown}.pdf",
             mime="application/pdf",
             key=f"print_{shown}",
-            on_click="ignore",
         )
         for room in board.on_floor(shown):
             if not (to_do_only and room.nothing_to_do):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from core import auth
 from core.clock import to_local, today
 from core.db import Database, get_database
+from core.download_ui import guarded_download
 from core.models import Property
 from core.roster_ui import roster_section
 from core.shifts import SHIFT_NAMES
@@ -31,7 +32,7 @@ from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
 from requests.service import late_task_count, promises_kept, tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import pdf, promises_ui, stays_ui
+from shift_briefing import downloads, promises_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
@@ -43,7 +44,6 @@ from shift_briefing.signing import (
     last_signature,
     sign_briefing,
     signatures,
-    signed_current,
 )
 
 SHIFTS = SHIFT_NAMES
@@ -261,7 +261,6 @@ def briefing_page() -> None:
             if (mine and mine.version != briefing.version)
             else []
         )
-        signed = signed_current(session, briefing)
         board = signatures(session, me, briefing) if me.has("manager", "front_desk") else []
         labels = wish_labels(session, hotel.id, language())
     st.caption(
@@ -276,12 +275,13 @@ def briefing_page() -> None:
     if me.has("front_desk"):
         _signing_status(database, briefing, mine, changes, hotel.timezone, labels)
     lang = language()  # the PDF is made on click, on another thread: no session state there
-    st.download_button(
+    guarded_download(
+        database,
         tr("briefing.print"),
-        data=lambda: pdf.briefing_pdf(briefing, signed, lang),
+        lambda me: downloads.briefing_pdf(database, me, hotel.id, day, shift, lang),
+        roles=("front_desk", "manager"),
         file_name=f"briefing-{day}-{shift}.pdf",
         mime="application/pdf",
-        on_click="ignore",
     )
     st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
     if briefing.arrivals and not briefing.expected:

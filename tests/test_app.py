@@ -15,6 +15,7 @@ from core import clock
 from core.auth import actor_for
 from core.i18n import t
 from core.models import Property, Staff
+from core.scheduling import save_job_setting
 from core.settings import ROOT
 from core.staff import set_active
 
@@ -218,3 +219,15 @@ def test_sign_out_returns_to_the_login_page(app):
     sign_in(start(app), "reservations")
     app.sidebar.button(key="sign_out").click().run()
     assert not signed_in(app)
+
+
+def test_the_jobs_page_says_how_long_guest_data_is_kept_and_what_stays(app, database):
+    sign_in(start(app), "manager")  # Sophie reads English
+    with database.write() as session:
+        manager = actor_for(staff(database, "manager"))
+        save_job_setting(session, manager, "purge_guest_data", True, {"retention_days": 45})
+    open_page(app, "jobs")
+    shown = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    assert t("retention.title", "en", days=45) in shown
+    assert t("retention.kept", "en") in shown
+    assert t("retention.backups", "en", days=45) in shown

@@ -2,7 +2,7 @@
 and the alternative staff propose when a wish is not possible
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-01
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 from core.db import UTCDateTime
 
 revision: str = "0013"
-down_revision: str | None = "0009"  # rechained after merging main (was 0005)
+down_revision: str | None = "0012"  # rechained after merging main (was 0005)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

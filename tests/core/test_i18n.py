@@ -14,6 +14,7 @@ from core import audit_text
 from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
+from core.session_guard import IDLE, INACTIVE, NOT_ALLOWED, SIGNED_OUT
 from core.settings import ROOT
 from core.shifts import WEEKDAYS
 from guests.models import HOUSEKEEPING_STATUSES
@@ -38,6 +39,7 @@ DYNAMIC_KEYS = {
     "department.": DEPARTMENTS,
     "status.": TASK_STATUSES,
     "login.failed_": LOGIN_FAILURES,
+    "session.refused_": (IDLE, INACTIVE, SIGNED_OUT, NOT_ALLOWED),
     "tasks.to_": TASK_STATUSES,
     "tasks.board_": ("all", MINE),
     "timing.": TIMINGS,

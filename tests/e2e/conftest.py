@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,11 +62,10 @@ def server_database_url(server_folder: Path) -> str:
     return f"sqlite:///{server_folder / 'hotel.db'}"
 
 
-@pytest.fixture(scope="session")
-def server(server_folder: Path) -> Iterator[str]:
-    """`streamlit run streamlit_app.py` on a free port, against a new SQLite database."""
-    chromium_or_skip()
-    folder = server_folder
+@contextmanager
+def running_server(folder: Path, **settings: str) -> Iterator[str]:
+    """`streamlit run streamlit_app.py` on a free port, against a new SQLite database in
+    `folder`; `settings` are extra environment variables (HOTEL_IDLE_TIMEOUT_MINUTES=...)."""
     port = _free_port()
     environment = {
         **os.environ,
@@ -75,6 +75,7 @@ def server(server_folder: Path) -> Iterator[str]:
         "HOTEL_SCHEDULER_IN_APP": "true",  # the real thing, jobs included
     }
     environment.pop("HOTEL_IDLE_TIMEOUT_MINUTES", None)
+    environment.update(settings)
     log = (folder / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -115,6 +116,14 @@ def server(server_folder: Path) -> Iterator[str]:
         log.close()
     server_log = (folder / "server.log").read_text()
     assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture(scope="session")
+def server(server_folder: Path) -> Iterator[str]:
+    """The app with its default settings, shared by the browser tests."""
+    chromium_or_skip()
+    with running_server(server_folder) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ from guests.__main__ import main
 from guests.models import ImportRecord, Reservation, Room
 
 CONTRACT = {"created", "updated", "unchanged", "cancelled", "errors", "unknown_columns",
-            "requests_created", "tasks_created", "tasks_cancelled"}
+            "requests_created", "tasks_created", "tasks_cancelled", "sheets_left_out"}
 GOOD = (
     "Conf. No;Guest Name;Arrival;Departure;Room;Specials;Loyalty tier\n"
     "C100;Marie Dubois;14/07/2026;16/07/2026;104;Un lit bébé svp;Gold\n"
@@ -57,7 +57,7 @@ def test_on_an_empty_database_it_migrates_creates_the_default_hotel_and_imports(
     assert summary == {
         "created": 2, "updated": 0, "unchanged": 0, "cancelled": 0, "errors": [],
         "unknown_columns": ["Loyalty tier"], "requests_created": 1, "tasks_created": 1,
-        "tasks_cancelled": 0,
+        "tasks_cancelled": 0, "sheets_left_out": [],
     }
     with get_database(empty_database_url).read() as session:
         [hotel] = session.scalars(select(Property))

@@ -24,7 +24,7 @@ from requests.models import Request, Task
 
 OTA = Path(__file__).parent / "data" / "ota"
 CONTRACT = {"created", "updated", "unchanged", "cancelled", "errors", "unknown_columns",
-            "requests_created", "tasks_created", "tasks_cancelled"}
+            "requests_created", "tasks_created", "tasks_cancelled", "sheets_left_out"}
 CARD_DATA = ("4111111111111111", "4111 1111 1111 1111", "4242", "Karl Kartenhalter", "0928")
 
 

@@ -1,0 +1,303 @@
+"""An arrivals import that lets everyone else keep working, and survives being killed.
+
+The file is read and checked before any transaction (guests.import_file); then the rows go in
+short write transactions (at most a few hundred rows, sized to last about BATCH_SECONDS on
+this machine today), every one planned again inside its own transaction (so a staff edit made
+meanwhile is seen, never overwritten). Between two batches other people's saves go through:
+on SQLite the write lock is held for one batch at a time.
+
+Each batch commits its reservations together with what the import remembers of them
+(ImportedReservation) and the running counts on the import record. Killed halfway, the
+record stays unfinished; running the same file again resumes that record: the rows already
+applied are recognised (their remembered values are the file's) and skipped, the others are
+applied, and the record is finished with the counts of the whole job.
+
+A dry run takes no write lock on the database people work in: on SQLite it rehearses on a
+private snapshot copy (the online backup API, which readers and writers do not notice); on
+PostgreSQL, where writers do not lock each other out, each batch is rehearsed and rolled back.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit import Who
+from core.auth import require
+from core.backup import sqlite_path
+from core.clock import now
+from core.db import Database
+from core.settings import env_int
+from guests.importer import (
+    IMPORTERS,
+    ImportSummary,
+    ParsedFile,
+    Progress,
+    _apply_row,
+    _cancel_missing,
+    _create_many,
+    _finish,
+    plan_import,
+)
+from guests.models import ImportRecord, Reservation
+from guests.service import get_property
+
+BATCH_ROWS = 300  # at most, per transaction (HOTEL_IMPORT_BATCH_ROWS)
+BATCH_SECONDS = 0.1  # a batch aims at this long: a staff save waits for one batch at most
+FIRST_BATCH = 25
+SQLITE_PAUSE = 0.12  # seconds between two batches, longer than SQLite's busy-handler sleep
+_COUNTS = ("created", "updated", "unchanged", "cancelled", "requests_created", "tasks_created",
+           "tasks_cancelled")
+
+
+def import_in_batches(
+    database: Database,
+    who: Who,
+    property_id: int,
+    parsed: ParsedFile,
+    *,
+    replace_range: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    batch_rows: int | None = None,
+) -> ImportSummary:
+    """Applies the file in short transactions (or rehearses it, `dry_run`); see the module."""
+    require(who, *IMPORTERS)
+    batch_rows = batch_rows or max(env_int("HOTEL_IMPORT_BATCH_ROWS", BATCH_ROWS), 1)
+    if dry_run and database.is_sqlite:
+        with _snapshot(database) as copy:
+            return _run(copy, who, property_id, parsed, replace_range, True, progress,
+                        batch_rows)
+    return _run(database, who, property_id, parsed, replace_range, dry_run, progress,
+                batch_rows)
+
+
+def _run(
+    database: Database, who: Who, property_id: int, parsed: ParsedFile, replace_range: bool,
+    dry_run: bool, progress: Progress | None, batch_rows: int,
+) -> ImportSummary:
+    export = parsed.export
+    summary = ImportSummary(
+        file_name=export.name, file_hash=export.sha256, rows=_file_rows(parsed),
+        errors=list(parsed.problems), unknown_columns=list(export.unknown_columns),
+        unchanged=parsed.repeats, dry_run=dry_run, sheets_left_out=list(export.sheets_left_out),
+    )
+    with _unit(database, dry_run) as session:
+        get_property(session, property_id)
+        record = None if dry_run else _unfinished(session, property_id, export.sha256,
+                                                   replace_range)
+        if record is not None:  # a run that was killed: carry on with its counts
+            for name in _COUNTS:
+                setattr(summary, name, getattr(record, name))
+            summary.unchanged = record.unchanged
+        else:
+            record = _new_record(session, who, property_id, parsed, replace_range)
+        record_id = record.id
+        resumed = record.created + record.updated + record.cancelled + record.unchanged > 0
+    rows = parsed.rows
+    total = len(rows)
+    # The parsed file is a large heap of objects that lives to the end: left to the garbage
+    # collector, a full collection would walk it inside a batch, holding the write lock.
+    gc.collect()
+    gc.freeze()
+    try:
+        start, size = 0, min(FIRST_BATCH, batch_rows)
+        while start < total:
+            chunk = rows[start:start + size]
+            began = time.perf_counter()
+            with _unit(database, dry_run) as session:
+                record = _record(session, record_id, who, property_id, parsed, replace_range)
+                batch = replace(parsed, rows=chunk, problems=[], repeats=0)
+                plan = plan_import(session, who, property_id, batch)
+                new = [p for p in plan.rows if p.reservation is None and p.target is not None]
+                if new:
+                    _create_many(session, who, property_id, record, new, summary)
+                for planned in plan.rows:
+                    if planned.reservation is None and planned.target is not None:
+                        continue  # created above
+                    if resumed and planned.state is not None and planned.state_is_current and (
+                        planned.state.import_id == record.id
+                    ):
+                        continue  # applied by the run that was killed, and counted then
+                    _apply_row(session, who, property_id, record, planned, summary)
+                _store_counts(record, summary)
+            start += len(chunk)
+            size = _next_size(size, time.perf_counter() - began, batch_rows)
+            _checkpoint(database)
+            _let_others_in(database)
+            if progress is not None:
+                progress(start, total)
+        if replace_range and rows:
+            _cancel_the_missing(database, who, property_id, parsed, record_id, summary, dry_run,
+                                batch_rows)
+    finally:
+        gc.unfreeze()
+    with _unit(database, dry_run) as session:
+        record = _record(session, record_id, who, property_id, parsed, replace_range)
+        summary.errors.sort(key=lambda p: (p.sheet or "", p.row))
+        _finish(session, who, record, summary)
+        summary.import_id = None if dry_run else record.id
+    return summary
+
+
+def _cancel_the_missing(
+    database: Database, who: Who, property_id: int, parsed: ParsedFile, record_id: int,
+    summary: ImportSummary, dry_run: bool, batch_rows: int,
+) -> None:
+    """--replace-range, once every row is in: the reservations of those dates the file does
+    not name were cancelled in the PMS."""
+    arrivals = [row.values["arrival"] for row in parsed.rows if "arrival" in row.values]
+    if not arrivals:
+        return
+    first, last = min(arrivals), max(arrivals)
+    with database.read() as session:
+        candidates = [
+            (reservation_id, number)
+            for reservation_id, number in session.execute(
+                select(Reservation.id, Reservation.confirmation_number).where(
+                    Reservation.property_id == property_id,
+                    Reservation.arrival_date >= first,
+                    Reservation.arrival_date <= last,
+                    Reservation.status == "booked",
+                )
+            )
+            if number not in parsed.numbers
+        ]
+    for start in range(0, len(candidates), batch_rows):
+        ids = [reservation_id for reservation_id, _ in candidates[start:start + batch_rows]]
+        with _unit(database, dry_run) as session:
+            record = _record(session, record_id, who, property_id, parsed, False)
+            for reservation in session.scalars(
+                select(Reservation).where(Reservation.id.in_(ids),
+                                          Reservation.status == "booked")
+            ).unique():
+                _cancel_missing(session, who, property_id, record, reservation, summary)
+            _store_counts(record, summary)
+
+
+@contextmanager
+def _unit(database: Database, rehearsal: bool) -> Iterator[Session]:
+    """A short write transaction; in a rehearsal, rolled back at its end."""
+    with database.write() as session:
+        if not rehearsal:
+            yield session
+            return
+        nested = session.begin_nested()
+        try:
+            yield session
+        finally:
+            nested.rollback()
+
+
+def _unfinished(
+    session: Session, property_id: int, file_hash: str, replace_range: bool
+) -> ImportRecord | None:
+    return session.scalars(
+        select(ImportRecord)
+        .where(
+            ImportRecord.property_id == property_id,
+            ImportRecord.file_hash == file_hash,
+            ImportRecord.replace_range.is_(replace_range),
+            ImportRecord.finished_at.is_(None),
+        )
+        .order_by(ImportRecord.started_at.desc(), ImportRecord.id.desc())
+    ).first()
+
+
+def _new_record(
+    session: Session, who: Who, property_id: int, parsed: ParsedFile, replace_range: bool
+) -> ImportRecord:
+    export = parsed.export
+    record = ImportRecord(
+        property_id=property_id, file_name=export.name[:300], file_hash=export.sha256,
+        file_kind=export.kind, actor_id=who.id, actor_name=who.name,
+        replace_range=replace_range, started_at=now(), rows=_file_rows(parsed),
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def _record(
+    session: Session, record_id: int, who: Who, property_id: int, parsed: ParsedFile,
+    replace_range: bool,
+) -> ImportRecord:
+    """The import's record; in a rehearsal (rolled back each time), a stand-in made again."""
+    record = session.get(ImportRecord, record_id)
+    if record is None:
+        record = _new_record(session, who, property_id, parsed, replace_range)
+    return record
+
+
+def _let_others_in(database: Database) -> None:
+    """SQLite has no queue for its write lock: a waiting writer sleeps in its busy handler (up
+    to 100 ms between two tries), and a batch that began at once would take the lock again
+    every time. A pause longer than that lets every waiting save in first."""
+    if database.is_sqlite:
+        time.sleep(SQLITE_PAUSE)
+
+
+def _checkpoint(database: Database) -> None:
+    """SQLite: the import moves its own pages from the WAL into the database file between two
+    batches (a passive checkpoint waits for nobody), so that no staff save's commit pays for
+    copying the import's megabytes."""
+    if not database.is_sqlite:
+        return
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+def _next_size(size: int, seconds: float, most: int) -> int:
+    """Batches as long as BATCH_SECONDS, whatever the machine's load: halve a slow one,
+    double a quick one, never over `most` rows."""
+    if seconds > BATCH_SECONDS * 1.5:
+        return max(size // 2, 1)
+    if seconds < BATCH_SECONDS / 2:
+        return min(size * 2, most)
+    return size
+
+
+def _file_rows(parsed: ParsedFile) -> int:
+    return len(parsed.export.rows) + len(parsed.export.cancellations)
+
+
+def _store_counts(record: ImportRecord, summary: ImportSummary) -> None:
+    for name in _COUNTS:
+        setattr(record, name, getattr(summary, name))
+    record.rejected = len(summary.errors)
+
+
+@contextmanager
+def _snapshot(database: Database) -> Iterator[Database]:
+    """A private copy of the SQLite database (owner-only, deleted after): rehearsals go there."""
+    source_path = sqlite_path(database)
+    folder = Path(tempfile.mkdtemp(prefix="hotel-dry-run-"))  # 0700
+    copy_path = folder / source_path.name
+    os.close(os.open(copy_path, os.O_WRONLY | os.O_CREAT, 0o600))
+    source = sqlite3.connect(source_path, timeout=30)  # WAL: a reader, nobody waits for it
+    try:
+        target = sqlite3.connect(copy_path)
+        try:
+            source.backup(target, pages=1024)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    copy = Database(f"sqlite:///{copy_path}")
+    try:
+        yield copy
+    finally:
+        copy.dispose()
+        for leftover in folder.iterdir():
+            leftover.unlink()
+        folder.rmdir()
