@@ -14,6 +14,7 @@ from core.settings import seed_demo_on_empty
 from core.startup import ready_database
 from guests import demo, import_ui
 from guests import ui as guests_ui
+from requests import guest_page, guest_ui
 from requests import ui as requests_ui
 from shift_briefing import archive_ui, attention_ui, housekeeping_ui
 from shift_briefing import ui as briefing_ui
@@ -51,6 +52,7 @@ PAGES = (
     (("front_desk", "housekeeping", "manager"), "work", requests_ui.tasks_page, "nav.tasks", "tasks", ":material/task_alt:"),  # noqa: E501
     (("reservations", "manager"), "work", import_ui.import_page, "nav.import", "import", ":material/upload_file:"),  # noqa: E501
     (("front_desk", "manager"), "work", archive_ui.archive_page, "archive.nav", "archive", ":material/inventory_2:"),  # noqa: E501
+    (("front_desk", "manager"), "work", guest_ui.guest_messages_page, "guest_ui.nav", "guest-messages", ":material/outgoing_mail:"),  # noqa: E501
     (ROLES, "work", notifications_ui.inbox_page, "inbox.nav", "inbox", ":material/inbox:"),
 )
 # fmt: on
@@ -80,27 +82,37 @@ def _navigation(
     return sections
 
 
-st.set_page_config(page_title="Guest wishes", page_icon=":material/room_service:", layout="wide")
-database = _database()
-current = ui.signed_in_actor(database)
-if current is None:
-    with database.read() as session:
-        demo_logins = demo.demo_logins(session)
-    navigation = st.navigation(
-        [
-            st.Page(
-                lambda: ui.login_page(database, demo_logins),
-                title=ui.tr("login.title"),
-                url_path="login",
-                icon=":material/lock:",
-            )
-        ],
-        position="hidden",
+def main() -> None:
+    """The staff app, run by Streamlit for each browser session."""
+    st.set_page_config(
+        page_title="Guest wishes", page_icon=":material/room_service:", layout="wide"
     )
-else:
-    attention = attention_ui.gather(database, current)
-    navigation = st.navigation(_navigation(current, attention_ui.badges(attention)))
-    ui.sidebar(database, current)
-    if navigation.url_path == "":  # the person's landing page (the first of their pages)
-        attention_ui.landing_notice(attention)
-navigation.run()
+    database = _database()
+    current = ui.signed_in_actor(database)
+    if current is None:
+        with database.read() as session:
+            demo_logins = demo.demo_logins(session)
+        navigation = st.navigation(
+            [
+                st.Page(
+                    lambda: ui.login_page(database, demo_logins),
+                    title=ui.tr("login.title"),
+                    url_path="login",
+                    icon=":material/lock:",
+                )
+            ],
+            position="hidden",
+        )
+    else:
+        attention = attention_ui.gather(database, current)
+        navigation = st.navigation(_navigation(current, attention_ui.badges(attention)))
+        ui.sidebar(database, current)
+        if navigation.url_path == "":  # the person's landing page (the first of their pages)
+            attention_ui.landing_notice(attention)
+    navigation.run()
+
+
+if __name__ == "__main__":  # the Streamlit script run
+    main()
+else:  # imported by the server `streamlit run` starts: the app, and the guest page's routes
+    app = st.App(__file__, routes=guest_page.guest_routes())

@@ -71,6 +71,7 @@ JOB_MODULES = (
     "core.backup",
     "guests.jobs",
     "requests.jobs",
+    "requests.guest_jobs",
     "requests.handover",
     "shift_briefing.jobs",
 )
@@ -492,9 +493,24 @@ def run_now(database: Database, who: Who, name: str) -> RunOutcome:
                     name,
                     after={"status": outcome.status, "result": outcome.result[:500]},
                 )
-            deliver_pending_emails(database)
+            send_outboxes(database)
             return outcome
     raise UserError("jobs.error_busy", job=name)
+
+
+# --- after the jobs: e-mail --------------------------------------------------------------------
+
+# What sends e-mail once the jobs' transactions have committed: the staff notifications, and
+# each domain's own outbox (requests.guest_jobs adds the messages to guests).
+SENDERS: list[Callable[[Database], object]] = [deliver_pending_emails]
+
+
+def send_outboxes(database: Database) -> None:
+    for sender in SENDERS:
+        try:
+            sender(database)
+        except Exception:  # one outbox failing must not stop the others or the scheduler
+            log.exception("sending %s failed", getattr(sender, "__name__", sender))
 
 
 # --- the lease --------------------------------------------------------------------------------
@@ -597,7 +613,7 @@ class SchedulerProcess:
                 )
                 if outcome is not None:
                     outcomes.append(outcome)
-            deliver_pending_emails(self.database)
+            send_outboxes(self.database)
             today = now.date()
             if self._pruned_on != today:
                 with self.database.write() as session:
@@ -733,7 +749,7 @@ def scheduler_command(argv: list[str] | None = None) -> int:
             holder=new_holder("command line"),
             trigger="manual",
         )
-        deliver_pending_emails(database)
+        send_outboxes(database)
         if outcome is None:
             return 1
         print(f"{outcome.job}: {outcome.status}: {outcome.result}")

@@ -1,4 +1,4 @@
-"""Command line of the guests domain: `python -m guests demo` and `python -m guests import`.
+"""Command line of the guests domain: `python -m guests demo`, `import` and `guest-link`.
 
 `import PATH [--property CODE] [--dry-run] [--replace-range] [--json]` reads a PMS export (CSV,
 XLSX) or a booking channel's OpenTravel XML, and exits 0 when every row imported, 1 when some
@@ -12,12 +12,15 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
 from core.auth import system_actor
 from core.db import Database
 from core.i18n import t
 from core.models import Property
 from core.startup import ready_database
 from guests.demo import seed_demo
+from guests.guest_links import issue_link, page_url
 from guests.import_file import check_size
 from guests.import_run import import_in_batches
 from guests.importer import (
@@ -27,6 +30,7 @@ from guests.importer import (
     read_file,
     unreadable_json,
 )
+from guests.models import Reservation
 from guests.service import create_property, database_is_empty, property_by_code
 
 DEFAULT_PROPERTY = "HOTEL"
@@ -48,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
                           help="the file is the complete list for its arrival dates: "
                                "cancel the reservations it does not name")
     arrivals.add_argument("--json", action="store_true", help="print one JSON object")
+    link = commands.add_parser("guest-link", help="print a new private page link of a reservation")
+    link.add_argument("confirmation")
+    link.add_argument("--property", dest="code", help="the property's code (default: HOTEL)")
     args = parser.parse_args(argv)
     database = ready_database()
     if args.command == "demo":
@@ -58,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(f"Demo hotel {hotel.name} ({hotel.code}) seeded into {database.engine.url!r}.")
         return 0
+    if args.command == "guest-link":
+        return print_guest_link(database, args.confirmation, code=args.code)
     return import_arrivals(database, args.path, code=args.code, dry_run=args.dry_run,
                            replace_range=args.replace_range, as_json=args.json)
 
@@ -94,6 +103,22 @@ def import_arrivals(database: Database, path: Path, *, code: str | None, dry_run
     else:
         print(_report(summary, hotel, parsed.export.kind))
     return summary.exit_status
+
+
+def print_guest_link(database: Database, confirmation: str, *, code: str | None) -> int:
+    """Exit 0 with the page's absolute URL on stdout; 1 when no such reservation."""
+    with database.write() as session:
+        hotel = property_by_code(session, code or DEFAULT_PROPERTY) if code else _property(
+            session, None, create=False)
+        reservation = hotel and session.scalar(
+            select(Reservation).where(Reservation.property_id == hotel.id,
+                                      Reservation.confirmation_number == confirmation))
+        if reservation is None:
+            print(f"No reservation {confirmation!r} at this property.", file=sys.stderr)
+            return 1
+        token = issue_link(session, system_actor(hotel.id, "command line"), reservation.id)
+    print(page_url(token))
+    return 0
 
 
 def _property(session, code: str | None, *, create: bool = True) -> Property | None:

@@ -152,3 +152,6 @@ class ImportedReservation(Base):
     import_id: Mapped[int] = mapped_column(ForeignKey("import_records.id"), index=True)
     file_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     applied_values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+from guests import guest_models as _guest_models  # noqa: E402,F401  (their tables)

@@ -86,6 +86,7 @@ class Task(Base):
     service_date: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20), default="open")
     reason: Mapped[str | None] = mapped_column(Text)
+    alternative: Mapped[str | None] = mapped_column(Text)  # what staff propose instead
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalation_level: Mapped[int] = mapped_column(default=0)
@@ -125,3 +126,6 @@ class DepartmentOwner(Base):
     handling_minutes: Mapped[int] = mapped_column(
         default=DEFAULT_HANDLING_MINUTES, server_default=str(DEFAULT_HANDLING_MINUTES)
     )
+
+
+from requests import guest_models as _guest_models  # noqa: E402,F401  (their tables)

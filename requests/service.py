@@ -123,6 +123,7 @@ def change_task_status(
     reason: str | None = None,
     *,
     via_checklist: bool = False,
+    alternative: str | None = None,
 ) -> Task:
     """One person's save of a task; a concurrent save by someone else makes this one fail.
 
@@ -144,6 +145,7 @@ def change_task_status(
     if status == "not_possible" and not (reason or "").strip():
         raise UserError("task.error_reason_required")
     record_status(session, who, task, status, (reason or "").strip() or None)
+    task.alternative = (alternative or "").strip() or None if status == "not_possible" else None
     if status == "not_possible" and task.kind == "wish":
         _tell_guest(session, who, task, hotel)
     try:
@@ -187,6 +189,9 @@ def _tell_guest(session: Session, who: Who, task: Task, hotel: Property) -> None
         after=audit.snapshot(tell),
         property_id=hotel.id,
     )
+    from requests.guest_outbox import tell_guest_not_possible  # it reads this module's rules
+
+    tell_guest_not_possible(session, who, task, tell, hotel)
 
 
 def assign_task(
@@ -406,6 +411,8 @@ class TaskView:
     at_time: str | None
     sensitive: bool
     detail: str | None  # the guest's words for this wish; None when the viewer may not see them
+    title: str = ""  # set for a call to the guest: who and the phone number
+    alternative: str | None = None  # what staff proposed when not possible
 
 
 def sees_health_details(who: Who) -> bool:
@@ -484,6 +491,8 @@ def tasks_for(
                 at_time=request.at_time if request else None,
                 sensitive=sensitive,
                 detail=(request.matched_text if request and (health or not sensitive) else None),
+                title=task.title,
+                alternative=task.alternative,
             )
         )
     return views

@@ -54,9 +54,12 @@ def wish_labels(session: Session, property_id: int, language: str) -> dict[str, 
 
 def task_label(task: TaskView, labels: Labels) -> str:
     """The board's words for a task: requests.labels, the one label function."""
-    return task_label_text(
+    text = task_label_text(
         task.kind, task.code, labels, language(), quantity=task.quantity, at_time=task.at_time
     )
+    if task.kind == "tell_guest" and task.title:  # a call: who and the phone number
+        return f"{text} · {tr('task.call_guest')} {task.title}"
+    return text
 
 
 def _hotel(session: Session) -> Property:
@@ -504,6 +507,8 @@ def _task_card(
             st.text(task.detail)
         if task.reason:
             st.text(f"{tr('tasks.reason')}: {task.reason}")
+        if task.alternative:
+            st.text(f"{tr('tasks.alternative')}: {task.alternative}")
         st.caption(
             escape_markdown(
                 f"{tr(f'department.{task.department}')} · "
@@ -517,10 +522,12 @@ def _task_card(
             if status in NEEDS_REASON:
                 with column.popover(tr("tasks.not_possible"), use_container_width=True):
                     reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
+                    alternative = st.text_input(tr("tasks.alternative"), key=f"alt_{task.id}")
                     if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
                         with action(database) as session:
                             service.change_task_status(
-                                session, me, task.id, task.version, status, reason
+                                session, me, task.id, task.version, status, reason,
+                                alternative=alternative,
                             )
             elif status in plain and column.button(
                 tr(f"tasks.to_{status}"),

@@ -33,6 +33,7 @@ from core.shifts import Shift, shift_window
 from guests.models import Reservation, Room
 from requests.catalogue import catalogue_items
 from requests.deadlines import NIGHT_ENDS
+from requests.guest_corrections import changed_by_guest
 from requests.labels import task_label_text
 from requests.models import Request
 from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
@@ -64,6 +65,7 @@ class WishLine:
     at_time: str | None
     sensitive: bool
     detail: str | None  # the guest's words; None when the reader's role may not see them
+    alternative: str | None = None  # what staff proposed the guest when not possible
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class BriefingGuest:
     @property
     def checked_in(self) -> bool:
         return self.status == "checked_in"
+    changed_by_guest_at: datetime | None = None  # the guest corrected their wishes on their page
 
 
 @dataclass(frozen=True)
@@ -286,6 +289,7 @@ class GuestDescriber:
         )
         self.floors = list(session.scalars(select(Room.floor).where(Room.property_id == hotel.id)))
         self.earlier = _earlier_stays(session, reservations) if details else {}
+        self.guest_changes = changed_by_guest(session, ids)
 
     def __call__(
         self,
@@ -307,6 +311,7 @@ class GuestDescriber:
                 at_time=task.at_time,
                 sensitive=task.sensitive,
                 detail=task.detail,
+                alternative=task.alternative,
             )
             for task in self.tasks.get(reservation.id, [])
             if (due_from is None or task.due_at >= due_from)
@@ -335,6 +340,7 @@ class GuestDescriber:
             readiness=self.readiness.get(reservation.id),
             expected_moment=expected_moment(reservation, self.hotel),
             checked_in_at=reservation.checked_in_at if reservation.status == "checked_in" else None,
+            changed_by_guest_at=self.guest_changes.get(reservation.id),
         )
 
 
@@ -415,7 +421,10 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
     """What a reader needs, language- and time-independent: the version is its hash."""
 
     def person(g: BriefingGuest) -> dict[str, Any]:
-        return {
+        changed = (
+            {"changed_by_guest": g.changed_by_guest_at.isoformat()} if g.changed_by_guest_at else {}
+        )
+        return changed | {
             "reservation": g.confirmation_number,
             "guest": g.guest_name,
             "vip": g.vip_level,
@@ -438,6 +447,7 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
                     "time": w.at_time,
                     "detail": w.detail,
                 }
+                | ({"alternative": w.alternative} if w.alternative else {})
                 for w in g.wishes
             ],
         }

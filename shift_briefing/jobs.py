@@ -48,6 +48,7 @@ from shift_briefing.attention import announce_changes
 from shift_briefing.briefing import build_briefing, expected_moment, shift_window
 from shift_briefing.models import BriefingAcknowledgement, BriefingArchive, BriefingVersion, CheckIn
 from shift_briefing.pdf import briefing_pdf
+from shift_briefing.promises import notify_broken_promises
 from shift_briefing.readiness import arrivals_of_day, checklists_for
 from shift_briefing.service import shifts
 from shift_briefing.signing import keep_version, signatures, signed_current
@@ -391,6 +392,7 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> JobResu
     tomorrow = to_local(job.slot, hotel.timezone).date() + timedelta(days=1)
     arrivals = arrivals_of_day(session, hotel.id, tomorrow)
     system = system_actor(hotel.id, "scheduler")
+    broken = notify_broken_promises(session, hotel, tomorrow - timedelta(days=2))  # yesterday
     tasks = (
         [
             t
@@ -407,7 +409,9 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> JobResu
         else []
     )
     if not tasks:
-        return said("jobs.result_digest_nothing", date=str(tomorrow), count=len(arrivals))
+        return said(
+            "jobs.result_digest_nothing", date=str(tomorrow), count=len(arrivals), broken=broken
+        )
     labels = catalogue_labels(session, hotel.id)
     tasks.sort(key=lambda t: (t.status != "not_possible", t.guest_name, t.due_at))
     lines: list[Any] = [
@@ -446,6 +450,7 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> JobResu
         date=str(tomorrow),
         open=len(tasks) - not_possible,
         not_possible=not_possible,
+        broken=broken,
     )
 
 

@@ -32,7 +32,7 @@ from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
 from requests.service import late_task_count, promises_kept, tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import downloads, stays_ui
+from shift_briefing import downloads, promises_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
@@ -74,6 +74,10 @@ def _wish_lines(guest: BriefingGuest, timezone: str) -> list[str]:
                 state = "⚠ " + tr("tasks.overdue") + " · " + state
         if wish.status == "not_possible" and wish.reason:
             state += f" ({wish.reason})"
+        if wish.status == "not_possible" and wish.alternative:
+            state += " · " + tr("tasks.alternative_proposed", alternative=wish.alternative)
+        if wish.kind == "tell_guest" and wish.status == "done":
+            state = tr("briefing.guest_told", how=wish.reason or "")
         lines.append(f"• {text} — {state}")
         if wish.detail:
             lines.append(f"    « {wish.detail} »")
@@ -119,6 +123,9 @@ def _guest_block(
         tr("arrivals.people", adults=guest.adults, children=guest.children),
     ]
     st.text(" · ".join(head))
+    if guest.changed_by_guest_at:
+        at = _local(guest.changed_by_guest_at, timezone, "%d/%m %H:%M")
+        st.warning(tr_md("briefing.changed_by_guest", at=at), icon=":material/edit:")
     if guest.returning:
         remembered = ", ".join(guest.remembered) or "—"
         st.text(tr("briefing.returning", wishes=remembered))
@@ -399,6 +406,7 @@ def dashboard_page() -> None:
         st.success(tr("dashboard.nothing_late"))
     st.subheader(tr("dashboard.tasks_today"))
     st.dataframe(tasks_table(todays, labels, hotel.timezone), hide_index=True)
+    promises_ui.promises_section()
 
 
 def shifts_page() -> None:

@@ -39,6 +39,7 @@ SHARED_PAGES = {
     "tasks": {"reception", "housekeeping", "manager"},
     "import": {"reservations", "manager"},
     "archive": {"reception", "manager"},
+    "guest-messages": {"reception", "manager"},
     "inbox": set(DEMO_PASSWORDS),
 }
 KNOWN_PAGES = {"login", *SHARED_PAGES, *(path for paths in OWN_PAGES.values() for path in paths)}

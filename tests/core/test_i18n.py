@@ -20,6 +20,7 @@ from core.shifts import WEEKDAYS
 from guests.models import HOUSEKEEPING_STATUSES
 from guests.service import FORM_FIELDS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
+from requests.guest_outbox import MESSAGE_KINDS, NOT_EMAILED
 from requests.models import ASSIGNMENT_RULES, TASK_STATUSES
 from requests.ui import MINE
 from shift_briefing.board import ROOM_STATES, STAY_FACTS
@@ -68,7 +69,13 @@ DYNAMIC_KEYS = {
         "task_reasons",
         "briefing_versions",
         "briefing_pdfs",
+        "guest_verdict_comments",
+        "guest_corrections",
+        "guest_messages",
     ),
+    "jobs.result_guest_confirmations_": ("sent", "outbox"),
+    "guest_ui.kind_": MESSAGE_KINDS,
+    "guest_ui.status_": NOT_EMAILED,
 }
 
 

@@ -8,6 +8,7 @@ from core.auth import Actor
 from core.db import Database
 from core.models import Property
 from requests.catalogue import CatalogueChange, save_catalogue_item
+from tests.requests.guest_support import guest_server, smtp  # noqa: F401  (the guest loop's)
 
 
 @pytest.fixture

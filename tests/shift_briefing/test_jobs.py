@@ -231,7 +231,7 @@ def test_at_five_the_day_before_open_and_impossible_wishes_go_out(
     assert first
     the_day_before = DAY - timedelta(days=1)
     result = run(database, hotel, "tomorrow_digest", paris(the_day_before, 17, 0))
-    assert result == "2026-07-14: 2 open, 1 not possible"
+    assert result == "2026-07-14: 2 open, 1 not possible; 0 promises broken yesterday"
     [to_manager] = told(database, maria)
     assert told(database, alice) == [to_manager]
     lines = to_manager.splitlines()

@@ -1,0 +1,96 @@
+"""The front desk's side of the guest loop: a reservation's private link (new, revoke) and the
+outbox of messages to guests that have not gone by e-mail, to read, print and hand over."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.clock import to_local
+from core.db import get_database
+from core.errors import UserError
+from core.models import Property
+from core.ui import action, actor, flash, tr
+from guests.guest_links import issue_link, link_state, page_url, revoke_links
+from guests.service import reservation_by_confirmation
+from requests.guest_outbox import mark_printed, outbox
+
+_NEW_LINK = "guest_link_new"
+
+
+def guest_messages_page() -> None:
+    st.title(tr("guest_ui.title"))
+    me = actor()
+    database = get_database()
+    with database.read() as session:
+        hotel = session.get(Property, me.property_id)
+        assert hotel is not None
+        waiting = outbox(session, me, hotel.id)
+
+    st.subheader(tr("guest_ui.link_title"))
+    st.caption(tr("guest_ui.link_help"))
+    number = st.text_input(tr("guest_ui.confirmation"), key="guest_link_number")
+    columns = st.columns(2)
+    if columns[0].button(tr("guest_ui.new_link"), disabled=not number.strip()):
+        with action(database) as session:
+            reservation = reservation_by_confirmation(session, hotel.id, number)
+            if reservation is None:
+                raise UserError("reservation.error_not_found")
+            else:
+                st.session_state[_NEW_LINK] = (
+                    number.strip(),
+                    page_url(issue_link(session, me, reservation.id)),
+                )
+    if columns[1].button(tr("guest_ui.revoke"), disabled=not number.strip()):
+        with action(database) as session:
+            reservation = reservation_by_confirmation(session, hotel.id, number)
+            if reservation is None:
+                raise UserError("reservation.error_not_found")
+            count = revoke_links(session, me, reservation.id)
+            st.session_state.pop(_NEW_LINK, None)
+            flash(tr("guest_ui.revoked", count=count))
+    shown = st.session_state.get(_NEW_LINK)
+    if shown and shown[0] == number.strip():
+        st.text(tr("guest_ui.link_once"))
+        st.code(shown[1], language=None)
+    if number.strip():
+        with database.read() as session:
+            reservation = reservation_by_confirmation(session, hotel.id, number)
+            if reservation is not None:
+                state = link_state(session, reservation.id)
+                st.caption(
+                    tr(
+                        "guest_ui.link_state",
+                        active=state.active,
+                        revoked=state.revoked,
+                        used=state.last_used_at or "—",
+                    )
+                )
+
+    st.subheader(tr("guest_ui.outbox_title", count=len(waiting)))
+    if not waiting:
+        st.success(tr("guest_ui.outbox_empty"))
+        return
+    printable = "\n\f\n".join(
+        f"{m.guest_name} ({m.confirmation_number}) — {m.to_address or '—'}\n{m.subject}\n\n{m.body}"
+        for m in waiting
+    )
+    st.download_button(
+        tr("guest_ui.print_all"), printable.encode(), "guest-messages.txt", "text/plain"
+    )
+    for message in waiting:
+        with st.container(border=True):
+            made = to_local(message.created_at, hotel.timezone).strftime("%d/%m %H:%M")
+            st.text(
+                f"{made} · {message.guest_name} ({message.confirmation_number}) · "
+                f"{message.to_address or tr('guest_ui.no_address')} · "
+                f"{tr(f'guest_ui.kind_{message.kind}')} · {tr(f'guest_ui.status_{message.status}')}"
+            )
+            st.text(message.subject)
+            with st.expander(tr("guest_ui.read")):
+                st.text(message.body)
+            if message.printed_at:
+                at = to_local(message.printed_at, hotel.timezone).strftime("%d/%m %H:%M")
+                st.caption(tr("guest_ui.printed_at", at=at))
+            elif st.button(tr("guest_ui.mark_printed"), key=f"printed_{message.id}"):
+                with action(database) as session:
+                    mark_printed(session, me, message.id)

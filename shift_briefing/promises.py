@@ -1,0 +1,246 @@
+"""Promises kept, measured: for each wish of the guests who arrived, was it ready before they
+walked in, were they told before they came when it was not possible, or was it broken.
+
+A wish counts in the week of its guest's arrival, once the guest has arrived (checked in, or
+their expected time has passed). Its first task decides: done before the arrival moment is
+"fulfilled"; not possible with the guest told (the front desk's task done, or the e-mail sent)
+before that moment is "told"; anything else is "broken". The guest's own verdict (yes) gives
+"confirmed". Read for managers only; the numbers carry no names.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.audit import Who
+from core.auth import require
+from core.clock import now, to_local
+from core.models import Property
+from core.notifications import Link, notify
+from guests.guest_models import GuestMessage
+from guests.models import Reservation
+from requests.catalogue import catalogue_items
+from requests.guest_models import GuestVerdict
+from requests.guest_view import guest_moment
+from requests.models import Request, Task
+from requests.service import TRIAGE
+
+WEEKS = 12
+OUTCOMES = ("fulfilled", "told", "broken")
+
+
+@dataclass(frozen=True)
+class WishOutcome:
+    reservation_id: int
+    guest_name: str
+    code: str
+    department: str
+    week: date  # the Monday of the arrival's week
+    arrived_at: datetime
+    outcome: str  # fulfilled, told, broken
+    reason: str | None
+    confirmed: bool | None  # the guest's verdict, None when they did not answer
+    hours_to_fulfil: float | None  # from booking to the task done
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    """One line of the table: a week, a department or a catalogue code."""
+
+    key: str
+    wishes: int
+    fulfilled: float  # shares, 0..1
+    told: float
+    broken: float
+    confirmed: float
+    answered: int
+    median_hours: float | None
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def wish_outcomes(session: Session, hotel: Property, first: date, last: date) -> list[WishOutcome]:
+    """Every wish of the guests who arrived between `first` and `last` (local days)."""
+    moment = now()
+    rows = session.execute(
+        select(Request, Task, Reservation)
+        .join(Task, Task.request_id == Request.id)
+        .join(Reservation, Reservation.id == Request.reservation_id)
+        .where(
+            Request.property_id == hotel.id,
+            Request.status == "active",
+            Request.code != TRIAGE,
+            Task.kind == "wish",
+            Task.status != "cancelled",
+            Reservation.arrival_date >= first,
+            Reservation.arrival_date <= last,
+            Reservation.status.in_(("booked", "checked_in", "checked_out")),
+        )
+        .order_by(Request.id, Task.due_at, Task.id)
+    ).unique()
+    first_task: dict[int, tuple[Request, Task, Reservation]] = {}
+    for request, task, reservation in rows:
+        first_task.setdefault(request.id, (request, task, reservation))
+    if not first_task:
+        return []
+    reservation_ids = {r.id for _, _, r in first_task.values()}
+    told: dict[int, datetime] = {}  # request id -> when the guest was told
+    for task in session.scalars(
+        select(Task).where(
+            Task.reservation_id.in_(reservation_ids),
+            Task.kind == "tell_guest",
+            Task.status == "done",
+        )
+    ):
+        if task.request_id is not None and task.completed_at is not None:
+            told[task.request_id] = min(
+                task.completed_at, told.get(task.request_id, task.completed_at)
+            )
+    mailed: dict[int, datetime] = {}
+    for message in session.scalars(
+        select(GuestMessage).where(
+            GuestMessage.reservation_id.in_(reservation_ids),
+            GuestMessage.kind == "not_possible",
+            GuestMessage.sent_at.is_not(None),
+        )
+    ):
+        assert message.sent_at is not None
+        mailed[message.reservation_id] = min(
+            message.sent_at, mailed.get(message.reservation_id, message.sent_at)
+        )
+    verdicts = {
+        v.request_id: v.ready
+        for v in session.scalars(
+            select(GuestVerdict).where(
+                GuestVerdict.reservation_id.in_(reservation_ids),
+                GuestVerdict.request_id.is_not(None),
+            )
+        )
+    }
+    departments = {
+        item.code: item.department for item in catalogue_items(session, hotel.id, active_only=False)
+    }
+    outcomes = []
+    for request, task, reservation in first_task.values():
+        arrived = reservation.checked_in_at or guest_moment(reservation, hotel)
+        if arrived > moment:
+            continue  # not arrived yet: nothing kept or broken so far
+        hours = None
+        if task.status == "done" and task.completed_at and task.completed_at <= arrived:
+            outcome = "fulfilled"
+            hours = (task.completed_at - reservation.created_at).total_seconds() / 3600
+        elif task.status == "not_possible" and (
+            min(told.get(request.id, arrived), mailed.get(reservation.id, arrived)) < arrived
+        ):
+            outcome = "told"
+        else:
+            outcome = "broken"
+        outcomes.append(
+            WishOutcome(
+                reservation_id=reservation.id,
+                guest_name=reservation.guest.name,
+                code=request.code,
+                department=departments.get(request.code, task.department),
+                week=monday(reservation.arrival_date),
+                arrived_at=arrived,
+                outcome=outcome,
+                reason=task.reason,
+                confirmed=verdicts.get(request.id),
+                hours_to_fulfil=hours,
+            )
+        )
+    return outcomes
+
+
+def _row(key: str, items: list[WishOutcome]) -> PromiseRow:
+    count = len(items)
+    share = {
+        o: (sum(1 for i in items if i.outcome == o) / count if count else 0.0) for o in OUTCOMES
+    }
+    answered = [i for i in items if i.confirmed is not None]
+    hours = [i.hours_to_fulfil for i in items if i.hours_to_fulfil is not None]
+    return PromiseRow(
+        key=key,
+        wishes=count,
+        fulfilled=share["fulfilled"],
+        told=share["told"],
+        broken=share["broken"],
+        confirmed=(sum(1 for i in answered if i.confirmed) / count) if count else 0.0,
+        answered=len(answered),
+        median_hours=statistics.median(hours) if hours else None,
+    )
+
+
+@dataclass(frozen=True)
+class Promises:
+    weeks: list[PromiseRow]
+    departments: list[PromiseRow]
+    codes: list[PromiseRow]
+
+
+def measured_promises(session: Session, who: Who, property_id: int, weeks: int = WEEKS) -> Promises:
+    require(who, "manager")
+    hotel = session.get(Property, property_id)
+    assert hotel is not None
+    this_week = monday(to_local(now(), hotel.timezone).date())
+    first = this_week - timedelta(weeks=weeks - 1)
+    outcomes = wish_outcomes(session, hotel, first, this_week + timedelta(days=6))
+    by_week: dict[date, list[WishOutcome]] = {first + timedelta(weeks=n): [] for n in range(weeks)}
+    by_department: dict[str, list[WishOutcome]] = defaultdict(list)
+    by_code: dict[str, list[WishOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_week.setdefault(outcome.week, []).append(outcome)
+        by_department[outcome.department].append(outcome)
+        by_code[outcome.code].append(outcome)
+    return Promises(
+        weeks=[_row(week.isoformat(), items) for week, items in sorted(by_week.items())],
+        departments=[_row(k, v) for k, v in sorted(by_department.items())],
+        codes=[_row(k, v) for k, v in sorted(by_code.items(), key=lambda kv: -len(kv[1]))],
+    )
+
+
+def broken_on(session: Session, hotel: Property, day: date) -> list[WishOutcome]:
+    """The promises broken for the guests who arrived on `day`."""
+    return [o for o in wish_outcomes(session, hotel, day, day) if o.outcome == "broken"]
+
+
+def notify_broken_promises(session: Session, hotel: Property, day: date) -> int:
+    """The 17:00 digest's part for managers: yesterday's broken promises, with their reasons."""
+    broken = broken_on(session, hotel, day)
+    if not broken:
+        return 0
+    labels = {
+        item.code: {"fr": item.label_fr, "en": item.label_en}
+        for item in catalogue_items(session, hotel.id, active_only=False)
+    }
+    lines: list[Any] = [
+        {
+            "t": "notify.broken_line",
+            "v": {
+                "guest": o.guest_name,
+                "wish": labels.get(o.code, o.code),
+                "reason": o.reason or "—",
+            },
+        }
+        for o in broken[:30]
+    ]
+    notify(
+        session,
+        hotel.id,
+        "notify.broken_promises",
+        {"date": day.strftime("%d/%m/%Y"), "count": len(broken), "lines": lines},
+        role="manager",
+        link=Link("dashboard"),
+        once=f"broken:{hotel.id}:{day.isoformat()}",
+    )
+    return len(broken)
+

@@ -1,0 +1,98 @@
+"""The manager's "promises kept" section of the dashboard: charts with their numbers beside
+them, by week, department and catalogue code, what guests answered, and a CSV download."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from core.clock import now, to_local
+from core.db import get_database
+from core.models import Property
+from core.ui import actor, tr
+from requests.verdicts import verdicts
+from shift_briefing.promises import PromiseRow, measured_promises
+
+
+def _table(rows: list[PromiseRow], key_label: str) -> pd.DataFrame:
+    def percent(value: float) -> float:
+        return round(100 * value, 1)
+
+    return pd.DataFrame(
+        {
+            key_label: [r.key for r in rows],
+            tr("promises.wishes"): [r.wishes for r in rows],
+            tr("promises.fulfilled"): [percent(r.fulfilled) for r in rows],
+            tr("promises.told"): [percent(r.told) for r in rows],
+            tr("promises.broken"): [percent(r.broken) for r in rows],
+            tr("promises.confirmed"): [percent(r.confirmed) for r in rows],
+            tr("promises.answered"): [r.answered for r in rows],
+            tr("promises.median_hours"): [
+                None if r.median_hours is None else round(r.median_hours, 1) for r in rows
+            ],
+        }
+    )
+
+
+def promises_section() -> None:
+    """Called by the dashboard: everything is read here, for the manager's own hotel."""
+    me = actor()
+    with get_database().read() as session:
+        hotel = session.get(Property, me.property_id)
+        assert hotel is not None
+        promises = measured_promises(session, me, hotel.id)
+        since = to_local(now(), hotel.timezone).date() - timedelta(weeks=12)
+        answers = verdicts(session, me, hotel.id, since)
+    st.subheader(tr("promises.title"))
+    st.caption(tr("promises.help"))
+    weeks = _table(promises.weeks, tr("promises.week"))
+    shares = [tr("promises.fulfilled"), tr("promises.told"), tr("promises.broken")]
+    chart, numbers = st.columns([3, 2])
+    chart.bar_chart(weeks.set_index(tr("promises.week"))[shares], stack=True, y_label="%")
+    numbers.dataframe(weeks, hide_index=True)
+    st.line_chart(
+        weeks.set_index(tr("promises.week"))[[tr("promises.confirmed"), tr("promises.broken")]],
+        y_label="%",
+    )
+    by_department = _table(promises.departments, tr("promises.department"))
+    by_department[tr("promises.department")] = [
+        tr(f"department.{r.key}") for r in promises.departments
+    ]
+    by_code = _table(promises.codes, tr("promises.code"))
+    left, right = st.columns(2)
+    left.dataframe(by_department, hide_index=True)
+    right.dataframe(by_code, hide_index=True)
+    everything = pd.concat(
+        [
+            weeks.assign(group="week").rename(columns={tr("promises.week"): "key"}),
+            by_department.assign(group="department").rename(
+                columns={tr("promises.department"): "key"}
+            ),
+            by_code.assign(group="code").rename(columns={tr("promises.code"): "key"}),
+        ]
+    )
+    st.download_button(
+        tr("promises.csv"),
+        everything.to_csv(index=False).encode("utf-8"),
+        "promises.csv",
+        "text/csv",
+    )
+    st.subheader(tr("promises.verdicts", count=len(answers)))
+    if answers:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    tr("promises.reservation"): [a.confirmation_number for a in answers],
+                    tr("promises.departure"): [a.departure_date.isoformat() for a in answers],
+                    tr("promises.code"): [a.code or tr("promises.free_comment") for a in answers],
+                    tr("promises.ready"): [
+                        "—" if a.ready is None else tr("promises.yes" if a.ready else "promises.no")
+                        for a in answers
+                    ],
+                    tr("promises.comment"): [a.comment for a in answers],
+                }
+            ),
+            hide_index=True,
+        )

@@ -1,0 +1,168 @@
+"""What the guest is told by e-mail: the pre-arrival confirmation (once per state, never the
+health details) against a real local SMTP server, and "not possible" by the channel that fits
+the time left before arrival. Both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from core.clock import frozen_at
+from core.scheduling import run_job
+from guests.guest_models import GuestMessage
+from requests import service
+from requests.guest_outbox import deliver_guest_messages, outbox
+from shift_briefing.briefing import build_briefing
+from tests.requests.guest_support import (
+    ARRIVAL,
+    body_of,
+    book,
+    tasks_of,
+    wish_task,
+)
+
+THREE_DAYS_BEFORE = datetime(2026, 7, 11, 8, 0, tzinfo=UTC)
+ARRIVES = datetime(2026, 7, 14, 13, 0, tzinfo=UTC)  # 15:00 in Paris
+
+
+def confirm(database, hotel, moment: datetime, config) -> None:
+    with frozen_at(moment):
+        outcome = run_job(database, "guest_confirmations", hotel.id, moment, holder="test")
+        assert outcome is not None and outcome.status == "ok", outcome
+        deliver_guest_messages(database, config)
+
+
+def test_the_confirmation_is_sent_once_in_the_guests_language_without_health_details(
+    database, hotel, rita, smtp
+):
+    mailbox, config = smtp
+    book(database, hotel, rita, wish_text="Babybett bitte, Nussallergie, Parkplatz")
+    confirm(database, hotel, THREE_DAYS_BEFORE - timedelta(days=1), config)
+    assert mailbox.messages == []  # four days before: not yet
+    confirm(database, hotel, THREE_DAYS_BEFORE, config)
+    confirm(database, hotel, THREE_DAYS_BEFORE + timedelta(hours=1), config)
+    assert len(mailbox.messages) == 1
+    mail = mailbox.messages[0]
+    text = body_of(mail)
+    assert mail["To"] == "anna@example.org"
+    assert mail["Subject"] == "Ihr Aufenthalt — Hôtel Test: was wir notiert haben"
+    assert "Guten Tag Anna," in text and "- Babybett — es wird bei Ihrer Ankunft" in text
+    assert "Lebensmittelallergie — Ihre Angaben wurden an das zuständige Team" in text
+    assert "Nuss" not in text
+    assert "http://localhost:8501/guest/" in text
+
+
+def test_a_changed_promise_is_confirmed_again_once(database, hotel, rita, maria, smtp):
+    mailbox, config = smtp
+    stay = book(database, hotel, rita, wish_text="Babybett bitte, Parkplatz")
+    confirm(database, hotel, THREE_DAYS_BEFORE, config)
+    parking = wish_task(database, stay.reservation_id, "parking")
+    with frozen_at(THREE_DAYS_BEFORE + timedelta(hours=2)), database.write() as session:
+        service.change_task_status(
+            session,
+            maria,
+            parking.id,
+            parking.version,
+            "not_possible",
+            "the garage is closed for works",
+            alternative="public car park 200 m away",
+        )
+    with frozen_at(THREE_DAYS_BEFORE + timedelta(hours=2)):
+        deliver_guest_messages(database, config)  # the "not possible" e-mail goes at once
+    for hours in (3, 4):
+        confirm(database, hotel, THREE_DAYS_BEFORE + timedelta(hours=hours), config)
+    subjects = [m["Subject"] for m in mailbox.messages]
+    assert subjects == [
+        "Ihr Aufenthalt — Hôtel Test: was wir notiert haben",
+        "Ihr Aufenthalt — Hôtel Test: zu einem Ihrer Wünsche",
+        "Ihr Aufenthalt — Hôtel Test: was wir notiert haben",
+    ]
+    assert "Parkplatz — nicht möglich: the garage is closed for works" in body_of(
+        mailbox.messages[1]
+    )
+    assert "wir schlagen vor: public car park 200 m away" in body_of(mailbox.messages[1])
+
+
+def test_without_smtp_the_confirmation_waits_in_the_front_desks_outbox(
+    database, hotel, rita, alice
+):
+    book(database, hotel, rita, wish_text="Babybett bitte")
+    book(database, hotel, rita, confirmation="G2", name="No Mail", email=None)
+    confirm(database, hotel, THREE_DAYS_BEFORE, None)
+    confirm(database, hotel, THREE_DAYS_BEFORE + timedelta(hours=1), None)
+    with database.read() as session:
+        waiting = outbox(session, alice, hotel.id)
+    assert [(m.confirmation_number, m.status, m.kind) for m in waiting] == [
+        ("G1", "pending", "confirmation")
+    ]
+    assert "Babybett" in waiting[0].body
+
+
+def test_a_booking_made_after_the_confirmation_day_is_confirmed_at_once(
+    database, hotel, rita, smtp
+):
+    mailbox, config = smtp
+    late = THREE_DAYS_BEFORE + timedelta(days=2)
+    book(database, hotel, rita, wish_text="Babybett bitte", at=late)
+    confirm(database, hotel, late + timedelta(minutes=5), config)
+    assert len(mailbox.messages) == 1
+
+
+def _not_possible(database, hugo, reservation_id: int, moment: datetime) -> None:
+    cot = wish_task(database, reservation_id, "baby_cot")
+    with frozen_at(moment), database.write() as session:
+        service.change_task_status(
+            session,
+            hugo,
+            cot.id,
+            cot.version,
+            "not_possible",
+            "all our cots are in use",
+            alternative="a travel cot from the shop next door",
+        )
+
+
+def test_more_than_24_hours_before_arrival_the_guest_is_told_by_e_mail(
+    database, hotel, rita, hugo, alice, smtp
+):
+    mailbox, config = smtp
+    stay = book(database, hotel, rita, wish_text="Babybett bitte")
+    moment = ARRIVES - timedelta(hours=25)
+    _not_possible(database, hugo, stay.reservation_id, moment)
+    tell = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
+    assert tell.title == "" and tell.due_at > moment + timedelta(hours=1)  # no call
+    with frozen_at(moment + timedelta(minutes=1)):
+        deliver_guest_messages(database, config)
+    assert len(mailbox.messages) == 1
+    told = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
+    assert told.status == "done" and told.reason.startswith("e-mail ")
+    with database.read() as session:  # the briefing says the guest was told, and how
+        briefing = build_briefing(session, alice, hotel.id, ARRIVAL, "afternoon", "en")
+    [guest] = briefing.arrivals
+    line = next(w for w in guest.wishes if w.kind == "tell_guest")
+    assert (line.status, line.reason) == ("done", told.reason)
+    cot = next(w for w in guest.wishes if w.kind == "wish")
+    assert cot.alternative == "a travel cot from the shop next door"  # as the guest reads it
+
+
+def test_less_than_24_hours_before_arrival_the_front_desk_calls_within_the_hour(
+    database, hotel, rita, hugo, alice, smtp
+):
+    mailbox, config = smtp
+    stay = book(database, hotel, rita, wish_text="Babybett bitte")
+    moment = ARRIVES - timedelta(hours=23)
+    _not_possible(database, hugo, stay.reservation_id, moment)
+    call = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
+    assert call.title == "☎ Ms Anna Schmidt: +49 30 1234567"
+    assert call.due_at == moment + timedelta(hours=1) and call.department == "front_desk"
+    with frozen_at(moment + timedelta(minutes=10)), database.write() as session:
+        service.change_task_status(session, alice, call.id, call.version, "done")  # she called
+    with frozen_at(moment + timedelta(minutes=11)):
+        deliver_guest_messages(database, config)
+    assert len(mailbox.messages) == 1  # the e-mail as well
+    with database.read() as session:
+        sent = session.scalars(select(GuestMessage).where(GuestMessage.kind == "not_possible"))
+        assert [m.status for m in sent] == ["sent"]
+    done = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
+    assert done.status == "done" and done.completed_by_id == alice.id  # closed once, by the call
