@@ -20,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from core import settings
+from core.errors import RefusedAndRecorded
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -79,9 +80,17 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A unit of work: commits when the block ends, rolls back when it raises."""
+        """A unit of work: commits when the block ends, rolls back when it raises; except a
+        `RefusedAndRecorded` refusal, which commits its record (a counted wrong password) and
+        then goes on to the caller."""
+        kept: RefusedAndRecorded | None = None
         with self._writes() as session, session.begin():
-            yield session
+            try:
+                yield session
+            except RefusedAndRecorded as refused:
+                kept = refused
+        if kept is not None:
+            raise kept
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:

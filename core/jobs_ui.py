@@ -23,6 +23,7 @@ from core.scheduling import (
     save_job_setting,
 )
 from core.ui import action, actor, tr, tr_md
+from core.ui_versions import forget_seen, seen_version
 
 STATUS = {"ok": "jobs.status_ok", "failed": "jobs.status_failed", "running": "jobs.status_running"}
 TRIGGER = {"schedule": "jobs.trigger_schedule", "manual": "jobs.trigger_manual"}
@@ -106,9 +107,11 @@ def _job(database: Database, me: Actor, status: JobStatus, timezone: str) -> Non
                     step=1,
                 )
             saved = st.form_submit_button(tr("jobs.save"))
+        seen = seen_version(f"job:{status.name}", status.version)
         if saved:
             with action(database) as session:
-                save_job_setting(session, me, status.name, enabled, values)
+                save_job_setting(session, me, status.name, enabled, values, version=seen)
+                forget_seen(f"job:{status.name}")
                 st.success(tr("jobs.saved"))
         if st.button(tr("jobs.run_now"), key=f"run_{status.name}", type="primary"):
             _run_now(database, me, status.name)

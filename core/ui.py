@@ -100,8 +100,7 @@ def login_page(database: Database, demo_logins: list[tuple[str, str, str]]) -> N
         password = st.text_input(tr("login.password"), type="password", key="login_password")
         submitted = st.form_submit_button(tr("login.submit"), type="primary")
     if submitted:
-        with database.write() as session:
-            outcome = auth.authenticate(session, login, password)
+        outcome = auth.sign_in(database, login, password, client_address())
         if outcome.actor is None:
             st.error(tr(f"login.failed_{outcome.failure}"))
         else:
@@ -117,6 +116,15 @@ def login_page(database: Database, demo_logins: list[tuple[str, str, str]]) -> N
                 columns=[tr("staff.roles"), tr("login.login"), tr("login.password")],
             ),
         )
+
+
+def client_address() -> str:
+    """Where the sign-in comes from, for its per-address limit: the WebSocket's peer address
+    (Streamlit gives None for localhost)."""
+    try:
+        return st.context.ip_address or "localhost"
+    except Exception:  # outside a browser session (AppTest)
+        return "localhost"
 
 
 def _language_picker(database: Database, key: str) -> None:

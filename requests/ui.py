@@ -16,6 +16,7 @@ from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property, Staff
 from core.ui import action, actor, escape_markdown, tr, tr_md, translator
+from core.ui_versions import forget_seen, seen_version
 from guests import service as guests
 from requests import catalogue, service, wishes
 from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
@@ -359,6 +360,7 @@ def _task_card(
                 f"{task.owner_name or tr('tasks.unassigned')}"
             )
         )
+        seen = seen_version(f"task:{task.id}", task.version)  # what the click was made on
         moves = {"open": ("in_progress", "done"), "in_progress": ("done",)}.get(task.status, ())
         columns = st.columns(len(moves) + 1)
         for column, status in zip(columns, moves, strict=False):
@@ -369,7 +371,8 @@ def _task_card(
                 use_container_width=True,
             ):
                 with action(database) as session:
-                    service.change_task_status(session, me, task.id, task.version, status)
+                    service.change_task_status(session, me, task.id, seen, status)
+                    forget_seen(f"task:{task.id}")
                     st.rerun()
         if task.status in ("open", "in_progress"):
             with columns[-1].popover(tr("tasks.not_possible"), use_container_width=True):
@@ -377,8 +380,9 @@ def _task_card(
                 if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
                     with action(database) as session:
                         service.change_task_status(
-                            session, me, task.id, task.version, "not_possible", reason
+                            session, me, task.id, seen, "not_possible", reason
                         )
+                        forget_seen(f"task:{task.id}")
                         st.rerun()
         if me.has("manager"):
             options = [None, *people]
@@ -392,7 +396,8 @@ def _task_card(
             )
             if owner != task.owner_id:
                 with action(database) as session:
-                    service.assign_task(session, me, task.id, task.version, owner)
+                    service.assign_task(session, me, task.id, seen, owner)
+                    forget_seen(f"task:{task.id}")
                     st.rerun()
 
 
@@ -431,6 +436,7 @@ def catalogue_page() -> None:
     code_choices = {new: tr("catalogue.new")} | {c: f"{c} — {label}" for c, label in labels.items()}
     code = st.selectbox(tr("catalogue.code"), list(code_choices), format_func=code_choices.get)
     item = next((i for i in items if i.code == code), None)
+    seen = seen_version(f"catalogue:{item.id}", item.version) if item else 0
     with st.form(f"catalogue_{code}"):
         new_code = st.text_input(
             tr("catalogue.code"), value=item.code if item else "", disabled=item is not None
@@ -503,7 +509,9 @@ def catalogue_page() -> None:
                 active=active,
             )
             with action(database) as session:
-                catalogue.save_catalogue_item(session, me, hotel.id, change)
+                catalogue.save_catalogue_item(session, me, hotel.id, change, version=seen)
+                if item:
+                    forget_seen(f"catalogue:{item.id}")
                 st.success(tr("saved"))
     st.subheader(tr("catalogue.owners"))
     with database.read() as session:

@@ -12,11 +12,11 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from core import auth
 from core.clock import local_to_utc, to_local, today
 from core.db import Database, get_database
 from core.models import Property
 from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
+from core.ui_versions import forget_seen, seen_version
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
 from shift_briefing import pdf
@@ -166,14 +166,6 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
         submitted = st.form_submit_button(tr("checkin.submit"), type="primary")
     if not submitted:
         return
-    manager = None
-    if login:
-        with database.write() as session:
-            outcome = auth.authenticate(session, login, password)
-        if outcome.actor is None or not outcome.actor.has("manager"):
-            st.error(tr("checkin.error_manager_credentials"))
-            return
-        manager = outcome.actor
     with action(database) as session:
         check_in(
             session,
@@ -182,7 +174,8 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             guest.reservation_id,
             wishes_reviewed=reviewed,
             override_reason=reason or None,
-            overriding_manager=manager,
+            manager_login=login or None,
+            manager_password=password,
             language=language(),
         )
         st.success(tr_md("checkin.done_now", guest=guest.guest_name))
@@ -440,6 +433,7 @@ def shifts_page() -> None:
         current = shifts(session, hotel.id)
     with st.form("shifts"):
         chosen: dict[str, tuple[time, time]] = {}
+        seen = {shift.name: seen_version(f"shift:{shift.id}", shift.version) for shift in current}
         for shift in current:
             columns = st.columns(2)
             starts = columns[0].time_input(
@@ -454,5 +448,7 @@ def shifts_page() -> None:
         if st.form_submit_button(tr("reservation.save"), type="primary"):
             with action(database) as session:
                 for name, (starts, ends) in chosen.items():
-                    update_shift(session, me, hotel.id, name, starts, ends)
+                    update_shift(session, me, hotel.id, name, starts, ends, version=seen[name])
+                for shift in current:
+                    forget_seen(f"shift:{shift.id}")
                 st.success(tr("saved"))

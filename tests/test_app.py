@@ -200,7 +200,8 @@ def test_a_deactivated_account_is_signed_out_at_its_next_action(app, database):
     assert not signed_in(app)
     assert [i.value for i in app.info] == [t("login.account_inactive", "fr")]
     sign_in(app, "reception")
-    assert [e.value for e in app.error] == [t("login.failed_inactive", "fr")]
+    # Deactivated reads like any refusal: the page does not tell which accounts exist.
+    assert [e.value for e in app.error] == [t("login.failed_invalid", "fr")]
 
 
 def test_a_role_removed_by_a_manager_takes_its_pages_away_at_the_next_action(app, database):

@@ -14,6 +14,7 @@ from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
 from core.settings import ROOT
+from core.versions import FIELD_LABELS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
 from requests.models import TASK_STATUSES
 from requests.ui import MINE
@@ -22,7 +23,7 @@ from shift_briefing.service import DEFAULT_SHIFTS
 LOCALES = ROOT / "core" / "locales"
 TRANSLATING_CALLS = {"t", "tr", "tr_md", "UserError"}
 KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
-LOGIN_FAILURES = ("invalid", "locked", "inactive")
+LOGIN_FAILURES = ("invalid", "limited")
 SHIFT_NAMES = tuple(name for name, _, _ in DEFAULT_SHIFTS)
 
 # Keys built at run time, f"prefix{value}": every value each family can take.
@@ -31,6 +32,7 @@ DYNAMIC_KEYS = {
     "department.": DEPARTMENTS,
     "status.": TASK_STATUSES,
     "login.failed_": LOGIN_FAILURES,
+    "field.": FIELD_LABELS,
     "tasks.to_": TASK_STATUSES,
     "tasks.board_": ("all", MINE),
     "timing.": TIMINGS,

@@ -75,7 +75,13 @@ def test_a_manager_overrides_a_room_not_ready_with_a_reason_and_it_is_audited(
     reservation = book("A", "Anna", room="101")
     with pytest.raises(UserError) as refused, database.write() as session:
         check_in(
-            session, alice, hotel.id, reservation, wishes_reviewed=True, overriding_manager=maria
+            session,
+            alice,
+            hotel.id,
+            reservation,
+            wishes_reviewed=True,
+            manager_login="maria",
+            manager_password="maria-password",
         )
     assert refused.value.key == "checkin.error_override_reason"
     with database.write() as session:
@@ -85,7 +91,8 @@ def test_a_manager_overrides_a_room_not_ready_with_a_reason_and_it_is_audited(
             hotel.id,
             reservation,
             wishes_reviewed=True,
-            overriding_manager=maria,
+            manager_login="maria",
+            manager_password="maria-password",
             override_reason="inspection running late",
         )
     assert (done.override_by_id, done.override_reason) == (maria.id, "inspection running late")
@@ -103,7 +110,8 @@ def test_no_room_assigned_blocks_check_in(database, hotel, alice, maria, book):
             hotel.id,
             reservation,
             wishes_reviewed=True,
-            overriding_manager=maria,
+            manager_login="maria",
+            manager_password="maria-password",
             override_reason="x",
         )
     assert refused.value.key == "checkin.blocker_no_room"
