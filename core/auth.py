@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,6 +30,8 @@ LOCK_MINUTES = 15
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+HASHES_AT_ONCE = 2
+_hashing = threading.BoundedSemaphore(HASHES_AT_ONCE)
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
@@ -123,6 +126,10 @@ def sign_in(database: Database, login: str, password: str, address: str) -> Logi
     """The sign-in page's door: limits and the attempt's claim in one short transaction, the
     argon2 check outside any transaction, the outcome in a second one. So a flood of sign-ins
     never holds SQLite's write lock while it hashes, and staff saves do not wait for it."""
+    with database.read() as session:  # a flood is turned away here, without a write
+        refused = limits.refused(session, address)
+    if refused is not None:
+        return refused
     with database.write() as session:
         refused = limits.admit(session, address)
         if refused is not None:
@@ -188,8 +195,10 @@ def _counters(channel: str) -> tuple[Any, Any]:
 
 def check_password(attempt: Attempt, password: str) -> bool:
     """The argon2 check; an attempt without a real check hashes the dummy, so that an unknown
-    or a locked login takes as long to refuse as a wrong password."""
-    right = _verify(attempt.password_hash, password)
+    or a locked login takes as long to refuse as a wrong password. At most HASHES_AT_ONCE run
+    at a time in a server process, so that a burst of sign-ins leaves CPU to the staff."""
+    with _hashing:
+        right = _verify(attempt.password_hash, password)
     return right and attempt.checkable
 
 

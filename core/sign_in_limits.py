@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -36,28 +36,53 @@ def in_total() -> int:
     return env_int("HOTEL_SIGN_IN_PER_MINUTE", 60)
 
 
-def admit(session: Session, address: str) -> LoginOutcome | None:
-    """Counts one attempt from `address`; None when it may go on, else the refusal (audited
-    once per address and minute, so that a flood does not flood the audit log too)."""
+def refused(session: Session, address: str) -> LoginOutcome | None:
+    """The cheap first look, in a read session (no write lock): an address or the whole
+    server already at its limit this minute is refused without writing anything."""
     from core.auth import LoginOutcome
 
-    window = now().replace(second=0, microsecond=0)
-    address = (address or "unknown")[:100]
-    for key, limit in ((f"address:{address}", per_address()), ("all", in_total())):
+    window = _window()
+    for key, limit in _keys(address):
+        attempts = session.scalar(
+            select(SignInWindow.attempts).where(
+                SignInWindow.key == key, SignInWindow.window_start == window
+            )
+        )
+        if attempts is not None and attempts >= limit:
+            return LoginOutcome(failure="limited", reason="limited")
+    return None
+
+
+def admit(session: Session, address: str) -> LoginOutcome | None:
+    """Counts one attempt from `address`; None when it may go on, else the refusal. The
+    attempt that reaches a limit is audited, once per key and minute."""
+    from core.auth import LoginOutcome
+
+    window = _window()
+    for key, limit in _keys(address):
         attempts = _count(session, key, window)
         if attempts > limit:
-            if attempts == limit + 1:
-                audit.record(
-                    session,
-                    Who(None, address, None),
-                    "login_limited",
-                    "sign_in",
-                    note=f"more than {limit} sign-in attempts a minute ({key})",
-                )
             return LoginOutcome(failure="limited", reason="limited")
+        if attempts == limit:
+            audit.record(
+                session,
+                Who(None, key.removeprefix("address:"), None),
+                "login_limited",
+                "sign_in",
+                note=f"{limit} sign-in attempts this minute ({key}): more are refused",
+            )
         if key == "all" and attempts == 1:
             session.execute(delete(SignInWindow).where(SignInWindow.window_start < window - KEEP))
     return None
+
+
+def _window() -> datetime:
+    return now().replace(second=0, microsecond=0)
+
+
+def _keys(address: str) -> list[tuple[str, int]]:
+    address = (address or "unknown")[:100]
+    return [(f"address:{address}", per_address()), ("all", in_total())]
 
 
 def _count(session: Session, key: str, window: datetime) -> int:
