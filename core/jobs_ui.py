@@ -109,10 +109,9 @@ def _job(database: Database, me: Actor, status: JobStatus, timezone: str) -> Non
             saved = st.form_submit_button(tr("jobs.save"))
         seen = seen_version(f"job:{status.name}", status.version)
         if saved:
-            with action(database) as session:
+            with action(database, done=tr("jobs.saved")) as session:
                 save_job_setting(session, me, status.name, enabled, values, version=seen)
                 forget_seen(f"job:{status.name}")
-                st.success(tr("jobs.saved"))
         if st.button(tr("jobs.run_now"), key=f"run_{status.name}", type="primary"):
             _run_now(database, me, status.name)
         with database.read() as session:

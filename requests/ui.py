@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property, Staff
-from core.ui import action, actor, escape_markdown, tr, tr_md, translator
+from core.ui import action, actor, escape_markdown, flash, tr, tr_md, translator, widget_key
 from core.ui_versions import forget_seen, seen_version
 from guests import service as guests
 from requests import catalogue, service, wishes
@@ -58,7 +58,6 @@ def _hotel(session: Session) -> Property:
 
 
 _OPEN_NEXT = "reservation_to_open"  # set after a save: the form reopens on what was saved
-_SAVED = "reservation_saved"
 
 
 def reservation_page() -> None:
@@ -70,8 +69,6 @@ def reservation_page() -> None:
     me = actor()
     if _OPEN_NEXT in st.session_state:  # before the widget exists, so it may be set
         st.session_state["reservation_find"] = st.session_state.pop(_OPEN_NEXT)
-    if _SAVED in st.session_state:
-        st.success(st.session_state.pop(_SAVED))
     with database.read() as session:
         hotel = _hotel(session)
         confirmation = st.text_input(tr("reservation.find"), key="reservation_find").strip()
@@ -209,10 +206,7 @@ def reservation_page() -> None:
                 ],
             )
         st.session_state[_OPEN_NEXT] = saved.reservation.confirmation_number
-        st.session_state[_SAVED] = tr_md(
-            "reservation.saved", number=saved.reservation.confirmation_number
-        )
-        st.rerun()
+        flash(tr_md("reservation.saved", number=saved.reservation.confirmation_number))
 
 
 def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
@@ -270,10 +264,8 @@ def _quantities_and_times(
                 st.error(tr_md("reservation.error_time", value=at))
                 return
         choices.append(WishChoice(code, quantity if quantity > 1 else None, at))
-    with action(database) as session:
+    with action(database, done=tr("saved")) as session:
         wishes.correct_wishes(session, actor(), reservation_id, choices)
-        st.session_state[_SAVED] = tr("saved")
-        st.rerun()
 
 
 # --- task boards ------------------------------------------------------------------------------
@@ -373,7 +365,6 @@ def _task_card(
                 with action(database) as session:
                     service.change_task_status(session, me, task.id, seen, status)
                     forget_seen(f"task:{task.id}")
-                    st.rerun()
         if task.status in ("open", "in_progress"):
             with columns[-1].popover(tr("tasks.not_possible"), use_container_width=True):
                 reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
@@ -383,7 +374,6 @@ def _task_card(
                             session, me, task.id, seen, "not_possible", reason
                         )
                         forget_seen(f"task:{task.id}")
-                        st.rerun()
         if me.has("manager"):
             options = [None, *people]
             owner_names = {None: tr("tasks.unassigned"), **people}
@@ -392,13 +382,12 @@ def _task_card(
                 options,
                 index=options.index(task.owner_id) if task.owner_id in options else 0,
                 format_func=owner_names.get,
-                key=f"owner_{task.id}",
+                key=widget_key(f"owner_{task.id}", task.owner_id, task.version),
             )
             if owner != task.owner_id:
-                with action(database) as session:
+                with action(database, reset=[f"owner_{task.id}"]) as session:
                     service.assign_task(session, me, task.id, seen, owner)
                     forget_seen(f"task:{task.id}")
-                    st.rerun()
 
 
 def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) -> pd.DataFrame:
@@ -508,11 +497,10 @@ def catalogue_page() -> None:
                 },
                 active=active,
             )
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 catalogue.save_catalogue_item(session, me, hotel.id, change, version=seen)
                 if item:
                     forget_seen(f"catalogue:{item.id}")
-                st.success(tr("saved"))
     st.subheader(tr("catalogue.owners"))
     with database.read() as session:
         rules = service.department_owner_rules(session, hotel.id)
@@ -530,7 +518,6 @@ def catalogue_page() -> None:
                 key=f"owner_rule_{department}",
             )
         if st.form_submit_button(tr("catalogue.save_owners")):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 for department, owner in choices.items():
                     service.set_department_owner(session, me, hotel.id, department, owner)
-                st.success(tr("saved"))

@@ -15,7 +15,17 @@ from sqlalchemy.orm import Session
 from core.clock import local_to_utc, to_local, today
 from core.db import Database, get_database
 from core.models import Property
-from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
+from core.ui import (
+    action,
+    actor,
+    escape_markdown,
+    language,
+    show_flashes,
+    tr,
+    tr_md,
+    translator,
+    widget_key,
+)
 from core.ui_versions import forget_seen, seen_version
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
@@ -166,7 +176,12 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
         submitted = st.form_submit_button(tr("checkin.submit"), type="primary")
     if not submitted:
         return
-    with action(database) as session:
+    done = tr_md(
+        "checkin.done_now",
+        guest=guest.guest_name,
+        room=guest.room_number or tr("room.not_assigned"),
+    )
+    with action(database, done=done) as session:
         check_in(
             session,
             me,
@@ -178,8 +193,6 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             manager_password=password,
             language=language(),
         )
-        st.success(tr_md("checkin.done_now", guest=guest.guest_name))
-        st.rerun()
 
 
 # --- the shift briefing ----------------------------------------------------------------------
@@ -266,7 +279,6 @@ def _signing_status(
                 return
             with action(database) as session:
                 sign_briefing(session, actor(), briefing, briefing.version)
-                st.rerun()
 
 
 def _readable(values: dict, labels: dict[str, str]) -> dict:
@@ -349,16 +361,18 @@ def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None
         st.text(
             f"{room.room_number or '—'} · {room.expected_at:%H:%M} · {room.guest_name} · {state}"
         )
+        place = f"room_{room.reservation_id}"
+        show_flashes(place)
         for item in room.items:
-            key = f"tick_{room.reservation_id}_{item.key}"
+            name = f"tick_{room.reservation_id}_{item.key}"
             checked = st.checkbox(
                 item.label(language()),
                 value=item.done,
-                key=key,
+                key=widget_key(name, item.done, item.task_version),
                 disabled=room.room_id is None and item.code is None,
             )
             if checked != item.done:
-                with action(database) as session:
+                with action(database, reset=[name], place=place) as session:
                     tick(
                         session,
                         me,
@@ -368,8 +382,6 @@ def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None
                         checked,
                         item.task_version,
                     )
-                st.session_state.pop(key, None)
-                st.rerun()
 
 
 # --- manager ---------------------------------------------------------------------------------
@@ -446,9 +458,8 @@ def shifts_page() -> None:
             )
             chosen[shift.name] = (starts, ends)
         if st.form_submit_button(tr("reservation.save"), type="primary"):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 for name, (starts, ends) in chosen.items():
                     update_shift(session, me, hotel.id, name, starts, ends, version=seen[name])
                 for shift in current:
                     forget_seen(f"shift:{shift.id}")
-                st.success(tr("saved"))
