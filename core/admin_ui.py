@@ -66,7 +66,11 @@ def staff_page() -> None:
     seen = seen_version(f"staff:{chosen.id}", chosen.version)
     with st.form("edit_roles"):
         roles = st.multiselect(
-            tr("staff.roles"), ROLES, default=chosen.roles, format_func=translator("role.")
+            tr("staff.roles"),
+            ROLES,
+            default=chosen.roles,
+            format_func=translator("role."),
+            key=f"roles_{chosen.id}_v{seen}",  # what was picked survives the save's rerun
         )
         if st.form_submit_button(tr("staff.save_roles")):
             with action(database, done=tr("saved")) as session:

@@ -426,36 +426,55 @@ def catalogue_page() -> None:
     code = st.selectbox(tr("catalogue.code"), list(code_choices), format_func=code_choices.get)
     item = next((i for i in items if i.code == code), None)
     seen = seen_version(f"catalogue:{item.id}", item.version) if item else 0
+
+    def key(name: str) -> str:  # by the version seen: what was typed survives the save's rerun
+        return f"catalogue_{code}_{name}_v{seen}"
+
     with st.form(f"catalogue_{code}"):
         new_code = st.text_input(
             tr("catalogue.code"), value=item.code if item else "", disabled=item is not None
         )
-        label_fr = st.text_input(tr("catalogue.label_fr"), value=item.label_fr if item else "")
-        label_en = st.text_input(tr("catalogue.label_en"), value=item.label_en if item else "")
+        label_fr = st.text_input(
+            tr("catalogue.label_fr"), value=item.label_fr if item else "", key=key("label_fr")
+        )
+        label_en = st.text_input(
+            tr("catalogue.label_en"), value=item.label_en if item else "", key=key("label_en")
+        )
         columns = st.columns(3)
         department = columns[0].selectbox(
             tr("tasks.department"),
             DEPARTMENTS,
             index=DEPARTMENTS.index(item.department) if item else 0,
             format_func=translator("department."),
+            key=key("department"),
         )
         timing = columns[1].selectbox(
             tr("catalogue.timing"),
             TIMINGS,
             index=TIMINGS.index(item.timing) if item else 0,
             format_func=translator("timing."),
+            key=key("timing"),
         )
         lead = columns[2].number_input(
-            tr("catalogue.lead_minutes"), 0, 14 * 24 * 60, item.lead_minutes if item else 0, step=15
+            tr("catalogue.lead_minutes"),
+            0,
+            14 * 24 * 60,
+            item.lead_minutes if item else 0,
+            step=15,
+            key=key("lead"),
         )
         columns = st.columns(3)
         sensitive = columns[0].checkbox(
-            tr("catalogue.sensitive"), value=item.sensitive if item else False
+            tr("catalogue.sensitive"), value=item.sensitive if item else False, key=key("sensitive")
         )
         constrains = columns[1].checkbox(
-            tr("catalogue.constrains_room"), value=item.constrains_room if item else False
+            tr("catalogue.constrains_room"),
+            value=item.constrains_room if item else False,
+            key=key("constrains"),
         )
-        active = columns[2].checkbox(tr("catalogue.active"), value=item.active if item else True)
+        active = columns[2].checkbox(
+            tr("catalogue.active"), value=item.active if item else True, key=key("active")
+        )
         readiness = st.text_area(
             tr("catalogue.readiness_items"),
             value="\n".join(
@@ -463,6 +482,7 @@ def catalogue_page() -> None:
                 for r in (item.readiness_items if item else [])
             ),
             help=tr("catalogue.readiness_help"),
+            key=key("readiness"),
         )
         keywords = {}
         for lang in LANGUAGES:
@@ -471,6 +491,7 @@ def catalogue_page() -> None:
                 value="\n".join((item.keywords or {}).get(lang, []) if item else []),
                 help=tr("catalogue.keywords_help"),
                 height=80,
+                key=key(f"keywords_{lang}"),
             )
         if st.form_submit_button(tr("reservation.save"), type="primary"):
             items_lines = [line.split("|") for line in readiness.splitlines() if line.strip()]

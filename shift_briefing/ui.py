@@ -448,13 +448,20 @@ def shifts_page() -> None:
         seen = {shift.name: seen_version(f"shift:{shift.id}", shift.version) for shift in current}
         for shift in current:
             columns = st.columns(2)
+            # Keyed by the version seen: what the person typed survives the save's rerun, so a
+            # save over someone else's is refused and told, never silently replaced.
+            version = seen[shift.name]
             starts = columns[0].time_input(
                 tr("shifts.starts", shift=tr(f"shift.{shift.name}")),
                 value=shift.starts_at,
                 step=900,
+                key=f"shift_starts_{shift.name}_v{version}",
             )
             ends = columns[1].time_input(
-                tr("shifts.ends", shift=tr(f"shift.{shift.name}")), value=shift.ends_at, step=900
+                tr("shifts.ends", shift=tr(f"shift.{shift.name}")),
+                value=shift.ends_at,
+                step=900,
+                key=f"shift_ends_{shift.name}_v{version}",
             )
             chosen[shift.name] = (starts, ends)
         if st.form_submit_button(tr("reservation.save"), type="primary"):
