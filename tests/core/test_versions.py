@@ -154,3 +154,15 @@ def test_job_settings_saved_over_someone_else_s_are_refused(database, hotel, mar
     with database.read() as session:
         stored = session.query(JobSetting).filter_by(job="purge_guest_data").one()
     assert (stored.values["retention_days"], stored.version) == (30, loaded + 1)
+
+
+def test_a_versioned_row_lost_at_commit_reads_as_a_message_not_a_traceback(database):
+    """The backstop behind every service's own check: a mapper's stale save (raised here as
+    the ORM raises it at commit) reaches the page as a message."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from core.errors import UserError
+
+    with pytest.raises(UserError) as refused, database.write():
+        raise StaleDataError("UPDATE statement on table 'tasks' expected to update 1 row(s)")
+    assert refused.value.key == "error.changed_meanwhile"
