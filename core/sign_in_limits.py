@@ -81,8 +81,11 @@ def _window() -> datetime:
 
 
 def _keys(address: str) -> list[tuple[str, int]]:
-    address = (address or "unknown")[:100]
-    return [(f"address:{address}", per_address()), ("all", in_total())]
+    """The counters an attempt from `address` goes into; an unknown address ("": localhost,
+    or every browser behind a local reverse proxy) only into the server's total."""
+    if not address:
+        return [("all", in_total())]
+    return [(f"address:{address[:100]}", per_address()), ("all", in_total())]
 
 
 def _count(session: Session, key: str, window: datetime) -> int:

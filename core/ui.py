@@ -119,12 +119,14 @@ def login_page(database: Database, demo_logins: list[tuple[str, str, str]]) -> N
 
 
 def client_address() -> str:
-    """Where the sign-in comes from, for its per-address limit: the WebSocket's peer address
-    (Streamlit gives None for localhost)."""
+    """Where the sign-in comes from, for its per-address limit: the WebSocket's peer address;
+    "" when Streamlit does not know it (localhost, a reverse proxy on the same machine), and
+    then only the server's total limit applies."""
     try:
-        return st.context.ip_address or "localhost"
-    except Exception:  # outside a browser session (AppTest)
-        return "localhost"
+        address = st.context.ip_address
+    except Exception:  # outside a browser session
+        address = None
+    return address if isinstance(address, str) else ""
 
 
 def _language_picker(database: Database, key: str) -> None:

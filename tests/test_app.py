@@ -218,3 +218,16 @@ def test_sign_out_returns_to_the_login_page(app):
     sign_in(start(app), "reservations")
     app.sidebar.button(key="sign_out").click().run()
     assert not signed_in(app)
+
+
+def test_the_sign_in_page_tells_every_refusal_alike_and_a_flood_to_wait(app, monkeypatch):
+    monkeypatch.setenv("HOTEL_SIGN_IN_PER_MINUTE", "3")  # AppTest has no client address
+    start(app)
+    told = []
+    for login, password in (("nobody", "x"), ("manager", "wrong"), ("reception", "wrong")):
+        sign_in(app, login, password)
+        told.append([e.value for e in app.error])
+    assert told == [[t("login.failed_invalid", "fr")]] * 3
+    sign_in(app, "manager")  # the right password, but the server has had its three tries
+    assert not signed_in(app)
+    assert [e.value for e in app.error] == [t("login.failed_limited", "fr")]

@@ -100,3 +100,13 @@ def test_an_unknown_login_costs_a_hash_like_a_wrong_password(database, alice, ha
     sign_in(database, "nobody", "guess", "192.0.2.1")
     sign_in(database, "alice", "guess", "192.0.2.1")
     assert hashes.checks == 2
+
+
+def test_attempts_without_a_known_address_count_in_the_total_only(database, alice, monkeypatch):
+    """Streamlit gives no address for localhost or a local reverse proxy: the whole hotel
+    would share one address, so only the server's total applies."""
+    monkeypatch.setenv("HOTEL_SIGN_IN_PER_ADDRESS_PER_MINUTE", "2")
+    monkeypatch.setenv("HOTEL_SIGN_IN_PER_MINUTE", "4")
+    clock.set_now(MORNING)
+    outcomes = [sign_in(database, "alice", "guess", "") for _ in range(5)]
+    assert [o.failure for o in outcomes] == ["invalid"] * 4 + ["limited"]
