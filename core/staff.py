@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -61,8 +62,12 @@ def create_staff(
         password_hash=hash_password(password),
         active=True,
     )
-    session.add(staff)
-    session.flush()
+    try:
+        with session.begin_nested():  # two managers adding the same login at the same moment
+            session.add(staff)
+            session.flush()
+    except IntegrityError:
+        raise UserError("staff.error_login_taken", login=login) from None
     audit.record(session, actor, "staff_created", "staff", staff.id, after=audit.snapshot(staff))
     return staff
 

@@ -166,3 +166,47 @@ def test_a_versioned_row_lost_at_commit_reads_as_a_message_not_a_traceback(datab
     with pytest.raises(UserError) as refused, database.write():
         raise StaleDataError("UPDATE statement on table 'tasks' expected to update 1 row(s)")
     assert refused.value.key == "error.changed_meanwhile"
+
+
+def test_two_managers_adding_the_same_login_at_once_are_told_it_is_taken(database, hotel, maria):
+    """Bea adds nadia while Maria's addition of nadia is not committed yet: on PostgreSQL her
+    insert waits for Maria's and then meets the unique login; she is told it is taken."""
+    import threading
+    import time as timer
+
+    from core.errors import UserError
+    from core.staff import create_staff
+
+    told: list[str] = []
+
+    def add(name: str) -> None:
+        try:
+            with database.write() as session:
+                create_staff(
+                    session,
+                    maria,
+                    name=name,
+                    login="nadia",
+                    password="night-audit-1",
+                    roles=["front_desk"],
+                )
+            told.append("added")
+        except UserError as refused:
+            told.append(refused.key)
+        except Exception as failed:
+            told.append(type(failed).__name__)
+
+    with database.write() as session:
+        create_staff(
+            session,
+            maria,
+            name="Nadia A",
+            login="nadia",
+            password="night-audit-1",
+            roles=["front_desk"],
+        )
+        other = threading.Thread(target=add, args=("Nadia B",))
+        other.start()
+        timer.sleep(0.5)  # her lookup finds no nadia yet; her insert waits for this commit
+    other.join()
+    assert told == ["staff.error_login_taken"]
