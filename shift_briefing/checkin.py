@@ -117,6 +117,10 @@ def check_in(
     this service checks itself (auth.authenticate_manager: counted apart from the manager's
     own sign-in, and audited with both names)."""
     require(who, *AGENTS)
+    # The row held until commit: an edit saved meanwhile waits, rather than making this
+    # UPDATE miss its version (StaleDataError) on PostgreSQL.
+    session.get(Reservation, reservation_id, with_for_update={"of": Reservation},
+                populate_existing=True)
     card = arrival_card(session, who, property_id, reservation_id, language)
     reservation = _reservation(session, property_id, reservation_id)
     if reservation.status != "booked" or card.check_in is not None:

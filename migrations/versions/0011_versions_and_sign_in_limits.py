@@ -6,7 +6,7 @@ so that an agent's typos cannot lock the manager out of their own sign-in, and s
 attempts are counted per client address and in total per minute (point 2).
 
 Revision ID: 0011
-Revises: 0014
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import core.db
 
 revision: str = "0011"
-down_revision: str | None = "0014"  # rechained after main's 0014 at merge; was "0005"
+down_revision: str | None = "0009"  # rechained after main's line at merge; was "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
