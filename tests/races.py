@@ -369,7 +369,7 @@ def run(url: str, processes: int = 4, operations: int = 300, *, checked: bool = 
     began = timer.perf_counter()
     for process in workers:
         process.start()
-    logs = dict(results.get(timeout=120) for _ in workers)  # bounded: a stuck worker fails
+    logs = dict(results.get(timeout=300) for _ in workers)  # bounded: a stuck worker fails
     for process in workers:
         process.join(timeout=60)
     counts = count(setup, [entry for n in sorted(logs) for entry in logs[n]], processes)
