@@ -14,6 +14,7 @@ from core.db import get_database
 from core.i18n import LANGUAGES
 from core.models import Property
 from core.ui import action, actor, language, tr, tr_md, translator
+from core.ui_versions import forget_seen, seen_version
 
 
 def staff_page() -> None:
@@ -62,23 +63,31 @@ def staff_page() -> None:
         return
     st.subheader(tr("staff.edit"))
     chosen = by_label[st.selectbox(tr("staff.person"), list(by_label))]
+    seen = seen_version(f"staff:{chosen.id}", chosen.version)
     with st.form("edit_roles"):
         roles = st.multiselect(
-            tr("staff.roles"), ROLES, default=chosen.roles, format_func=translator("role.")
+            tr("staff.roles"),
+            ROLES,
+            default=chosen.roles,
+            format_func=translator("role."),
+            key=f"roles_{chosen.id}_v{seen}",  # what was picked survives the save's rerun
         )
         if st.form_submit_button(tr("staff.save_roles")):
             with action(database, done=tr("saved")) as session:
-                staff.set_roles(session, me, chosen.id, roles)
+                staff.set_roles(session, me, chosen.id, roles, version=seen)
+                forget_seen(f"staff:{chosen.id}")
     with st.form("reset_password", clear_on_submit=True):
         new_password = st.text_input(tr("staff.new_password"), type="password")
         if st.form_submit_button(tr("staff.reset_password")):
             reset_done = tr_md("staff.password_was_reset", name=chosen.name)
             with action(database, done=reset_done) as session:
-                staff.reset_password(session, me, chosen.id, new_password)
+                staff.reset_password(session, me, chosen.id, new_password, version=seen)
+                forget_seen(f"staff:{chosen.id}")
     label = tr("staff.deactivate") if chosen.active else tr("staff.activate")
     if st.button(label, key="toggle_active"):
         with action(database) as session:
-            staff.set_active(session, me, chosen.id, not chosen.active)
+            staff.set_active(session, me, chosen.id, not chosen.active, version=seen)
+            forget_seen(f"staff:{chosen.id}")
 
 
 def audit_page() -> None:

@@ -17,9 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 from core import settings
+from core.errors import RefusedAndRecorded, UserError
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -79,9 +81,22 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A unit of work: commits when the block ends, rolls back when it raises."""
-        with self._writes() as session, session.begin():
-            yield session
+        """A unit of work: commits when the block ends, rolls back when it raises; except a
+        `RefusedAndRecorded` refusal, which commits its record (a counted wrong password) and
+        then goes on to the caller."""
+        kept: RefusedAndRecorded | None = None
+        try:
+            with self._writes() as session, session.begin():
+                try:
+                    yield session
+                except RefusedAndRecorded as refused:
+                    kept = refused
+        except StaleDataError as lost:
+            # A versioned row saved by someone else between this unit's read and its write;
+            # services tell who and when themselves (core/versions.py), this is the backstop.
+            raise UserError("error.changed_meanwhile") from lost
+        if kept is not None:
+            raise kept
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:

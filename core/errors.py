@@ -10,3 +10,9 @@ class UserError(ValueError):
         super().__init__(f"{key} {values}" if values else key)
         self.key = key
         self.values = values
+
+
+class RefusedAndRecorded(UserError):
+    """A refusal whose record must stay: the write session commits what was written before it
+    was raised (a counted wrong password and its audit line), then the error reaches the page.
+    Raise it before the operation has written anything else."""

@@ -24,6 +24,7 @@ from core.scheduling import (
     save_job_setting,
 )
 from core.ui import action, actor, language, tr, tr_md
+from core.ui_versions import forget_seen, seen_version
 
 STATUS = {"ok": "jobs.status_ok", "failed": "jobs.status_failed", "running": "jobs.status_running"}
 TRIGGER = {"schedule": "jobs.trigger_schedule", "manual": "jobs.trigger_manual"}
@@ -96,8 +97,12 @@ def _row(status: JobStatus, timezone: str) -> list[str]:
 def _job(database: Database, me: Actor, status: JobStatus, timezone: str) -> None:
     with st.expander(_title(status)):
         st.caption(tr(status.help))
+        seen = seen_version(f"job:{status.name}", status.version)
         with st.form(f"job_{status.name}"):
-            enabled = st.checkbox(tr("jobs.enabled"), value=status.enabled)
+            # Keyed by the version seen: what was typed survives the save's rerun.
+            enabled = st.checkbox(
+                tr("jobs.enabled"), value=status.enabled, key=f"job_{status.name}_on_v{seen}"
+            )
             values = {}
             for field in status.fields:
                 values[field.name] = st.number_input(
@@ -106,11 +111,13 @@ def _job(database: Database, me: Actor, status: JobStatus, timezone: str) -> Non
                     max_value=field.high,
                     value=int(status.settings[field.name]),
                     step=1,
+                    key=f"job_{status.name}_{field.name}_v{seen}",
                 )
             saved = st.form_submit_button(tr("jobs.save"))
         if saved:
             with action(database, done=tr("jobs.saved")) as session:
-                save_job_setting(session, me, status.name, enabled, values)
+                save_job_setting(session, me, status.name, enabled, values, version=seen)
+                forget_seen(f"job:{status.name}")
         if st.button(tr("jobs.run_now"), key=f"run_{status.name}", type="primary"):
             _run_now(database, me, status.name)
         with database.read() as session:

@@ -45,7 +45,13 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Wrong passwords typed for this manager in a check-in override: counted apart, so that an
+    # agent's typos never lock the manager out of their own sign-in (core/signin.py).
+    override_failures: Mapped[int] = mapped_column(default=0)
+    override_locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    # Bumped by a manager's edit (roles, password, active), not by signing in: core/versions.py
+    version: Mapped[int] = mapped_column(default=1)
 
 
 class AuditEvent(Base):
@@ -91,3 +97,15 @@ class AuditPersonal(Base):
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     note: Mapped[str | None] = mapped_column(Text)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+class SignInWindow(Base):
+    """Sign-in attempts in one minute for one key ("address:<ip>" or "all"), counted before any
+    password is hashed so that a flood is refused cheaply (core/signin.py)."""
+
+    __tablename__ = "sign_in_windows"
+    __table_args__ = (UniqueConstraint("key", "window_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)

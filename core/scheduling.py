@@ -52,6 +52,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import audit, clock
@@ -64,6 +65,7 @@ from core.job_result import JobResult, render_result
 from core.models import Property
 from core.notifications import deliver_pending_emails, insert_unless_exists
 from core.settings import env_bool, env_int
+from core.versions import changed, claim_version
 
 log = logging.getLogger("hotel.scheduler")
 
@@ -109,6 +111,7 @@ class JobSetting(Base):
     values: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    version: Mapped[int] = mapped_column(default=1)  # a manager saves the one they loaded
 
 
 class JobRun(Base):
@@ -291,13 +294,14 @@ def load_jobs() -> dict[str, Job]:
 class EffectiveSetting:
     enabled: bool
     values: dict[str, int]
+    version: int = 0  # of the stored row; 0 while the defaults apply
 
 
 def effective_setting(job: Job, stored: JobSetting | None) -> EffectiveSetting:
     values = dict(job.defaults)
     if stored is not None:
         values.update({k: int(v) for k, v in (stored.values or {}).items() if k in values})
-        return EffectiveSetting(stored.enabled, values)
+        return EffectiveSetting(stored.enabled, values, stored.version or 0)
     return EffectiveSetting(True, values)
 
 
@@ -783,6 +787,7 @@ class JobStatus:
     schedule: tuple[str, dict[str, Any]]  # translation key and values
     last_run: JobRun | None
     next_run: datetime | None
+    version: int = 0  # of the settings, for the manager's save (core/versions.py)
 
 
 def job_board(session: Session, who: Who) -> list[JobStatus]:
@@ -817,9 +822,15 @@ def job_board(session: Session, who: Who) -> list[JobStatus]:
                 schedule=job.schedule.describe(setting.values),
                 last_run=last,
                 next_run=upcoming if setting.enabled else None,
+                version=setting.version,
             )
         )
     return board
+
+
+def _timezone_of(session: Session, who: Who) -> str:
+    hotel = session.get(Property, who.property_id) if who.property_id else None
+    return hotel.timezone if hotel else database_timezone(session)
 
 
 def recent_runs(session: Session, who: Who, name: str, limit: int = 20) -> list[JobRun]:
@@ -837,8 +848,16 @@ def recent_runs(session: Session, who: Who, name: str, limit: int = 20) -> list[
 
 
 def save_job_setting(
-    session: Session, who: Who, name: str, enabled: bool, values: Mapping[str, int]
+    session: Session,
+    who: Who,
+    name: str,
+    enabled: bool,
+    values: Mapping[str, int],
+    *,
+    version: int | None = None,
 ) -> None:
+    """`version`: the settings' version the manager loaded (0: nothing stored yet; None: the
+    system, as stored). Someone else's save in between is refused with who, when and what."""
     require(who, "manager")
     job = load_jobs().get(name)
     if job is None:
@@ -858,10 +877,33 @@ def save_job_setting(
     stored = session.scalar(
         select(JobSetting).where(JobSetting.job == name, JobSetting.scope == scope)
     )
+    timezone = _timezone_of(session, who)
+    language = getattr(who, "language", "en")
+    if stored is not None and version == 0:
+        raise changed(session, "job", name, timezone, language, key="jobs.error_changed")
+    if stored is not None:
+        claim_version(
+            session,
+            JobSetting,
+            stored.id,
+            version,
+            entity="job",
+            audit_id=name,
+            timezone=timezone,
+            language=language,
+            key="jobs.error_changed",
+        )
     before = effective_setting(job, stored)
     if stored is None:
         stored = JobSetting(job=name, scope=scope, property_id=property_id)
-        session.add(stored)
+        try:
+            with session.begin_nested():
+                session.add(stored)
+                session.flush()
+        except IntegrityError:  # another manager saved this job's first settings meanwhile
+            raise changed(
+                session, "job", name, timezone, language, key="jobs.error_changed"
+            ) from None
     stored.enabled = enabled
     stored.values = {**(stored.values or {}), **cleaned}
     stored.updated_at = clock.now()

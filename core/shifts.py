@@ -45,6 +45,7 @@ class Shift(Base):
     name: Mapped[str] = mapped_column(String(20))
     starts_at: Mapped[time] = mapped_column(Time)
     ends_at: Mapped[time] = mapped_column(Time)
+    version: Mapped[int] = mapped_column(default=1)  # a manager saves the one they loaded
 
 
 class StaffShift(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -20,7 +21,8 @@ from core.auth import (
 )
 from core.errors import UserError
 from core.i18n import LANGUAGES
-from core.models import Staff
+from core.models import Property, Staff
+from core.versions import claim_version
 
 
 def list_staff(session: Session, actor: Who) -> list[Staff]:
@@ -60,22 +62,45 @@ def create_staff(
         password_hash=hash_password(password),
         active=True,
     )
-    session.add(staff)
-    session.flush()
+    try:
+        with session.begin_nested():  # two managers adding the same login at the same moment
+            session.add(staff)
+            session.flush()
+    except IntegrityError:
+        raise UserError("staff.error_login_taken", login=login) from None
     audit.record(session, actor, "staff_created", "staff", staff.id, after=audit.snapshot(staff))
     return staff
 
 
-def _managed(session: Session, actor: Who, staff_id: int) -> Staff:
+def _managed(session: Session, actor: Who, staff_id: int, version: int | None) -> Staff:
+    """The person to change, at the version the manager loaded (None: as stored)."""
     require(actor, "manager")
     staff = session.get(Staff, staff_id)
     if staff is None or staff.property_id != actor.property_id:
         raise UserError("staff.error_not_found")
+    hotel = session.get(Property, staff.property_id)
+    claim_version(
+        session,
+        Staff,
+        staff_id,
+        version,
+        entity="staff",
+        timezone=hotel.timezone if hotel else "UTC",
+        language=actor.language if isinstance(actor, Actor) else "en",
+        key="staff.error_changed",
+    )
     return staff
 
 
-def set_roles(session: Session, actor: Who, staff_id: int, roles: Iterable[str]) -> Staff:
-    staff = _managed(session, actor, staff_id)
+def set_roles(
+    session: Session,
+    actor: Who,
+    staff_id: int,
+    roles: Iterable[str],
+    *,
+    version: int | None = None,
+) -> Staff:
+    staff = _managed(session, actor, staff_id, version)
     before = {"roles": list(staff.roles)}
     staff.roles = roles_valid(roles)
     audit.record(
@@ -90,20 +115,26 @@ def set_roles(session: Session, actor: Who, staff_id: int, roles: Iterable[str])
     return staff
 
 
-def reset_password(session: Session, actor: Who, staff_id: int, new_password: str) -> Staff:
-    staff = _managed(session, actor, staff_id)
+def reset_password(
+    session: Session, actor: Who, staff_id: int, new_password: str, *, version: int | None = None
+) -> Staff:
     check_password_rules(new_password)
+    staff = _managed(session, actor, staff_id, version)
     staff.password_hash = hash_password(new_password)
     staff.failed_logins = 0
     staff.locked_until = None
+    staff.override_failures = 0
+    staff.override_locked_until = None
     audit.record(session, actor, "staff_password_reset", "staff", staff.id)
     return staff
 
 
-def set_active(session: Session, actor: Who, staff_id: int, active: bool) -> Staff:
-    staff = _managed(session, actor, staff_id)
-    if isinstance(actor, Actor) and staff.id == actor.id and not active:
+def set_active(
+    session: Session, actor: Who, staff_id: int, active: bool, *, version: int | None = None
+) -> Staff:
+    if isinstance(actor, Actor) and staff_id == actor.id and not active:
         raise UserError("staff.error_deactivate_self")
+    staff = _managed(session, actor, staff_id, version)
     before = {"active": staff.active}
     staff.active = active
     action = "staff_activated" if active else "staff_deactivated"

@@ -114,8 +114,7 @@ def login_page(database: Database, demo_logins: list[tuple[str, str, str]]) -> N
         password = st.text_input(tr("login.password"), type="password", key="login_password")
         submitted = st.form_submit_button(tr("login.submit"), type="primary")
     if submitted:
-        with database.write() as session:
-            outcome = auth.authenticate(session, login, password)
+        outcome = auth.sign_in(database, login, password, client_address())
         if outcome.actor is None:
             st.error(tr(f"login.failed_{outcome.failure}"))
         else:
@@ -131,6 +130,17 @@ def login_page(database: Database, demo_logins: list[tuple[str, str, str]]) -> N
                 columns=[tr("staff.roles"), tr("login.login"), tr("login.password")],
             ),
         )
+
+
+def client_address() -> str:
+    """Where the sign-in comes from, for its per-address limit: the WebSocket's peer address;
+    "" when Streamlit does not know it (localhost, a reverse proxy on the same machine), and
+    then only the server's total limit applies."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # outside a browser session
+        address = None
+    return address if isinstance(address, str) else ""
 
 
 def _language_picker(database: Database, key: str) -> None:

@@ -6,12 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.audit import Who
-from core.auth import require
+from core.auth import Actor, require
 from core.errors import UserError
+from core.models import Property
+from core.versions import changed, claim_version
 from requests.catalogue_defaults import (
     DEFAULT_CATALOGUE,
     DEPARTMENTS,
@@ -21,6 +24,8 @@ from requests.catalogue_defaults import (
     ReadinessItem,
 )
 from requests.models import CatalogueItem
+
+CHANGED = "catalogue.error_changed"
 
 
 def seed_catalogue(session: Session, property_id: int) -> None:
@@ -116,20 +121,44 @@ class CatalogueChange:
 
 
 def save_catalogue_item(
-    session: Session, who: Who, property_id: int, change: CatalogueChange
+    session: Session,
+    who: Who,
+    property_id: int,
+    change: CatalogueChange,
+    *,
+    version: int | None = None,
 ) -> CatalogueItem:
-    """A manager edits a code, or adds the property's own."""
+    """A manager edits a code, or adds the property's own.
+
+    `version` is the version of the entry the manager loaded, 0 for a new entry (the code must
+    still be free), None for the system (as stored).
+    """
     require(who, "manager")
     change.check()
+    hotel = session.get(Property, property_id)
+    timezone = hotel.timezone if hotel else "UTC"
+    language = who.language if isinstance(who, Actor) else "en"
     item = session.scalar(
         select(CatalogueItem).where(
             CatalogueItem.property_id == property_id, CatalogueItem.code == change.code
         )
     )
+    if item is not None and version == 0:
+        raise changed(session, "catalogue_item", item.id, timezone, language, key=CHANGED)
+    if item is not None:
+        claim_version(
+            session,
+            CatalogueItem,
+            item.id,
+            version,
+            entity="catalogue_item",
+            timezone=timezone,
+            language=language,
+            key=CHANGED,
+        )
     before: dict[str, Any] = audit.snapshot(item) if item else {}
     if item is None:
-        item = CatalogueItem(property_id=property_id, code=change.code)
-        session.add(item)
+        item = _new_item(session, property_id, change.code, timezone, language)
     for name in (
         "label_fr",
         "label_en",
@@ -145,6 +174,8 @@ def save_catalogue_item(
         setattr(item, name, getattr(change, name))
     session.flush()
     old, new = audit.changed_fields(before, audit.snapshot(item))
+    new.pop("version", None)
+    old.pop("version", None)
     if new:
         audit.record(
             session,
@@ -156,4 +187,30 @@ def save_catalogue_item(
             after=new,
             property_id=property_id,
         )
+    return item
+
+
+def _new_item(
+    session: Session, property_id: int, code: str, timezone: str, language: str
+) -> CatalogueItem:
+    """Two managers adding the same code at once: the second is told, not shown an error."""
+    item = CatalogueItem(
+        property_id=property_id,
+        code=code,
+        label_fr=code,
+        label_en=code,
+        department=DEPARTMENTS[0],
+        timing=TIMINGS[0],
+    )
+    try:
+        with session.begin_nested():
+            session.add(item)
+            session.flush()
+    except IntegrityError:
+        other = session.scalar(
+            select(CatalogueItem.id).where(
+                CatalogueItem.property_id == property_id, CatalogueItem.code == code
+            )
+        )
+        raise changed(session, "catalogue_item", other, timezone, language, key=CHANGED) from None
     return item

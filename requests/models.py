@@ -35,6 +35,7 @@ class CatalogueItem(Base):
     constrains_room: Mapped[bool] = mapped_column(default=False)
     keywords: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)  # a manager saves the one they loaded
 
 
 class Request(Base):

@@ -22,6 +22,7 @@ from core.auth import Actor, require
 from core.clock import local_to_utc, now
 from core.errors import UserError
 from core.models import Property, Staff
+from core.versions import Changed, latest_change, what_changed
 from guests.models import Reservation
 from requests.assignment import Assigner, department_rules
 from requests.catalogue_defaults import DEPARTMENTS
@@ -59,11 +60,11 @@ def stay_of(reservation: Reservation, hotel: Property) -> StayTimes:
 # --- the task lifecycle -------------------------------------------------------------------------
 
 
-class TaskChanged(UserError):
+class TaskChanged(Changed):
     """Someone else saved the task since this person loaded it."""
 
-    def __init__(self, by: str, at: str) -> None:
-        super().__init__("task.error_changed", by=by, at=at)
+    def __init__(self, by: str, at: str, what: str = "") -> None:
+        super().__init__("task.error_changed", by=by, at=at, what=what)
 
 
 def _may_work(who: Who, task: Task) -> None:
@@ -73,19 +74,35 @@ def _may_work(who: Who, task: Task) -> None:
         require(who, "manager")  # raises with the roles in the message
 
 
-def _locked_task(session: Session, task_id: int, expected_version: int, hotel_tz: str) -> Task:
-    task = session.get(Task, task_id)
+def _locked_task(
+    session: Session, task_id: int, expected_version: int, hotel_tz: str, language: str = "en"
+) -> Task:
+    """The task, locked for this transaction and read afresh. On PostgreSQL a concurrent save
+    waits here until the other commits, then sees its version: the loser is always told who
+    and when, never shown a generic error (SQLite runs write transactions one at a time)."""
+    task = session.scalars(
+        select(Task)
+        .where(Task.id == task_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if task is None:
         raise UserError("task.error_not_found")
     if task.version != expected_version:
-        raise _changed(session, task, hotel_tz)
+        raise _changed(session, task, hotel_tz, language)
     return task
 
 
-def _changed(session: Session, task: Task, hotel_tz: str) -> TaskChanged:
+def _language(who: Who) -> str:
+    return who.language if isinstance(who, Actor) else "en"
+
+
+def _changed(session: Session, task: Task, hotel_tz: str, language: str = "en") -> TaskChanged:
     editor = session.get(Staff, task.updated_by_id) if task.updated_by_id else None
     at = task.updated_at.astimezone(ZoneInfo(hotel_tz)).strftime("%H:%M")
-    return TaskChanged(by=editor.name if editor else "system", at=at)
+    event = latest_change(session, "task", task.id)
+    what = what_changed(event, language) if event else ""
+    return TaskChanged(by=editor.name if editor else "system", at=at, what=what)
 
 
 def record_status(
@@ -139,7 +156,7 @@ def change_task_status(
         require(who, "housekeeping", "manager")
     else:
         _may_work(who, task)
-    task = _locked_task(session, task_id, expected_version, hotel.timezone)
+    task = _locked_task(session, task_id, expected_version, hotel.timezone, _language(who))
     if status not in TRANSITIONS.get(task.status, ()):
         raise UserError("task.error_transition", from_status=task.status, to_status=status)
     if status == "not_possible" and not (reason or "").strip():
@@ -203,7 +220,7 @@ def assign_task(
         raise UserError("task.error_not_found")
     hotel = session.get(Property, task.property_id)
     assert hotel is not None
-    task = _locked_task(session, task_id, expected_version, hotel.timezone)
+    task = _locked_task(session, task_id, expected_version, hotel.timezone, _language(who))
     if owner_id is not None:
         owner = session.get(Staff, owner_id)
         if owner is None or owner.property_id != task.property_id or not owner.active:

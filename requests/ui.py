@@ -28,6 +28,7 @@ from core.ui import (
     translator,
     widget_key,
 )
+from core.ui_versions import forget_seen, seen_version
 from guests import service as guests
 from guests.models import Reservation
 from guests.service import ReservationChanged, ReservationExists
@@ -515,6 +516,7 @@ def _task_card(
                 f"{task.owner_name or tr('tasks.unassigned')}"
             )
         )
+        seen = seen_version(f"task:{task.id}", task.version)  # what the click was made on
         moves = board_moves(task.status)  # the lifecycle's TRANSITIONS decide, not the page
         plain = [m for m in moves if m not in NEEDS_REASON]
         columns = st.columns(len(moves) or 1)
@@ -526,9 +528,10 @@ def _task_card(
                     if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
                         with action(database) as session:
                             service.change_task_status(
-                                session, me, task.id, task.version, status, reason,
+                                session, me, task.id, seen, status, reason,
                                 alternative=alternative,
                             )
+                            forget_seen(f"task:{task.id}")
             elif status in plain and column.button(
                 tr(f"tasks.to_{status}"),
                 key=f"task_{task.id}_{status}",
@@ -536,7 +539,8 @@ def _task_card(
                 use_container_width=True,
             ):
                 with action(database) as session:
-                    service.change_task_status(session, me, task.id, task.version, status)
+                    service.change_task_status(session, me, task.id, seen, status)
+                    forget_seen(f"task:{task.id}")
         if me.has("manager"):
             options = [None, *people]
             owner_names = {None: tr("tasks.unassigned"), **people}
@@ -549,7 +553,8 @@ def _task_card(
             )
             if owner != task.owner_id:
                 with action(database, reset=[f"owner_{task.id}"]) as session:
-                    service.assign_task(session, me, task.id, task.version, owner)
+                    service.assign_task(session, me, task.id, seen, owner)
+                    forget_seen(f"task:{task.id}")
 
 
 def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:
@@ -586,36 +591,56 @@ def catalogue_page() -> None:
     code_choices = {new: tr("catalogue.new")} | {c: f"{c} — {label}" for c, label in labels.items()}
     code = st.selectbox(tr("catalogue.code"), list(code_choices), format_func=code_choices.get)
     item = next((i for i in items if i.code == code), None)
+    seen = seen_version(f"catalogue:{item.id}", item.version) if item else 0
+
+    def key(name: str) -> str:  # by the version seen: what was typed survives the save's rerun
+        return f"catalogue_{code}_{name}_v{seen}"
+
     with st.form(f"catalogue_{code}"):
         new_code = st.text_input(
             tr("catalogue.code"), value=item.code if item else "", disabled=item is not None
         )
-        label_fr = st.text_input(tr("catalogue.label_fr"), value=item.label_fr if item else "")
-        label_en = st.text_input(tr("catalogue.label_en"), value=item.label_en if item else "")
+        label_fr = st.text_input(
+            tr("catalogue.label_fr"), value=item.label_fr if item else "", key=key("label_fr")
+        )
+        label_en = st.text_input(
+            tr("catalogue.label_en"), value=item.label_en if item else "", key=key("label_en")
+        )
         columns = st.columns(3)
         department = columns[0].selectbox(
             tr("tasks.department"),
             DEPARTMENTS,
             index=DEPARTMENTS.index(item.department) if item else 0,
             format_func=translator("department."),
+            key=key("department"),
         )
         timing = columns[1].selectbox(
             tr("catalogue.timing"),
             TIMINGS,
             index=TIMINGS.index(item.timing) if item else 0,
             format_func=translator("timing."),
+            key=key("timing"),
         )
         lead = columns[2].number_input(
-            tr("catalogue.lead_minutes"), 0, 14 * 24 * 60, item.lead_minutes if item else 0, step=15
+            tr("catalogue.lead_minutes"),
+            0,
+            14 * 24 * 60,
+            item.lead_minutes if item else 0,
+            step=15,
+            key=key("lead"),
         )
         columns = st.columns(3)
         sensitive = columns[0].checkbox(
-            tr("catalogue.sensitive"), value=item.sensitive if item else False
+            tr("catalogue.sensitive"), value=item.sensitive if item else False, key=key("sensitive")
         )
         constrains = columns[1].checkbox(
-            tr("catalogue.constrains_room"), value=item.constrains_room if item else False
+            tr("catalogue.constrains_room"),
+            value=item.constrains_room if item else False,
+            key=key("constrains"),
         )
-        active = columns[2].checkbox(tr("catalogue.active"), value=item.active if item else True)
+        active = columns[2].checkbox(
+            tr("catalogue.active"), value=item.active if item else True, key=key("active")
+        )
         readiness = st.text_area(
             tr("catalogue.readiness_items"),
             value="\n".join(
@@ -623,6 +648,7 @@ def catalogue_page() -> None:
                 for r in (item.readiness_items if item else [])
             ),
             help=tr("catalogue.readiness_help"),
+            key=key("readiness"),
         )
         keywords = {}
         for lang in LANGUAGES:
@@ -631,6 +657,7 @@ def catalogue_page() -> None:
                 value="\n".join((item.keywords or {}).get(lang, []) if item else []),
                 help=tr("catalogue.keywords_help"),
                 height=80,
+                key=key(f"keywords_{lang}"),
             )
         if st.form_submit_button(tr("reservation.save"), type="primary"):
             items_lines = [line.split("|") for line in readiness.splitlines() if line.strip()]
@@ -658,7 +685,9 @@ def catalogue_page() -> None:
                 active=active,
             )
             with action(database, done=tr("saved")) as session:
-                catalogue.save_catalogue_item(session, me, hotel.id, change)
+                catalogue.save_catalogue_item(session, me, hotel.id, change, version=seen)
+                if item:
+                    forget_seen(f"catalogue:{item.id}")
     _owner_rules(database, hotel)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.audit import Who
-from core.auth import Actor, require
+from core.auth import Actor, authenticate_manager, require
 from core.clock import now
 from core.errors import UserError
 from core.models import Property
@@ -108,11 +108,14 @@ def check_in(
     *,
     wishes_reviewed: bool,
     override_reason: str | None = None,
-    overriding_manager: Actor | None = None,
+    manager_login: str | None = None,
+    manager_password: str = "",
     language: str = "en",
 ) -> CheckIn:
-    """Checks a guest in. `overriding_manager` is the manager who overrides a room that is not
-    ready (the agent themself when they are a manager)."""
+    """Checks a guest in. A room that is not ready needs a manager's override: the agent
+    themself when they are a manager, or a manager's login and password typed here, which
+    this service checks itself (auth.authenticate_manager: counted apart from the manager's
+    own sign-in, and audited with both names)."""
     require(who, *AGENTS)
     # The row held until commit: an edit saved meanwhile waits, rather than making this
     # UPDATE miss its version (StaleDataError) on PostgreSQL.
@@ -126,13 +129,17 @@ def check_in(
         raise UserError("checkin.blocker_no_room")
     if card.needs_review and not wishes_reviewed:
         raise UserError("checkin.error_review_wishes")
-    manager = overriding_manager or (who if isinstance(who, Actor) else None)
+    manager = who if isinstance(who, Actor) and who.has("manager") else None
     reason = (override_reason or "").strip()
     if not card.room_ready:
-        if manager is None or not manager.has("manager"):
+        if manager is None and not (manager_login or "").strip():
             raise UserError("checkin.blocker_room_not_ready")
         if not reason:
             raise UserError("checkin.error_override_reason")
+        if manager is None:  # before anything is written: a refusal commits its count only
+            manager = authenticate_manager(
+                session, who, manager_login or "", manager_password, property_id
+            )
     done = CheckIn(
         property_id=property_id,
         reservation_id=reservation.id,
@@ -173,7 +180,9 @@ def check_in(
             after={
                 "open_items": [i.key for i in card.guest.readiness.open_items]
                 if card.guest.readiness
-                else []
+                else [],
+                "manager": manager.name,
+                "agent": who.name,
             },
             note=reason,
             property_id=property_id,

@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from core import audit, events
 from core.audit import Who
-from core.auth import require
+from core.auth import Actor, require
 from core.errors import UserError
+from core.models import Property
 from core.shifts import DEFAULT_SHIFTS, Shift, seed_shifts, shifts  # noqa: F401
+from core.versions import claim_version
 
 
 @events.subscribe(events.PROPERTY_CREATED)
@@ -20,8 +22,16 @@ def _seed_shifts(session: Session, property_id: int, **_: object) -> None:
 
 
 def update_shift(
-    session: Session, who: Who, property_id: int, name: str, starts: time, ends: time
+    session: Session,
+    who: Who,
+    property_id: int,
+    name: str,
+    starts: time,
+    ends: time,
+    *,
+    version: int | None = None,
 ) -> None:
+    """Sets a shift's hours; `version` is the one the manager loaded (None: as stored)."""
     require(who, "manager")
     if starts == ends:
         raise UserError("shifts.error_empty", shift=name)
@@ -32,6 +42,17 @@ def update_shift(
         raise UserError("briefing.error_shift", shift=name)
     if (shift.starts_at, shift.ends_at) == (starts, ends):
         return
+    hotel = session.get(Property, property_id)
+    claim_version(
+        session,
+        Shift,
+        shift.id,
+        version,
+        entity="shift",
+        timezone=hotel.timezone if hotel else "UTC",
+        language=who.language if isinstance(who, Actor) else "en",
+        key="shifts.error_changed",
+    )
     before = {"starts_at": shift.starts_at.isoformat(), "ends_at": shift.ends_at.isoformat()}
     shift.starts_at, shift.ends_at = starts, ends
     audit.record(

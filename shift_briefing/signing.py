@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.audit import Who
 from core.auth import require
+from core.clock import now
 from core.errors import UserError
 from core.models import Staff
+from core.notifications import insert_unless_exists
 from core.shifts import Roster
 from shift_briefing.attention import mark_announcements_read
 from shift_briefing.briefing import Briefing
@@ -27,37 +29,40 @@ SIGNERS = ("front_desk",)
 
 
 def sign_briefing(session: Session, who: Who, briefing: Briefing, version_read: str) -> None:
-    """Signs `version_read`, which must still be the current version."""
+    """Signs `version_read`, which must still be the current version.
+
+    Two people signing the same version at the same moment both succeed; the same person
+    twice (a double click, two tabs) is told it is already signed. Both rows are claimed with
+    INSERT ... ON CONFLICT DO NOTHING, so the race never ends in a unique-constraint error.
+    """
     require(who, *SIGNERS)
     if version_read != briefing.version:
         raise UserError("briefing.error_changed_while_reading")
-    exists = session.scalar(
-        select(BriefingAcknowledgement.id).where(
-            BriefingAcknowledgement.staff_id == who.id,
-            BriefingAcknowledgement.briefing_date == briefing.day,
-            BriefingAcknowledgement.shift == briefing.shift,
-            BriefingAcknowledgement.version == briefing.version,
-        )
-    )
-    if exists is not None:
-        return
     keep_version(session, briefing)
     assert who.id is not None
-    acknowledgement = BriefingAcknowledgement(
-        property_id=briefing.property_id,
-        staff_id=who.id,
-        briefing_date=briefing.day,
-        shift=briefing.shift,
-        version=briefing.version,
+    claimed = insert_unless_exists(
+        session,
+        BriefingAcknowledgement,
+        [
+            {
+                "property_id": briefing.property_id,
+                "staff_id": who.id,
+                "briefing_date": briefing.day,
+                "shift": briefing.shift,
+                "version": briefing.version,
+                "signed_at": now(),
+            }
+        ],
+        keys=("staff_id", "briefing_date", "shift", "version"),
     )
-    session.add(acknowledgement)
-    session.flush()
+    if not claimed:
+        raise UserError("briefing.error_already_signed")
     audit.record(
         session,
         who,
         "briefing_signed",
         "briefing_acknowledgement",
-        acknowledgement.id,
+        claimed[0],
         after={
             "date": briefing.day.isoformat(),
             "shift": briefing.shift,
@@ -69,26 +74,23 @@ def sign_briefing(session: Session, who: Who, briefing: Briefing, version_read: 
 
 
 def keep_version(session: Session, briefing: Briefing) -> None:
-    """Stores a version's content once, so a later reader can be told what changed since."""
-    stored = session.scalar(
-        select(BriefingVersion.id).where(
-            BriefingVersion.property_id == briefing.property_id,
-            BriefingVersion.briefing_date == briefing.day,
-            BriefingVersion.shift == briefing.shift,
-            BriefingVersion.version == briefing.version,
-        )
+    """Stores a version's content once, so a later reader can be told what changed since;
+    whoever signs (or archives) it first stores it, the others find it there."""
+    insert_unless_exists(
+        session,
+        BriefingVersion,
+        [
+            {
+                "property_id": briefing.property_id,
+                "briefing_date": briefing.day,
+                "shift": briefing.shift,
+                "version": briefing.version,
+                "content": briefing.content,
+                "created_at": now(),
+            }
+        ],
+        keys=("property_id", "briefing_date", "shift", "version"),
     )
-    if stored is None:
-        session.add(
-            BriefingVersion(
-                property_id=briefing.property_id,
-                briefing_date=briefing.day,
-                shift=briefing.shift,
-                version=briefing.version,
-                content=briefing.content,
-            )
-        )
-        session.flush()
 
 
 @dataclass(frozen=True)

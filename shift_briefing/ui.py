@@ -12,7 +12,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from core import auth
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.download_ui import guarded_download
@@ -28,6 +27,7 @@ from core.ui import (
     tr_md,
     translator,
 )
+from core.ui_versions import forget_seen, seen_version
 from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
 from requests.service import late_task_count, promises_kept, tasks_for
@@ -209,14 +209,6 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
         submitted = st.form_submit_button(tr("checkin.submit"), type="primary")
     if not submitted:
         return
-    manager = None
-    if login:
-        with database.write() as session:
-            outcome = auth.authenticate(session, login, password)
-        if outcome.actor is None or not outcome.actor.has("manager"):
-            st.error(tr("checkin.error_manager_credentials"))
-            return
-        manager = outcome.actor
     done = tr_md(
         "checkin.done_now",
         guest=guest.guest_name,
@@ -230,7 +222,8 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             guest.reservation_id,
             wishes_reviewed=reviewed,
             override_reason=reason or None,
-            overriding_manager=manager,
+            manager_login=login or None,
+            manager_password=password,
             language=language(),
         )
 
@@ -419,19 +412,29 @@ def shifts_page() -> None:
         current = shifts(session, hotel.id)
     with st.form("shifts"):
         chosen: dict[str, tuple[time, time]] = {}
+        seen = {shift.name: seen_version(f"shift:{shift.id}", shift.version) for shift in current}
         for shift in current:
             columns = st.columns(2)
+            # Keyed by the version seen: what the person typed survives the save's rerun, so a
+            # save over someone else's is refused and told, never silently replaced.
+            version = seen[shift.name]
             starts = columns[0].time_input(
                 tr("shifts.starts", shift=tr(f"shift.{shift.name}")),
                 value=shift.starts_at,
                 step=900,
+                key=f"shift_starts_{shift.name}_v{version}",
             )
             ends = columns[1].time_input(
-                tr("shifts.ends", shift=tr(f"shift.{shift.name}")), value=shift.ends_at, step=900
+                tr("shifts.ends", shift=tr(f"shift.{shift.name}")),
+                value=shift.ends_at,
+                step=900,
+                key=f"shift_ends_{shift.name}_v{version}",
             )
             chosen[shift.name] = (starts, ends)
         if st.form_submit_button(tr("reservation.save"), type="primary"):
             with action(database, done=tr("saved")) as session:
                 for name, (starts, ends) in chosen.items():
-                    update_shift(session, me, hotel.id, name, starts, ends)
+                    update_shift(session, me, hotel.id, name, starts, ends, version=seen[name])
+                for shift in current:
+                    forget_seen(f"shift:{shift.id}")
     roster_section(database, hotel)

@@ -202,7 +202,8 @@ def test_a_deactivated_account_is_signed_out_at_its_next_action(app, database):
     assert not signed_in(app)
     assert [i.value for i in app.info] == [t("login.account_inactive", "fr")]
     sign_in(app, "reception")
-    assert [e.value for e in app.error] == [t("login.failed_inactive", "fr")]
+    # Deactivated reads like any refusal: the page does not tell which accounts exist.
+    assert [e.value for e in app.error] == [t("login.failed_invalid", "fr")]
 
 
 def test_a_role_removed_by_a_manager_takes_its_pages_away_at_the_next_action(app, database):
@@ -231,3 +232,14 @@ def test_the_jobs_page_says_how_long_guest_data_is_kept_and_what_stays(app, data
     assert t("retention.title", "en", days=45) in shown
     assert t("retention.kept", "en") in shown
     assert t("retention.backups", "en", days=45) in shown
+def test_the_sign_in_page_tells_every_refusal_alike_and_a_flood_to_wait(app, monkeypatch):
+    monkeypatch.setenv("HOTEL_SIGN_IN_PER_MINUTE", "3")  # AppTest has no client address
+    start(app)
+    told = []
+    for login, password in (("nobody", "x"), ("manager", "wrong"), ("reception", "wrong")):
+        sign_in(app, login, password)
+        told.append([e.value for e in app.error])
+    assert told == [[t("login.failed_invalid", "fr")]] * 3
+    sign_in(app, "manager")  # the right password, but the server has had its three tries
+    assert not signed_in(app)
+    assert [e.value for e in app.error] == [t("login.failed_limited", "fr")]

@@ -7,7 +7,7 @@ once (before, after and note NULL, erased_at set). Events written before this mi
 their personal values moved the same way, the one time the log's own triggers are lifted.
 
 Revision ID: 0012
-Revises: 0009 (written on 0005; rechained after main's chain at the merge)
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import core.db
 
 revision: str = "0012"
-down_revision: str | None = "0009"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -65,12 +65,13 @@ def test_an_unknown_login_fails_like_a_wrong_password(database, alice):
 
 def test_five_failed_logins_lock_the_account_for_fifteen_minutes(database, alice):
     clock.set_now(MORNING)
-    for _ in range(4):
-        assert sign_in(database, "alice", "guess").failure == "invalid"
-    assert sign_in(database, "alice", "guess").failure == "locked"
+    for _ in range(5):
+        assert sign_in(database, "alice", "guess").reason == "wrong_password"
+    locked = sign_in(database, "alice", "guess")
+    assert (locked.failure, locked.reason) == ("invalid", "locked")  # told like any refusal
 
     clock.set_now(MORNING + timedelta(minutes=14, seconds=59))
-    assert sign_in(database, "alice", "alice-password").failure == "locked"
+    assert sign_in(database, "alice", "alice-password").reason == "locked"
 
     clock.set_now(MORNING + timedelta(minutes=15, seconds=1))
     outcome = sign_in(database, "alice", "alice-password")
@@ -125,8 +126,29 @@ def test_locked_attempts_are_audited(database, alice):
 def test_a_deactivated_account_cannot_sign_in(database, alice, maria):
     with database.write() as session:
         set_active(session, maria, alice.id, False)
-    assert sign_in(database, "alice", "alice-password").failure == "inactive"
+    outcome = sign_in(database, "alice", "alice-password")
+    assert (outcome.actor, outcome.failure, outcome.reason) == (None, "invalid", "inactive")
     assert login_events(database, alice.id)[-1].note == "account deactivated"
+
+
+def test_every_refusal_reads_the_same_so_logins_cannot_be_guessed(database, alice, hugo, maria):
+    """Unknown login, wrong password, locked account, deactivated account (right or wrong
+    password): the person is told the same; only the audit log knows the reason."""
+    with database.write() as session:
+        set_active(session, maria, hugo.id, False)
+    for _ in range(5):
+        sign_in(database, "alice", "guess")
+    outcomes = [
+        sign_in(database, "nobody", "guess"),
+        sign_in(database, "maria", "guess"),
+        sign_in(database, "alice", "alice-password"),  # locked
+        sign_in(database, "hugo", "hugo-password"),  # deactivated, right password
+        sign_in(database, "hugo", "guess"),  # deactivated, wrong password
+    ]
+    assert {(o.actor, o.failure) for o in outcomes} == {(None, "invalid")}
+    assert [o.reason for o in outcomes] == [
+        "unknown", "wrong_password", "locked", "inactive", "wrong_password"
+    ]
 
 
 def test_a_deactivated_account_is_no_longer_the_current_actor(database, alice, maria):

@@ -17,6 +17,7 @@ from core.i18n import LANGUAGES, messages, t
 from core.session_guard import IDLE, INACTIVE, NOT_ALLOWED, SIGNED_OUT
 from core.settings import ROOT
 from core.shifts import WEEKDAYS
+from core.versions import FIELD_LABELS
 from guests.models import HOUSEKEEPING_STATUSES
 from guests.service import FORM_FIELDS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
@@ -29,7 +30,7 @@ from shift_briefing.service import DEFAULT_SHIFTS
 LOCALES = ROOT / "core" / "locales"
 TRANSLATING_CALLS = {"t", "tr", "tr_md", "UserError"}
 KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
-LOGIN_FAILURES = ("invalid", "locked", "inactive")
+LOGIN_FAILURES = ("invalid", "limited")
 SHIFT_NAMES = tuple(name for name, _, _ in DEFAULT_SHIFTS)
 BOARD_MARKS = (*ROOM_STATES, *STAY_FACTS, "ready", "not_ready")
 
@@ -40,6 +41,7 @@ DYNAMIC_KEYS = {
     "status.": TASK_STATUSES,
     "login.failed_": LOGIN_FAILURES,
     "session.refused_": (IDLE, INACTIVE, SIGNED_OUT, NOT_ALLOWED),
+    "field.": FIELD_LABELS,
     "tasks.to_": TASK_STATUSES,
     "tasks.board_": ("all", MINE),
     "timing.": TIMINGS,

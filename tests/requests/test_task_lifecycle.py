@@ -95,7 +95,8 @@ def test_two_people_saving_the_same_task_one_wins_the_other_is_told_who_and_when
         service.change_task_status(
             session, hugo, seen_by_hugo.id, seen_by_hugo.version, "in_progress"
         )
-    assert lost.value.values == {"by": "Maria Manager", "at": "10:05"}  # Paris time
+    # Paris time; what changed in Hugo's language
+    assert lost.value.values == {"by": "Maria Manager", "at": "10:05", "what": "statut, motif"}
     assert reload(database, cot_task.id).status == "done"
 
 

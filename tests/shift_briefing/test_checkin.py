@@ -75,7 +75,13 @@ def test_a_manager_overrides_a_room_not_ready_with_a_reason_and_it_is_audited(
     reservation = book("A", "Anna", room="101")
     with pytest.raises(UserError) as refused, database.write() as session:
         check_in(
-            session, alice, hotel.id, reservation, wishes_reviewed=True, overriding_manager=maria
+            session,
+            alice,
+            hotel.id,
+            reservation,
+            wishes_reviewed=True,
+            manager_login="maria",
+            manager_password="maria-password",
         )
     assert refused.value.key == "checkin.error_override_reason"
     with database.write() as session:
@@ -85,7 +91,8 @@ def test_a_manager_overrides_a_room_not_ready_with_a_reason_and_it_is_audited(
             hotel.id,
             reservation,
             wishes_reviewed=True,
-            overriding_manager=maria,
+            manager_login="maria",
+            manager_password="maria-password",
             override_reason="inspection running late",
         )
     assert (done.override_by_id, done.override_reason) == (maria.id, "inspection running late")
@@ -104,7 +111,8 @@ def test_no_room_assigned_blocks_check_in(database, hotel, alice, maria, book):
             hotel.id,
             reservation,
             wishes_reviewed=True,
-            overriding_manager=maria,
+            manager_login="maria",
+            manager_password="maria-password",
             override_reason="x",
         )
     assert refused.value.key == "checkin.blocker_no_room"
@@ -137,3 +145,70 @@ def test_the_days_cards_come_in_order_of_arrival_with_their_state(
         ("Early Ed", False, ("checkin.blocker_room_not_ready",)),
         ("Late Lucy", True, ()),
     ]
+
+
+def override(database, hotel, alice, reservation, password: str, login: str = "maria"):
+    with database.write() as session:
+        return check_in(
+            session,
+            alice,
+            hotel.id,
+            reservation,
+            wishes_reviewed=True,
+            override_reason="inspection running late",
+            manager_login=login,
+            manager_password=password,
+        )
+
+
+def test_the_check_in_service_checks_the_manager_s_password_itself(
+    database, hotel, alice, maria, book
+):
+    reservation = book("A", "Anna", room="101")
+    with pytest.raises(UserError) as refused:
+        override(database, hotel, alice, reservation, "maria-guess")
+    assert refused.value.key == "checkin.error_manager_credentials"
+    with pytest.raises(UserError):
+        override(database, hotel, alice, reservation, "alice-password", login="alice")
+    done = override(database, hotel, alice, reservation, "maria-password")
+    assert done.override_by_id == maria.id and done.agent_id == alice.id
+    with database.read() as session:
+        [refusal, _] = audit_events(session, hotel.id, action="check_in_override_refused")
+        [event] = audit_events(session, hotel.id, action="check_in_override")
+    assert (refusal.actor_name, refusal.note) == ("Alice Front", "not a manager: login alice")
+    assert event.actor_name == "Maria Manager"
+    assert (event.after["manager"], event.after["agent"]) == ("Maria Manager", "Alice Front")
+
+
+def test_wrong_manager_passwords_at_check_in_never_lock_the_manager_s_own_sign_in(
+    database, hotel, alice, maria, book
+):
+    """Counted apart, with the same rule: five wrong ones lock the override for 15 minutes."""
+    from core.auth import authenticate
+    from tests.conftest import staff_row
+
+    reservation = book("A", "Anna", room="101")
+    for _ in range(5):
+        with pytest.raises(UserError):
+            override(database, hotel, alice, reservation, "maria-guess")
+    row = staff_row(database, "maria")
+    assert (row.failed_logins, row.locked_until, row.override_failures) == (0, None, 5)
+    with pytest.raises(UserError):  # the right password, but the override is locked now
+        override(database, hotel, alice, reservation, "maria-password")
+    with database.write() as session:
+        assert authenticate(session, "maria", "maria-password").actor is not None
+    with database.read() as session:
+        notes = [e.note for e in audit_events(session, hotel.id, action="override_password_failed")]
+    assert notes[0] == "account locked"  # newest first
+    assert notes[1] == "wrong password; locked for 15 minutes"
+
+
+def test_a_manager_whose_sign_in_is_locked_cannot_override(database, hotel, alice, maria, book):
+    from core.auth import authenticate
+
+    reservation = book("A", "Anna", room="101")
+    for _ in range(5):
+        with database.write() as session:
+            authenticate(session, "maria", "guess")
+    with pytest.raises(UserError):
+        override(database, hotel, alice, reservation, "maria-password")
