@@ -276,6 +276,7 @@ class TaskView:
     at_time: str | None
     sensitive: bool
     detail: str | None  # the guest's words for this wish; None when the viewer may not see them
+    severity: str = "normal"  # "critical": a health wish the guest says can hurt them
 
 
 def sees_health_details(who: Who) -> bool:
@@ -353,6 +354,7 @@ def tasks_for(
                 at_time=request.at_time if request else None,
                 sensitive=sensitive,
                 detail=(request.matched_text if request and (health or not sensitive) else None),
+                severity=request.severity if request else "normal",
             )
         )
     return views

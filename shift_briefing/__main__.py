@@ -133,6 +133,7 @@ def _guest_json(guest: BriefingGuest) -> dict[str, Any]:
                 "time": w.at_time,
                 "sensitive": w.sensitive,
                 "detail": w.detail,
+                "severity": w.severity,
             }
             for w in guest.wishes
         ],
@@ -162,7 +163,8 @@ def _print_briefing(briefing: Briefing, language: str) -> None:
         print(f"{guest.expected_at:%H:%M}  {guest.guest_name}  {room}")
         for wish in guest.wishes:
             due = to_local(wish.due_at, briefing.timezone).strftime("%d/%m %H:%M")
-            print(f"    - {wish.label}: {t(f'status.{wish.status}', language)} ({due})")
+            mark = f"⚠ {t('pdf.critical', language)} " if wish.critical else ""
+            print(f"    - {mark}{wish.label}: {t(f'status.{wish.status}', language)} ({due})")
 
 
 def _checklist(session: Session, hotel: Property, args: argparse.Namespace, language: str) -> int:
@@ -209,8 +211,12 @@ def checklist_json(
                         "done": i.done,
                         "code": i.code,
                         "task_status": i.status,
+                        "severity": i.severity,
                     }
                     for i in c.items
+                ],
+                "critical": [
+                    {"code": w.code, "label": w.label(language)} for w in c.critical
                 ],
             }
             for c in lists

@@ -28,6 +28,7 @@ from requests.catalogue import catalogue_items
 from requests.deadlines import NIGHT_ENDS
 from requests.models import Request
 from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
+from requests.severity import CRITICAL, NORMAL
 from shift_briefing.models import Shift
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
@@ -57,6 +58,11 @@ class WishLine:
     at_time: str | None
     sensitive: bool
     detail: str | None  # the guest's words; None when the reader's role may not see them
+    severity: str = NORMAL  # CRITICAL: shown first, in red, to every reader (words or not)
+
+    @property
+    def critical(self) -> bool:
+        return self.severity == CRITICAL
 
 
 @dataclass(frozen=True)
@@ -252,11 +258,13 @@ class GuestDescriber:
                 at_time=task.at_time,
                 sensitive=task.sensitive,
                 detail=task.detail,
+                severity=task.severity,
             )
             for task in self.tasks.get(reservation.id, [])
             if (due_from is None or task.due_at >= due_from)
             and (due_before is None or task.due_at < due_before)
         ]
+        lines.sort(key=lambda line: not line.critical)  # critical first, else as they were
         returning, earlier_codes = self.earlier.get(reservation.id, (False, set()))
         remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
         return BriefingGuest(
@@ -380,6 +388,8 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
                     "quantity": w.quantity,
                     "time": w.at_time,
                     "detail": w.detail,
+                    # only when critical, so that versions signed before severities stay valid
+                    **({"severity": w.severity} if w.critical else {}),
                 }
                 for w in g.wishes
             ],

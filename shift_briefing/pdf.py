@@ -275,6 +275,14 @@ def _by_height(blocks: list[list[_Text]], width: float) -> list[list[_Text]]:
     return groups
 
 
+RED = "#b00000"
+
+
+def _critical(language: str) -> str:
+    """The marker of a critical health wish: an icon the embedded fonts have, and the word."""
+    return f'<font color="{RED}"><b>⚠ {_markup(t("pdf.critical", language), LABEL_CAP)}</b></font>'
+
+
 def _joined(labels: Sequence[str], cap: int = LIST_CAP) -> str:
     shown = ", ".join(labels[:cap])
     return shown + ", …" if len(labels) > cap else shown
@@ -372,6 +380,8 @@ class _BriefingPrinter:
         """The wish's line, then the guest's words in a plain paragraph of their own (one font
         and colour: reportlab's fast path for the longest text of the briefing)."""
         text = f"<b>{_markup(wish.label, LABEL_CAP)}</b>"
+        if wish.critical:  # first in the cell (the wishes come sorted), in red
+            text = f'{_critical(self.language)} <font color="{RED}">{text}</font>'
         extras = []
         if wish.quantity is not None:
             extras.append(f"×{wish.quantity}")
@@ -500,12 +510,19 @@ def _checklist_table(checklists: Sequence[RoomChecklist], language: str) -> Tabl
     for checklist in checklists:
         boxes = [
             _Text(
-                _markup(item.label(language), LABEL_CAP),
+                f"{_critical(language)} "
+                f'<font color="{RED}">{_markup(item.label(language), LABEL_CAP)}</font>'
+                if item.critical
+                else _markup(item.label(language), LABEL_CAP),
                 BOX,
                 bulletText="☑" if item.done else "☐",
             )
             for item in checklist.items
         ]
+        if checklist.critical:  # the guest's critical health wishes, by name, above the boxes
+            wishes = _joined([c.label(language) for c in checklist.critical])
+            note = _markup(t("pdf.critical_room", language, wishes=wishes), REASON_CAP)
+            boxes.insert(0, _Text(f'{_critical(language)} <font color="{RED}">{note}</font>', CELL))
         first, *rest = _by_height([[box] for box in boxes], CHECKLIST_COLUMNS[3])
         rows.append(
             [

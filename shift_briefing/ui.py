@@ -19,7 +19,7 @@ from core.models import Property
 from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import pdf
+from shift_briefing import pdf, severity_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
@@ -50,7 +50,7 @@ def _local(moment: datetime, timezone: str, pattern: str = "%H:%M") -> str:
 
 def _wish_lines(guest: BriefingGuest, timezone: str) -> list[str]:
     lines = []
-    for wish in guest.wishes:
+    for wish in severity_ui.other_wishes(guest):  # the critical ones are in their red box
         text = wish.label
         if wish.quantity and wish.quantity > 1:
             text += f" x{wish.quantity}"
@@ -99,7 +99,8 @@ def _guest_block(guest: BriefingGuest, timezone: str) -> None:
         st.warning(
             tr_md("briefing.room_flags", wishes=", ".join(guest.room_flags)), icon=":material/bed:"
         )
-    if guest.wishes:
+    severity_ui.critical_wishes(guest, timezone)
+    if severity_ui.other_wishes(guest):
         st.text("\n".join(_wish_lines(guest, timezone)))
     if guest.wish_text:
         with st.expander(tr("briefing.guest_words")):
@@ -147,6 +148,7 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
         reviewed = False
         if card.needs_review:
             reviewed = st.checkbox(tr("checkin.reviewed"), key=f"reviewed_{guest.reservation_id}")
+        kitchen_informed = severity_ui.kitchen_informed(card)
         reason = login = password = ""
         if "checkin.blocker_room_not_ready" in card.blockers:
             st.warning(tr("checkin.blocker_room_not_ready"))
@@ -184,6 +186,7 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             override_reason=reason or None,
             overriding_manager=manager,
             language=language(),
+            kitchen_informed=kitchen_informed,
         )
         st.success(tr_md("checkin.done_now", guest=guest.guest_name))
         st.rerun()
@@ -356,10 +359,13 @@ def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None
         st.text(
             f"{room.room_number or '—'} · {room.expected_at:%H:%M} · {room.guest_name} · {state}"
         )
+        severity_ui.critical_room(room)
         for item in room.items:
             key = f"tick_{room.reservation_id}_{item.key}"
             checked = st.checkbox(
-                item.label(language()),
+                severity_ui.item_label(item.label(language()), True)
+                if item.critical
+                else item.label(language()),
                 value=item.done,
                 key=key,
                 disabled=room.room_id is None and item.code is None,
