@@ -210,3 +210,70 @@ def test_a_critical_wish_already_done_needs_no_confirmation(
         check_in(session, alice, hotel.id, reservation, wishes_reviewed=True)
     with database.read() as session:
         assert session.get(Reservation, reservation).status == "checked_in"
+
+
+# -- the pages (AppTest, in-process) -----------------------------------------------------------
+
+
+@pytest.fixture
+def signed_in(database_url, monkeypatch):
+    """Opens the app signed in as one of the test staff (password '<login>-password')."""
+    import streamlit as st
+    from streamlit.navigation.page import calc_hash
+    from streamlit.testing.v1 import AppTest
+
+    from core.settings import ROOT
+
+    monkeypatch.setenv("HOTEL_DEMO", "false")
+    st.cache_resource.clear()
+
+    def sign_in(login: str, page: str) -> AppTest:
+        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+        app.text_input(key="login_name").input(login)
+        app.text_input(key="login_password").input(f"{login}-password")
+        app.button[0].click().run()
+        app._page_hash = calc_hash(page)
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    yield sign_in
+    st.cache_resource.clear()
+
+
+def test_the_arrival_card_shows_the_critical_wish_in_red_and_check_in_needs_the_kitchen(
+    database, hotel, alice, hugo, book, signed_in
+):
+    reservation = book("A", "Anna", SEVERE.split(".")[0], eta=time(11, 0), room="101")
+    ready_room(database, hotel, hugo, reservation)
+    app = signed_in("alice", "arrivals")
+    [alert] = [e for e in app.error if "CRITIQUE" in e.value]
+    assert "Allergie alimentaire" in alert.value
+    assert r"Severe nut allergy, please inform the restaurant" in alert.value.replace("\\", "")
+    app.checkbox(key=f"reviewed_{reservation}").check()
+    [submit] = [b for b in app.button if b.label == "Enregistrer l'arrivée"]
+    submit.click().run()
+    assert any("Un souhait critique est encore ouvert" in e.value for e in app.error)
+    with database.read() as session:
+        assert session.get(Reservation, reservation).status == "booked"
+    kitchen = app.checkbox(key=f"kitchen_{reservation}")
+    assert kitchen.label.startswith("Cuisine / service concerné prévenu")
+    kitchen.check()
+    app.checkbox(key=f"reviewed_{reservation}").check()
+    [submit] = [b for b in app.button if b.label == "Enregistrer l'arrivée"]
+    submit.click().run()
+    assert not app.exception, app.exception
+    with database.read() as session:
+        assert session.get(Reservation, reservation).status == "checked_in"
+
+
+def test_the_housekeeping_board_flags_the_room_of_a_critical_wish(
+    database, hotel, hugo, book, signed_in
+):
+    book("A", "Anna", "Wheelchair user, cannot walk far", eta=time(11, 0), room="201")
+    app = signed_in("hugo", "housekeeping")
+    [alert] = [e for e in app.error if "CRITIQUE" in e.value]
+    assert "Chambre accessible" in alert.value or "PMR" in alert.value
+    [item] = [box for box in app.checkbox if "PMR" in box.label]
+    assert item.label.startswith(":red[**CRITIQUE**]")
+    assert "cannot walk" not in " ".join(e.value for e in app.error)  # the words stay private
