@@ -106,6 +106,9 @@ HEALTH_CONTEXT: tuple[str, ...] = (
     "mandorl*", "nocciol*", "pistacchi*", "sesamo", "soia", "latte", "latticini", "uova",
     "uovo", "pesce", "crostace*", "mollusch*", "senape", "sedano", "lupini", "solfiti",
     "grano", "frumento", "frutta", "secca",
+    # feathers and dust (bedding allergies)
+    "feather*", "down", "duvet*", "plume*", "daunen*", "feder*", "pluma*", "piuma*", "piume",
+    "dust", "mite*", "acarien*", "milbe*", "acaro*", "acari",
     # the condition, the reaction, the injector
     "allerg*", "alerg*", "intoleran*", "intoller*", "unvertraglich*", "reaction*",
     "reaktion*", "reaccion*", "reazion*", "shock", "choc", "schock", "choque", "hospital",

@@ -1024,15 +1024,24 @@ class _Reading:
         return all(not self.explained[k] and (not matters[k] or self.health_word[k])
                    for k in range(first, last + 1))
 
-    @staticmethod
-    def _trimmed(a: int, b: int, matters: list[bool]) -> tuple[int, int]:
-        """Without the glue words at either end ("please", "the"); never empty."""
-        a0, b0 = a, b
-        while a < b and not matters[a]:
-            a += 1
-        while b > a and not matters[b]:
-            b -= 1
-        return (a, b) if matters[a] or a0 == b0 else (a0, b0)
+    def _trimmed(self, a: int, b: int, matters: list[bool]) -> tuple[int, int]:
+        """Without the glue words at either end when they hold politeness or an "and"
+        ("please", "per favore", "merci de"): the quote keeps the other words ("Ich bin
+        Rollstuhlfahrerin, bitte ein barrierefreies Zimmer")."""
+
+        def glue(k: int) -> bool:
+            return self.words[k] in POLITENESS or self.words[k] in AND_WORDS or self.soft[k]
+
+        start, end = a, b
+        while start < b and not matters[start]:
+            start += 1
+        if any(glue(k) for k in range(a, start)):
+            a = start
+        while end > a and not matters[end]:
+            end -= 1
+        if any(glue(k) for k in range(end + 1, b + 1)):
+            b = end
+        return a, b
 
     # -- 9. what is left --------------------------------------------------------------------
     def mark_courtesies(self) -> None:

@@ -123,12 +123,26 @@ def test_something_else_asked_for_after_an_allergy_still_goes_to_triage():
 
 
 def test_another_wish_in_the_clause_keeps_its_own_words():
+    """The allergy takes the words up to the cot: who has it is part of it."""
     result = parse_wishes("Baby cot for our son who has a severe nut allergy")
     by_code = {w.code: (w.text, w.severity) for w in result.requests}
     assert by_code == {
         "baby_cot": ("Baby cot", NORMAL),
-        "food_allergy": ("severe nut allergy", CRITICAL),
+        "food_allergy": ("for our son who has a severe nut allergy", CRITICAL),
     }
+
+
+def test_the_demo_guests_health_wishes_are_read_whole():
+    result = parse_wishes(
+        "Ich bin Rollstuhlfahrerin, bitte ein barrierefreies Zimmer. Allergie gegen Federn - "
+        "bitte keine Daunenkissen."
+    )
+    by_code = {w.code: (w.text, w.severity) for w in result.requests}
+    assert by_code == {
+        "accessible_room": ("Ich bin Rollstuhlfahrerin, bitte ein barrierefreies Zimmer", CRITICAL),
+        "feather_free": ("Allergie gegen Federn - bitte keine Daunenkissen", NORMAL),
+    }
+    assert result.unmatched == ""
 
 
 def test_a_mild_allergy_is_one_wish_of_normal_severity():
