@@ -522,7 +522,7 @@ def _checklist_table(checklists: Sequence[RoomChecklist], language: str) -> Tabl
         if checklist.critical:  # the guest's critical health wishes, by name, above the boxes
             wishes = _joined([c.label(language) for c in checklist.critical])
             note = _markup(t("pdf.critical_room", language, wishes=wishes), REASON_CAP)
-            boxes.insert(0, _Text(f'{_critical(language)} <font color="{RED}">{note}</font>', CELL))
+            boxes.insert(0, _Text(f'{_critical(language)} <font color="{RED}">{note}</font>', TEXT))
         first, *rest = _by_height([[box] for box in boxes], CHECKLIST_COLUMNS[3])
         rows.append(
             [
