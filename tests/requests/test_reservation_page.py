@@ -79,3 +79,20 @@ def test_guest_text_with_markup_is_shown_as_text(page):
     click(page, "Qu'a-t-on compris ?")
     assert any("<script>alert(1)</script>" in t.value for t in page.text)
     assert not any("<script>" in m.value for m in page.markdown)
+
+
+def test_a_severe_allergy_shows_as_critical_and_the_agent_can_correct_it(database, page):
+    page.text_area(key="res_new_wish_text").input("Allergie sévère aux arachides")
+    click(page, "Qu'a-t-on compris ?")
+    assert "Allergie alimentaire (⚠ CRITIQUE)" in [t.value for t in page.text]
+    click(page, "Enregistrer")
+    with database.read() as session:
+        [allergy] = session.scalars(select(Request)).all()
+    assert allergy.severity == "critical"
+    [critical] = [box for box in page.checkbox if box.label.startswith("Critique")]
+    assert critical.value is True
+    critical.uncheck()
+    click(page, "Enregistrer les souhaits")
+    with database.read() as session:
+        [allergy] = session.scalars(select(Request)).all()
+    assert (allergy.severity, allergy.corrected_by_staff) == ("normal", True)
