@@ -277,3 +277,17 @@ def test_the_housekeeping_board_flags_the_room_of_a_critical_wish(
     [item] = [box for box in app.checkbox if "PMR" in box.label]
     assert item.label.startswith(":red[**CRITIQUE**]")
     assert "cannot walk" not in " ".join(e.value for e in app.error)  # the words stay private
+
+
+def test_the_briefing_page_shows_the_critical_wish_first_and_the_words_only_to_the_front_desk(
+    database, hotel, alice, hugo, book, signed_in
+):
+    book("A", "Anna", "Baby cot please. " + SEVERE.split(".")[0], eta=time(11, 0), room="101")
+    front = signed_in("alice", "briefing")
+    [alert] = [e for e in front.error if "CRITIQUE" in e.value]
+    assert "Allergie alimentaire" in alert.value and "restaurant" in alert.value
+    [listed] = [x.value for x in front.text if "Lit bébé" in x.value and "•" in x.value]
+    assert "Allergie alimentaire" not in listed  # not twice: the red box holds it
+    housekeeping = signed_in("hugo", "briefing")
+    [alert] = [e for e in housekeeping.error if "CRITIQUE" in e.value]
+    assert "Allergie alimentaire" in alert.value and "restaurant" not in alert.value
