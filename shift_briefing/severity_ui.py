@@ -46,6 +46,13 @@ def critical_wishes(guest: BriefingGuest, timezone: str) -> None:
         st.error("\n\n".join(lines), icon=ICON)
 
 
+def title_mark(guest: BriefingGuest) -> str:
+    """Markdown for a card's title, so a closed card still says it holds a critical wish."""
+    if not any(w.critical for w in guest.wishes):
+        return ""
+    return f" · :red[**⚠ {escape_markdown(tr('severity.critical_word'))}**]"
+
+
 def other_wishes(guest: BriefingGuest) -> Sequence[WishLine]:
     """The wishes left for the plain list once the critical ones have their box."""
     return [w for w in guest.wishes if not w.critical]

@@ -132,7 +132,7 @@ def arrivals_page() -> None:
         title = escape_markdown(
             f"{guest.expected_at:%H:%M} · {guest.guest_name} · "
             f"{guest.room_number or tr('room.not_assigned')} · {state}"
-        )
+        ) + severity_ui.title_mark(guest)
         with st.expander(title, expanded=False, icon=icon):
             _guest_block(guest, hotel.timezone)
             if card.check_in is not None:

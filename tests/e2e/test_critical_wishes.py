@@ -42,6 +42,7 @@ def test_reception_must_confirm_the_kitchen_before_checking_in_a_coeliac_guest(s
         card.get_by_text(t("checkin.reviewed", FR)).click()
     card.get_by_role("button", name=t("checkin.submit", FR)).click()
     checked_in = re.escape(t("checkin.state_checked_in", FR))
-    expect(page.get_by_text(re.compile(rf"Giulia Romano · 307 · {checked_in}$"))).to_be_visible()
+    title = re.compile(rf"Giulia Romano · 307 · {checked_in} · ⚠ CRITIQUE$")
+    expect(page.get_by_text(title)).to_be_visible()
     assert page.get_by_text(t("error.unexpected", FR)).count() == 0
     context.close()
