@@ -291,3 +291,13 @@ def test_the_briefing_page_shows_the_critical_wish_first_and_the_words_only_to_t
     housekeeping = signed_in("hugo", "briefing")
     [alert] = [e for e in housekeeping.error if "CRITIQUE" in e.value]
     assert "Allergie alimentaire" in alert.value and "restaurant" not in alert.value
+
+
+def test_anonymising_a_guest_erases_how_severe_their_allergy_was(database, hotel, book):
+    from requests.jobs import erase_wish_texts
+
+    reservation = book("A", "Anna", "Severe nut allergy", room="101")
+    with database.write() as session:
+        erase_wish_texts(session, hotel.id, [reservation])
+    allergy = active(database, reservation)["food_allergy"]
+    assert (allergy.severity, allergy.matched_text) == ("normal", "")
