@@ -46,7 +46,7 @@ def staff_page() -> None:
         roles = st.multiselect(tr("staff.roles"), ROLES, format_func=translator("role."))
         language = st.selectbox(tr("staff.language"), list(LANGUAGES), format_func=LANGUAGES.get)
         if st.form_submit_button(tr("staff.add"), type="primary"):
-            with action(database) as session:
+            with action(database, done=tr_md("staff.added", name=name)) as session:
                 staff.create_staff(
                     session,
                     me,
@@ -56,7 +56,6 @@ def staff_page() -> None:
                     roles=roles,
                     language=language,
                 )
-                st.success(tr_md("staff.added", name=name))
 
     by_label = {f"{p.name} ({p.login})": p for p in people}
     if not by_label:
@@ -68,20 +67,18 @@ def staff_page() -> None:
             tr("staff.roles"), ROLES, default=chosen.roles, format_func=translator("role.")
         )
         if st.form_submit_button(tr("staff.save_roles")):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 staff.set_roles(session, me, chosen.id, roles)
-                st.success(tr("saved"))
     with st.form("reset_password", clear_on_submit=True):
         new_password = st.text_input(tr("staff.new_password"), type="password")
         if st.form_submit_button(tr("staff.reset_password")):
-            with action(database) as session:
+            reset_done = tr_md("staff.password_was_reset", name=chosen.name)
+            with action(database, done=reset_done) as session:
                 staff.reset_password(session, me, chosen.id, new_password)
-                st.success(tr_md("staff.password_was_reset", name=chosen.name))
     label = tr("staff.deactivate") if chosen.active else tr("staff.activate")
     if st.button(label, key="toggle_active"):
         with action(database) as session:
             staff.set_active(session, me, chosen.id, not chosen.active)
-            st.rerun()
 
 
 def audit_page() -> None:

@@ -107,9 +107,8 @@ def _job(database: Database, me: Actor, status: JobStatus, timezone: str) -> Non
                 )
             saved = st.form_submit_button(tr("jobs.save"))
         if saved:
-            with action(database) as session:
+            with action(database, done=tr("jobs.saved")) as session:
                 save_job_setting(session, me, status.name, enabled, values)
-                st.success(tr("jobs.saved"))
         if st.button(tr("jobs.run_now"), key=f"run_{status.name}", type="primary"):
             _run_now(database, me, status.name)
         with database.read() as session:

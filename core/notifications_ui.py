@@ -43,7 +43,6 @@ def inbox_page() -> None:
     ):
         with action(database) as session:
             mark_all_read(session, me)
-        st.rerun()
     if not items:
         st.info(tr("inbox.empty"))
     for item in items:
@@ -69,7 +68,6 @@ def _item(database: Database, me: Actor, item: InboxItem, timezone: str) -> None
         if not item.read and read.button(tr("inbox.mark_read"), key=f"inbox_read_{item.id}"):
             with action(database) as session:
                 mark_read(session, me, [item.id])
-            st.rerun()
 
 
 def _registered(url_path: str) -> bool:
@@ -104,6 +102,5 @@ def _email_settings(database: Database, me: Actor) -> None:
         address = st.text_input(tr("inbox.email"), value=current, help=tr("inbox.email_help"))
         saved = st.form_submit_button(tr("inbox.email_save"))
     if saved:
-        with action(database) as session:
+        with action(database, done=tr("inbox.email_saved")) as session:
             set_email_address(session, me, address)
-            st.success(tr("inbox.email_saved"))

@@ -6,7 +6,7 @@ Streamlit only: pages call services through these helpers and hold no business r
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -153,12 +153,86 @@ def escape_markdown(text: str) -> str:
     return "".join("\\" + char if char in specials else char for char in text)
 
 
+# --- actions: a write, its message, and widgets that show what is stored --------------------
+#
+# A Streamlit page that writes and then calls st.rerun() loses whatever it showed before the
+# rerun: a refusal printed just before it vanished, and a checkbox the person ticked kept its
+# tick in the browser although nothing was saved (and sent it again at the next click, saving
+# what nobody asked for). So action() owns the rerun, messages that must survive it are kept
+# in the session ("flashes") and shown at the start of the next run, and a widget that shows a
+# stored value takes its key from widget_key(), which action() changes when the widget must be
+# rebuilt from the database.
+
+_FLASHES = "flashes"  # [(kind, text, place)], shown by the next run
+_PENDING = "flashes_pending"  # said by the running action, kept only if it commits
+_GENERATIONS = "widget_generations"  # name -> how many times action() rebuilt that widget
+
+_SHOW = {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}
+
+
+def widget_key(name: str, *stored: object) -> str:
+    """The key of a widget that shows a stored value: `name` says which widget, `stored` what
+    the database holds (value, version).
+
+    A new stored value gives a new key, so the widget shows it even if another person changed
+    it; an action refused with reset=(name,) gives a new key too, so what the person tried and
+    was refused is not left in the widget (nor sent again later).
+    """
+    generation = st.session_state.get(_GENERATIONS, {}).get(name, 0)
+    return "|".join([name, *(str(value) for value in stored), str(generation)])
+
+
+def flash(text: str, kind: str = "success", place: str | None = None) -> None:
+    """A message for the person after the current action commits (inside `with action()`)."""
+    st.session_state.setdefault(_PENDING, []).append((kind, text, place))
+
+
+def show_flashes(place: str | None = None) -> None:
+    """Shows (once) the messages the last action left for this place of the page.
+
+    Pages call it where a message belongs (a room's card); run_page shows the others at the
+    top. A message stays until the next run, i.e. until the person's next action.
+    """
+    kept = []
+    for kind, text, where in st.session_state.get(_FLASHES, []):
+        if where == place:
+            _SHOW.get(kind, st.info)(text)
+        else:
+            kept.append((kind, text, where))
+    st.session_state[_FLASHES] = kept
+
+
+def _rebuild(names: Iterable[str]) -> None:
+    generations = st.session_state.setdefault(_GENERATIONS, {})
+    for name in names:
+        generations[name] = generations.get(name, 0) + 1
+
+
 @contextmanager
-def action(database: Database) -> Iterator[Session]:
-    """Runs a page's write through a service, turning refusals into messages, never tracebacks.
+def action(
+    database: Database,
+    *,
+    done: str | None = None,
+    reset: Iterable[str] = (),
+    place: str | None = None,
+) -> Iterator[Session]:
+    """Runs a page's write through a service in one transaction and owns what follows it.
+
+    - Committed: the messages (`done`, and any flash() inside the block) are kept for the next
+      run and the page reruns, so every checkbox, status and count is read again from the
+      database. The page never calls st.rerun() after the block.
+    - Refused (UserError, PermissionDenied): nothing is written and the person reads why. With
+      `reset` (the widget_key names of the widgets this action came from) those widgets are
+      rebuilt from the stored value and the page reruns, the message kept across the rerun;
+      without it (a form) the message shows in place and what was typed stays.
+    - `place`: where the messages show (a show_flashes(place) call on the page); the top of the
+      page by default.
 
     st.rerun() or st.stop() inside the block is not a failure: the work commits first.
     """
+    reset = tuple(reset)
+    st.session_state[_PENDING] = []
+    refusal: str | None = None
     control: ScriptControlException | None = None
     try:
         with database.write() as session:
@@ -168,15 +242,35 @@ def action(database: Database) -> Iterator[Session]:
                 control = raised
     except PermissionDenied:
         log.warning("permission denied", exc_info=True)
-        st.error(tr("error.permission"))
+        refusal = tr("error.permission")
     except UserError as exc:
-        st.error(tr_md(exc.key, **exc.values))
+        refusal = tr_md(exc.key, **exc.values)
+    said = st.session_state.pop(_PENDING, [])
+    if refusal is not None:
+        if not reset:
+            st.error(refusal)
+            return
+        _rebuild(reset)
+        st.session_state.setdefault(_FLASHES, []).append(("error", refusal, place))
+        st.rerun()
+    if done:
+        said.insert(0, ("success", done, place))
+    st.session_state.setdefault(_FLASHES, []).extend(said)
+    _rebuild(reset)
     if control is not None:
         raise control
+    st.rerun()
 
 
 def run_page(body: Callable[[], None]) -> None:
-    """Details go to the log; the person sees a short message and what to do."""
+    """Details go to the log; the person sees a short message and what to do.
+
+    The last action's messages show at the top (those for a place the page no longer shows,
+    too), so a confirmation stays on screen until the person's next action.
+    """
+    top = st.container()
+    with top:
+        show_flashes()
     try:
         body()
     except PermissionDenied:
@@ -185,3 +279,7 @@ def run_page(body: Callable[[], None]) -> None:
     except Exception:
         log.exception("page failed")
         st.error(tr("error.unexpected"))
+    leftover = st.session_state.pop(_FLASHES, [])
+    with top:
+        for kind, text, _place in leftover:
+            _SHOW.get(kind, st.info)(text)

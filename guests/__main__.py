@@ -1,7 +1,8 @@
 """Command line of the guests domain: `python -m guests demo` and `python -m guests import`.
 
-`import PATH [--property CODE] [--dry-run] [--replace-range] [--json]` exits 0 when every row
-imported, 1 when some rows were rejected, 2 when the file could not be read.
+`import PATH [--property CODE] [--dry-run] [--replace-range] [--json]` reads a PMS export (CSV,
+XLSX) or a booking channel's OpenTravel XML, and exits 0 when every row imported, 1 when some
+rows were rejected, 2 when the file could not be read.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="seed the demo hotel into an empty database")
     arrivals = commands.add_parser(
-        "import", help="import an arrivals export (CSV or XLSX) from the property-management system"
+        "import", help="import an arrivals export (CSV, XLSX) or OpenTravel XML from a channel"
     )
     arrivals.add_argument("path", type=Path)
     arrivals.add_argument("--property", dest="code", help="the property's code (default: HOTEL)")

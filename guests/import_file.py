@@ -171,6 +171,11 @@ class ExportFile:
     columns: dict[str, list[str]]  # field -> headers as written (several for the wishes)
     unknown_columns: list[str]
     rows: list[tuple[int, dict[str, list[Any]]]]  # (row number, field -> its cells)
+    # OpenTravel XML only (guests.import_ota): cancellations that carry no stay, and what the
+    # file says of a reservation that is no field of ours (its version time, so that an older
+    # version never undoes a newer one; the channel's request codes), keyed "_name".
+    cancellations: list[ImportRow] = field(default_factory=list)
+    extras: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def recognised(self) -> dict[str, str]:

@@ -13,6 +13,7 @@ import streamlit as st
 from core.db import get_database
 from core.ui import action, actor, language, tr, tr_md
 from guests.import_file import FIELD_LABELS, ExportFile, RowProblem
+from guests.import_ota import OTA_KIND
 from guests.importer import (
     IMPORTERS,
     Conflict,
@@ -37,7 +38,7 @@ def import_page() -> None:
         st.error(tr("error.permission"))
         return
     st.caption(tr("import.intro"))
-    upload = st.file_uploader(tr("import.upload"), type=["csv", "txt", "tsv", "xlsx"],
+    upload = st.file_uploader(tr("import.upload"), type=["csv", "txt", "tsv", "xlsx", "xml"],
                               key="import_upload")
     replace_range = st.checkbox(tr("import.replace_range"), help=tr("import.replace_range_help"),
                                 key="import_replace_range")
@@ -69,23 +70,23 @@ def import_page() -> None:
         bar.progress(count / total if total else 1.0,
                      text=tr("import.running", done=count, total=total))
 
-    summary = None
-    with action(database) as session:
-        summary = run_import(session, me, me.property_id, parsed, replace_range=replace_range,
-                             progress=advance)
-    if summary is not None:
-        st.session_state[_SUMMARY] = summary
-        st.rerun()
+    with action(database) as session:  # committed, it reruns: the page shows the summary
+        st.session_state[_SUMMARY] = run_import(
+            session, me, me.property_id, parsed, replace_range=replace_range, progress=advance
+        )
 
 
 def _file_read(export: ExportFile) -> None:
-    st.text(tr("import.file_read", kind=export.kind.upper(), rows=len(export.rows),
-               header=export.header_row))
-    if export.sheet is not None:
-        st.text(tr("import.sheet", sheet=export.sheet))
+    if export.kind == OTA_KIND:
+        st.text(tr("import.file_read_xml", rows=len(export.rows) + len(export.cancellations)))
     else:
-        separator = tr(_SEPARATORS[export.separator]) if export.separator in _SEPARATORS else ""
-        st.text(tr("import.encoding", encoding=export.encoding, separator=separator))
+        st.text(tr("import.file_read", kind=export.kind.upper(), rows=len(export.rows),
+                   header=export.header_row))
+        if export.sheet is not None:
+            st.text(tr("import.sheet", sheet=export.sheet))
+        else:
+            separator = tr(_SEPARATORS[export.separator]) if export.separator in _SEPARATORS else ""
+            st.text(tr("import.encoding", encoding=export.encoding, separator=separator))
     st.subheader(tr("import.columns_title"))
     st.dataframe(
         pd.DataFrame(

@@ -38,6 +38,7 @@ from guests.import_file import (
     parse_rows,
     read_export,
 )
+from guests.import_ota import VERSION, looks_like_xml, read_ota
 from guests.models import ImportedReservation, ImportRecord, Reservation
 from guests.service import (
     ReservationInput,
@@ -72,9 +73,13 @@ class ParsedFile:
 
 def read_file(data: bytes, file_name: str) -> ParsedFile:
     """Raises UnreadableFile when nothing in the file can be imported."""
-    export = read_export(data, file_name)
+    export = read_ota(data, file_name) if looks_like_xml(data) else read_export(data, file_name)
     rows, problems, repeats = parse_rows(export)
-    return ParsedFile(export, rows, problems, repeats, confirmation_numbers(export))
+    rows += export.cancellations
+    for row in rows:
+        row.values.update(export.extras.get(row.confirmation_number, {}))
+    numbers = confirmation_numbers(export) | {r.confirmation_number for r in export.cancellations}
+    return ParsedFile(export, rows, problems, repeats, numbers)
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,7 @@ class Conflict:
 @dataclass
 class PlannedRow:
     row: ImportRow
-    action: str  # "create", "update", "cancel" or "unchanged"
+    action: str  # "create", "update", "cancel", "unchanged" or "stale" (an older version)
     target: ReservationInput | None
     reservation: Reservation | None
     state: ImportedReservation | None
@@ -123,7 +128,7 @@ class ImportPlan:
         if action == "cancel":
             counted += len(self.missing)
         if action == "unchanged":
-            counted += self.parsed.repeats
+            counted += self.parsed.repeats + self.count("stale")
         return counted
 
     @property
@@ -195,7 +200,7 @@ def plan_import(
         reservation = existing.get(row.confirmation_number)
         state = states.get(reservation.id) if reservation is not None else None
         planned.append(_plan_row(row, reservation, state))
-    arrivals = [row.values["arrival"] for row in parsed.rows]
+    arrivals = [row.values["arrival"] for row in parsed.rows if "arrival" in row.values]
     date_range = (min(arrivals), max(arrivals)) if arrivals else None
     missing: list[Reservation] = []
     if replace_range and date_range is not None:
@@ -270,6 +275,12 @@ def _plan_row(
     row: ImportRow, reservation: Reservation | None, state: ImportedReservation | None
 ) -> PlannedRow:
     wanted = row.fingerprint()
+    if reservation is None and "arrival" not in wanted:  # cancelling what we never had
+        return PlannedRow(row, "unchanged", None, None, None, {}, [])
+    said_version = state.file_values.get(VERSION) if state is not None else None
+    if said_version and wanted.get(VERSION) and wanted[VERSION] < said_version:
+        older = Conflict(row.row, row.confirmation_number, "import.conflict_older_version")
+        return PlannedRow(row, "stale", None, reservation, state, {}, [older])
     if reservation is None:
         target = {**_NEW, **wanted}
         action = "cancel" if target["status"] == "cancelled" else "create"
@@ -300,7 +311,7 @@ def _merge(
     override: dict[str, Any] = {}
     conflicts: list[Conflict] = []
     for name, value in wanted.items():
-        if current.get(name) == value:
+        if name.startswith("_") or current.get(name) == value:  # "_": no field of ours
             continue
         if value is None and name in KEEP_WHEN_EMPTY:
             continue
@@ -362,15 +373,16 @@ def run_import(
     rehearsal = session.begin_nested() if dry_run else None
     plan = plan_import(session, who, property_id, parsed, replace_range=replace_range)
     export = parsed.export
+    rows = len(export.rows) + len(export.cancellations)
     summary = ImportSummary(
-        file_name=export.name, file_hash=export.sha256, rows=len(export.rows),
+        file_name=export.name, file_hash=export.sha256, rows=rows,
         errors=list(parsed.problems), unknown_columns=list(export.unknown_columns),
         unchanged=parsed.repeats, dry_run=dry_run,
     )
     record = ImportRecord(
         property_id=property_id, file_name=export.name[:300], file_hash=export.sha256,
         file_kind=export.kind, actor_id=who.id, actor_name=who.name,
-        replace_range=replace_range, started_at=now(), rows=len(export.rows),
+        replace_range=replace_range, started_at=now(), rows=rows,
     )
     session.add(record)
     session.flush()
@@ -383,12 +395,12 @@ def run_import(
         if progress is not None and (done // 100 > before // 100 or done == total):
             progress(done, total)
 
-    new = [p for p in plan.rows if p.reservation is None]
+    new = [p for p in plan.rows if p.reservation is None and p.target is not None]
     for start in range(0, len(new), _BULK):
         chunk = new[start:start + _BULK]
         _create_many(session, who, property_id, record, chunk, summary)
         advance(len(chunk))
-    for planned in (p for p in plan.rows if p.reservation is not None):
+    for planned in (p for p in plan.rows if p.reservation is not None or p.target is None):
         _apply_row(session, who, property_id, record, planned, summary)
         advance(1)
     for reservation in plan.missing:
@@ -437,10 +449,10 @@ def _apply_row(
 ) -> None:
     row = planned.row
     summary.conflicts += planned.conflicts
-    if planned.action == "unchanged":
+    if planned.action in ("unchanged", "stale"):
         summary.unchanged += 1
-        if not planned.state_is_current:
-            assert planned.reservation is not None
+        if planned.action == "unchanged" and planned.reservation is not None and not (
+                planned.state_is_current):
             _remember(session, record, planned.reservation, planned, planned.state)
         return
     assert planned.target is not None

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property, Staff
-from core.ui import action, actor, escape_markdown, tr, tr_md, translator
+from core.ui import action, actor, escape_markdown, flash, tr, tr_md, translator, widget_key
 from guests import service as guests
 from requests import catalogue, service, wishes
 from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
@@ -57,7 +57,6 @@ def _hotel(session: Session) -> Property:
 
 
 _OPEN_NEXT = "reservation_to_open"  # set after a save: the form reopens on what was saved
-_SAVED = "reservation_saved"
 
 
 def reservation_page() -> None:
@@ -69,8 +68,6 @@ def reservation_page() -> None:
     me = actor()
     if _OPEN_NEXT in st.session_state:  # before the widget exists, so it may be set
         st.session_state["reservation_find"] = st.session_state.pop(_OPEN_NEXT)
-    if _SAVED in st.session_state:
-        st.success(st.session_state.pop(_SAVED))
     with database.read() as session:
         hotel = _hotel(session)
         confirmation = st.text_input(tr("reservation.find"), key="reservation_find").strip()
@@ -208,10 +205,7 @@ def reservation_page() -> None:
                 ],
             )
         st.session_state[_OPEN_NEXT] = saved.reservation.confirmation_number
-        st.session_state[_SAVED] = tr_md(
-            "reservation.saved", number=saved.reservation.confirmation_number
-        )
-        st.rerun()
+        flash(tr_md("reservation.saved", number=saved.reservation.confirmation_number))
 
 
 def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
@@ -280,10 +274,8 @@ def _quantities_and_times(
                 return
         severity = None if critical is None else "critical" if critical else "normal"
         choices.append(WishChoice(code, quantity if quantity > 1 else None, at, severity))
-    with action(database) as session:
+    with action(database, done=tr("saved")) as session:
         wishes.correct_wishes(session, actor(), reservation_id, choices)
-        st.session_state[_SAVED] = tr("saved")
-        st.rerun()
 
 
 # --- task boards ------------------------------------------------------------------------------
@@ -381,7 +373,6 @@ def _task_card(
             ):
                 with action(database) as session:
                     service.change_task_status(session, me, task.id, task.version, status)
-                    st.rerun()
         if task.status in ("open", "in_progress"):
             with columns[-1].popover(tr("tasks.not_possible"), use_container_width=True):
                 reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
@@ -390,7 +381,6 @@ def _task_card(
                         service.change_task_status(
                             session, me, task.id, task.version, "not_possible", reason
                         )
-                        st.rerun()
         if me.has("manager"):
             options = [None, *people]
             owner_names = {None: tr("tasks.unassigned"), **people}
@@ -399,12 +389,11 @@ def _task_card(
                 options,
                 index=options.index(task.owner_id) if task.owner_id in options else 0,
                 format_func=owner_names.get,
-                key=f"owner_{task.id}",
+                key=widget_key(f"owner_{task.id}", task.owner_id, task.version),
             )
             if owner != task.owner_id:
-                with action(database) as session:
+                with action(database, reset=[f"owner_{task.id}"]) as session:
                     service.assign_task(session, me, task.id, task.version, owner)
-                    st.rerun()
 
 
 def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) -> pd.DataFrame:
@@ -513,9 +502,8 @@ def catalogue_page() -> None:
                 },
                 active=active,
             )
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 catalogue.save_catalogue_item(session, me, hotel.id, change)
-                st.success(tr("saved"))
     st.subheader(tr("catalogue.owners"))
     with database.read() as session:
         rules = service.department_owner_rules(session, hotel.id)
@@ -533,7 +521,6 @@ def catalogue_page() -> None:
                 key=f"owner_rule_{department}",
             )
         if st.form_submit_button(tr("catalogue.save_owners")):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 for department, owner in choices.items():
                     service.set_department_owner(session, me, hotel.id, department, owner)
-                st.success(tr("saved"))

@@ -135,6 +135,11 @@ TIMED_CODES = frozenset({"wake_up_call", RESTAURANT_BOOKING, AIRPORT_TRANSFER, L
                          EARLY_CHECK_IN, LATE_ARRIVAL})
 # "Double or twin": asking for either of two exclusive wishes is asking for neither.
 EXCLUSIVE_PAIRS = (frozenset({"double_bed", "twin_beds"}), frozenset({"high_floor", "low_floor"}))
+# A floor refused names the other end: "pas dans les étages", "not on the ground floor".
+OPPOSITE_WHEN_REFUSED = {"high_floor": "low_floor", "low_floor": "high_floor"}
+# Refusals that only say the thing is not needed ("no need for a high floor"): nothing flips.
+_NEEDLESS = frozenset({"pas besoin", "plus besoin", "no need", "unnecessary", "inutile",
+                       "unnotig", "innecesari"})
 LATE_FROM = 21 * 60  # an arrival from 21:00...
 LATE_UNTIL = 5 * 60  # ...or after midnight until 05:00 is a late arrival
 CHECK_OUT_BY = 12 * 60  # leaving the room after noon is a late check-out
@@ -155,7 +160,21 @@ _FOR_WORDS = frozenset({"for", "pour", "fur", "para", "per"})
 _PEOPLE_WORDS = frozenset({"people", "persons", "personnes", "personen", "personas", "persone",
                            "pax", "guests", "adults", "adultes", "erwachsene", "adultos", "adulti",
                            "of", "us"})
-_REFUSING_ROLES = frozenset({"negation", "instead", "own", "indifference"})
+_REFUSING_ROLES = frozenset({"negation", "instead", "own", "indifference", "declined"})
+# Words that say a thing is (not) needed, as opposed to politeness ("bitte", "please").
+_NEED_PROPER = NEED_WORDS - POLITENESS - frozenset({"plus", "anymore", "more", "longer", "mehr"})
+# A non-food allergy explains words that would otherwise read as other wishes in its sentence:
+# the cat of "allergic to cats", the "allergy" of "dust mite allergy", the hypoallergenic
+# bedding it asks for (a feather-free request names feathers).
+ABSORBED_BY_ALLERGY = {"pet": None, "food_allergy": ("allerg", "alerg"),
+                       "feather_free": ("hypo", "hipo", "anallerg", "antiallerg", "anti",
+                                        "allergiker", "non allergenic"),
+                       "welcome_amenity": ("flower", "fleur", "blume", "flor", "fiori",
+                                           "bouquet", "ramo", "mazzo")}
+# The allergy names an animal: any pet word in its sentence is about the allergen.
+_ANIMAL_STEMS = ("cat", "chat", "katze", "gat", "dog", "chien", "hund", "perr", "can", "animal",
+                 "tier", "pelo", "poil", "pet", "mascot")
+OTHER_ALLERGY = "other_allergy"
 _AND_REACH = 12  # words after an "and" that may ask for something besides a health wish
 _INDIFFERENCE_REACH = 12  # "lit double ou deux lits séparés, c'est égal": about a dozen words
 
@@ -441,6 +460,7 @@ class _Reading:
         self.explained = [False] * self.n
         self.soft = [False] * self.n  # signature names, greetings: never worth a triage
         self.time_of_token: list[int] = [-1] * self.n
+        self.refused_in: set[tuple[int, str]] = set()  # (sentence, code) a refusal covers
 
     # -- 1. sentences and clauses ---------------------------------------------------------
     def segment(self) -> None:
@@ -467,13 +487,17 @@ class _Reading:
                 if w in CONTRAST_WORDS:
                     clause += 1
                     scope += 1
-                elif w in AND_WORDS:
+                elif w in AND_WORDS and not self._accented(i):
                     scope += 1
                 elif w in OR_WORDS:
                     self.or_before[i] = True
             self.sentence[i] = sentence
             self.clause[i] = clause
             self.scope[i] = scope
+
+    def _accented(self, i: int) -> bool:
+        """Italian "è" (is) normalises to "e" (and): the guest's own letter tells them apart."""
+        return self.text[self.offsets.start(self.starts[i])] in "èéÈÉ"
 
     def _ends_sentence(self, gap: str, i: int) -> bool:
         if any(c in gap for c in "!?;\n\r|"):
@@ -562,7 +586,7 @@ class _Reading:
         self.matches = chosen
         self.wishes = [m for m in chosen if m.role == "wish"]
         for m in chosen:
-            if m.role in ("wish", "neutral", "indifference", "check_in", "check_out",
+            if m.role in ("wish", "neutral", "indifference", "declined", "check_in", "check_out",
                           "arrival", "forget", "room_access"):
                 self._explain(m.positions)
         self.wish_tokens: set[int] = set()
@@ -626,6 +650,11 @@ class _Reading:
             elif m.role == "indifference":
                 for w in self._indifferent_to(m):
                     w.negated = True
+            elif m.role == "declined":
+                for w in self._asked_just_before(m):
+                    w.negated = True
+                    # "Un lit bébé ? Non merci, nous avons un lit parapluie": theirs
+                    self.refused_in.add((self.sentence[m.first], w.code))
         self._exclusive_choices()
 
     def _negate_from(self, neg: _Match) -> None:
@@ -651,10 +680,27 @@ class _Reading:
                 targets = [w for w in self.wishes_in_clause.get(clause - 1, [])
                            if self.clause[w.last] == clause - 1
                            and self.sentence[w.last] == self.sentence[neg.first]]
+        needless = " ".join(words[k] for k in neg.positions) in _NEEDLESS or any(
+            words[k] in _NEED_PROPER for k in range(neg.first, min(self.n, neg.last + 8))
+            if self.scope[k] == scope)
         for w in targets:
-            w.negated = True
+            opposite = OPPOSITE_WHEN_REFUSED.get(w.code)
+            if opposite and neg.role == "negation" and not needless:
+                w.code = opposite  # refusing one end of the building asks for the other
+            else:
+                w.negated = True
         if targets:
             self._explain(neg.positions)
+
+    def _asked_just_before(self, declined: _Match) -> list[_Match]:
+        """The wishes of a question that "no thanks" opens its sentence to answer."""
+        first = declined.first
+        if first == 0 or self.sentence[first - 1] == self.sentence[first]:
+            return []
+        if "?" not in self.norm[self.ends[first - 1]:self.starts[first]]:
+            return []
+        asked = self.sentence[first - 1]
+        return [w for w in self.wishes if self.sentence[w.first] == asked]
 
     def _forget_between(self, start: int, end: int) -> bool:
         i = bisect_left(self.forget_starts, start)
@@ -830,7 +876,11 @@ class _Reading:
                 else:
                     self._set_time(code, minutes)
             elif t.settled or t.has_unit:
-                loose_eta.append((first, minutes, first, last))
+                taker = self._timed_wish_in_sentence(first)
+                if taker is None:
+                    loose_eta.append((first, minutes, first, last))
+                else:  # "mesa para dos ... el viernes a las 21:00": the table's time
+                    self._set_time(taker.code, self._afternoon(t, minutes, 10))
             else:
                 used = False
             if used and owner is not None:
@@ -842,6 +892,15 @@ class _Reading:
             _, self.eta_minutes, start, last = chosen
             self.eta_tokens = (start, last)
             self._explain(range(chosen[0], last + 1))
+
+    def _timed_wish_in_sentence(self, first: int) -> _Match | None:
+        """A wish with a time of its own (a table, a wake-up call, a transfer) still without
+        its time, in the sentence of a time nothing else claimed."""
+        for code in (RESTAURANT_BOOKING, "wake_up_call", AIRPORT_TRANSFER, LATE_CHECK_OUT):
+            w = self.first_positive.get(code)
+            if w is not None and w.time is None and self.sentence[w.first] == self.sentence[first]:
+                return w
+        return None
 
     def _owner(self, triggers: list[_Match], first: int, last: int) -> _Match | None:
         """The word a time belongs to: nearest before it in its clause, else after it, else
@@ -933,8 +992,7 @@ class _Reading:
     def keep_health_words(self) -> None:
         """Each allergy or mobility wish takes its clause and the clauses that only talk about
         it, so its words are quoted together and never left over for triage."""
-        health = [w for w in self.wishes
-                  if not w.negated and w.code in self.matcher.health_codes]
+        health = [w for w in self._asked() if w.code in self.matcher.health_codes]
         if not health:
             return
         n = self.n
@@ -952,20 +1010,22 @@ class _Reading:
         self.code_of = code_of
         # words worth quoting: the wishes' own, and leftover words that carry something
         matters = [k in code_of or self._matters(k, strict=False) for k in range(n)]
+        # and the words about health, even those that are glue elsewhere ("Küche informieren")
+        worth = [m or h for m, h in zip(matters, self.health_word, strict=True)]
         spans = self._clause_spans()
         wish_clauses = {self.clause[k] for k in code_of}
         for w in health:
             a, b = self._widen(w, code_of, matters)
             self._explain(range(a, b + 1))
-            w.pieces.append(self._trimmed(a, b, matters))
+            w.pieces.append(self._trimmed(a, b, worth))
             for step in (1, -1):  # the clauses after it, then those before it
                 c = self.clause[w.first if step < 0 else w.last] + step
                 while c in spans and c not in wish_clauses and self._only_about_health(
                         spans[c], matters):
                     first, last = spans[c]
                     self._explain(range(first, last + 1))
-                    if any(matters[first:last + 1]):
-                        w.pieces.append(self._trimmed(first, last, matters))
+                    if any(worth[first:last + 1]):
+                        w.pieces.append(self._trimmed(first, last, worth))
                     c += step
         # a clause further away in a health wish's sentence that only talks about it
         by_sentence: dict[int, list[_Match]] = defaultdict(list)
@@ -974,7 +1034,7 @@ class _Reading:
         for c, (first, last) in spans.items():
             if c in wish_clauses or all(self.explained[first:last + 1]):
                 continue
-            if not any(matters[first:last + 1]) or not self._only_about_health(
+            if not any(worth[first:last + 1]) or not self._only_about_health(
                     (first, last), matters):
                 continue
             near = by_sentence.get(self.sentence[first])
@@ -983,7 +1043,7 @@ class _Reading:
                 owner = min(near[max(0, i - 1):i + 1], key=lambda w: min(abs(w.first - first),
                                                                           abs(w.last - last)))
                 self._explain(range(first, last + 1))
-                owner.pieces.append(self._trimmed(first, last, matters))
+                owner.pieces.append(self._trimmed(first, last, worth))
 
     def _clause_spans(self) -> dict[int, tuple[int, int]]:
         spans: dict[int, tuple[int, int]] = {}
@@ -1152,9 +1212,7 @@ class _Reading:
     def requests(self) -> tuple[ParsedWish, ...]:
         merged: dict[str, tuple[int, ParsedWish]] = {}
         pieces: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for w in self.wishes:
-            if w.negated:
-                continue
+        for w in self._asked():
             pieces[w.code] += w.pieces
             start = w.quantity_pos if w.quantity_pos is not None else w.first
             self._merge(merged, w.first, ParsedWish(w.code, self._original(start, w.last, False),
@@ -1181,6 +1239,33 @@ class _Reading:
             else:
                 joined.append([a, b])
         return " … ".join(self._original(a, b, trailing=False) for a, b in joined)
+
+    def _asked(self) -> list[_Match]:
+        """The wishes the guest asks for, in text order."""
+        # "Kein Babybett nötig, wir bringen ein Reisebett mit": in one sentence, a refusal of a
+        # wish outweighs another mention of it
+        refused = {(self.sentence[w.first], w.code) for w in self.wishes if w.negated}
+        refused |= self.refused_in
+        allergies = [w for w in self.wishes if w.code == OTHER_ALLERGY and not w.negated]
+        return [
+            w
+            for w in self.wishes
+            if not w.negated
+            and (self.sentence[w.first], w.code) not in refused
+            and not (allergies and self._absorbed_by_allergy(w, allergies))
+        ]
+
+    def _absorbed_by_allergy(self, w: _Match, allergies: list[_Match]) -> bool:
+        if w.code not in ABSORBED_BY_ALLERGY:
+            return False
+        stems = ABSORBED_BY_ALLERGY[w.code]
+        if stems is None:  # an animal: the allergen, in the allergy's clause or sentence
+            return any(self.clause[a.first] == self.clause[w.first]
+                       or (self.sentence[a.first] == self.sentence[w.first]
+                           and any(self.words[k].startswith(_ANIMAL_STEMS) for k in a.positions))
+                       for a in allergies)
+        return any(self.sentence[a.first] == self.sentence[w.first] for a in allergies) and all(
+            self.words[k].startswith(stems) for k in w.positions)
 
     @staticmethod
     def _merge(merged: dict[str, tuple[int, ParsedWish]], pos: int, wish: ParsedWish) -> None:

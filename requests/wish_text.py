@@ -235,6 +235,134 @@ def _daypart(norm: str, start: int, end: int) -> str | None:
     return None
 
 
+# --- times written in words ("half past nine", "vingt-deux heures", "halb zehn", "las nueve y
+# media", "le dieci e un quarto"): spoken times, so a 12-hour clock unless the hour says more.
+
+_HOUR_WORDS: dict[str, int] = {
+    # English
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    # French
+    "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8,
+    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
+    "seize": 16, "dix-sept": 17, "dix sept": 17, "dix-huit": 18, "dix huit": 18,
+    "dix-neuf": 19, "dix neuf": 19, "vingt": 20, "vingt et une": 21, "vingt-et-une": 21,
+    "vingt-deux": 22, "vingt deux": 22, "vingt-trois": 23, "vingt trois": 23,
+    # German
+    "ein": 1, "eins": 1, "zwei": 2, "drei": 3, "vier": 4, "funf": 5, "fuenf": 5, "sechs": 6,
+    "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwolf": 12, "zwoelf": 12,
+    "dreizehn": 13, "vierzehn": 14, "funfzehn": 15, "sechzehn": 16, "siebzehn": 17,
+    "achtzehn": 18, "neunzehn": 19, "zwanzig": 20, "einundzwanzig": 21,
+    "zweiundzwanzig": 22, "dreiundzwanzig": 23,
+    # Spanish
+    "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
+    "nueve": 9, "diez": 10, "once": 11, "doce": 12,
+    # Italian
+    "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
+    "nove": 9, "dieci": 10, "undici": 11, "dodici": 12,
+}
+_HW = "|".join(sorted((re.escape(w) for w in _HOUR_WORDS), key=len, reverse=True))
+_HOUR_WORD = rf"(?P<h>{_HW}|\d{{1,2}})"
+_EN_PREP = (r"(?:at|around|about|by|towards?|after|before|until|till|approximately|roughly|"
+            r"circa|from|between|at about|at around|round about|sometime around)")
+_MINUTE_WORDS = {"thirty": 30, "fifteen": 15, "forty five": 45, "forty-five": 45,
+                 "trente": 30, "quarante-cinq": 45, "quarante cinq": 45, "dreissig": 30,
+                 "funfzehn": 15}
+_WORD_CLOCK_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), kind) for pattern, kind in (
+        # English: "half past nine", "quarter to ten", "half eight" (British 8:30)
+        (rf"\b(?:a\s)?(?P<q>half|quarter|twenty|ten|five)\s(?P<rel>past|to|after)\s{_HOUR_WORD}\b",
+         "en_rel"),
+        (rf"\b{_EN_PREP}\s(?:a\s)?(?P<q>half)\s{_HOUR_WORD}\b", "en_half"),
+        (rf"\b{_EN_PREP}\s{_HOUR_WORD}(?:\s(?P<min>thirty|fifteen|forty[- ]five))?"
+         rf"(?P<tail>\s?o'?\s?clock|ish\b|\s?(?P<ap>[ap])\.?m\b\.?|"
+         rf"\s(?=in the (?:evening|morning|afternoon)|at night|tonight))", "en_plain"),
+        (rf"\b{_HOUR_WORD}(?P<tail>ish)\b", "en_plain"),
+        # French: "vingt-deux heures", "neuf heures et demie", "onze heures moins le quart"
+        (rf"\b{_HOUR_WORD}\s(?:heures?|h)(?:\s(?P<frac>et demie?|et quart|moins le quart|"
+         rf"moins quart|trente|quinze|quarante[- ]cinq))?\b", "fr"),
+        (r"\b(?P<mid>minuit|midi|midnight|noon|mezzanotte|mezzogiorno|medianoche|mediodia)"
+         r"\s(?P<frac>et demie?|et quart|moins le quart|and a half|and a quarter|e mezza|e mezzo|"
+         r"e un quarto|y media|y cuarto)\b", "fr_mid"),
+        (r"\b(?P<frac>half past|quarter past|quarter to)\s(?P<mid>midnight|noon)\b", "fr_mid"),
+        # German: "halb zehn", "Viertel nach acht", "dreiviertel neun", "zweiundzwanzig Uhr"
+        (rf"\b(?P<frac>halb|viertel nach|viertel vor|dreiviertel|drei viertel)\s{_HOUR_WORD}\b",
+         "de_rel"),
+        (rf"\b{_HOUR_WORD}\suhr(?:\s(?P<min>dreissig|funfzehn))?\b", "de"),
+        # Spanish: "las nueve y media", "la una y cuarto", "las diez menos cuarto"
+        (rf"\b(?:las|la)\s{_HOUR_WORD}(?:\s(?P<frac>y media|y cuarto|menos cuarto|y treinta))?"
+         rf"\b", "es"),
+        # Italian: "le nove e mezza", "le undici e un quarto", "le dieci meno un quarto"
+        (rf"\b(?:le|alle|dalle|l'|all')\s?{_HOUR_WORD}(?:\s(?P<frac>e mezza|e mezzo|e un quarto|"
+         rf"e quarto|meno un quarto|meno un quarto|e trenta))?\b", "it"),
+    )
+)
+_FRACTIONS = {"half past": 30, "quarter past": 15, "quarter to": -15,
+              "et demie": 30, "et demi": 30, "et quart": 15, "moins le quart": -15,
+              "moins quart": -15, "trente": 30, "quinze": 15, "quarante-cinq": 45,
+              "quarante cinq": 45, "and a half": 30, "and a quarter": 15,
+              "y media": 30, "y cuarto": 15, "menos cuarto": -15, "y treinta": 30,
+              "e mezza": 30, "e mezzo": 30, "e un quarto": 15, "e quarto": 15,
+              "meno un quarto": -15, "e trenta": 30}
+_EN_REL = {"half": 30, "quarter": 15, "twenty": 20, "ten": 10, "five": 5}
+
+
+def _word_clock(m: re.Match[str], kind: str) -> tuple[int, int] | None:
+    """(hour, minute) of a time written in words, or None if it is no time after all."""
+    groups = m.groupdict()
+    if kind == "fr_mid":
+        hour = 0 if groups["mid"] in ("minuit", "midnight", "mezzanotte", "medianoche") else 12
+        return _shifted(hour, 0, _FRACTIONS[groups["frac"]])
+    word = groups["h"]
+    hour = int(word) if word.isdigit() else _HOUR_WORDS[word]
+    if not 0 < hour <= 24:
+        return None
+    if kind == "en_rel":
+        minutes = _EN_REL[groups["q"]]
+        return _shifted(hour, 0, -minutes if groups["rel"] == "to" else minutes)
+    if kind == "en_half":
+        return hour, 30
+    if kind in ("en_plain", "de"):
+        if groups.get("ap"):
+            hour = _apply_ampm(hour, groups["ap"])
+        return hour, _MINUTE_WORDS.get((groups.get("min") or "").replace("-", " "), 0)
+    if kind == "de_rel":
+        frac = groups["frac"]
+        if frac == "halb":
+            return _shifted(hour, 0, -30)
+        return _shifted(hour, 0, 15 if frac == "viertel nach" else -15)
+    frac = groups.get("frac")
+    return _shifted(hour, 0, _FRACTIONS[frac]) if frac else (hour, 0)
+
+
+def _shifted(hour: int, minute: int, delta: int) -> tuple[int, int]:
+    total = (hour * 60 + minute + delta) % (24 * 60)
+    return total // 60, total % 60
+
+
+def _word_times(norm: str) -> list[TimeMention]:
+    """Times written in words; digits only where a word says it is a time ("11ish")."""
+    found = []
+    for pattern, kind in _WORD_CLOCK_RES:
+        for m in pattern.finditer(norm):
+            word = m.groupdict().get("h")
+            if kind in ("es", "it") and word.isdigit() and not (
+                    word == "1" and m.group().startswith("la ")):
+                continue  # "a las 21", "alle 20" are read as clock digits already
+            if kind in ("es", "it", "en_plain") and _followed_by_count_noun(norm, m.end()):
+                continue  # "las dos habitaciones", "le tre camere"
+            clock = _word_clock(m, kind)
+            if clock is None:
+                continue
+            hour, minute = clock
+            settled = hour > 12 or kind == "fr_mid" or bool(m.groupdict().get("ap"))
+            # the time starts at its first time word: "until" in "keep the room until ten pm"
+            # stays a word of the wish
+            first = min(m.start(g) for g in ("q", "frac", "mid", "h") if m.groupdict().get(g))
+            found.append(_with_daypart(norm, first, m.end(), hour, minute, settled, False))
+    return found
+
+
 def _apply_ampm(hour: int, ap: str) -> int:
     if ap.startswith("p") and hour < 12:
         return hour + 12
@@ -243,14 +371,20 @@ def _apply_ampm(hour: int, ap: str) -> int:
     return hour
 
 
+_HAS_WORD_CLOCK_RE = re.compile(
+    r"\b(?:heures?|uhr|halb|viertel|dreiviertel|half|quarter|o'?\s?clock|ish|las|la|le|alle|pm|"
+    r"p\.m|"
+    r"evening|night|tonight|morning|afternoon)\b|\dish\b")
+
+
 def has_time_words(norm: str) -> bool:
-    """A time without digits: "midnight", "minuit", "l'una"."""
-    return bool(_WORD_TIME_RE.search(norm))
+    """A time without digits: "midnight", "minuit", "l'una", "half past nine"."""
+    return bool(_WORD_TIME_RE.search(norm) or _HAS_WORD_CLOCK_RE.search(norm))
 
 
 def find_times(norm: str) -> list[TimeMention]:
     """Every clock time in the normalised text, left to right, without overlaps."""
-    if not _DIGIT_RE.search(norm) and not _WORD_TIME_RE.search(norm):
+    if not _DIGIT_RE.search(norm) and not has_time_words(norm):
         return []
     found: list[TimeMention] = []
     for m in _CLOCK_RE.finditer(norm):
@@ -291,6 +425,7 @@ def find_times(norm: str) -> list[TimeMention]:
             found.append(TimeMention(m.start(), m.end(), 12, 0, True, False))
         else:
             found.append(_with_daypart(norm, m.start("one"), m.end(), 1, 0, False, False))
+    found += _word_times(norm)
     return _without_overlaps(_with_ranges(norm, found))
 
 
@@ -385,7 +520,8 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     "negation": (
         "pas", "pas de", "pas d", "pas besoin", "plus besoin", "sans", "aucun", "aucune", "ni",
         "jamais", "inutile", "non", "ne pas",
-        "no", "not", "without", "never", "none", "don t", "dont", "doesn t", "doesnt",
+        "no", "not", "without", "never", "none", "nothing", "avoid*", "evit*", "vermeid*",
+        "don t", "dont", "doesn t", "doesnt",
         "didn t", "won t", "wont", "isn t", "aren t", "no need", "no longer",
         "unnecessary", "nor", "neither", "cancel", "cancelled", "canceled", "annul*",
         "stornier*", "storno", "cancela*", "anula*", "annulla*",
@@ -393,6 +529,7 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
         "unnotig", "weder",
         "sin", "ningun", "ninguna", "ninguno", "nada", "tampoco", "innecesari*",
         "senza", "nessun", "nessuna", "nessuno", "niente", "neanche", "nemmeno",
+        "impossible", "imposible", "impossibile", "unmoglich",
     ),
     # "un grand lit plutôt que deux lits": refuses only what follows
     "instead": ("plutot que", "au lieu de", "rather than", "instead of", "statt", "anstatt",
@@ -418,6 +555,7 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
         "reach the hotel", "coming", "come", "serons la", "serons sur place", "serons a l hotel",
         "heure d arrivee", "ankunft*", "anreis*", "ankomm*", "kommen", "komme", "eintreff*",
         "da sein", "vor ort", "lleg*", "estaremos", "saremo", "saremo li", "orario di arrivo",
+        "kommt", "be with you", "viendr*", "im hotel", "in hotel", "en el hotel",
     ),
     "check_in": ("check in", "checkin", "einchecken", "einchecke", "enregistrement"),
     # wanting the room: before check-in time that is an early check-in
@@ -435,13 +573,20 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
                   "leave the room", "vacate the room"),
     # a flight or train time is not the arrival at the hotel; it is the transfer's time
     "travel": ("flight", "vol", "flug", "vuelo", "volo", "land", "lands", "landing", "landen",
-               "landet", "atterri*", "aterriz*", "atterr*", "train", "zug", "tren", "treno"),
+               "landet", "atterri*", "aterriz*", "atterr*", "train", "zug", "tren", "treno",
+               "tgv", "ter", "eurostar", "thalys", "der ice", "dem ice", "the ice", "intercity",
+               "railjet", "el ave", "frecciarossa", "italo", "plane", "avion", "flugzeug",
+               "aereo", "ferry", "fahre"),
     # times for things the catalogue does not cover: not the arrival, left for a human
     "other_time": ("petit dejeuner", "breakfast", "fruhstuck", "desayuno", "colazione",
                    "dejeuner", "lunch", "mittagessen", "almuerzo", "pranzo", "spa", "massage",
                    "massaggio", "masaje", "meeting", "reunion", "riunione", "tour", "visite",
                    "ausflug", "excursion", "escursione", "dinner", "diner", "abendessen",
                    "cena", "cenar", "dinieren"),
+    # "No thanks": polite on its own; the answer to a question that named a wish
+    # ("Une baignoire ? Non merci") it refuses that wish
+    "declined": ("non merci", "no thanks", "no thank you", "nein danke", "no gracias",
+                 "no grazie", "non grazie"),
     # restatements of the booked room or set phrases containing a negation word: no wish
     "neutral": (
         "double room", "chambre double", "habitacion doble", "camera doppia", "single room",
@@ -451,8 +596,7 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
         "pas de souci", "kein problem", "ningun problema", "no hay problema",
         "nessun problema", "not sure", "pas sur", "nicht sicher", "no estoy segur*",
         "non sono sicur*", "no later than", "pas plus tard que", "not later than",
-        "nicht spater als", "no idea", "n a", "non merci", "no thanks", "no thank you",
-        "nein danke", "no gracias", "no grazie", "sans probleme", "not too late",
+        "nicht spater als", "no idea", "n a", "sans probleme", "not too late",
         "nichts besonderes", "nada especial", "niente di particolare", "rien de special",
         "rien de particulier", "nothing special", "no special requests", "keine wunsche",
         "keine besonderen wunsche", "aucune demande", "no requests",
@@ -460,6 +604,11 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
         "selon disponibilite", "sous reserve de disponibilite", "nach verfugbarkeit",
         "segun disponibilidad", "sujeto a disponibilidad", "in base alla disponibilita",
         "salvo disponibilita", "the guest has requested", "le client a demande",
+        # a calm dog or a mid-afternoon arrival asks for nothing
+        "est tres calme", "est calme", "is very quiet", "is quiet", "is very calm", "is calm",
+        "ist sehr ruhig", "ist ruhig", "es muy tranquilo", "es tranquilo", "e molto tranquillo",
+        "e tranquillo", "media tarde", "a media tarde", "tardo pomeriggio", "fin d apres midi",
+        "late afternoon", "spaten nachmittag", "am spaten nachmittag",
     ),
 }
 
@@ -579,6 +728,7 @@ CONTEXT = _words(
     "disponibilite verfugbarkeit disponibilidad disponibilita amazing wonderful awesome "
     "appreciated genial super top parfait parfaite parfaits idealement ideale ideal "
     "toll fantastisch perfecto perfetto fantastico fantastica stupendo "
+    "kitchen cuisine kuche kueche cocina cucina restaurant weitergeben informieren "
     "now maintenant jetzt ahora ora adesso booked gebucht reserve reserviert reservado "
     "reservada prenotato prenotata coming come venons venir venimos vamos veniamo kommen "
     "voyageons voyage viajamos viaggiamo reisen travelling traveling travel car cars voiture "

@@ -16,7 +16,17 @@ from core import auth
 from core.clock import local_to_utc, to_local, today
 from core.db import Database, get_database
 from core.models import Property
-from core.ui import action, actor, escape_markdown, language, tr, tr_md, translator
+from core.ui import (
+    action,
+    actor,
+    escape_markdown,
+    language,
+    show_flashes,
+    tr,
+    tr_md,
+    translator,
+    widget_key,
+)
 from requests.service import tasks_for
 from requests.ui import tasks_table, wish_labels
 from shift_briefing import pdf, severity_ui
@@ -176,7 +186,12 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             st.error(tr("checkin.error_manager_credentials"))
             return
         manager = outcome.actor
-    with action(database) as session:
+    done = tr_md(
+        "checkin.done_now",
+        guest=guest.guest_name,
+        room=guest.room_number or tr("room.not_assigned"),
+    )
+    with action(database, done=done) as session:
         check_in(
             session,
             me,
@@ -188,8 +203,6 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             language=language(),
             kitchen_informed=kitchen_informed,
         )
-        st.success(tr_md("checkin.done_now", guest=guest.guest_name))
-        st.rerun()
 
 
 # --- the shift briefing ----------------------------------------------------------------------
@@ -276,7 +289,6 @@ def _signing_status(
                 return
             with action(database) as session:
                 sign_briefing(session, actor(), briefing, briefing.version)
-                st.rerun()
 
 
 def _readable(values: dict, labels: dict[str, str]) -> dict:
@@ -359,19 +371,21 @@ def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None
         st.text(
             f"{room.room_number or '—'} · {room.expected_at:%H:%M} · {room.guest_name} · {state}"
         )
+        place = f"room_{room.reservation_id}"
+        show_flashes(place)
         severity_ui.critical_room(room)
         for item in room.items:
-            key = f"tick_{room.reservation_id}_{item.key}"
+            name = f"tick_{room.reservation_id}_{item.key}"
             checked = st.checkbox(
                 severity_ui.item_label(item.label(language()), True)
                 if item.critical
                 else item.label(language()),
                 value=item.done,
-                key=key,
+                key=widget_key(name, item.done, item.task_version),
                 disabled=room.room_id is None and item.code is None,
             )
             if checked != item.done:
-                with action(database) as session:
+                with action(database, reset=[name], place=place) as session:
                     tick(
                         session,
                         me,
@@ -381,8 +395,6 @@ def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None
                         checked,
                         item.task_version,
                     )
-                st.session_state.pop(key, None)
-                st.rerun()
 
 
 # --- manager ---------------------------------------------------------------------------------
@@ -458,7 +470,6 @@ def shifts_page() -> None:
             )
             chosen[shift.name] = (starts, ends)
         if st.form_submit_button(tr("reservation.save"), type="primary"):
-            with action(database) as session:
+            with action(database, done=tr("saved")) as session:
                 for name, (starts, ends) in chosen.items():
                     update_shift(session, me, hotel.id, name, starts, ends)
-                st.success(tr("saved"))

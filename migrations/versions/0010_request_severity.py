@@ -1,7 +1,7 @@
 """requests: the severity of a health wish (critical / normal), read from the guest's words
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0014
 Create Date: 2026-12-01
 
 Existing health wishes are read again so that a hotel upgrading sees its guests' severe
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0005"
+down_revision: str | None = "0014"  # main landed 0014 (off 0005) first
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -34,6 +34,9 @@ def test_reception_signs_the_briefing_then_checks_a_guest_in(server, browser):
     card.get_by_text("Thomas Leroy").first.click()  # open the arrival card
     expect(card.get_by_text(t("readiness.room_ready", FR), exact=True)).to_be_visible()
     card.get_by_role("button", name=t("checkin.submit", FR)).click()
+    # The confirmation names the guest and the room, and stays until the next action.
+    confirmation = t("checkin.done_now", FR, guest="Thomas Leroy", room="201")
+    expect(page.get_by_text(confirmation)).to_be_visible()
     # Read back from the database: the card's title now carries the checked-in mark, and
     # opened again it says when.
     checked_in = re.escape(t("checkin.state_checked_in", FR))
@@ -44,5 +47,8 @@ def test_reception_signs_the_briefing_then_checks_a_guest_in(server, browser):
         title.click()
     done = t("checkin.done", FR, at="00:00").split("00:00")[0]
     expect(card.get_by_text(re.compile(re.escape(done)))).to_be_visible()
+    expect(page.get_by_text(confirmation)).to_be_visible()  # opening a card is no action
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.briefing", FR)).click()
+    expect(page.get_by_text(confirmation)).to_have_count(0)
     assert page.get_by_text(t("error.unexpected", FR)).count() == 0
     context.close()

@@ -53,7 +53,7 @@ def test_default_catalogue_entries_are_complete_and_consistent():
 
 def test_health_wishes_are_the_sensitive_ones():
     sensitive = {e.code for e in DEFAULT_CATALOGUE if e.sensitive}
-    assert sensitive == {"feather_free", "food_allergy", "accessible_room"}
+    assert sensitive == {"feather_free", "food_allergy", "other_allergy", "accessible_room"}
 
 
 def test_room_constraints_are_flagged():

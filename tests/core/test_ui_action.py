@@ -1,0 +1,86 @@
+"""core.ui.action(): a refusal is read and leaves no ghost in the widget; a success reruns and
+its message survives the rerun until the person's next action (AppTest, in-process)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+
+def _page() -> None:
+    """A checkbox showing a stored flag (kept in the session for this test), a form, a button."""
+    import streamlit as st
+
+    from core import ui
+    from core.db import get_database
+    from core.errors import UserError
+
+    database = get_database()
+
+    def body() -> None:
+        stored = st.session_state.setdefault("stored", False)
+        ui.show_flashes("box")
+        ticked = st.checkbox("inspected", value=stored, key=ui.widget_key("box", stored))
+        if ticked != stored:
+            with ui.action(database, reset=["box"], place="box", done="tick saved") as session:
+                session.connection()  # a real write transaction
+                if st.session_state.get("refuse"):
+                    raise UserError("readiness.error_inspect_before_clean")
+                st.session_state["stored"] = ticked
+        with st.form("name"):
+            st.text_input("name", key="typed")
+            sent = st.form_submit_button("save")
+        if sent:
+            with ui.action(database, done="name saved"):
+                raise UserError("readiness.error_inspect_before_clean")
+        if st.button("other"):
+            st.session_state["runs_after_other"] = True
+
+    ui.run_page(body)
+
+
+def _app() -> AppTest:
+    app = AppTest.from_function(_page, default_timeout=30)
+    app.session_state["lang"] = "en"
+    return app.run()
+
+
+def _button(app: AppTest, label: str):
+    [button] = [b for b in app.button if b.label == label]
+    return button
+
+
+REFUSAL = "A room is cleaned before it is inspected."
+
+
+def test_a_refused_tick_says_why_and_the_box_shows_what_is_stored(database_url):
+    app = _app()
+    app.session_state["refuse"] = True
+    app.checkbox[0].check().run()
+    assert not app.exception, app.exception
+    assert [e.value for e in app.error] == [REFUSAL]
+    assert app.checkbox[0].value is False  # the widget was rebuilt from the stored value
+    assert app.session_state["stored"] is False
+    # The next action (another button) neither shows the old refusal nor sends the old tick.
+    app.session_state["refuse"] = False
+    _button(app, "other").click().run()
+    assert not app.error and app.checkbox[0].value is False
+    assert app.session_state["stored"] is False
+
+
+def test_a_saved_tick_reruns_and_its_message_stays_until_the_next_action(database_url):
+    app = _app()
+    app.checkbox[0].check().run()
+    assert not app.exception, app.exception
+    assert app.session_state["stored"] is True and app.checkbox[0].value is True
+    assert [s.value for s in app.success] == ["tick saved"]
+    _button(app, "other").click().run()
+    assert not app.success
+
+
+def test_a_refused_form_shows_why_in_place_and_keeps_what_was_typed(database_url):
+    app = _app()
+    app.text_input(key="typed").input("Anna")
+    _button(app, "save").click().run()
+    assert not app.exception, app.exception
+    assert [e.value for e in app.error] == [REFUSAL] and not app.success
+    assert app.text_input(key="typed").value == "Anna"

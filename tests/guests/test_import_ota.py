@@ -1,0 +1,219 @@
+"""Reservations from booking channels: OpenTravel XML through the same import as PMS exports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import String, Text, func, select
+
+from core import clock
+from core.db import get_database
+from core.models import Base
+from core.settings import ROOT
+from guests.__main__ import main
+from guests.importer import read_file, run_import
+from guests.models import ImportedReservation, ImportRecord, Reservation
+from requests import service as tasks_service
+from requests.models import Request, Task
+
+OTA = Path(__file__).parent / "data" / "ota"
+CONTRACT = {"created", "updated", "unchanged", "cancelled", "errors", "unknown_columns",
+            "requests_created", "tasks_created", "tasks_cancelled"}
+CARD_DATA = ("4111111111111111", "4111 1111 1111 1111", "4242", "Karl Kartenhalter", "0928")
+
+
+@pytest.fixture(autouse=True)
+def early_july():
+    clock.set_now(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
+
+
+def import_command(capsys, name: str, *args: str) -> tuple[int, dict]:
+    status = main(["import", str(OTA / name), *args, "--json"])
+    return status, json.loads(capsys.readouterr().out)
+
+
+def reservation(url: str, number: str) -> Reservation:
+    with get_database(url).read() as session:
+        found = session.scalar(select(Reservation).where(
+            Reservation.confirmation_number == number))
+        assert found is not None, number
+        session.expunge(found)
+        return found
+
+
+def codes(url: str, number: str) -> set[str]:
+    with get_database(url).read() as session:
+        return set(session.scalars(
+            select(Request.code).join(Reservation, Request.reservation_id == Reservation.id)
+            .where(Reservation.confirmation_number == number)))
+
+
+def every_text_value(url: str) -> str:
+    """Every text column of every table, in one string to search."""
+    database = get_database(url)
+    found = []
+    with database.read() as session:
+        for table in Base.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, String | Text)
+                       or c.type.__class__.__name__ == "JSON"]
+            if columns:
+                for row in session.execute(select(*columns)):
+                    found += [json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
+                              for v in row if v is not None]
+    return "\n".join(found)
+
+
+def test_a_new_booking_is_read_with_guest_stay_counts_room_eta_and_every_wish(
+    empty_database_url, monkeypatch, capsys
+):
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    status, summary = import_command(capsys, "new_booking.xml")
+    assert status == 0, summary
+    assert set(summary) == CONTRACT
+    assert (summary["created"], summary["errors"]) == (1, [])
+    booked = reservation(empty_database_url, "OTA-5001")
+    assert booked.guest.name == "Anna Schmidt"
+    assert (booked.guest.email, booked.guest.phone) == ("anna.schmidt@example.de",
+                                                        "+49 30 1234567")
+    assert booked.guest.language == "de"
+    assert (booked.arrival_date, booked.departure_date) == (date(2026, 7, 14), date(2026, 7, 17))
+    assert (booked.adults, booked.children, booked.eta) == (2, 1, time(21, 30))
+    assert (booked.room.number, booked.room_type) == ("104", "DBL")
+    # "Extra bed": "Yes", a German sentence, a paid extra and a room-stay comment
+    assert {"extra_bed", "baby_cot", "parking", "quiet_room"} <= codes(empty_database_url,
+                                                                        "OTA-5001")
+    with get_database(empty_database_url).read() as session:
+        state = session.scalar(select(ImportedReservation))
+        assert state.file_values["_request_codes"] == ["COT", "EB"]
+
+
+def test_payment_data_is_never_stored_logged_audited_or_shown(
+    empty_database_url, monkeypatch, capsys
+):
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
+    import_command(capsys, "new_booking.xml")
+    import_command(capsys, "soap_multi_room.xml")
+    done = subprocess.run(
+        [sys.executable, "-m", "guests", "import", str(OTA / "new_booking.xml")], cwd=ROOT,
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "DATABASE_URL": empty_database_url},
+    )
+    assert done.returncode == 0, done.stderr
+    stored = every_text_value(empty_database_url)
+    assert "Anna Schmidt" in stored  # the search does see the guest's data
+    for secret in CARD_DATA:
+        assert secret not in stored
+        assert secret not in done.stdout + done.stderr
+    assert "Camere adiacenti" in stored  # the comment that carried a card number is kept...
+    assert "[…]" in reservation(empty_database_url, "GRP-77-1").wish_text  # ...masked
+
+
+def test_the_same_file_twice_changes_nothing(database_url, capsys):
+    import_command(capsys, "new_booking.xml")
+    status, summary = import_command(capsys, "new_booking.xml")
+    assert (status, summary["created"], summary["unchanged"], summary["tasks_created"]) == (
+        0, 0, 1, 0)
+
+
+def test_of_two_versions_in_one_file_the_newer_wins_whatever_their_order(database_url, capsys):
+    import_command(capsys, "new_booking.xml")
+    status, summary = import_command(capsys, "versions.xml")
+    assert (status, summary["updated"]) == (0, 1)
+    changed = reservation(database_url, "OTA-5001")
+    assert changed.departure_date == date(2026, 7, 18)  # the 07-03 version, not the 07-02 one
+    assert changed.eta == time(18, 0)
+
+
+def test_a_modification_older_than_what_was_imported_changes_nothing(database_url, capsys):
+    import_command(capsys, "new_booking.xml")
+    import_command(capsys, "versions.xml")
+    status, summary = import_command(capsys, "older.xml")
+    assert (status, summary["updated"], summary["unchanged"]) == (0, 0, 1)
+    kept = reservation(database_url, "OTA-5001")
+    assert (kept.arrival_date, kept.departure_date) == (date(2026, 7, 14), date(2026, 7, 18))
+    assert kept.adults == 2
+
+
+def test_a_soap_wrapped_multi_room_reservation_becomes_one_reservation_per_room(
+    database_url, capsys
+):
+    status, summary = import_command(capsys, "soap_multi_room.xml")
+    assert (status, summary["created"]) == (0, 3)
+    first, second = (reservation(database_url, n) for n in ("GRP-77-1", "GRP-77-2"))
+    assert (first.room_type, first.adults, first.children) == ("TWN", 2, 0)
+    assert (second.room_type, second.adults, second.children) == ("DBL", 2, 1)  # an infant
+    assert first.guest.name == second.guest.name == "Luca Bianchi"
+    assert {"connecting_rooms", "twin_beds"} <= codes(database_url, "GRP-77-1")
+    assert {"connecting_rooms", "baby_cot"} <= codes(database_url, "GRP-77-2")
+    assert "Extra Bathrobe" in reservation(database_url, "OTA-6002").wish_text
+
+
+def test_a_cancellation_of_a_reservation_staff_worked_on_keeps_what_was_done(
+    database, hotel, hugo, capsys, database_url
+):
+    import_command(capsys, "new_booking.xml")
+    booked = reservation(database_url, "OTA-5001")
+    with database.write() as session:
+        cot = session.scalar(select(Task).join(Request).where(
+            Task.reservation_id == booked.id, Request.code == "baby_cot"))
+        tasks_service.change_task_status(session, hugo, cot.id, cot.version, "done")
+        done_id = cot.id
+    status, summary = import_command(capsys, "cancel.xml")
+    assert (status, summary["cancelled"], summary["errors"]) == (0, 1, [])
+    assert summary["tasks_cancelled"] >= 1
+    assert reservation(database_url, "OTA-5001").status == "cancelled"
+    with database.read() as session:
+        statuses = {t.id: t.status for t in session.scalars(
+            select(Task).where(Task.reservation_id == booked.id))}
+    assert statuses.pop(done_id) == "done"
+    assert set(statuses.values()) == {"cancelled"}
+    status, summary = import_command(capsys, "cancel.xml")  # the same cancellation again
+    assert (status, summary["cancelled"], summary["unchanged"]) == (0, 0, 1)
+
+
+def test_a_cancellation_of_an_unknown_reservation_writes_nothing(database_url, capsys):
+    status, summary = import_command(capsys, "cancel.xml")
+    assert (status, summary["created"], summary["cancelled"], summary["unchanged"]) == (
+        0, 0, 0, 1)
+    with get_database(database_url).read() as session:
+        assert session.scalar(select(func.count()).select_from(Reservation)) == 0
+
+
+@pytest.mark.parametrize("name", ["entity_expansion.xml", "external_entity.xml"])
+def test_xml_with_a_dtd_or_entities_is_refused_with_exit_2(database_url, capsys, name):
+    status, summary = import_command(capsys, name)
+    assert status == 2
+    [error] = summary["errors"]
+    assert "DTD" in error["message"]
+    with get_database(database_url).read() as session:
+        assert session.scalar(select(func.count()).select_from(ImportRecord)) == 0
+
+
+@pytest.mark.parametrize("content", [
+    b"<OTA_HotelResNotifRQ><HotelReservations>",  # cut short
+    b"<?xml version='1.0'?><Invoice><Total>12</Total></Invoice>",  # no reservation
+])
+def test_malformed_or_foreign_xml_exits_2_with_a_clear_message(database_url, capsys, tmp_path,
+                                                                content):
+    path = tmp_path / "channel.xml"
+    path.write_bytes(content)
+    status = main(["import", str(path), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert status == 2
+    assert "XML" in summary["errors"][0]["message"]
+
+
+def test_the_planner_reads_xml_like_any_export(database, hotel, rita):
+    parsed = read_file((OTA / "new_booking.xml").read_bytes(), "new_booking.xml")
+    assert parsed.export.kind == "xml"
+    with database.write() as session:
+        summary = run_import(session, rita, hotel.id, parsed, dry_run=True)
+    assert (summary.created, summary.dry_run) == (1, True)
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(Reservation)) == 0
