@@ -33,27 +33,32 @@ CRITICAL_CUES: tuple[str, ...] = (
     "very allergic", "anaphyla*", "epipen*", "epi pen", "epinephrine", "adrenaline",
     "adrenalin", "auto injector", "autoinjector", "injector", "life threatening",
     "deadly", "fatal", "lethal", "coeliac", "celiac", "wheelchair*", "cannot walk", "can t walk",
-    "unable to walk", "bedridden", "oxygen",
+    "unable to walk", "bedridden", "oxygen", "anapen", "jext", "emerade", "auvi q",
+    "allergic shock", "risk of death", "strong allergy",
     # French
     "grave", "graves", "gravement", "severes", "anaphylact*", "choc anaphylactique",
     "stylo d adrenaline", "auto injecteur", "autoinjecteur", "mortel", "mortelle",
     "mortelles", "danger de mort", "pronostic vital", "coeliaque*", "celiaque*",
     "maladie coeliaque", "fauteuil roulant", "en fauteuil", "ne peut pas marcher",
     "ne peux pas marcher", "tres allergique",
-    "extremement allergique",
+    "extremement allergique", "choc allergique", "risque vital", "urgence vitale",
+    "forte allergie", "allergie forte",
     # German
     "schwer", "schwere", "schweren", "schwerer", "schweres", "hochgradig*", "stark allergisch",
     "starke allergie", "starken allergie", "anaphylakt*", "anaphylaxie", "notfallset",
     "autoinjektor", "adrenalinpen", "lebensbedrohlich*", "lebensgefahr*", "todlich*",
     "zoliakie", "zoliakiekrank*", "rollstuhl*", "kann nicht gehen", "kann nicht laufen",
+    "extrem", "hochallergisch*", "sehr allergisch", "allergischer schock", "allergischen schock",
     # Spanish
     "severa", "severo", "severas", "severos", "anafila*", "choque anafilactico",
     "autoinyector", "adrenalina", "mortal", "mortales", "peligro de muerte", "celiac*",
     "celiaquia", "silla de ruedas", "no puede caminar", "no puedo caminar", "muy alergic*",
+    "choque alergico", "shock alergico", "riesgo vital", "alergia fuerte", "fuerte alergia",
     # Italian
     "gravi", "gravemente", "anafilatt*", "anafilassi", "autoiniettore", "mortale",
     "mortali", "pericolo di vita", "salvavita", "celiachia", "sedia a rotelle",
     "carrozzina", "non puo camminare", "non posso camminare", "molto allergic*",
+    "shock allergico", "rischio di morte", "rischio vita", "allergia forte", "forte allergia",
 )
 # Traces and cross-contamination are critical even in a denial: "no traces of nuts", "keine
 # Spuren", "ni trazas", "nemmeno tracce" ask for the strictest care.
