@@ -91,6 +91,7 @@ HEALTH_CONTEXT: tuple[str, ...] = (
     "inform*", "tell", "notify", "warn", "advise", "aware", "know", "let", "pass on",
     "preven*", "avert*", "signal*", "prevenez", "bescheid", "mitteil*", "weitergeb*",
     "hinweis*", "avis*", "avvis*", "comunic*", "segnal*", "sapere", "saber", "savoir",
+    "breakfast", "team", "knows", "petit", "dejeuner", "fruhstuck", "desayuno", "colazione",
     "kitchen", "kitchens", "chef", "chefs", "cook", "cooks", "restaurant", "restaurants",
     "waiter", "waiters", "cuisine", "cuisinier*", "serveur*", "kuche", "kueche", "koch",
     "koche", "kellner", "service", "personal", "cocina", "cocinero*", "camarero*",
@@ -130,6 +131,7 @@ HEALTH_CONTEXT: tuple[str, ...] = (
     "avoid", "eviter", "vermeid*", "evitar", "evitare", "suffer*", "souffre", "leidet",
     "sufre", "soffre", "diagnos*",
     # mobility
+    "near", "close", "nahe", "proche", "pres", "cerca", "vicino",
     "user", "uses", "use", "utilise", "benutz*", "usa", "walk", "walking", "far",
     "distance*", "stairs", "steps", "lift", "elevator", "marcher", "marche", "escalier*",
     "ascenseur", "laufen", "gehen", "treppe*", "stufen", "aufzug", "caminar", "andar",

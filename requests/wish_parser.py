@@ -1238,7 +1238,17 @@ class _Reading:
                 joined[-1][1] = max(joined[-1][1], b)
             else:
                 joined.append([a, b])
-        return " … ".join(self._original(a, b, trailing=False) for a, b in joined)
+        return " … ".join(self._closed(a, b) for a, b in joined)
+
+    def _closed(self, first: int, last: int) -> str:
+        """The original words, with the bracket they opened closed: "(allergie)"."""
+        text = self._original(first, last, trailing=False)
+        if text.count("(") > text.count(")"):
+            end = self.offsets.end(self.ends[last])
+            rest = self.text[end:end + 3]
+            if rest.lstrip().startswith(")"):
+                text += rest[: rest.index(")") + 1].strip()
+        return text
 
     def _asked(self) -> list[_Match]:
         """The wishes the guest asks for, in text order."""

@@ -174,3 +174,32 @@ def test_a_wish_that_is_not_about_health_is_never_critical():
 
 def test_the_command_line_shows_the_severity():
     assert parse_wishes("Severe nut allergy").as_json()["requests"][0]["severity"] == CRITICAL
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Peanut allergy. Very severe. Please tell the chef.",
+         "Peanut allergy. Very severe. Please tell the chef"),
+        ("Attention : allergie grave aux crustacés ! Merci de prévenir le chef.",
+         "Attention : allergie grave aux crustacés ! Merci de prévenir le chef"),
+        ("Our son (8) is anaphylactic to sesame and carries an EpiPen; please make sure the "
+         "breakfast team knows.",
+         "Our son (8) is anaphylactic to sesame and carries an EpiPen; please make sure the "
+         "breakfast team knows"),
+        ("Tengo alergia a los frutos secos, es grave. Llegaremos tarde, sobre las 23h.",
+         "Tengo alergia a los frutos secos, es grave"),
+        ("Rollstuhl! Bitte Zimmer ohne Stufen, Aufzug in der Nähe.",
+         "Rollstuhl! Bitte Zimmer ohne Stufen, Aufzug in der Nähe"),
+    ],
+)
+def test_the_sentences_about_a_critical_wish_stay_with_it(text, quoted):
+    result = parse_wishes(text)
+    [wish] = [w for w in result.requests if w.severity == CRITICAL]
+    assert wish.text == quoted
+    assert result.unmatched == ""
+
+
+def test_a_bracket_the_quote_opened_is_closed():
+    [wish, _] = parse_wishes("Pas de plumes svp (allergie), et un lit bébé").requests
+    assert (wish.code, wish.text) == ("feather_free", "Pas de plumes svp (allergie)")
