@@ -1251,7 +1251,13 @@ class _Reading:
         return text
 
     def _asked(self) -> list[_Match]:
-        """The wishes the guest asks for, in text order."""
+        """The wishes the guest asks for, in text order (known once negation is read)."""
+        asked: list[_Match] | None = getattr(self, "_asked_wishes", None)
+        if asked is None:
+            asked = self._asked_wishes = self._find_asked()
+        return asked
+
+    def _find_asked(self) -> list[_Match]:
         # "Kein Babybett nötig, wir bringen ein Reisebett mit": in one sentence, a refusal of a
         # wish outweighs another mention of it
         refused = {(self.sentence[w.first], w.code) for w in self.wishes if w.negated}
