@@ -184,9 +184,17 @@ class _Index:
     def longest(self, words: list[str], i: int) -> tuple[str, ...] | None:
         """The longest phrase of the index found at word ``i``."""
         best: tuple[str, ...] | None = None
-        for phrase in (*self.exact.get(words[i], ()), *self.stems.get(words[i][:3], ())):
-            if (best is None or len(phrase) > len(best)) and _match(phrase, words, i):
-                best = phrase
+        word = words[i]
+        for group in (self.exact.get(word), self.stems.get(word[:3])):
+            for phrase in group or ():
+                if best is not None and len(phrase) <= len(best):
+                    continue
+                if (
+                    _word_matches(phrase[0], word)
+                    if len(phrase) == 1
+                    else _match(phrase, words, i)
+                ):
+                    best = phrase
         return best
 
 
