@@ -41,7 +41,7 @@ from reportlab.platypus import (
 from core.clock import to_local
 from core.i18n import messages, t
 from shift_briefing.briefing import LONG_WISH, Briefing, BriefingGuest, WishLine, short
-from shift_briefing.readiness import RoomChecklist
+from shift_briefing.readiness import ChecklistItem, RoomChecklist
 from shift_briefing.signing import Signature
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -496,6 +496,23 @@ def briefing_pdf(briefing: Briefing, signed: Sequence[Signature], language: str)
 CHECKLIST_COLUMNS = (20 * mm, 55 * mm, 18 * mm, CONTENT_WIDTH - 93 * mm)
 
 
+def _item_markup(item: ChecklistItem, language: str) -> str:
+    """A box's label; the item of a critical health wish is marked and red."""
+    label = _markup(item.label(language), LABEL_CAP)
+    if not item.critical:
+        return label
+    return f'{_critical(language)} <font color="{RED}">{label}</font>'
+
+
+def _critical_note(checklist: RoomChecklist, language: str) -> list[_Text]:
+    """The guest's critical health wishes, by name only, above the room's boxes."""
+    if not checklist.critical:
+        return []
+    wishes = _joined([c.label(language) for c in checklist.critical])
+    note = _markup(t("pdf.critical_room", language, wishes=wishes), REASON_CAP)
+    return [_Text(f'{_critical(language)} <font color="{RED}">{note}</font>', TEXT)]
+
+
 def _room_order(checklist: RoomChecklist) -> tuple[int, str, str]:
     number = checklist.room_number or ""
     return (int(number) if number.isdigit() else 1 << 30, number, checklist.guest_name)
@@ -509,20 +526,10 @@ def _checklist_table(checklists: Sequence[RoomChecklist], language: str) -> Tabl
     rows: list[list[Any]] = [head]
     for checklist in checklists:
         boxes = [
-            _Text(
-                f"{_critical(language)} "
-                f'<font color="{RED}">{_markup(item.label(language), LABEL_CAP)}</font>'
-                if item.critical
-                else _markup(item.label(language), LABEL_CAP),
-                BOX,
-                bulletText="☑" if item.done else "☐",
-            )
+            _Text(_item_markup(item, language), BOX, bulletText="☑" if item.done else "☐")
             for item in checklist.items
         ]
-        if checklist.critical:  # the guest's critical health wishes, by name, above the boxes
-            wishes = _joined([c.label(language) for c in checklist.critical])
-            note = _markup(t("pdf.critical_room", language, wishes=wishes), REASON_CAP)
-            boxes.insert(0, _Text(f'{_critical(language)} <font color="{RED}">{note}</font>', TEXT))
+        boxes[:0] = _critical_note(checklist, language)
         first, *rest = _by_height([[box] for box in boxes], CHECKLIST_COLUMNS[3])
         rows.append(
             [
