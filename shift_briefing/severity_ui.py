@@ -17,7 +17,7 @@ from core.clock import to_local
 from core.ui import escape_markdown, language, tr, tr_md
 from shift_briefing.briefing import BriefingGuest, WishLine
 from shift_briefing.checkin import ArrivalCard
-from shift_briefing.readiness import RoomChecklist
+from shift_briefing.readiness import ChecklistItem, RoomChecklist
 
 ICON = ":material/emergency:"
 
@@ -76,9 +76,10 @@ def kitchen_informed(card: ArrivalCard) -> bool:
     )
 
 
-def item_label(label: str, critical: bool) -> str:
-    """A checklist item's label, marked when it belongs to a critical wish (checkbox labels are
-    markdown: the text is escaped, the marker is red)."""
-    if not critical:
-        return escape_markdown(label)
+def checklist_label(item: ChecklistItem) -> str:
+    """A checklist box's label, marked in red when it belongs to a critical wish (checkbox
+    labels are markdown: then the label is escaped)."""
+    label = item.label(language())
+    if not item.critical:
+        return label
     return f":red[**{escape_markdown(tr('severity.critical_word'))}**] · {escape_markdown(label)}"

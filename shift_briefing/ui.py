@@ -377,9 +377,7 @@ def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None
         for item in room.items:
             name = f"tick_{room.reservation_id}_{item.key}"
             checked = st.checkbox(
-                severity_ui.item_label(item.label(language()), True)
-                if item.critical
-                else item.label(language()),
+                severity_ui.checklist_label(item),
                 value=item.done,
                 key=widget_key(name, item.done, item.task_version),
                 disabled=room.room_id is None and item.code is None,
