@@ -15,7 +15,7 @@ from core.startup import ready_database
 from guests import demo, import_ui
 from guests import ui as guests_ui
 from requests import ui as requests_ui
-from shift_briefing import archive_ui
+from shift_briefing import archive_ui, attention_ui, housekeeping_ui
 from shift_briefing import ui as briefing_ui
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -38,7 +38,7 @@ def _database() -> Database:
 # fmt: off
 PAGES = (
     (("front_desk",), "front_desk", briefing_ui.arrivals_page, "nav.arrivals", "arrivals", ":material/login:"),  # noqa: E501
-    (("housekeeping",), "housekeeping", briefing_ui.housekeeping_page, "nav.housekeeping", "housekeeping", ":material/bed:"),  # noqa: E501
+    (("housekeeping",), "housekeeping", housekeeping_ui.housekeeping_page, "nav.housekeeping", "housekeeping", ":material/bed:"),  # noqa: E501
     (("reservations",), "reservations", guests_ui.reservations_page, "nav.reservations", "reservations", ":material/event:"),  # noqa: E501
     (("reservations",), "reservations", requests_ui.reservation_page, "nav.reservation", "reservation", ":material/edit_note:"),  # noqa: E501
     (("manager",), "manager", briefing_ui.dashboard_page, "nav.dashboard", "dashboard", ":material/monitoring:"),  # noqa: E501
@@ -56,7 +56,11 @@ PAGES = (
 # fmt: on
 
 
-def _navigation(current: Actor, unread: int) -> dict[str, list[st.Page]]:
+def _navigation(
+    current: Actor, badges: dict[str, tuple[str, str | None]]
+) -> dict[str, list[st.Page]]:
+    """badges: per url_path, text added to the page's title and the icon that replaces its own
+    (the inbox's unread count, a briefing changed since it was signed)."""
     sections: dict[str, list[st.Page]] = {}
     for roles, section, body, title_key, url_path, icon in PAGES:
         if not current.has(*roles):
@@ -64,9 +68,13 @@ def _navigation(current: Actor, unread: int) -> dict[str, list[st.Page]]:
         if section is None:
             section = next(role for role in roles if current.has(role))
         label = ui.tr("nav.work") if section == "work" else ui.tr(f"role.{section}")
+        mark, marked_icon = badges.get(url_path, ("", None))
         sections.setdefault(label, []).append(
             st.Page(
-                partial(ui.run_page, body), title=ui.tr(title_key), url_path=url_path, icon=icon
+                partial(ui.run_page, body),
+                title=ui.tr(title_key) + mark,
+                url_path=url_path,
+                icon=marked_icon or icon,
             )
         )
     return sections
@@ -90,8 +98,9 @@ if current is None:
         position="hidden",
     )
 else:
-    navigation = st.navigation(
-        _navigation(current, notifications_ui.unread_badge(database, current))
-    )
+    attention = attention_ui.gather(database, current)
+    navigation = st.navigation(_navigation(current, attention_ui.badges(attention)))
     ui.sidebar(database, current)
+    if navigation.url_path == "":  # the person's landing page (the first of their pages)
+        attention_ui.landing_notice(attention)
 navigation.run()

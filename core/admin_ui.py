@@ -7,13 +7,13 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from core import audit, staff
+from core import audit_text, staff
 from core.auth import ROLES
 from core.clock import local_to_utc, to_local, today
 from core.db import get_database
 from core.i18n import LANGUAGES
 from core.models import Property
-from core.ui import action, actor, tr, tr_md, translator
+from core.ui import action, actor, language, tr, tr_md, translator
 
 
 def staff_page() -> None:
@@ -82,52 +82,64 @@ def staff_page() -> None:
 
 
 def audit_page() -> None:
+    """The audit log in words, in the reader's language, filtered by period, person, guest,
+    room and action (core/audit_text.py renders it)."""
     st.title(tr("audit.title"))
     database = get_database()
     me = actor()
+    lang = language()
     with database.read() as session:
         hotel = session.get(Property, me.property_id)
         assert hotel is not None
-        columns = st.columns(4)
-        last = columns[0].date_input(tr("audit.until"), value=today(hotel.timezone))
-        first = columns[1].date_input(tr("audit.since"), value=last - timedelta(days=7))
-        who = columns[2].text_input(tr("audit.actor"))
-        what = columns[3].text_input(tr("audit.action"))
-        if first > last:
-            st.warning(tr("error.dates_order"))
-            return
-        events = audit.audit_log(
-            session,
-            me,
-            actor_name=who or None,
-            action=what.strip() or None,
-            since=local_to_utc(first, time(0), hotel.timezone),
-            until=local_to_utc(last + timedelta(days=1), time(0), hotel.timezone),
-        )
+        choices = audit_text.action_choices(session, me, lang)
+    labels = {c.code: c.label for c in choices}
+    columns = st.columns(2)
+    until = today(hotel.timezone)
+    first = columns[0].date_input(tr("audit.since"), value=until - timedelta(days=7))
+    last = columns[1].date_input(tr("audit.until"), value=until)
+    columns = st.columns(3)
+    person = columns[0].text_input(tr("audit.person"))
+    guest = columns[1].text_input(tr("audit.guest"))
+    room = columns[2].text_input(tr("audit.room_filter"))
+    actions = st.multiselect(
+        tr("audit.actions"), list(labels), format_func=labels.get, help=tr("audit.actions_help")
+    )
+    if first > last:
+        st.warning(tr("error.dates_order"))
+        return
+    filters = audit_text.AuditFilter(
+        since=local_to_utc(first, time(0), hotel.timezone),
+        until=local_to_utc(last + timedelta(days=1), time(0), hotel.timezone),
+        person=person or None,
+        guest=guest or None,
+        room=room or None,
+        actions=tuple(actions),
+    )
+    with database.read() as session:
+        lines = audit_text.audit_lines(session, me, filters, lang)
+    st.caption(tr("audit.count", count=len(lines), limit=audit_text.LIMIT))
+    if not lines:
+        st.info(tr("audit.nothing"))
+        return
     st.dataframe(
         pd.DataFrame(
             [
                 {
-                    tr("audit.at"): _local(e.at, hotel.timezone),
-                    tr("audit.actor"): e.actor_name,
-                    tr("audit.action"): e.action,
-                    tr("audit.row"): f"{e.entity} {e.entity_id or ''}",
-                    tr("audit.before"): _compact(e.before),
-                    tr("audit.after"): _compact(e.after),
-                    tr("audit.note"): e.note or "",
+                    tr("audit.at"): _local(line.at, hotel.timezone),
+                    tr("audit.event"): line.text,
+                    tr("audit.actor"): line.actor,
+                    tr("audit.action"): line.action,
+                    tr("audit.note"): line.note,
+                    tr("audit.details"): line.changes,
                 }
-                for e in events
+                for line in lines
             ]
         ),
         hide_index=True,
+        width="stretch",
+        column_config={tr("audit.event"): st.column_config.TextColumn(width="large")},
     )
 
 
 def _local(moment: datetime, timezone: str) -> str:
     return to_local(moment, timezone).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _compact(values: dict | None) -> str:
-    if not values:
-        return ""
-    return "; ".join(f"{k}={v}" for k, v in values.items())

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core import settings
 from core.db import Database
+from core.job_result import JobResult, said
 from core.scheduling import DailyAt, Job, JobContext, Setting, hour_setting, register
 
 PAGES_PER_STEP = 1024  # copy a few MB at a time, letting writers in between
@@ -78,12 +79,12 @@ def restore_sqlite(backup: Path, target: Path) -> None:
         source.close()
 
 
-def backup_database(session: Session, now: datetime, job: JobContext) -> str:
+def backup_database(session: Session, now: datetime, job: JobContext) -> JobResult:
     if not job.database.is_sqlite:
-        return "skipped: use pg_dump"
+        return said("jobs.result_backup_skipped")
     target = backup_sqlite(job.database, backup_folder(), now, keep=job.settings["keep"])
     kept = len(backups(target.parent, sqlite_path(job.database).stem))
-    return f"{target.name} ({target.stat().st_size // 1024} KB); {kept} copies kept"
+    return said("jobs.result_backup", file=target.name, kb=target.stat().st_size // 1024, kept=kept)
 
 
 BACKUP = register(

@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 PROPERTY_CREATED = "property_created"  # property_id
 RESERVATION_SAVED = "reservation_saved"  # reservation_id, who, changed
 RESERVATIONS_SAVED = "reservations_saved"  # reservation_ids, who: many new ones at once
-DOMAIN_SERVICES = ("guests.service", "requests.wishes", "shift_briefing.service")
+DEMO_SEEDED = "demo_seeded"  # property_id, ready_by: the demo's day so far, told by the domains
+DOMAIN_SERVICES = (
+    "guests.service",
+    "requests.wishes",
+    "requests.demo",
+    "shift_briefing.service",
+    "shift_briefing.demo",
+)
 
 Listener = Callable[..., None]
 _listeners: dict[str, list[Listener]] = defaultdict(list)

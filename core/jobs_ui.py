@@ -22,7 +22,7 @@ from core.scheduling import (
     run_now,
     save_job_setting,
 )
-from core.ui import action, actor, tr, tr_md
+from core.ui import action, actor, language, tr, tr_md
 
 STATUS = {"ok": "jobs.status_ok", "failed": "jobs.status_failed", "running": "jobs.status_running"}
 TRIGGER = {"schedule": "jobs.trigger_schedule", "manual": "jobs.trigger_manual"}
@@ -86,7 +86,7 @@ def _row(status: JobStatus, timezone: str) -> list[str]:
         tr(key, **values),
         _when(last.started_at, timezone) if last else tr("jobs.never"),
         tr(STATUS[last.status]) if last else "",
-        (last.result or last.error or "") if last else "",
+        last.result_in(language()) if last else "",
         _when(status.next_run, timezone) if status.enabled else tr("jobs.disabled"),
     ]
 
@@ -135,7 +135,7 @@ def _run_row(run: JobRun, timezone: str) -> list[str]:
         _when(run.started_at, timezone),
         tr(TRIGGER[run.trigger]),
         tr(STATUS[run.status]),
-        run.result or run.error or "",
+        run.result_in(language()),
     ]
 
 
@@ -151,6 +151,6 @@ def _run_now(database: Database, me: Actor, name: str) -> None:
         st.error(tr_md(exc.key, **exc.values))
         return
     if outcome.status == "ok":
-        st.success(tr_md("jobs.ran", result=outcome.result))
+        st.success(tr_md("jobs.ran", result=outcome.result_in(language())))
     else:
         st.error(tr_md("jobs.run_failed", error=outcome.result))

@@ -199,6 +199,11 @@ def render(key: str, values: Mapping[str, Any], language: str) -> str:
     return t(key, language, **{name: _value(v, language) for name, v in values.items()})
 
 
+def render_value(value: Any, language: str) -> Any:
+    """A notification value (text, {"t": key, "v": values}, or {language: text}) in `language`."""
+    return _value(value, language)
+
+
 def _value(value: Any, language: str) -> Any:
     if isinstance(value, dict):
         if "t" in value:

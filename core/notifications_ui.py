@@ -8,6 +8,7 @@ import streamlit as st
 from core.auth import Actor
 from core.clock import to_local
 from core.db import Database, get_database
+from core.inbox_lines import inbox_lines
 from core.models import Property
 from core.notifications import (
     InboxItem,
@@ -38,6 +39,9 @@ def inbox_page() -> None:
         hotel = session.get(Property, me.property_id)
         timezone = hotel.timezone if hotel else "UTC"
         items = inbox(session, me, language(), unread_only=only_unread)
+        standing = inbox_lines(session, me)
+    for key, values in standing:  # e.g. the late tasks, counted as on the board and dashboard
+        st.warning(tr(key, **values), icon=":material/alarm:")
     if any(not item.read for item in items) and st.button(
         tr("inbox.mark_all_read"), key="inbox_mark_all"
     ):
@@ -45,6 +49,8 @@ def inbox_page() -> None:
             mark_all_read(session, me)
     if not items:
         st.info(tr("inbox.empty"))
+    elif any(not item.read for item in items):
+        st.caption(tr("inbox.legend"))
     for item in items:
         _item(database, me, item, timezone)
     _email_settings(database, me)

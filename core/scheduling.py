@@ -2,8 +2,9 @@
 
 The jobs belong to the domains (requests/jobs.py, guests/jobs.py, shift_briefing/jobs.py,
 core/backup.py) and register here, as event listeners do in core/events.py. A job is a plain
-function `(session, now, job) -> str`, a short result line; it re-checks the database before it
-acts, so running it twice does no harm.
+function `(session, now, job) -> JobResult` (core/job_result.py: a translation key and values,
+so the jobs page reads it in the manager's language; plain text is still accepted); it
+re-checks the database before it acts, so running it twice does no harm.
 
 Every process (each app server, each `python -m shift_briefing scheduler` worker) runs its own
 in-memory APScheduler, which only wakes the process up once a minute: APScheduler's job stores
@@ -59,13 +60,20 @@ from core.auth import require
 from core.clock import local_to_utc, to_local
 from core.db import Base, Database, UTCDateTime
 from core.errors import UserError
+from core.job_result import JobResult, render_result
 from core.models import Property
 from core.notifications import deliver_pending_emails, insert_unless_exists
 from core.settings import env_bool, env_int
 
 log = logging.getLogger("hotel.scheduler")
 
-JOB_MODULES = ("core.backup", "guests.jobs", "requests.jobs", "shift_briefing.jobs")
+JOB_MODULES = (
+    "core.backup",
+    "guests.jobs",
+    "requests.jobs",
+    "requests.handover",
+    "shift_briefing.jobs",
+)
 LEASE = "scheduler"
 HISTORY = timedelta(days=90)  # how long the runs of jobs are kept
 DATABASE_SCOPE = "database"
@@ -122,8 +130,18 @@ class JobRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(10), default="running")  # ok, failed
-    result: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str] = mapped_column(Text, default="")  # in English, for logs and commands
     error: Mapped[str | None] = mapped_column(Text)
+    # What the job said as a translation key and values (core/job_result.py); None for a job
+    # that returned plain text.
+    result_key: Mapped[str | None] = mapped_column(String(80))
+    result_values: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    def result_in(self, language: str) -> str:
+        """The result in the reader's language (the English text for a plain-text result)."""
+        if self.result_key:
+            return render_result(self.result_key, self.result_values, language)
+        return self.result or self.error or ""
 
 
 def scope_of(property_id: int | None) -> str:
@@ -218,7 +236,7 @@ class JobContext:
     trigger: str  # schedule or manual
 
 
-JobFunction = Callable[[Session, datetime, JobContext], str]
+JobFunction = Callable[[Session, datetime, JobContext], "str | JobResult"]
 
 
 @dataclass(frozen=True)
@@ -359,7 +377,11 @@ class RunOutcome:
     property_id: int | None
     slot: datetime
     status: str  # ok or failed
-    result: str
+    result: str  # in English
+    said: JobResult | None = None  # the result as a key and values, when the job gave one
+
+    def result_in(self, language: str) -> str:
+        return self.said.text(language) if self.said is not None else self.result
 
 
 def run_job(
@@ -409,19 +431,30 @@ def run_job(
             slot=slot,
             trigger=trigger,
         )
+        said: JobResult | None = None
         try:
             with session.begin_nested():
-                result, status, error = job.run(session, moment, context), "ok", None
+                answer, status, error = job.run(session, moment, context), "ok", None
+            if isinstance(answer, JobResult):
+                said = JobResult(answer.key, audit.json_safe(answer.values))
+            result = str(answer)
         except Exception as exc:
             log.exception("job %s (%s) failed", name, scope_of(property_id))
             result, status, error = "", "failed", f"{type(exc).__name__}: {exc}"[:2000]
         session.execute(
             update(JobRun.__table__)
             .where(JobRun.__table__.c.id == run_id)
-            .values(status=status, result=result[:2000], error=error, finished_at=clock.now())
+            .values(
+                status=status,
+                result=result[:2000],
+                error=error,
+                finished_at=clock.now(),
+                result_key=said.key if said else None,
+                result_values=said.values if said else None,
+            )
         )
     log.info("job %s (%s) %s: %s", name, scope_of(property_id), status, result or error)
-    return RunOutcome(name, property_id, slot, status, result or error or "")
+    return RunOutcome(name, property_id, slot, status, result or error or "", said)
 
 
 def prune_job_runs(session: Session, before: datetime) -> int:

@@ -137,8 +137,30 @@ def _language_picker(database: Database, key: str) -> None:
         st.rerun()
 
 
+# Streamlit closes the navigation after a pick only on a phone's user agent; a narrow window
+# (a phone in desktop mode, a small tablet) keeps it open over the page just picked. This
+# closes it there too: below Streamlit's own mobile width, a click on a page link collapses it.
+_CLOSE_NAVIGATION_AFTER_PICK = """<script>
+(() => {
+  const root = window.parent && window.parent.document ? window.parent.document : document;
+  if (root.hotelNavigationCloses) return;
+  root.hotelNavigationCloses = true;
+  root.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest('[data-testid="stSidebarNavLink"]');
+    if (!link || root.defaultView.innerWidth >= 768) return;
+    setTimeout(() => {
+      const close = root.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      const sidebar = root.querySelector('[data-testid="stSidebar"]');
+      if (close && sidebar && sidebar.getBoundingClientRect().right > 0) close.click();
+    }, 100);
+  }, true);
+})();
+</script>"""
+
+
 def sidebar(database: Database, current: Actor) -> None:
     with st.sidebar:
+        st.html(_CLOSE_NAVIGATION_AFTER_PICK, unsafe_allow_javascript=True)
         st.markdown(f"**{escape_markdown(current.name)}**")
         st.caption(", ".join(tr(f"role.{role}") for role in current.roles))
         _language_picker(database, key="sidebar_language")

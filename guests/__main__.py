@@ -19,6 +19,7 @@ from core.models import Property
 from core.startup import ready_database
 from guests.demo import seed_demo
 from guests.importer import (
+    ROOM_LEFT_OUT,
     ImportSummary,
     UnreadableFile,
     read_file,
@@ -116,7 +117,7 @@ def _report(summary: ImportSummary, hotel: Property, kind: str) -> str:
         f"({kind}, {summary.rows} rows) into {hotel.name} ({hotel.code})",
         f"  created {summary.created}, updated {summary.updated}, "
         f"unchanged {summary.unchanged}, cancelled {summary.cancelled}, "
-        f"rejected {len(summary.errors)}",
+        f"rejected {summary.rejected}",
         f"  requests created {summary.requests_created}, tasks created {summary.tasks_created}, "
         f"tasks cancelled {summary.tasks_cancelled}",
     ]
@@ -125,9 +126,13 @@ def _report(summary: ImportSummary, hotel: Property, kind: str) -> str:
     if summary.conflicts:
         lines.append("Kept as staff set them:")
         lines += [f"  {conflict.english()}" for conflict in summary.conflicts]
-    if summary.errors:
+    left_out = [p for p in summary.errors if p.key == ROOM_LEFT_OUT]
+    if left_out:
+        lines.append("Imported without their room:")
+        lines += [f"  {problem.english()}" for problem in left_out]
+    if summary.rejected:
         lines.append("Rows not imported:")
-        lines += [f"  {problem.english()}" for problem in summary.errors]
+        lines += [f"  {p.english()}" for p in summary.errors if p.key != ROOM_LEFT_OUT]
     return "\n".join(lines)
 
 

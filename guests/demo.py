@@ -6,7 +6,8 @@ wishes are written as guests write them, in the five languages the parser reads.
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+import secrets
+from datetime import date, time, timedelta
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -14,9 +15,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import events
+from core.audit import Who
 from core.auth import system_actor
-from core.clock import today
+from core.clock import local_to_utc, now, today
 from core.models import Property, Staff
+from core.shifts import WEEKDAYS, set_floor_sections, set_usual_shifts
 from core.staff import create_staff
 from guests.service import (
     ReservationInput,
@@ -34,6 +38,36 @@ DEMO_ACCOUNTS = (
     ("reservations", "reservations", "demo-reservations", "Lucas Bernard", None, "fr"),
     ("manager", "manager", "demo-manager", "Sophie Laurent", None, "en"),
 )
+
+# The rest of the team, so that every department has people to own its tasks. They have no
+# demo password on the login page: a manager may give them one.
+# (name, role, department, language, usual shifts)
+DEMO_TEAM = (
+    ("Inès Moreau", "front_desk", "front_desk", "fr", ("afternoon",)),
+    ("Julien Petit", "front_desk", "front_desk", "fr", ("night",)),
+    ("Fatou Diallo", "housekeeping", "housekeeping", "fr", ("morning",)),
+    ("Marco Rossi", "housekeeping", "housekeeping", "en", ("afternoon",)),
+    ("Thomas Girard", "front_desk", "food_beverage", "fr", ("morning",)),
+    ("Léa Fontaine", "front_desk", "food_beverage", "fr", ("afternoon",)),
+    ("Nadia Benali", "front_desk", "concierge", "fr", ("morning",)),
+    ("Hugo Lefèvre", "front_desk", "concierge", "en", ("afternoon",)),
+    ("Pierre Roux", "housekeeping", "maintenance", "fr", ("morning",)),
+)
+# The demo sign-in accounts have no roster line: taken as always on duty, whoever tries the demo
+# at whatever hour finds reception with a briefing to sign and housekeeping with its floors.
+DEMO_SHIFTS: dict[str, tuple[str, ...]] = {}  # by login
+# Housekeeping's sections: floor -> attendant (by name).
+DEMO_SECTIONS = {
+    1: "Ana Souza",
+    2: "Ana Souza",
+    3: "Fatou Diallo",
+    4: "Fatou Diallo",
+    5: "Marco Rossi",
+}
+# Rooms the front desk gives on the day to today's guests booked without one, once they are near.
+ROOMS_GIVEN_ON_THE_DAY = {"Lucía Fernández": "103", "Νίκος Παπαδόπουλος": "109"}
+# The story of the day so far: whatever a guest expected within this margin needs is ready.
+READY_AHEAD = timedelta(minutes=90)
 
 ROOM_TYPES = {  # position on the floor -> (type, features)
     1: ("Classique double", ["double", "quiet"]),
@@ -392,11 +426,14 @@ def seed_demo(session: Session) -> Property | None:
         is_demo=True,
     )
     system = system_actor(hotel.id, "demo")
+    first_day = today(hotel.timezone)
+    ready = _expected_soon(hotel, first_day)
     for floor in range(1, 6):
         for position, (room_type, features) in ROOM_TYPES.items():
             if position == 11 and floor > 2:
                 room_type, features = "Classique double", ["double"]
             number = f"{floor}{position:02d}"
+            state = "inspected" if number in ready.values() else TODAYS_ROOMS.get(number)
             add_room(
                 session,
                 system,
@@ -406,23 +443,12 @@ def seed_demo(session: Session) -> Property | None:
                 floor=floor,
                 features=features,
                 connecting_to={"105": "106", "106": "105"}.get(number),
-                housekeeping_status=TODAYS_ROOMS.get(number, "inspected"),
+                housekeeping_status=state or "inspected",
             )
-    for role, login, password, name, department, language in DEMO_ACCOUNTS:
-        create_staff(
-            session,
-            system,
-            name=name,
-            login=login,
-            password=password,
-            roles=[role],
-            department=department,
-            language=language,
-            property_id=hotel.id,
-        )
-    first_day = today(hotel.timezone)
+    _seed_team(session, system, hotel)
     for number, row in enumerate(ARRIVALS, start=1):
         offset, name, language, eta, room, adults, children, vip, nights, wishes = row
+        room = room or (ready.get(name) if offset == 0 else None)
         arrival = first_day + timedelta(days=offset)
         save_reservation(
             session,
@@ -443,7 +469,60 @@ def seed_demo(session: Session) -> Property | None:
                 source="demo",
             ),
         )
+    # The domains above tell the day so far (requests/: the work already due is done).
+    events.publish(events.DEMO_SEEDED, session, property_id=hotel.id, ready_by=now() + READY_AHEAD)
     return hotel
+
+
+def _expected_soon(hotel: Property, first_day: date) -> dict[str, str]:
+    """Today's guests expected before now + READY_AHEAD, by name, with their room: the front
+    desk gave a room to those booked without one, and housekeeping made those rooms ready."""
+    rooms = {}
+    for offset, name, _, eta, room, *_ in ARRIVALS:
+        if offset != 0:
+            continue
+        at = min(eta, hotel.check_in_time) if eta and eta >= time(6, 0) else hotel.check_in_time
+        if local_to_utc(first_day, at, hotel.timezone) <= now() + READY_AHEAD:
+            rooms[name] = room or ROOMS_GIVEN_ON_THE_DAY[name]
+    return rooms
+
+
+def _seed_team(session: Session, system: Who, hotel: Property) -> None:
+    """The demo's staff in every department, their usual shifts and housekeeping's sections."""
+    people: dict[str, Staff] = {}
+    for role, login, password, name, department, language in DEMO_ACCOUNTS:
+        people[name] = create_staff(
+            session,
+            system,
+            name=name,
+            login=login,
+            password=password,
+            roles=[role],
+            department=department,
+            language=language,
+            property_id=hotel.id,
+        )
+        for shift in DEMO_SHIFTS.get(login, ()):
+            set_usual_shifts(session, system, people[name].id, [(shift, d) for d in WEEKDAYS])
+    for name, role, department, language, worked in DEMO_TEAM:
+        login = "demo-" + name.split()[0].lower().replace("è", "e").replace("é", "e")
+        people[name] = create_staff(
+            session,
+            system,
+            name=name,
+            login=login,
+            password=secrets.token_urlsafe(18),
+            roles=[role],
+            department=department,
+            language=language,
+            property_id=hotel.id,
+        )
+        set_usual_shifts(
+            session, system, people[name].id, [(s, d) for s in worked for d in WEEKDAYS]
+        )
+    set_floor_sections(
+        session, system, hotel.id, {floor: people[name].id for floor, name in DEMO_SECTIONS.items()}
+    )
 
 
 _hasher = PasswordHasher()

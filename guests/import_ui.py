@@ -134,7 +134,7 @@ def _summary(summary: ImportSummary) -> None:
     first[1].metric(tr("import.updated"), summary.updated)
     first[2].metric(tr("import.cancelled"), summary.cancelled)
     first[3].metric(tr("import.unchanged"), summary.unchanged)
-    first[4].metric(tr("import.rejected"), len(summary.errors))
+    first[4].metric(tr("import.rejected"), summary.rejected)
     second[0].metric(tr("import.requests_created"), summary.requests_created)
     second[1].metric(tr("import.tasks_created"), summary.tasks_created)
     second[2].metric(tr("import.tasks_cancelled"), summary.tasks_cancelled)

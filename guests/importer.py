@@ -40,10 +40,13 @@ from guests.import_file import (
 )
 from guests.import_ota import VERSION, looks_like_xml, read_ota
 from guests.models import ImportedReservation, ImportRecord, Reservation
+from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
 from guests.service import (
+    ReservationChanged,
     ReservationInput,
     create_reservations,
     get_property,
+    rooms,
     save_reservation,
 )
 
@@ -53,6 +56,7 @@ KEEP_WHEN_EMPTY = ("language", "email", "phone")  # an empty cell does not erase
 _CHUNK = 500  # values per IN (...) query
 _BULK = 1000  # new reservations created together
 _MISSING = object()
+ROOM_LEFT_OUT = "import.error_room_taken"  # a row imported without its room, which was taken
 
 __all__ = [
     "Conflict", "ImportPlan", "ImportSummary", "ParsedFile", "PlannedRow", "UnreadableFile",
@@ -108,6 +112,7 @@ class PlannedRow:
     state: ImportedReservation | None
     applied_override: dict[str, Any]  # values to remember as applied although staff's were kept
     conflicts: list[Conflict]
+    planned_version: int | None = None  # the reservation's version the plan was made from
 
     @property
     def state_is_current(self) -> bool:
@@ -169,6 +174,11 @@ class ImportSummary:
             "tasks_created": self.tasks_created,
             "tasks_cancelled": self.tasks_cancelled,
         }
+
+    @property
+    def rejected(self) -> int:
+        """Rows not imported: every error but a room left out (that row was imported)."""
+        return sum(1 for p in self.errors if p.key != ROOM_LEFT_OUT)
 
     @property
     def exit_status(self) -> int:
@@ -287,7 +297,7 @@ def _plan_row(
         return PlannedRow(row, action, _input(row.confirmation_number, target, "import"), None,
                           None, {}, [])
     if state is not None and state.file_values == wanted:
-        return PlannedRow(row, "unchanged", None, reservation, state, {}, [])
+        return PlannedRow(row, "unchanged", None, reservation, state, {}, [], reservation.version)
     current = current_values(reservation)
     target, override, conflicts = _merge(row, current, wanted, state)
     if target == current:
@@ -297,7 +307,7 @@ def _plan_row(
     else:
         action = "update"
     return PlannedRow(row, action, _input(row.confirmation_number, target, reservation.source),
-                      reservation, state, override, conflicts)
+                      reservation, state, override, conflicts, reservation.version)
 
 
 def _merge(
@@ -386,6 +396,7 @@ def run_import(
     )
     session.add(record)
     session.flush()
+    _leave_out_taken_rooms(session, property_id, plan, summary)
     total = len(plan.rows) + len(plan.missing)
     done = 0
 
@@ -413,6 +424,70 @@ def run_import(
         rehearsal.rollback()
         summary.import_id = None
     return summary
+
+
+def _leave_out_taken_rooms(
+    session: Session, property_id: int, plan: ImportPlan, summary: ImportSummary
+) -> None:
+    """A room held on one of a row's nights (in the database, or by an earlier row of the
+    file) is left out: the reservation is imported without a room, and the row is reported in
+    `errors`, column `room`, with the booking it clashes with."""
+    rows = plan.rows  # the file's order: its earlier row gets the room
+    wanted = [p for p in rows if p.target is not None and p.target.room_number]
+    if not wanted:
+        return
+    number_of = {room.id: room.number for room in rooms(session, property_id)}
+    first = min(p.target.arrival_date for p in wanted if p.target)
+    last = max(p.target.departure_date for p in wanted if p.target)
+    holder: dict[tuple[str, date], Any] = {  # (room number, night) -> reservation id or row
+        (number_of[room_id], night): reservation_id
+        for (room_id, night), reservation_id in held_nights(
+            session, property_id, number_of, first, last).items()
+    }
+    held_by: dict[Any, list[tuple[str, date]]] = {}
+    in_file: dict[Any, PlannedRow] = {}
+    for pair, who_holds in holder.items():
+        held_by.setdefault(who_holds, []).append(pair)
+    for planned in rows:
+        target = planned.target
+        if target is None:
+            continue
+        me: Any = planned.reservation.id if planned.reservation is not None else (
+            "row", id(planned))
+        in_file[me] = planned
+        for pair in held_by.pop(me, []):
+            holder.pop(pair, None)
+        if target.status not in HOLDING:
+            continue
+        number = (target.room_number or "").strip()
+        if not number:
+            continue
+        nights = nights_of(target.arrival_date, target.departure_date)
+        clash = next((holder[(number, n)] for n in nights if (number, n) in holder), None)
+        if clash is not None:
+            target.room_number = None
+            summary.errors.append(RowProblem(planned.row.row, "room", ROOM_LEFT_OUT,
+                                             _clash_values(session, number,
+                                                           in_file.get(clash, clash))))
+            continue
+        for night in nights:
+            holder[(number, night)] = me
+        held_by.setdefault(me, []).extend((number, night) for night in nights)
+
+
+def _clash_values(session: Session, number: str, holder: Any) -> dict[str, Any]:
+    if isinstance(holder, PlannedRow):
+        assert holder.target is not None
+        booking = holder.target
+        confirmation, arrival, departure = (booking.confirmation_number, booking.arrival_date,
+                                            booking.departure_date)
+    else:
+        reservation = session.get(Reservation, holder)
+        assert reservation is not None
+        confirmation, arrival, departure = (reservation.confirmation_number,
+                                            reservation.arrival_date, reservation.departure_date)
+    return {"room": number, "number": confirmation, "arrival": arrival.isoformat(),
+            "departure": departure.isoformat()}
 
 
 def _create_many(
@@ -457,9 +532,28 @@ def _apply_row(
         return
     assert planned.target is not None
     try:
-        with session.begin_nested():
-            saved = save_reservation(session, who, property_id, planned.target)
-            _remember(session, record, saved.reservation, planned, planned.state)
+        try:
+            try:
+                with session.begin_nested():
+                    saved = save_reservation(
+                        session, who, property_id, planned.target,
+                        version=planned.planned_version)
+                    _remember(session, record, saved.reservation, planned, planned.state)
+            except ReservationChanged:  # saved by someone since the plan: plan it again
+                planned = _replanned(session, planned)
+                if planned.target is None:
+                    summary.unchanged += 1
+                    return
+                with session.begin_nested():
+                    saved = save_reservation(session, who, property_id, planned.target)
+                    _remember(session, record, saved.reservation, planned, planned.state)
+        except RoomTaken as taken:  # booked by someone else since the plan was made
+            summary.errors.append(RowProblem(row.row, "room", ROOM_LEFT_OUT,
+                                             {**taken.clash.values(), "guest": ""}))
+            planned.target.room_number = None
+            with session.begin_nested():
+                saved = save_reservation(session, who, property_id, planned.target)
+                _remember(session, record, saved.reservation, planned, planned.state)
     except (UserError, SQLAlchemyError) as exc:
         summary.errors.append(RowProblem(row.row, None, "import.error_saving",
                                          {"reason": str(exc).splitlines()[0][:200]}))
@@ -476,6 +570,18 @@ def _apply_row(
         summary.cancelled += 1
     else:
         summary.updated += 1
+
+
+def _replanned(session: Session, planned: PlannedRow) -> PlannedRow:
+    """The row compared again with the reservation as stored now (its row is locked)."""
+    assert planned.reservation is not None
+    reservation = session.scalar(
+        select(Reservation).where(Reservation.id == planned.reservation.id)
+        .with_for_update(of=Reservation).execution_options(populate_existing=True))
+    assert reservation is not None
+    state = session.scalar(select(ImportedReservation).where(
+        ImportedReservation.reservation_id == planned.reservation.id))
+    return _plan_row(planned.row, reservation, state)
 
 
 def _cancel_missing(
@@ -541,7 +647,7 @@ def _finish(session: Session, who: Who, record: ImportRecord, summary: ImportSum
     record.finished_at = now()
     record.created, record.updated = summary.created, summary.updated
     record.unchanged, record.cancelled = summary.unchanged, summary.cancelled
-    record.rejected = len(summary.errors)
+    record.rejected = summary.rejected
     record.requests_created = summary.requests_created
     record.tasks_created = summary.tasks_created
     record.tasks_cancelled = summary.tasks_cancelled

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from core import audit, events
 from core.auth import system_actor
 from core.clock import to_local
+from core.job_result import JobResult, said, words
 from core.models import Property
 from core.notifications import delete_older_than
 from core.scheduling import DailyAt, Job, JobContext, Setting, hour_setting, register
@@ -62,7 +63,7 @@ def anonymisable_guests(session: Session, property_id: int, today: date, days: i
     )
 
 
-def purge_guest_data(session: Session, now: datetime, job: JobContext) -> str:
+def purge_guest_data(session: Session, now: datetime, job: JobContext) -> JobResult:
     property_id = job.property_id
     assert property_id is not None
     hotel = session.get(Property, property_id)
@@ -72,12 +73,19 @@ def purge_guest_data(session: Session, now: datetime, job: JobContext) -> str:
     notifications = delete_older_than(session, property_id, now - timedelta(days=days))
     guest_ids = anonymisable_guests(session, property_id, today, days)
     if not guest_ids:
-        return f"no guest past {days} days; {notifications} old notifications removed"
+        return said("jobs.result_purge_nothing", days=days, notifications=notifications)
     counts = anonymise(session, property_id, guest_ids, now, note=f"retention {days} days")
-    return (
-        f"{len(guest_ids)} guests anonymised ("
-        + ", ".join(f"{name.replace('_', ' ')}: {n}" for name, n in counts.items())
-        + f"); {notifications} old notifications removed"
+    return said(
+        "jobs.result_purged",
+        count=len(guest_ids),
+        details=[
+            {
+                "t": "jobs.result_erased_item",
+                "v": {"what": words(f"jobs.erased_{name}", name.replace("_", " ")), "count": n},
+            }
+            for name, n in counts.items()
+        ],
+        notifications=notifications,
     )
 
 

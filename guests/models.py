@@ -28,6 +28,10 @@ class Room(Base):
     features: Mapped[list[str]] = mapped_column(JSON, default=list)
     connecting_to: Mapped[str | None] = mapped_column(String(20))
     housekeeping_status: Mapped[str] = mapped_column(String(20), default="dirty")
+    # A save of the status says which one it saw (version check) and who changed it when.
+    status_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class Guest(Base):
@@ -43,6 +47,11 @@ class Guest(Base):
     preferences: Mapped[list[str]] = mapped_column(JSON, default=list)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=now, onupdate=now)
+    updated_by: Mapped[str | None] = mapped_column(String(200))  # who saved it last, by name
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Reservation(Base):
@@ -68,6 +77,8 @@ class Reservation(Base):
     wish_text: Mapped[str] = mapped_column(Text, default="")
     wishes_reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(200))  # who saved it last, by name
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     version: Mapped[int] = mapped_column(default=1)
@@ -80,6 +91,19 @@ class Reservation(Base):
     @property
     def nights(self) -> int:
         return (self.departure_date - self.arrival_date).days
+
+
+class RoomNight(Base):
+    """One night of one room, held by one reservation: the database refuses a second one."""
+
+    __tablename__ = "room_nights"
+    __table_args__ = (UniqueConstraint("room_id", "night"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id"))
+    night: Mapped[date] = mapped_column(Date)
+    reservation_id: Mapped[int] = mapped_column(ForeignKey("reservations.id"), index=True)
 
 
 class ImportRecord(Base):

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Any
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit, events
 from core.audit import Who
 from core.auth import require
+from core.clock import now, to_local
 from core.errors import UserError
 from core.models import Property
+from guests.identity import GuestKey, guest_key, returning_guest, returning_guests, same_name
 from guests.models import HOUSEKEEPING_STATUSES, Guest, Reservation, Room
+from guests.room_nights import hold_nights, hold_nights_many
 
 WRITERS = ("reservations", "manager")
 READERS = ("reservations", "front_desk", "housekeeping", "manager")
@@ -110,16 +115,41 @@ def add_room(
     return room
 
 
-def set_housekeeping_status(session: Session, who: Who, room_id: int, status: str) -> Room:
+def set_housekeeping_status(
+    session: Session, who: Who, room_id: int, status: str, *, seen_version: int | None = None
+) -> Room:
+    """Sets a room's housekeeping status, with the rules every door applies.
+
+    A room is inspected only once it is clean ("inspect after cleaning"). `seen_version` is
+    the status version the person was shown: if someone changed the status since, nothing is
+    saved and the refusal says who and when.
+    """
     require(who, "housekeeping", "manager")
     if status not in HOUSEKEEPING_STATUSES:
         raise UserError("room.error_status")
-    room = session.get(Room, room_id)
+    # PostgreSQL: one saver at a time, reading the row as committed (not the session's copy).
+    room = session.get(Room, room_id, with_for_update=True, populate_existing=True)
     if room is None:
         raise UserError("room.error_not_found")
+    if seen_version is not None and room.status_version != seen_version:
+        hotel = session.get(Property, room.property_id)
+        changed_at = room.status_changed_at
+        raise UserError(
+            "room.error_status_changed",
+            room=room.number,
+            by=room.status_changed_by or "—",
+            at=to_local(changed_at, hotel.timezone).strftime("%H:%M")
+            if changed_at and hotel
+            else "—",
+        )
+    if status == "inspected" and room.housekeeping_status not in ("clean", "inspected"):
+        raise UserError("room.error_inspect_before_clean", room=room.number)
     if room.housekeeping_status != status:
         before = {"housekeeping_status": room.housekeeping_status}
         room.housekeeping_status = status
+        room.status_version += 1
+        room.status_changed_at = now()
+        room.status_changed_by = who.name
         audit.record(
             session,
             who,
@@ -172,19 +202,70 @@ class ReservationInput:
             raise UserError("reservation.error_negative_guests")
 
 
-def returning_guest(session: Session, property_id: int, data: ReservationInput) -> Guest | None:
-    """The same person on an earlier stay: same e-mail, or same name and phone."""
-    query = select(Guest).where(Guest.property_id == property_id, Guest.anonymised_at.is_(None))
-    if data.email and data.email.strip():
-        query = query.where(func.lower(Guest.email) == data.email.strip().lower())
-    elif data.phone and data.phone.strip():
-        query = query.where(
-            func.lower(Guest.name) == data.guest_name.strip().lower(),
-            Guest.phone == data.phone.strip(),
+class ReservationExists(UserError):
+    """A new reservation with a confirmation number the hotel already holds: open it instead."""
+
+    def __init__(self, reservation: Reservation) -> None:
+        super().__init__(
+            "reservation.error_exists",
+            number=reservation.confirmation_number,
+            guest=reservation.guest.name,
+            arrival=reservation.arrival_date.isoformat(),
+            departure=reservation.departure_date.isoformat(),
         )
-    else:
-        return None
-    return session.scalars(query.order_by(Guest.id)).first()
+        self.reservation_id = reservation.id
+        self.confirmation_number = reservation.confirmation_number
+
+
+class ReservationChanged(UserError):
+    """Someone saved the reservation (or its guest) after the agent opened it.
+
+    Carries who and when, and the values as they are now (`theirs`), so that the agent sees
+    both before choosing; `version` and `guest_version` are what "keep mine" must save over.
+    """
+
+    def __init__(
+        self, reservation: Reservation, theirs: ReservationInput, by: str, at: str
+    ) -> None:
+        super().__init__("reservation.error_changed", who=by, at=at)
+        self.reservation_id = reservation.id
+        self.version = reservation.version
+        self.guest_version = reservation.guest.version
+        self.theirs = theirs
+        self.by = by
+        self.at = at
+
+
+# What the reservation form shows and edits, in its order.
+FORM_FIELDS = (
+    "guest_name", "arrival_date", "departure_date", "eta", "room_number", "adults", "children",
+    "vip_level", "email", "phone", "language", "wish_text",
+)
+
+
+def field_differences(
+    opened: ReservationInput, theirs: ReservationInput, mine: ReservationInput
+) -> list[tuple[str, Any, Any, bool]]:
+    """Each field where the stored value and the agent's differ: (field, theirs, mine, whether
+    the other person changed it since the agent opened the reservation)."""
+    return [
+        (name, getattr(theirs, name), getattr(mine, name),
+         getattr(theirs, name) != getattr(opened, name))
+        for name in FORM_FIELDS
+        if getattr(theirs, name) != getattr(mine, name)
+    ]
+
+
+def keep_mine(
+    opened: ReservationInput, theirs: ReservationInput, mine: ReservationInput
+) -> ReservationInput:
+    """"Keep mine" after a conflict: the fields the agent changed take the agent's value, the
+    others keep what the other person saved (so their change is not undone unseen)."""
+    merged = replace(theirs)
+    for name in FORM_FIELDS:
+        if getattr(mine, name) != getattr(opened, name):
+            setattr(merged, name, getattr(mine, name))
+    return merged
 
 
 @dataclass
@@ -195,16 +276,138 @@ class Saved:
     consequences: list[Any]  # what the listening domains report, e.g. tasks created
 
 
-def save_reservation(session: Session, who: Who, property_id: int, data: ReservationInput) -> Saved:
-    """Creates or updates by confirmation number; the wishes domain reacts to the change."""
+def create_reservation(
+    session: Session, who: Who, property_id: int, data: ReservationInput
+) -> Saved:
+    """A new reservation; a confirmation number the hotel already holds is refused, never
+    overwritten (ReservationExists says which reservation to open)."""
     require(who, *WRITERS)
     data.check()
-    reservation = session.scalar(
+    existing = reservation_by_confirmation(session, property_id, data.confirmation_number)
+    if existing is not None:
+        raise ReservationExists(existing)
+    try:
+        with session.begin_nested():
+            return _write(session, who, property_id, None, data)
+    except IntegrityError:
+        existing = reservation_by_confirmation(session, property_id, data.confirmation_number)
+        if existing is None:
+            raise
+        raise ReservationExists(existing) from None
+
+
+def update_reservation(
+    session: Session,
+    who: Who,
+    property_id: int,
+    reservation_id: int,
+    data: ReservationInput,
+    *,
+    version: int,
+    guest_version: int | None = None,
+) -> Saved:
+    """Saves an edit over the version the agent opened (`version`, and the guest's); if
+    someone saved in between, ReservationChanged says who, when and what they hold."""
+    require(who, *WRITERS)
+    data.check()
+    reservation = _locked_reservation(
+        session, select(Reservation).where(Reservation.id == reservation_id)
+    )
+    if reservation is None or reservation.property_id != property_id:
+        raise UserError("reservation.error_not_found")
+    _check_version(session, property_id, reservation, version, guest_version)
+    data.confirmation_number = reservation.confirmation_number  # an edit keeps its number
+    return _write(session, who, property_id, reservation, data)
+
+
+def _check_version(
+    session: Session, property_id: int, reservation: Reservation, version: int,
+    guest_version: int | None,
+) -> None:
+    guest = reservation.guest
+    if reservation.version == version and (
+        guest_version is None or guest.version == guest_version
+    ):
+        return
+    if reservation.version != version:
+        by, at = reservation.updated_by, reservation.updated_at
+    else:
+        by, at = guest.updated_by, guest.updated_at
+    hotel = get_property(session, property_id)
+    raise ReservationChanged(
+        reservation,
+        reservation_input(reservation),
+        by or "?",
+        to_local(at, hotel.timezone).strftime("%Y-%m-%d %H:%M") if at else "?",
+    )
+
+
+def save_reservation(
+    session: Session, who: Who, property_id: int, data: ReservationInput,
+    *, version: int | None = None,
+) -> Saved:
+    """Creates or updates by confirmation number: the import and the demo, whose file or story
+    is the truth for that number. The form uses create_reservation and update_reservation.
+
+    `version`: the version the caller planned from (an import); ReservationChanged if someone
+    saved since, so the caller plans again from what is stored instead of overwriting it."""
+    require(who, *WRITERS)
+    data.check()
+    reservation = _locked_reservation(
+        session,
         select(Reservation).where(
             Reservation.property_id == property_id,
             Reservation.confirmation_number == data.confirmation_number.strip(),
-        )
+        ),
     )
+    if reservation is not None and version is not None:
+        _check_version(session, property_id, reservation, version, None)
+    return _write(session, who, property_id, reservation, data)
+
+
+def _locked_reservation(session: Session, query: Any) -> Reservation | None:
+    """The row as stored now, held until the transaction ends, so that two saves queue up
+    instead of the second failing at its UPDATE (PostgreSQL; SQLite writes one at a time)."""
+    reservation = session.scalar(
+        query.with_for_update(of=Reservation).execution_options(populate_existing=True)
+    )
+    if reservation is not None:
+        session.scalar(
+            select(Guest)
+            .where(Guest.id == reservation.guest_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    return reservation
+
+
+def _guest_for_edit(
+    session: Session, property_id: int, reservation: Reservation, data: ReservationInput
+) -> Guest:
+    """The person of an edited reservation. A new name is another person, unless this is the
+    guest's only stay (a typo corrected): the other stays of a guest are never renamed."""
+    current = reservation.guest
+    if same_name(current.name, data.guest_name):
+        return current
+    found = returning_guest(
+        session, property_id, data.guest_name, data.email, data.phone, lock=True
+    )
+    if found is not None:
+        return found
+    others = session.scalar(
+        select(func.count())
+        .select_from(Reservation)
+        .where(Reservation.guest_id == current.id, Reservation.id != reservation.id)
+    )
+    if not others:
+        return current
+    return Guest(property_id=property_id, name=data.guest_name.strip())
+
+
+def _write(
+    session: Session, who: Who, property_id: int, reservation: Reservation | None,
+    data: ReservationInput,
+) -> Saved:
     room = None
     if data.room_number:
         room = room_by_number(session, property_id, data.room_number.strip())
@@ -213,9 +416,9 @@ def save_reservation(session: Session, who: Who, property_id: int, data: Reserva
                 session, who, property_id, data.room_number.strip(), room_type=data.room_type or ""
             )
     if reservation is None:
-        guest = returning_guest(session, property_id, data) or Guest(
-            property_id=property_id, name=data.guest_name.strip()
-        )
+        guest = returning_guest(
+            session, property_id, data.guest_name, data.email, data.phone, lock=True
+        ) or Guest(property_id=property_id, name=data.guest_name.strip())
         reservation = Reservation(
             property_id=property_id,
             confirmation_number=data.confirmation_number.strip(),
@@ -224,15 +427,13 @@ def save_reservation(session: Session, who: Who, property_id: int, data: Reserva
         session.add(reservation)
         before: dict = {}
     else:
-        guest = reservation.guest
-        before = {**audit.snapshot(reservation), "guest": audit.snapshot(guest)}
-    guest.name = data.guest_name.strip()
-    guest.language = data.language or guest.language
-    guest.email = data.email or guest.email
-    guest.phone = data.phone or guest.phone
-    guest.vip_level = data.vip_level
-    if data.preferences:
-        guest.preferences = sorted(set(guest.preferences) | set(data.preferences))
+        before = {**audit.snapshot(reservation), "guest": audit.snapshot(reservation.guest)}
+        guest = _guest_for_edit(session, property_id, reservation, data)
+        if guest is not reservation.guest:
+            reservation.guest = guest
+    _set_guest(guest, data)
+    if guest.id is None or session.is_modified(guest):
+        guest.updated_by = who.name
     reservation.arrival_date = data.arrival_date
     reservation.departure_date = data.departure_date
     reservation.eta = data.eta
@@ -243,14 +444,24 @@ def save_reservation(session: Session, who: Who, property_id: int, data: Reserva
     reservation.wish_text = data.wish_text
     reservation.status = data.status
     reservation.source = data.source
-    session.flush()
+    if not before or session.is_modified(reservation):
+        reservation.updated_by = who.name
+    try:
+        session.flush()
+    except StaleDataError:  # a save slipped in without the row lock: say so, never crash
+        raise UserError("reservation.error_changed_meanwhile") from None
+    hold_nights(session, reservation)
     after = {**audit.snapshot(reservation), "guest": audit.snapshot(guest)}
     if before == after:
         return Saved(reservation, created=False, changed=[], consequences=[])
     old, new = audit.changed_fields(before, after)
-    for bookkeeping in ("updated_at", "version"):  # not news: they change with any change
+    for bookkeeping in ("updated_at", "version", "updated_by"):  # they change with any change
         old.pop(bookkeeping, None)
         new.pop(bookkeeping, None)
+    for side in (old.get("guest"), new.get("guest")):
+        if isinstance(side, dict):
+            for bookkeeping in ("updated_at", "version", "updated_by"):
+                side.pop(bookkeeping, None)
     action = "reservation_created" if not before else "reservation_updated"
     audit.record(
         session,
@@ -288,18 +499,19 @@ def create_reservations(
     for data in inputs:
         data.check()
     rooms_by_number = {room.number: room for room in rooms(session, property_id)}
-    by_email, by_name_phone = _returning_guests(session, property_id, inputs)
+    keys = [guest_key(d.guest_name, d.email, d.phone) for d in inputs]
+    known: dict[GuestKey, _GuestRow] = dict(
+        returning_guests(session, property_id, [k for k in keys if k], lock=True)
+    )
     new_guests: list[dict[str, Any]] = []
     guest_of: list[_GuestRow] = []
-    for data in inputs:
+    for data, key in zip(inputs, keys, strict=True):
         number = (data.room_number or "").strip()
         if number and number not in rooms_by_number:
             rooms_by_number[number] = add_room(
                 session, who, property_id, number, room_type=data.room_type or ""
             )
-        email = (data.email or "").strip().lower()
-        name_phone = (data.guest_name.strip().lower(), (data.phone or "").strip())
-        guest = by_email.get(email) if email else by_name_phone.get(name_phone)
+        guest = known.get(key) if key else None
         if guest is None:
             guest = {
                 "property_id": property_id,
@@ -309,12 +521,12 @@ def create_reservations(
                 "phone": None,
                 "vip_level": 0,
                 "preferences": [],
+                "version": 1,
+                "updated_by": who.name,
             }
             new_guests.append(guest)
-            if email:
-                by_email[email] = guest
-            elif name_phone[1]:
-                by_name_phone[name_phone] = guest
+            if key:
+                known[key] = guest
         _set_guest(guest, data)
         guest_of.append(guest)
     for row, guest_id in zip(new_guests, _insert_guests(session, new_guests), strict=True):
@@ -336,6 +548,7 @@ def create_reservations(
             "wish_text": data.wish_text,
             "status": data.status,
             "source": data.source,
+            "updated_by": who.name,
         }
         for data, guest in zip(inputs, guest_of, strict=True)
     ]
@@ -345,6 +558,7 @@ def create_reservations(
     created = _reservations_by_number(
         session, property_id, [row["confirmation_number"] for row in rows]
     )
+    hold_nights_many(session, created)
     ids = [reservation.id for reservation in created]
     audit.record_many(
         session,
@@ -420,34 +634,6 @@ def _set_guest(guest: _GuestRow, data: ReservationInput) -> None:
     else:
         for name, value in changes.items():
             setattr(guest, name, value)
-
-
-def _returning_guests(
-    session: Session, property_id: int, inputs: list[ReservationInput]
-) -> tuple[dict[str, _GuestRow], dict[tuple[str, str], _GuestRow]]:
-    """returning_guest for many inputs: by e-mail, else by name and phone; the first guest wins."""
-    emails = sorted({d.email.strip().lower() for d in inputs if d.email and d.email.strip()})
-    phones = sorted(
-        {
-            d.phone.strip()
-            for d in inputs
-            if not (d.email and d.email.strip()) and d.phone and d.phone.strip()
-        }
-    )
-    known = select(Guest).where(Guest.property_id == property_id, Guest.anonymised_at.is_(None))
-    by_email: dict[str, _GuestRow] = {}
-    by_name_phone: dict[tuple[str, str], _GuestRow] = {}
-    for start in range(0, len(emails), 500):
-        chunk = emails[start : start + 500]
-        for guest in session.scalars(
-            known.where(func.lower(Guest.email).in_(chunk)).order_by(Guest.id)
-        ):
-            by_email.setdefault((guest.email or "").strip().lower(), guest)
-    for start in range(0, len(phones), 500):
-        chunk = phones[start : start + 500]
-        for guest in session.scalars(known.where(Guest.phone.in_(chunk)).order_by(Guest.id)):
-            by_name_phone.setdefault((guest.name.strip().lower(), guest.phone or ""), guest)
-    return by_email, by_name_phone
 
 
 def reservation_by_confirmation(

@@ -29,7 +29,8 @@ def reservations_page() -> None:
             return
         arrivals = arrivals_between(session, me, hotel.id, start, end)
     st.caption(tr("reservations.count", count=len(arrivals)))
-    st.dataframe(
+    st.caption(tr("reservations.pick_hint"))
+    picked = st.dataframe(
         pd.DataFrame(
             [
                 {
@@ -45,4 +46,24 @@ def reservations_page() -> None:
             ]
         ),
         hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=_LIST,
     )
+    rows = picked.selection.rows if picked is not None else []
+    if rows and rows[0] < len(arrivals):
+        # The reservation page opens what this key names (requests.ui.reservation_page).
+        st.session_state[OPEN_RESERVATION] = arrivals[rows[0]].reservation_id
+        st.session_state.pop(_OPENED_RESERVATION, None)
+        del st.session_state[_LIST]  # coming back, the list is not still "clicked"
+        st.switch_page(st.Page(_reservation_page, title=tr("nav.reservation"),
+                               url_path="reservation"))
+
+
+_LIST = "reservations_list"
+OPEN_RESERVATION = "reservation_open"  # read by the reservation page
+_OPENED_RESERVATION = "reservation_opened"
+
+
+def _reservation_page() -> None:
+    """Only a name for st.switch_page: the page registered at /reservation is what runs."""

@@ -8,7 +8,8 @@ from sqlalchemy import Connection
 # Every table must be known to autogenerate.
 import core.models
 import core.notifications
-import core.scheduling  # noqa: F401
+import core.scheduling
+import core.shifts  # noqa: F401
 import guests.models  # noqa: F401
 import requests.models  # noqa: F401
 import shift_briefing.models  # noqa: F401

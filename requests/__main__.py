@@ -99,6 +99,7 @@ def _tasks_command(args: argparse.Namespace) -> int:
                     "owner": task.owner_name,
                     "due_at": to_local(task.due_at, hotel.timezone).isoformat(),
                     "status": task.status,
+                    "booked_late": task.booked_late,
                 }
                 for task in tasks
             ],

@@ -63,3 +63,21 @@ def deadlines(stay: StayTimes, timing: str, lead_minutes: int, at: str | None) -
         return [Deadline(moment - lead, stay.departure_date)]
     # at_check_in, and a timed wish whose time the guest did not give
     return [Deadline(arrival, stay.arrival_date)]
+
+
+def not_born_late(
+    ideal: Deadline, created: datetime, handling: timedelta, arrival: datetime
+) -> tuple[Deadline, bool]:
+    """The deadline a task gets when it is created (or its dates change) at `created`.
+
+    A task created after its ideal deadline (a booking made today for today, a late import, an
+    edit on the day) is due `handling` after its creation, and never after the guest's arrival
+    when the guest has yet to arrive: it is "booked late", not overdue. Returns the deadline
+    and whether it was booked late.
+    """
+    if ideal.due_at >= created:
+        return ideal, False
+    due = created + handling
+    if arrival > created:
+        due = min(due, arrival)
+    return Deadline(due, ideal.service_date), True

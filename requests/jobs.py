@@ -1,10 +1,14 @@
 """Overdue tasks escalate, and wish texts are erased with the guest data past its retention.
 
 Escalation has two levels, stored on the task: at the deadline (level 1) the owner, or the
-department when nobody owns the task, is told; some time later (level 2, 30 minutes by
-default) the managers are. A level is claimed with one conditional UPDATE ... WHERE
-escalation_level < N, so two copies of the job, or a run made up after downtime, never notify
-twice for the same level; a task found far overdue gets both levels at once.
+department when nobody owns the task, is told; some time after level 1 actually fired (level 2,
+30 minutes by default) the managers are, never in the same run. A level is claimed with one
+conditional UPDATE, so two copies of the job, or a run made up after downtime, never notify
+twice for the same level. A reopened task starts again at level 0 and, late again, is told
+again: a notification's once-key carries the moment its level 1 fired.
+
+At the end of a shift, open tasks whose owner has gone home and that are due before the
+owner's next shift pass to whoever of the department is on shift, who is told.
 """
 
 from __future__ import annotations
@@ -19,12 +23,14 @@ from sqlalchemy.orm import Session
 from core import audit, events
 from core.auth import system_actor
 from core.clock import to_local
+from core.job_result import JobResult, said
 from core.models import Property, Staff
 from core.notifications import Link, notification_row, notify_many
 from core.scheduling import Every, Job, JobContext, Setting, register
 from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Guest, Reservation, Room
-from requests.models import CatalogueItem, Request, Task
+from requests.labels import catalogue_labels, task_label
+from requests.models import Request, Task
 from requests.service import OPEN, ROLE_DEPARTMENTS
 
 OWNER_LEVEL = 1
@@ -40,50 +46,48 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def catalogue_labels(session: Session, property_id: int) -> dict[str, dict[str, str]]:
-    """Each wish code's label in both languages, for notifications read in either."""
-    rows = session.execute(
-        select(CatalogueItem.code, CatalogueItem.label_fr, CatalogueItem.label_en).where(
-            CatalogueItem.property_id == property_id
-        )
-    )
-    return {code: {"fr": fr, "en": en} for code, fr, en in rows}
-
-
-def task_label(kind: str, code: str | None, labels: dict[str, dict[str, str]]) -> Any:
-    """What a task is about, as a notification value (translated when read)."""
-    wish: Any = labels.get(code or "", code or "")
-    if kind == "triage":
-        return {"t": "task.kind_triage"}
-    if kind == "tell_guest":
-        return {"t": "task.kind_tell_guest", "v": {"wish": wish}}
-    return wish
-
-
-def claim_level(session: Session, property_id: int, level: int, due_by: datetime) -> list[int]:
-    """Raises every open task due by `due_by` to `level`; returns the tasks this call raised."""
+def claim_owner_level(session: Session, property_id: int, now: datetime) -> list[int]:
+    """Raises every open task due by `now` and not yet escalated to level 1; returns them."""
     tasks = Task.__table__
     raised = session.scalars(
         update(tasks)
         .where(
             tasks.c.property_id == property_id,
             tasks.c.status.in_(OPEN),
-            tasks.c.due_at <= due_by,
-            tasks.c.escalation_level < level,
+            tasks.c.due_at <= now,
+            tasks.c.escalation_level < OWNER_LEVEL,
         )
         # Not a person's edit: the version and updated_at stay, so nobody's save is refused.
-        .values(escalation_level=level, updated_at=tasks.c.updated_at)
+        .values(escalation_level=OWNER_LEVEL, escalated_at=now, updated_at=tasks.c.updated_at)
         .returning(tasks.c.id)
     )
     return list(raised)
 
 
-def escalate_overdue(session: Session, now: datetime, job: JobContext) -> str:
+def claim_manager_level(session: Session, property_id: int, fired_by: datetime) -> list[int]:
+    """Raises to level 2 the open tasks whose level 1 fired by `fired_by`; returns them."""
+    tasks = Task.__table__
+    raised = session.scalars(
+        update(tasks)
+        .where(
+            tasks.c.property_id == property_id,
+            tasks.c.status.in_(OPEN),
+            tasks.c.escalation_level == OWNER_LEVEL,
+            tasks.c.escalated_at <= fired_by,
+        )
+        .values(escalation_level=MANAGER_LEVEL, updated_at=tasks.c.updated_at)
+        .returning(tasks.c.id)
+    )
+    return list(raised)
+
+
+def escalate_overdue(session: Session, now: datetime, job: JobContext) -> JobResult:
     property_id = job.property_id
     assert property_id is not None
     delay = timedelta(minutes=job.settings["manager_after_minutes"])
-    to_owner = claim_level(session, property_id, OWNER_LEVEL, now)
-    to_manager = claim_level(session, property_id, MANAGER_LEVEL, now - delay)
+    # Managers first, from level 1 as it stood before this run: never both levels in one run.
+    to_manager = claim_manager_level(session, property_id, now - delay)
+    to_owner = claim_owner_level(session, property_id, now)
     if to_owner or to_manager:
         _notify(session, property_id, to_owner, to_manager)
         audit.record_many(
@@ -101,9 +105,7 @@ def escalate_overdue(session: Session, now: datetime, job: JobContext) -> str:
                 for task_id in ids
             ],
         )
-    return (
-        f"{len(to_owner)} overdue tasks: owner or department told; {len(to_manager)}: managers told"
-    )
+    return said("jobs.result_escalated", owner=len(to_owner), manager=len(to_manager))
 
 
 def _notify(session: Session, property_id: int, to_owner: list[int], to_manager: list[int]) -> None:
@@ -133,6 +135,7 @@ def _notify(session: Session, property_id: int, to_owner: list[int], to_manager:
                 Task.department,
                 Task.owner_id,
                 Task.due_at,
+                Task.escalated_at,
                 Request.code,
                 Guest.name,
                 Room.number,
@@ -149,7 +152,7 @@ def _notify(session: Session, property_id: int, to_owner: list[int], to_manager:
     rows = []
     for level, ids in ((OWNER_LEVEL, to_owner), (MANAGER_LEVEL, to_manager)):
         for task_id in ids:
-            _, kind, department, owner_id, due_at, code, guest, room = details[task_id]
+            _, kind, department, owner_id, due_at, fired_at, code, guest, room = details[task_id]
             values = {
                 "task": task_label(kind, code, labels),
                 "guest": guest,
@@ -158,7 +161,8 @@ def _notify(session: Session, property_id: int, to_owner: list[int], to_manager:
                 "department": {"t": f"department.{department}"},
                 "owner": names.get(owner_id) if owner_id else {"t": "notify.no_owner"},
             }
-            once = f"escalation:{task_id}:{level}"
+            # A reopened task late again is a new round: told again.
+            once = f"escalation:{task_id}:{level}:{fired_at.isoformat() if fired_at else ''}"
             link = Link("tasks", task_id)
             if level == MANAGER_LEVEL:
                 recipients: list[dict[str, Any]] = [{"role": "manager"}]

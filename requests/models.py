@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from core.clock import now
@@ -91,6 +91,9 @@ class Task(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalation_level: Mapped[int] = mapped_column(default=0)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when level 1 fired
+    # Created after its ideal deadline (a late booking): due at creation + handling time.
+    booked_late: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
@@ -101,8 +104,17 @@ class Task(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+ASSIGNMENT_RULES = ("on_shift", "person", "sections")
+DEFAULT_HANDLING_MINUTES = 30
+
+
 class DepartmentOwner(Base):
-    """Who gets a department's new tasks: a named person, or nobody (the department's queue)."""
+    """A department's assignment rule: who owns its new tasks, and its handling time.
+
+    rule: "person" (owner_id), "on_shift" (whoever of the department is on shift, least loaded
+    first) or "sections" (housekeeping: the floor's attendant, else whoever is on shift).
+    handling_minutes: how long the department needs for a task booked too late for its lead.
+    """
 
     __tablename__ = "department_owners"
     __table_args__ = (UniqueConstraint("property_id", "department"),)
@@ -111,3 +123,7 @@ class DepartmentOwner(Base):
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
     department: Mapped[str] = mapped_column(String(40))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    rule: Mapped[str] = mapped_column(String(20), default="person", server_default="person")
+    handling_minutes: Mapped[int] = mapped_column(
+        default=DEFAULT_HANDLING_MINUTES, server_default=str(DEFAULT_HANDLING_MINUTES)
+    )

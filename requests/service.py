@@ -12,21 +12,29 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from core import audit
+from core import audit, inbox_lines
 from core.audit import Who
 from core.auth import Actor, require
 from core.clock import local_to_utc, now
 from core.errors import UserError
 from core.models import Property, Staff
 from guests.models import Reservation
-from requests.deadlines import StayTimes, arrival_moment
-from requests.models import DepartmentOwner, Request, Task
+from requests.assignment import Assigner, department_rules
+from requests.catalogue_defaults import DEPARTMENTS
+from requests.deadlines import Deadline, StayTimes, arrival_moment, not_born_late
+from requests.models import (
+    ASSIGNMENT_RULES,
+    DEFAULT_HANDLING_MINUTES,
+    DepartmentOwner,
+    Request,
+    Task,
+)
+from requests.states import FINISHED, OPEN, TRANSITIONS, is_late, late_clause  # noqa: F401
 
-OPEN = ("open", "in_progress")
 TRIAGE = "triage"  # the request code of text that no catalogue code explains
 TELL_GUEST_BEFORE = timedelta(minutes=60)
 
@@ -50,14 +58,6 @@ def stay_of(reservation: Reservation, hotel: Property) -> StayTimes:
 
 # --- the task lifecycle -------------------------------------------------------------------------
 
-TRANSITIONS = {
-    "open": ("in_progress", "done", "not_possible", "cancelled"),
-    "in_progress": ("open", "done", "not_possible", "cancelled"),
-    "done": ("open",),
-    "not_possible": ("open",),
-    "cancelled": (),
-}
-
 
 class TaskChanged(UserError):
     """Someone else saved the task since this person loaded it."""
@@ -69,10 +69,7 @@ class TaskChanged(UserError):
 def _may_work(who: Who, task: Task) -> None:
     if not isinstance(who, Actor) or who.has("manager") or task.owner_id == who.id:
         return
-    departments = {d for role in who.roles for d in ROLE_DEPARTMENTS.get(role, ())}
-    if who.department:
-        departments.add(who.department)
-    if task.department not in departments:
+    if task.department not in visible_departments(who):
         require(who, "manager")  # raises with the roles in the message
 
 
@@ -103,7 +100,8 @@ def record_status(
         task.completed_by_id, task.completed_at = who.id, now()
     elif status == "open":
         task.completed_by_id, task.completed_at = None, None
-        task.escalation_level = 0  # reopened: late again only from now on
+        # Reopened: late again only from now on, and then escalated and told again.
+        task.escalation_level, task.escalated_at = 0, None
     audit.record(
         session,
         who,
@@ -161,15 +159,20 @@ def _tell_guest(session: Session, who: Who, task: Task, hotel: Property) -> None
     """A wish we cannot grant: the front desk tells the guest before they arrive."""
     reservation = session.get(Reservation, task.reservation_id)
     assert reservation is not None
-    due = max(arrival_moment(stay_of(reservation, hotel)) - TELL_GUEST_BEFORE, now())
+    arrival = arrival_moment(stay_of(reservation, hotel))
+    assigner = Assigner(session, hotel.id)
+    ideal = Deadline(arrival - TELL_GUEST_BEFORE, reservation.arrival_date)
+    deadline, booked_late = not_born_late(ideal, now(), assigner.handling("front_desk"), arrival)
+    floor = reservation.room.floor if reservation.room is not None else None
     tell = Task(
         property_id=hotel.id,
         reservation_id=reservation.id,
         request_id=task.request_id,
         kind="tell_guest",
         department="front_desk",
-        owner_id=department_owner_rules(session, hotel.id).get("front_desk"),
-        due_at=due,
+        owner_id=assigner.owner("front_desk", floor),
+        due_at=deadline.due_at,
+        booked_late=booked_late,
         service_date=reservation.arrival_date.isoformat(),
         status="open",
     )
@@ -220,35 +223,161 @@ def assign_task(
 def set_department_owner(
     session: Session, who: Who, property_id: int, department: str, owner_id: int | None
 ) -> None:
+    """A named owner for the department's new tasks; None: whoever is on shift."""
+    set_department_rule(
+        session, who, property_id, department, "person" if owner_id else "on_shift", owner_id
+    )
+
+
+def set_department_rule(
+    session: Session,
+    who: Who,
+    property_id: int,
+    department: str,
+    rule: str,
+    owner_id: int | None = None,
+    handling_minutes: int | None = None,
+) -> None:
+    """The manager's choice of who owns a department's new tasks, and its handling time."""
     require(who, "manager")
-    rule = session.scalar(
+    if department not in DEPARTMENTS:
+        raise UserError("catalogue.error_department")
+    if rule not in ASSIGNMENT_RULES or (rule == "sections" and department != "housekeeping"):
+        raise UserError("owners.error_rule", rule=rule)
+    if rule == "person":
+        owner = session.get(Staff, owner_id) if owner_id is not None else None
+        if owner is None or owner.property_id != property_id or not owner.active:
+            raise UserError("owners.error_person_required")
+    else:
+        owner_id = None
+    if handling_minutes is not None and not 1 <= handling_minutes <= 24 * 60:
+        raise UserError("owners.error_handling", low=1, high=24 * 60)
+    row = session.scalar(
         select(DepartmentOwner).where(
             DepartmentOwner.property_id == property_id, DepartmentOwner.department == department
         )
     )
-    before = {"owner_id": rule.owner_id} if rule else None
-    if rule is None:
-        rule = DepartmentOwner(property_id=property_id, department=department)
-        session.add(rule)
-    rule.owner_id = owner_id
+    before = (
+        {"rule": row.rule, "owner_id": row.owner_id, "handling_minutes": row.handling_minutes}
+        if row
+        else None
+    )
+    if row is None:
+        row = DepartmentOwner(
+            property_id=property_id,
+            department=department,
+            handling_minutes=DEFAULT_HANDLING_MINUTES,
+        )
+        session.add(row)
+    after = {
+        "rule": rule,
+        "owner_id": owner_id,
+        "handling_minutes": handling_minutes
+        if handling_minutes is not None
+        else row.handling_minutes,
+    }
+    if before == after:
+        return
+    row.rule, row.owner_id, row.handling_minutes = (
+        after["rule"],
+        after["owner_id"],
+        after["handling_minutes"],
+    )
     session.flush()
     audit.record(
         session,
         who,
-        "department_owner_set",
+        "department_rule_set",
         "department_owner",
-        rule.id,
+        row.id,
         before=before,
-        after={"department": department, "owner_id": owner_id},
+        after={"department": department, **after},
         property_id=property_id,
     )
 
 
 def department_owner_rules(session: Session, property_id: int) -> dict[str, int | None]:
-    rules = session.scalars(
-        select(DepartmentOwner).where(DepartmentOwner.property_id == property_id)
+    """The named owner of each department whose rule names one."""
+    return {
+        d: rule.owner_id
+        for d, rule in department_rules(session, property_id).items()
+        if rule.rule == "person"
+    }
+
+
+def visible_departments(who: Who) -> list[str]:
+    """The departments whose boards a person sees: a manager all, others their roles' own."""
+    if not isinstance(who, Actor) or who.has("manager"):
+        return list(DEPARTMENTS)
+    departments = {d for role in who.roles for d in ROLE_DEPARTMENTS.get(role, ())}
+    if who.department:
+        departments.add(who.department)
+    return sorted(departments)
+
+
+def late_task_count(
+    session: Session,
+    property_id: int,
+    *,
+    departments: Collection[str] | None = None,
+    owner_id: int | None = None,
+) -> int:
+    """How many tasks are late now: the one count the dashboard, the board and the inbox show."""
+    query = (
+        select(func.count())
+        .select_from(Task)
+        .where(Task.property_id == property_id, late_clause(now()))
     )
-    return {rule.department: rule.owner_id for rule in rules}
+    if departments is not None and owner_id is not None:
+        query = query.where(or_(Task.department.in_(list(departments)), Task.owner_id == owner_id))
+    elif departments is not None:
+        query = query.where(Task.department.in_(list(departments)))
+    elif owner_id is not None:
+        query = query.where(Task.owner_id == owner_id)
+    return session.scalar(query) or 0
+
+
+@inbox_lines.register
+def _late_tasks_line(session: Session, reader: Actor) -> list[tuple[str, dict[str, int]]]:
+    """The inbox's late line: the task board's "all my departments" count, for this reader."""
+    if reader.has("manager"):
+        count = late_task_count(session, reader.property_id)
+    else:
+        count = late_task_count(
+            session, reader.property_id, departments=visible_departments(reader), owner_id=reader.id
+        )
+    return [("inbox.late_tasks", {"count": count})] if count else []
+
+
+@dataclass(frozen=True)
+class PromisesKept:
+    kept: int
+    finished: int
+
+    def shown(self) -> str:
+        return f"{self.kept}/{self.finished}" if self.finished else "—"
+
+
+def promises_kept(
+    session: Session, who: Who, property_id: int, day: date, timezone: str
+) -> PromisesKept:
+    """Of the wishes due in the seven days up to tonight that were finished, how many were done."""
+    require(who, "manager")
+    start = local_to_utc(day - timedelta(days=7), time(0), timezone)
+    end = local_to_utc(day + timedelta(days=1), time(0), timezone)
+    rows = session.execute(
+        select(Task.status, func.count())
+        .where(
+            Task.property_id == property_id,
+            Task.kind == "wish",
+            Task.status.in_(FINISHED),
+            Task.due_at >= start,
+            Task.due_at < end,
+        )
+        .group_by(Task.status)
+    ).all()
+    counts = dict(rows)
+    return PromisesKept(kept=counts.get("done", 0), finished=sum(counts.values()))
 
 
 # --- reading tasks ------------------------------------------------------------------------------
@@ -267,7 +396,8 @@ class TaskView:
     service_date: str | None
     status: str
     reason: str | None
-    overdue: bool
+    overdue: bool  # late now (requests.states.is_late)
+    booked_late: bool  # created after its ideal deadline: due at creation + handling time
     reservation_id: int
     confirmation_number: str
     guest_name: str
@@ -324,7 +454,7 @@ def tasks_for(
         query = query.where(Task.due_at < due_before)
     moment = now()
     if overdue_only:
-        query = query.where(Task.status.in_(OPEN), Task.due_at < moment)
+        query = query.where(late_clause(moment))
     owners = {
         s.id: s.name for s in session.scalars(select(Staff).where(Staff.property_id == property_id))
     }
@@ -345,7 +475,8 @@ def tasks_for(
                 service_date=task.service_date,
                 status=task.status,
                 reason=task.reason,
-                overdue=task.status in OPEN and task.due_at < moment,
+                overdue=is_late(task.status, task.due_at, moment),
+                booked_late=task.booked_late,
                 reservation_id=reservation.id,
                 confirmation_number=reservation.confirmation_number,
                 guest_name=reservation.guest.name,

@@ -6,6 +6,7 @@ Guest text is only ever shown with st.text or inside a dataframe: never as markd
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import time, timedelta
 
 import pandas as pd
@@ -15,12 +16,30 @@ from sqlalchemy.orm import Session
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property, Staff
-from core.ui import action, actor, escape_markdown, flash, tr, tr_md, translator, widget_key
+from core.shifts import floor_sections, set_floor_sections
+from core.ui import (
+    action,
+    actor,
+    escape_markdown,
+    flash,
+    language,
+    tr,
+    tr_md,
+    translator,
+    widget_key,
+)
 from guests import service as guests
+from guests.models import Reservation
+from guests.service import ReservationChanged, ReservationExists
+from guests.ui import OPEN_RESERVATION
 from requests import catalogue, service, wishes
+from requests.assignment import department_rules, departments_without_owner
 from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
-from requests.models import Request
-from requests.service import ROLE_DEPARTMENTS, TaskView
+from requests.labels import Labels, catalogue_labels, task_label_text
+from requests.models import ASSIGNMENT_RULES, TASK_STATUSES, Request
+from requests.reservation_save import WishPicks, save_reservation_with_wishes
+from requests.service import TaskView
+from requests.states import NEEDS_REASON, OPEN, board_moves
 from requests.wish_parser import ParseResult
 from requests.wishes import WishChoice
 
@@ -33,18 +52,11 @@ def wish_labels(session: Session, property_id: int, language: str) -> dict[str, 
     }
 
 
-def task_label(task: TaskView, labels: dict[str, str]) -> str:
-    wish = labels.get(task.code or "", task.code or "")
-    if task.kind == "triage":
-        return tr("task.kind_triage")
-    if task.kind == "tell_guest":
-        return tr("task.kind_tell_guest", wish=wish)
-    extra = []
-    if task.quantity and task.quantity > 1:
-        extra.append(f"x{task.quantity}")
-    if task.at_time:
-        extra.append(task.at_time)
-    return " ".join([wish, *extra])
+def task_label(task: TaskView, labels: Labels) -> str:
+    """The board's words for a task: requests.labels, the one label function."""
+    return task_label_text(
+        task.kind, task.code, labels, language(), quantity=task.quantity, at_time=task.at_time
+    )
 
 
 def _hotel(session: Session) -> Property:
@@ -56,7 +68,47 @@ def _hotel(session: Session) -> Property:
 # --- wish capture ---------------------------------------------------------------------------
 
 
-_OPEN_NEXT = "reservation_to_open"  # set after a save: the form reopens on what was saved
+_OPEN = OPEN_RESERVATION  # the id of the reservation to open; the list and buttons set it
+_OPENED = "reservation_opened"  # what the agent opened: id, versions, values
+_EXISTS = "reservation_exists"  # a refused creation: the reservation to open instead
+_CONFLICT = "reservation_conflict"  # an edit someone else saved over: both sides
+_NEW_FORM = "reservation_new_form"  # how many new-reservation forms were started
+
+
+def open_reservation(reservation_id: int | None) -> None:
+    """What the list, "open it" and "new reservation" do: the page opens it on its next run."""
+    st.session_state.pop(_OPENED, None)
+    st.session_state.pop(_CONFLICT, None)
+    st.session_state.pop(_EXISTS, None)
+    # The next new reservation starts from an empty form, not from the last one typed.
+    st.session_state[_NEW_FORM] = st.session_state.get(_NEW_FORM, 0) + 1
+    if reservation_id is None:
+        st.session_state.pop(_OPEN, None)
+    else:
+        st.session_state[_OPEN] = reservation_id
+
+
+def _opened(session: Session, property_id: int) -> dict | None:
+    """The reservation as the agent opened it (read once, kept until saved or reopened)."""
+    wanted = st.session_state.get(_OPEN)
+    if wanted is None:
+        return None
+    opened = st.session_state.get(_OPENED)
+    if opened is not None and opened["id"] == wanted:
+        return opened
+    reservation = session.get(Reservation, wanted)
+    if reservation is None or reservation.property_id != property_id:
+        open_reservation(None)
+        return None
+    opened = {
+        "id": reservation.id,
+        "version": reservation.version,
+        "guest_version": reservation.guest.version,
+        "guest_id": reservation.guest_id,
+        "data": guests.reservation_input(reservation),
+    }
+    st.session_state[_OPENED] = opened
+    return opened
 
 
 def reservation_page() -> None:
@@ -66,30 +118,36 @@ def reservation_page() -> None:
     st.title(tr("reservation.title"))
     database = get_database()
     me = actor()
-    if _OPEN_NEXT in st.session_state:  # before the widget exists, so it may be set
-        st.session_state["reservation_find"] = st.session_state.pop(_OPEN_NEXT)
     with database.read() as session:
         hotel = _hotel(session)
-        confirmation = st.text_input(tr("reservation.find"), key="reservation_find").strip()
-        existing = (
-            guests.reservation_by_confirmation(session, hotel.id, confirmation)
-            if confirmation
-            else None
-        )
-        if confirmation and existing is None:
-            st.caption(tr_md("reservation.new_with_number", number=confirmation))
-        data = guests.reservation_input(existing) if existing else None
+        opened = _opened(session, hotel.id)
+        data: guests.ReservationInput | None = opened["data"] if opened else None
         room_numbers = [""] + [r.number for r in guests.rooms(session, hotel.id)]
         labels = wish_labels(session, hotel.id, me.language)
-        current = wishes.active_wishes(session, existing.id) if existing else []
-        earlier = wishes.earlier_wishes(session, existing.guest_id, existing.id) if existing else []
-        key = f"res_{existing.id if existing else 'new'}"
+        current = wishes.active_wishes(session, opened["id"]) if opened else []
+        earlier = wishes.earlier_wishes(session, opened["guest_id"], opened["id"]) if opened else []
+        fresh = st.session_state.get(_NEW_FORM, 0)
+        key = (
+            f"res_{opened['id']}_{opened['version']}"
+            if opened
+            else ("res_new" if not fresh else f"res_new{fresh}")
+        )
         text_key = f"{key}_wish_text"
         saved_text = data.wish_text if data else ""
         text_read = st.session_state.get(text_key, saved_text)
         understood = wishes.preview_wishes(session, hotel.id, text_read)
+    if data is not None:
+        st.subheader(tr_md("reservation.editing", number=data.confirmation_number,
+                           guest=data.guest_name))
+    else:
+        st.subheader(tr("reservation.creating"))
+    if data is not None and st.button(tr("reservation.new"), key="reservation_new"):
+        open_reservation(None)
+        st.rerun()
+    _refused_creation()
+    _conflict(database, hotel, opened)
     understood_codes = [w.code for w in understood.requests if w.code in labels]
-    if existing is not None and text_read == saved_text:
+    if data is not None and text_read == saved_text:
         chosen_before = [r.code for r in current if r.code in labels]
     else:
         chosen_before = understood_codes
@@ -97,9 +155,11 @@ def reservation_page() -> None:
     first = today(hotel.timezone)
     not_assigned = tr("room.not_assigned")
     with st.form(key):
-        number = st.text_input(
-            tr("reservations.confirmation"),
-            value=data.confirmation_number if data else confirmation,
+        # One confirmation field: typed for a new reservation; an opened one keeps its number.
+        number = (
+            data.confirmation_number
+            if data
+            else st.text_input(tr("reservations.confirmation"), key=f"{key}_number")
         )
         name = st.text_input(tr("reservations.guest"), value=data.guest_name if data else "")
         columns = st.columns(3)
@@ -156,56 +216,143 @@ def reservation_page() -> None:
             format_func=labels.get,
             key=f"{key}_codes_{reading}",  # a new reading of the text starts from it
         )
-        save = st.form_submit_button(tr("reservation.save"), type="primary")
+        save = st.form_submit_button(
+            tr("reservation.save") if data else tr("reservation.create"), type="primary"
+        )
     if not save:
-        if existing is not None:
-            _quantities_and_times(database, existing.id, current, labels)
+        if opened is not None:
+            _quantities_and_times(database, opened["id"], current, labels)
         return
     if arrival >= departure:
         st.error(tr("reservation.error_departure_before_arrival"))
         return
+    mine = guests.ReservationInput(
+        confirmation_number=number,
+        guest_name=name,
+        arrival_date=arrival,
+        departure_date=departure,
+        eta=eta,
+        room_number=room or None,
+        room_type=data.room_type if data else None,
+        adults=int(adults),
+        children=int(children),
+        vip_level=int(vip),
+        language=language or None,
+        email=email or None,
+        phone=phone or None,
+        wish_text=wish_text,
+        status=data.status if data else "booked",
+        source=data.source if data else "manual",
+    )
+    # The agent's picks count when they were made on this very text (the service's rule).
+    _save(database, hotel, opened, mine, WishPicks(text_read, chosen))
+
+
+def _save(
+    database: Database,
+    hotel: Property,
+    opened: dict | None,
+    mine: guests.ReservationInput,
+    picks: WishPicks | None,
+    *,
+    version: int | None = None,
+    guest_version: int | None = None,
+) -> None:
+    """One call to the service; a refusal is kept for the next run, which shows it."""
     with action(database) as session:
-        saved = guests.save_reservation(
-            session,
-            me,
-            hotel.id,
-            guests.ReservationInput(
-                confirmation_number=number,
-                guest_name=name,
-                arrival_date=arrival,
-                departure_date=departure,
-                eta=eta,
-                room_number=room or None,
-                room_type=data.room_type if data else None,
-                adults=int(adults),
-                children=int(children),
-                vip_level=int(vip),
-                language=language or None,
-                email=email or None,
-                phone=phone or None,
-                wish_text=wish_text,
-                status=data.status if data else "booked",
-                source=data.source if data else "manual",
-            ),
-        )
-        # The agent's picks count when they were made on this very text.
-        if wish_text == text_read and set(chosen) != set(
-            r.code for r in wishes.active_wishes(session, saved.reservation.id) if r.code in labels
-        ):
-            parsed = {w.code: w for w in understood.requests}
-            wishes.correct_wishes(
+        try:
+            saved = save_reservation_with_wishes(
                 session,
-                me,
-                saved.reservation.id,
-                [
-                    WishChoice(code, parsed[code].quantity, parsed[code].time)
-                    if code in parsed
-                    else WishChoice(code)
-                    for code in chosen
-                ],
+                actor(),
+                hotel.id,
+                replace(mine),
+                reservation_id=opened["id"] if opened else None,
+                version=version or (opened["version"] if opened else None),
+                guest_version=guest_version or (opened["guest_version"] if opened else None),
+                picks=picks,
             )
-        st.session_state[_OPEN_NEXT] = saved.reservation.confirmation_number
-        flash(tr_md("reservation.saved", number=saved.reservation.confirmation_number))
+        except ReservationExists as exists:
+            st.session_state[_EXISTS] = {
+                "id": exists.reservation_id,
+                "number": exists.confirmation_number,
+                "message": tr_md(exists.key, **exists.values),
+            }
+        except ReservationChanged as changed:
+            assert opened is not None
+            st.session_state[_CONFLICT] = {
+                "id": opened["id"],
+                "message": tr_md(changed.key, **changed.values),
+                "theirs": changed.theirs,
+                "mine": mine,
+                "picks": picks,
+                "version": changed.version,
+                "guest_version": changed.guest_version,
+            }
+        else:
+            open_reservation(saved.reservation.id)
+            flash(tr_md("reservation.saved", number=saved.reservation.confirmation_number))
+    # action() reruns after the commit: the page shows what is stored, or the refusal kept above
+
+
+def _refused_creation() -> None:
+    """A number that exists was not saved over: say so, and offer to open that reservation
+    (the form below keeps what the agent typed)."""
+    refused = st.session_state.get(_EXISTS)
+    if refused is None:
+        return
+    st.error(refused["message"])
+    if st.button(
+        tr("reservation.open_existing", number=refused["number"]), type="primary",
+        key="reservation_open_existing",
+    ):
+        open_reservation(refused["id"])
+        st.rerun()
+
+
+def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
+    """Someone saved in between: who and when, both values per field, then the agent chooses."""
+    conflict = st.session_state.get(_CONFLICT)
+    if conflict is None or opened is None or conflict["id"] != opened["id"]:
+        return
+    st.error(conflict["message"])
+    theirs, mine = conflict["theirs"], conflict["mine"]
+    differences = guests.field_differences(opened["data"], theirs, mine)
+    if differences:
+        st.table(  # plain cells, not a canvas; they are markdown, so every value is escaped
+            pd.DataFrame(
+                [
+                    {
+                        tr("reservation.conflict_field"): tr(f"reservation.field_{name}"),
+                        tr("reservation.conflict_changed_by"): tr(
+                            "reservation.conflict_by_them" if by_them
+                            else "reservation.conflict_by_you"
+                        ),
+                        tr("reservation.conflict_theirs"): _shown(their_value),
+                        tr("reservation.conflict_mine"): _shown(my_value),
+                    }
+                    for name, their_value, my_value, by_them in differences
+                ]
+            ).set_index(tr("reservation.conflict_field")),
+        )
+    else:
+        st.caption(tr("reservation.conflict_same"))
+    columns = st.columns(2)
+    if columns[0].button(tr("reservation.keep_mine"), type="primary", key="conflict_keep_mine"):
+        merged = guests.keep_mine(opened["data"], theirs, mine)
+        _save(database, hotel, opened, merged, conflict["picks"],
+              version=conflict["version"], guest_version=conflict["guest_version"])
+    if columns[1].button(tr("reservation.take_theirs"), key="conflict_take_theirs"):
+        open_reservation(opened["id"])
+        st.rerun()
+
+
+def _shown(value: object) -> str:
+    """A value in a markdown cell, shown exactly as stored."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return escape_markdown(str(value))
 
 
 def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
@@ -282,11 +429,8 @@ def _quantities_and_times(
 
 
 def my_departments() -> list[str]:
-    me = actor()
-    departments = {d for role in me.roles for d in ROLE_DEPARTMENTS.get(role, ())}
-    if me.department:
-        departments.add(me.department)
-    return sorted(departments)
+    """The boards this person sees (the rule is requests.service.visible_departments)."""
+    return service.visible_departments(actor())
 
 
 MINE = "mine"
@@ -299,7 +443,7 @@ def tasks_page() -> None:
     me = actor()
     with database.read() as session:
         hotel = _hotel(session)
-        departments = list(DEPARTMENTS) if me.has("manager") else my_departments()
+        departments = service.visible_departments(me)
         columns = st.columns(3)
         day = columns[0].date_input(tr("tasks.day"), value=today(hotel.timezone))
         boards = {"": tr("tasks.board_all"), MINE: tr("tasks.board_mine")}
@@ -308,7 +452,7 @@ def tasks_page() -> None:
         department = board if board not in ("", MINE) else None
         status = columns[2].selectbox(
             tr("tasks.status"),
-            ["", "open", "in_progress", "done", "not_possible", "cancelled"],
+            ["", *TASK_STATUSES],
             format_func=translator("status.", empty="tasks.all_statuses"),
         )
         overdue_only = st.toggle(tr("tasks.overdue_only"))
@@ -327,20 +471,29 @@ def tasks_page() -> None:
             tasks = [t for t in tasks if t.department in departments or t.owner_id == me.id]
         if not status:
             tasks = [t for t in tasks if t.status != "cancelled"]
-        labels = wish_labels(session, hotel.id, me.language)
+        # The late count is the dashboard's and the inbox's: the same function, the same scope.
+        if board == MINE:
+            late = service.late_task_count(session, hotel.id, owner_id=me.id)
+        elif department:
+            late = service.late_task_count(session, hotel.id, departments=[department])
+        else:
+            late = service.late_task_count(
+                session, hotel.id, departments=departments, owner_id=me.id
+            )
+        labels = catalogue_labels(session, hotel.id)
         people = {
             s.id: s.name for s in session.query(Staff).filter_by(property_id=hotel.id, active=True)
         }
+    st.caption(tr("tasks.count", count=len(tasks), overdue=late))
     if not tasks:
         st.info(tr("tasks.none"))
         return
-    st.caption(tr("tasks.count", count=len(tasks), overdue=sum(t.overdue for t in tasks)))
     for task in tasks:
         _task_card(database, task, labels, hotel.timezone, people)
 
 
 def _task_card(
-    database, task: TaskView, labels: dict[str, str], timezone: str, people: dict[int, str]
+    database: Database, task: TaskView, labels: Labels, timezone: str, people: dict[int, str]
 ) -> None:
     me = actor()
     with st.container(border=True):
@@ -349,6 +502,12 @@ def _task_card(
         head = f"{due} · {tr('room.label')} {room} · {tr(f'status.{task.status}')}"
         if task.overdue:
             st.error(escape_markdown(f"{tr('tasks.overdue')} · {head}"), icon=":material/alarm:")
+        elif task.booked_late and task.status in OPEN:
+            st.warning(
+                escape_markdown(f"{tr('tasks.booked_late')} · {head}"),
+                icon=":material/schedule:",
+            )
+            st.caption(tr("tasks.booked_late_help"))
         else:
             st.text(head)
         st.text(f"{task_label(task, labels)} — {task.guest_name} ({task.confirmation_number})")
@@ -362,10 +521,19 @@ def _task_card(
                 f"{task.owner_name or tr('tasks.unassigned')}"
             )
         )
-        moves = {"open": ("in_progress", "done"), "in_progress": ("done",)}.get(task.status, ())
-        columns = st.columns(len(moves) + 1)
+        moves = board_moves(task.status)  # the lifecycle's TRANSITIONS decide, not the page
+        plain = [m for m in moves if m not in NEEDS_REASON]
+        columns = st.columns(len(moves) or 1)
         for column, status in zip(columns, moves, strict=False):
-            if column.button(
+            if status in NEEDS_REASON:
+                with column.popover(tr("tasks.not_possible"), use_container_width=True):
+                    reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
+                    if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
+                        with action(database) as session:
+                            service.change_task_status(
+                                session, me, task.id, task.version, status, reason
+                            )
+            elif status in plain and column.button(
                 tr(f"tasks.to_{status}"),
                 key=f"task_{task.id}_{status}",
                 type="primary" if status == "done" else "secondary",
@@ -373,14 +541,6 @@ def _task_card(
             ):
                 with action(database) as session:
                     service.change_task_status(session, me, task.id, task.version, status)
-        if task.status in ("open", "in_progress"):
-            with columns[-1].popover(tr("tasks.not_possible"), use_container_width=True):
-                reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
-                if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
-                    with action(database) as session:
-                        service.change_task_status(
-                            session, me, task.id, task.version, "not_possible", reason
-                        )
         if me.has("manager"):
             options = [None, *people]
             owner_names = {None: tr("tasks.unassigned"), **people}
@@ -396,7 +556,7 @@ def _task_card(
                     service.assign_task(session, me, task.id, task.version, owner)
 
 
-def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) -> pd.DataFrame:
+def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -405,8 +565,10 @@ def tasks_table(tasks: list[TaskView], labels: dict[str, str], timezone: str) ->
                 tr("tasks.guest"): t.guest_name,
                 tr("tasks.task"): task_label(t, labels),
                 tr("tasks.department"): tr(f"department.{t.department}"),
+                tr("tasks.owner"): t.owner_name or tr("tasks.unassigned"),
                 tr("tasks.status"): tr(f"status.{t.status}"),
                 tr("tasks.overdue"): t.overdue,
+                tr("tasks.booked_late"): t.booked_late and t.status in OPEN,
             }
             for t in tasks
         ]
@@ -423,9 +585,6 @@ def catalogue_page() -> None:
     with database.read() as session:
         hotel = _hotel(session)
         items = catalogue.catalogue_items(session, hotel.id, active_only=False)
-        people = {
-            s.id: s.name for s in session.query(Staff).filter_by(property_id=hotel.id, active=True)
-        }
     labels = {i.code: (i.label_fr if me.language == "fr" else i.label_en) for i in items}
     new = "+"
     code_choices = {new: tr("catalogue.new")} | {c: f"{c} — {label}" for c, label in labels.items()}
@@ -504,23 +663,80 @@ def catalogue_page() -> None:
             )
             with action(database, done=tr("saved")) as session:
                 catalogue.save_catalogue_item(session, me, hotel.id, change)
+    _owner_rules(database, hotel)
+
+
+def _owner_rules(database: Database, hotel: Property) -> None:
+    """Who owns each department's new tasks, its handling time, and housekeeping's sections."""
+    me = actor()
     st.subheader(tr("catalogue.owners"))
     with database.read() as session:
-        rules = service.department_owner_rules(session, hotel.id)
+        rules = department_rules(session, hotel.id)
+        nobody = departments_without_owner(session, hotel.id)
+        staff = list(session.query(Staff).filter_by(property_id=hotel.id, active=True))
+        sections = floor_sections(session, hotel.id)
+        floors = sorted({room.floor for room in guests.rooms(session, hotel.id)})
+    for department in nobody:
+        st.error(
+            tr("owners.nobody", department=tr(f"department.{department}")),
+            icon=":material/person_off:",
+        )
+    people = {s.id: s.name for s in staff}
+    st.caption(tr("owners.help"))
     with st.form("owners"):
-        choices = {}
-        options = [None, *people]
-        owner_names = {None: tr("tasks.unassigned"), **people}
+        chosen = {}
         for department in DEPARTMENTS:
-            owner = rules.get(department)
-            choices[department] = st.selectbox(
+            rule = rules[department]
+            offered = [
+                r for r in ASSIGNMENT_RULES if r != "sections" or department == "housekeeping"
+            ]
+            members = [s.id for s in staff if s.department == department] or list(people)
+            columns = st.columns([2, 2, 1])
+            picked = columns[0].selectbox(
                 tr(f"department.{department}"),
-                options,
-                index=options.index(owner) if owner in options else 0,
-                format_func=owner_names.get,
+                offered,
+                index=offered.index(rule.rule) if rule.rule in offered else 0,
+                format_func=translator("assignment_rule."),
                 key=f"owner_rule_{department}",
             )
+            person = columns[1].selectbox(
+                tr("owners.person"),
+                [None, *members],
+                index=[None, *members].index(rule.owner_id) if rule.owner_id in members else 0,
+                format_func=lambda i: people.get(i, "—"),
+                key=f"owner_person_{department}",
+                help=tr("owners.person_help"),
+            )
+            minutes = columns[2].number_input(
+                tr("owners.handling_minutes"),
+                1,
+                24 * 60,
+                rule.handling_minutes,
+                step=5,
+                key=f"owner_handling_{department}",
+                help=tr("owners.handling_help"),
+            )
+            chosen[department] = (picked, person, int(minutes))
         if st.form_submit_button(tr("catalogue.save_owners")):
             with action(database, done=tr("saved")) as session:
-                for department, owner in choices.items():
-                    service.set_department_owner(session, me, hotel.id, department, owner)
+                for department, (picked, person, minutes) in chosen.items():
+                    service.set_department_rule(
+                        session, me, hotel.id, department, picked, person, minutes
+                    )
+    st.subheader(tr("owners.sections"))
+    housekeepers = {s.id: s.name for s in staff if s.department == "housekeeping"}
+    with st.form("sections"):
+        wanted = {}
+        options = [None, *housekeepers]
+        for floor in floors:
+            current = sections.get(floor)
+            wanted[floor] = st.selectbox(
+                tr("owners.floor", floor=floor),
+                options,
+                index=options.index(current) if current in options else 0,
+                format_func=lambda i: housekeepers.get(i, tr("owners.no_section")),
+                key=f"section_{floor}",
+            )
+        if st.form_submit_button(tr("owners.save_sections")):
+            with action(database, done=tr("saved")) as session:
+                set_floor_sections(session, me, hotel.id, wanted)

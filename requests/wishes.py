@@ -27,10 +27,11 @@ from core.clock import now
 from core.errors import UserError
 from core.models import Property
 from guests.models import Reservation
+from requests.assignment import Assigner
 from requests.catalogue import catalogue_entries, seed_catalogue
 from requests.catalogue_defaults import CatalogueEntry
-from requests.deadlines import Deadline, arrival_moment, deadlines
-from requests.models import DepartmentOwner, Request, Task
+from requests.deadlines import Deadline, arrival_moment, deadlines, not_born_late
+from requests.models import Request, Task
 from requests.service import OPEN, TRIAGE, record_status, stay_of
 from requests.severity import NORMAL, SEVERITIES
 from requests.wish_parser import ParseResult, parse_wishes
@@ -93,7 +94,7 @@ class _Batch:
         self._hotels: dict[int, Property] = {}
         self._entries: dict[int, tuple[CatalogueEntry, ...]] = {}
         self._by_code: dict[int, dict[str, CatalogueEntry]] = {}
-        self._owners: dict[int, dict[str, int | None]] = {}
+        self._assigners: dict[int, Assigner] = {}
         self._new_requests: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         self._new_tasks: list[dict[str, Any]] = []
         self._touched: list[Reservation] = []
@@ -119,13 +120,22 @@ class _Batch:
             self._by_code[property_id] = {e.code: e for e in self.entries(property_id)}
         return self._by_code[property_id]
 
-    def owner(self, property_id: int, department: str) -> int | None:
-        if property_id not in self._owners:
-            rules = self.session.scalars(
-                select(DepartmentOwner).where(DepartmentOwner.property_id == property_id)
-            )
-            self._owners[property_id] = {rule.department: rule.owner_id for rule in rules}
-        return self._owners[property_id].get(department)
+    def assigner(self, property_id: int) -> Assigner:
+        """The owners' rules, roster and loads, read once per property and pass."""
+        if property_id not in self._assigners:
+            self._assigners[property_id] = Assigner(self.session, property_id, now())
+        return self._assigners[property_id]
+
+    def deadline(
+        self, reservation: Reservation, department: str, ideal: Deadline
+    ) -> tuple[Deadline, bool]:
+        """The ideal deadline, or, when that has passed, creation + the department's handling."""
+        moment = now()
+        if ideal.due_at >= moment:
+            return ideal, False
+        arrival = arrival_moment(stay_of(reservation, self.hotel(reservation.property_id)))
+        handling = self.assigner(reservation.property_id).handling(department)
+        return not_born_late(ideal, moment, handling, arrival)
 
     def log(self, action: str, entity: str, row_id: int, property_id: int, **change: Any) -> None:
         self._audit.append(
@@ -340,6 +350,8 @@ class _Batch:
     ) -> dict[str, Any]:
         self.report.tasks_created += 1
         moment = now()
+        deadline, booked_late = self.deadline(reservation, department, deadline)
+        floor = reservation.room.floor if reservation.room is not None else None
         return {
             "property_id": reservation.property_id,
             "reservation_id": reservation.id,
@@ -347,11 +359,13 @@ class _Batch:
             "kind": kind,
             "title": "",
             "department": department,
-            "owner_id": self.owner(reservation.property_id, department),
+            "owner_id": self.assigner(reservation.property_id).owner(department, floor),
             "due_at": deadline.due_at,
             "service_date": deadline.service_date.isoformat(),
             "status": "open",
             "escalation_level": 0,
+            "escalated_at": None,
+            "booked_late": booked_late,
             "created_at": moment,
             "updated_at": moment,
             "version": 1,
@@ -420,27 +434,49 @@ class _Batch:
                         deadline,
                         kind=TRIAGE if request.code == TRIAGE else "wish",
                     )
-                elif task.status in OPEN and (task.due_at, task.service_date) != (
-                    deadline.due_at,
-                    day,
-                ):
-                    self.log(
-                        "task_rescheduled",
-                        "task",
-                        task.id,
-                        hotel.id,
-                        before={
-                            "due_at": task.due_at.isoformat(),
-                            "service_date": task.service_date,
-                        },
-                        after={"due_at": deadline.due_at.isoformat(), "service_date": day},
-                    )
-                    if deadline.due_at > task.due_at:
-                        task.escalation_level = 0  # a later deadline: not late any more
-                    task.due_at, task.service_date = deadline.due_at, day
+                elif task.status in OPEN:
+                    self.move_deadline(reservation, task, department, deadline)
             for task in by_day.values():  # nights no longer in the stay
                 if task.status in OPEN:
                     self.cancel_task(task)
+
+    def move_deadline(
+        self, reservation: Reservation, task: Task, department: str, ideal: Deadline
+    ) -> None:
+        """An open task follows the reservation's new dates, never into the past.
+
+        A task booked late keeps its deadline while the ideal one stays past; a task already
+        late stays late (an earlier ideal only makes it later); a task not yet late whose ideal
+        deadline moved into the past is booked late from now.
+        """
+        day = ideal.service_date.isoformat()
+        moment = now()
+        booked_late = False
+        if ideal.due_at >= moment:
+            wanted = ideal
+        elif task.booked_late and task.due_at >= moment:
+            wanted = Deadline(task.due_at, ideal.service_date)
+            booked_late = True
+        elif task.due_at < moment:
+            wanted = (
+                ideal if ideal.due_at < task.due_at else Deadline(task.due_at, ideal.service_date)
+            )
+            booked_late = task.booked_late
+        else:
+            wanted, booked_late = self.deadline(reservation, department, ideal)
+        if (task.due_at, task.service_date, task.booked_late) == (wanted.due_at, day, booked_late):
+            return
+        self.log(
+            "task_rescheduled",
+            "task",
+            task.id,
+            task.property_id,
+            before={"due_at": task.due_at.isoformat(), "service_date": task.service_date},
+            after={"due_at": wanted.due_at.isoformat(), "service_date": day},
+        )
+        if wanted.due_at > task.due_at:
+            task.escalation_level, task.escalated_at = 0, None  # later: not late any more
+        task.due_at, task.service_date, task.booked_late = wanted.due_at, day, booked_late
 
 
 # --- capture and correction on the reservation screen ------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,13 @@ from core.clock import to_local
 from core.i18n import t
 from core.models import Property
 from core.scheduling import scheduler_command
+from core.shifts import SHIFT_NAMES
 from core.startup import ready_database
 from guests.service import first_property, property_by_code
 from shift_briefing import pdf
+from shift_briefing.board import HousekeepingBoard, housekeeping_board
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
-from shift_briefing.readiness import RoomChecklist, day_checklists
+from shift_briefing.readiness import ChecklistItem, RoomChecklist
 from shift_briefing.signing import signed_current
 
 
@@ -52,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     briefing.add_argument("--date", type=_day, required=True)
     briefing.add_argument(
         "--shift",
-        choices=("morning", "afternoon", "night"),
+        choices=SHIFT_NAMES,
         help="default: the shift running now when --date is today, else morning",
     )
     briefing.add_argument("--pdf", type=Path, help="write the printable briefing here")
@@ -120,6 +123,8 @@ def _guest_json(guest: BriefingGuest) -> dict[str, Any]:
         "children": guest.children,
         "room_flags": list(guest.room_flags),
         "room_ready": guest.readiness.ready if guest.readiness else None,
+        "status": guest.status,
+        "checked_in_at": guest.checked_in_at.isoformat() if guest.checked_in_at else None,
         "wishes": [
             {
                 "code": w.code,
@@ -149,6 +154,7 @@ def briefing_json(briefing: Briefing, signed: list[tuple[str, Any]]) -> dict[str
         "made_at": briefing.made_at.isoformat(),
         "arrivals": [_guest_json(g) for g in briefing.arrivals],
         "in_house": [_guest_json(g) for g in briefing.in_house],
+        "awaited": [_guest_json(g) for g in briefing.awaited],  # arriving in another shift
         "signed": [{"name": name, "at": at.isoformat()} for name, at in signed],
     }
 
@@ -158,9 +164,16 @@ def _print_briefing(briefing: Briefing, language: str) -> None:
         f"{briefing.hotel_name} · {briefing.day:%d/%m/%Y} · "
         f"{t(f'shift.{briefing.shift}', language)} · version {briefing.version}"
     )
-    for guest in briefing.arrivals + briefing.in_house:
+    for guest in briefing.arrivals + briefing.in_house + briefing.awaited:
         room = guest.room_number or t("room.not_assigned", language)
-        print(f"{guest.expected_at:%H:%M}  {guest.guest_name}  {room}")
+        when = f"{guest.expected_at:%H:%M}"
+        if guest.checked_in_at is not None:
+            at = to_local(guest.checked_in_at, briefing.timezone).strftime("%d/%m %H:%M")
+            when = t("pdf.checked_in_at", language, date=at)
+        elif guest in briefing.awaited and guest.expected_moment is not None:
+            at = to_local(guest.expected_moment, briefing.timezone).strftime("%d/%m %H:%M")
+            when = t("pdf.expected_at", language, date=at)
+        print(f"{when}  {guest.guest_name}  {room}")
         for wish in guest.wishes:
             due = to_local(wish.due_at, briefing.timezone).strftime("%d/%m %H:%M")
             mark = f"⚠ {t('pdf.critical', language)} " if wish.critical else ""
@@ -169,58 +182,119 @@ def _print_briefing(briefing: Briefing, language: str) -> None:
 
 def _checklist(session: Session, hotel: Property, args: argparse.Namespace, language: str) -> int:
     system = system_actor(hotel.id, "command line")
-    lists = day_checklists(session, system, hotel.id, args.date, hotel.check_in_time)
-    if args.floor is not None:
-        lists = [c for c in lists if c.floor == args.floor]
+    board = housekeeping_board(session, system, hotel, args.date)
     if args.pdf:
-        args.pdf.write_bytes(pdf.checklist_pdf(hotel.name, args.date, lists, language, args.floor))
+        args.pdf.write_bytes(pdf.checklist_pdf(hotel.name, board, language, args.floor))
     if args.json:
         print(
             json.dumps(
-                checklist_json(hotel, args.date, lists, language), ensure_ascii=False, indent=1
+                checklist_json(hotel, board, language, args.floor), ensure_ascii=False, indent=1
             )
         )
     elif not args.pdf:
-        for room in lists:
-            state = "ready" if room.ready else "NOT READY"
-            print(f"{room.room_number or '-':>5}  {room.guest_name}  {state}")
-            for item in room.items:
+        for room in board.on_floor(args.floor):
+            state = t(f"board.{room.state}", language)
+            facts = ", ".join(
+                f"{t(f'board.{s.fact}', language)} {s.at:%H:%M} {s.guest_name}" for s in room.stays
+            )
+            print(f"{room.number:>5}  {state}  {facts}")
+            for item in (*room.standard, *(i for _r, i in room.wish_items)):
                 print(f"    [{'x' if item.done else ' '}] {item.label(language)}")
+        if args.floor is None:
+            for arrival in board.unassigned:
+                print(f"{'-':>5}  {arrival.guest_name}")
+                for item in arrival.items:
+                    if item.task_id is not None:
+                        print(f"    [{'x' if item.done else ' '}] {item.label(language)}")
     return 0
 
 
+def _item_json(item: ChecklistItem, language: str) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "label": item.label(language),
+        "done": item.done,
+        "code": item.code,
+        "task_status": item.status,
+        "severity": item.severity,
+    }
+
+
+def _critical_json(arrivals: Sequence[RoomChecklist], language: str) -> list[dict[str, Any]]:
+    """The arriving guests' critical health wishes, by name (never their words)."""
+    return [{"code": w.code, "label": w.label(language)} for a in arrivals for w in a.critical]
+
+
 def checklist_json(
-    hotel: Property, day: date, lists: list[RoomChecklist], language: str
+    hotel: Property, board: HousekeepingBoard, language: str, floor: int | None = None
 ) -> dict[str, Any]:
+    """Every room once (the board), then the guests arriving without a room (room null).
+
+    The keys of a room's first arriving guest (confirmation_number, guest, expected_at) are
+    null when nobody arrives; `stays` has everyone the day brings to the room.
+    """
+    rooms: list[dict[str, Any]] = []
+    for room in board.on_floor(floor):
+        first = room.arrivals[0] if room.arrivals else None
+        rooms.append(
+            {
+                "room": room.number,
+                "floor": room.floor,
+                "confirmation_number": first.confirmation_number if first else None,
+                "guest": first.guest_name if first else None,
+                "expected_at": first.expected_at.strftime("%H:%M") if first else None,
+                "housekeeping_status": room.housekeeping_status,
+                "ready": room.ready,
+                "items": [
+                    _item_json(i, language)
+                    for i in (*room.standard, *(i for _r, i in room.wish_items))
+                ],
+                "state": room.state,
+                "occupied": room.occupied,
+                "facts": list(room.facts),
+                "stays": [
+                    {
+                        "fact": s.fact,
+                        "confirmation_number": s.confirmation_number,
+                        "guest": s.guest_name,
+                        "at": s.at.strftime("%H:%M"),
+                    }
+                    for s in room.stays
+                ],
+                "critical": _critical_json(room.arrivals, language),
+            }
+        )
+    if floor is None:
+        for arrival in board.unassigned:
+            rooms.append(
+                {
+                    "room": None,
+                    "floor": None,
+                    "confirmation_number": arrival.confirmation_number,
+                    "guest": arrival.guest_name,
+                    "expected_at": arrival.expected_at.strftime("%H:%M"),
+                    "housekeeping_status": None,
+                    "ready": False,
+                    "items": [_item_json(i, language) for i in arrival.items],
+                    "critical": _critical_json([arrival], language),
+                    "state": None,
+                    "occupied": False,
+                    "facts": ["arrival"],
+                    "stays": [
+                        {
+                            "fact": "arrival",
+                            "confirmation_number": arrival.confirmation_number,
+                            "guest": arrival.guest_name,
+                            "at": arrival.expected_at.strftime("%H:%M"),
+                        }
+                    ],
+                }
+            )
     return {
         "property": hotel.name,
-        "date": day.isoformat(),
-        "rooms": [
-            {
-                "room": c.room_number,
-                "floor": c.floor,
-                "confirmation_number": c.confirmation_number,
-                "guest": c.guest_name,
-                "expected_at": c.expected_at.strftime("%H:%M"),
-                "housekeeping_status": c.housekeeping_status,
-                "ready": c.ready,
-                "items": [
-                    {
-                        "key": i.key,
-                        "label": i.label(language),
-                        "done": i.done,
-                        "code": i.code,
-                        "task_status": i.status,
-                        "severity": i.severity,
-                    }
-                    for i in c.items
-                ],
-                "critical": [
-                    {"code": w.code, "label": w.label(language)} for w in c.critical
-                ],
-            }
-            for c in lists
-        ],
+        "date": board.day.isoformat(),
+        "counts": board.counts(floor),
+        "rooms": rooms,
     }
 
 

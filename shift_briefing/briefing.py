@@ -2,8 +2,15 @@
 
 Its version is a hash of what a reader needs (arrivals, rooms, ETAs, wishes, task statuses,
 deadlines, reasons): it changes exactly when one of those changes, and not when time merely
-passes. The content is built in full and then narrowed to what the reader's role may see:
-health details go to the front desk and managers only.
+passes.
+
+Who is where, truthfully: a guest is an arrival of the shift they walk in (their check-in time
+once checked in, their expected time until then), never "arrived" before they have; a guest
+checked in is in house, the others with wishes due during the shift are awaited; each
+reservation, and so each room, appears once.
+
+The content is built in full and then narrowed to what the reader's role may see: health
+details go to the front desk and managers only.
 """
 
 from __future__ import annotations
@@ -21,15 +28,15 @@ from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import local_to_utc, now, to_local
 from core.errors import UserError
-from core.i18n import t
 from core.models import Property
+from core.shifts import Shift, shift_window
 from guests.models import Reservation, Room
 from requests.catalogue import catalogue_items
 from requests.deadlines import NIGHT_ENDS
+from requests.labels import task_label_text
 from requests.models import Request
 from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
 from requests.severity import CRITICAL, NORMAL
-from shift_briefing.models import Shift
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -85,6 +92,12 @@ class BriefingGuest:
     wishes: tuple[WishLine, ...]
     room_flags: tuple[str, ...]  # labels of room wishes the room does not (or cannot yet) meet
     readiness: RoomChecklist | None
+    expected_moment: datetime | None = None  # UTC: when the guest is expected to walk in
+    checked_in_at: datetime | None = None  # UTC, once checked in
+
+    @property
+    def checked_in(self) -> bool:
+        return self.status == "checked_in"
 
 
 @dataclass(frozen=True)
@@ -98,9 +111,22 @@ class Briefing:
     ends: datetime  # UTC
     version: str
     made_at: datetime  # UTC
-    arrivals: tuple[BriefingGuest, ...]
-    in_house: tuple[BriefingGuest, ...]  # guests staying with wishes due during the shift
+    arrivals: tuple[BriefingGuest, ...]  # who arrives during the shift, checked in or not
+    in_house: tuple[BriefingGuest, ...]  # checked in before the shift, with wishes due during it
     content: dict[str, Any]  # what the version hashes, kept when someone signs
+    # Booked guests arriving in another shift (later, or late) with wishes due during this one.
+    awaited: tuple[BriefingGuest, ...] = ()
+
+    @property
+    def expected(self) -> tuple[BriefingGuest, ...]:
+        """The shift's arrivals still to come: a guest checked in leaves this list."""
+        return tuple(g for g in self.arrivals if not g.checked_in)
+
+    @property
+    def checked_in(self) -> tuple[BriefingGuest, ...]:
+        """The shift's arrivals already checked in, in order of check-in."""
+        done = [g for g in self.arrivals if g.checked_in]
+        return tuple(sorted(done, key=lambda g: (g.checked_in_at or self.starts, g.guest_name)))
 
 
 def shift_of(session: Session, property_id: int, name: str) -> Shift:
@@ -110,15 +136,6 @@ def shift_of(session: Session, property_id: int, name: str) -> Shift:
     if shift is None:
         raise UserError("briefing.error_shift", shift=name)
     return shift
-
-
-def shift_window(hotel: Property, shift: Shift, day: date) -> tuple[datetime, datetime]:
-    """The shift's start and end in UTC; a shift ending at or before its start ends next day."""
-    end_day = day + timedelta(days=1) if shift.ends_at <= shift.starts_at else day
-    return (
-        local_to_utc(day, shift.starts_at, hotel.timezone),
-        local_to_utc(end_day, shift.ends_at, hotel.timezone),
-    )
 
 
 def current_shift(session: Session, hotel: Property) -> tuple[date, str]:
@@ -142,9 +159,30 @@ def expected_moment(reservation: Reservation, hotel: Property) -> datetime:
     return local_to_utc(day, at, hotel.timezone)
 
 
+def arrival_moment(reservation: Reservation, hotel: Property) -> datetime:
+    """When the guest arrives for the briefing (UTC): their check-in once checked in (an early
+    check-in is an arrival of the shift it happened in), else when they are expected."""
+    if reservation.status == "checked_in" and reservation.checked_in_at is not None:
+        return reservation.checked_in_at
+    return expected_moment(reservation, hotel)
+
+
+def in_house(reservation: Reservation, day: date) -> bool:
+    return reservation.status == "checked_in" or reservation.arrival_date < day
+
+
 def build_briefing(
-    session: Session, who: Who, property_id: int, day: date, shift_name: str, language: str
+    session: Session,
+    who: Who,
+    property_id: int,
+    day: date,
+    shift_name: str,
+    language: str,
+    *,
+    version_only: bool = False,
 ) -> Briefing:
+    """The shift's briefing. `version_only` skips what the version does not hash (room
+    readiness, earlier stays): for checking whether a signed version is still current."""
     require(who, *READERS)
     hotel = session.get(Property, property_id)
     if hotel is None:
@@ -160,7 +198,7 @@ def build_briefing(
         )
     ).unique()
     arrivals = sorted(
-        (r for r in nearby if start <= expected_moment(r, hotel) < end),
+        (r for r in nearby if start <= arrival_moment(r, hotel) < end),
         key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
     )
     arriving = {r.id for r in arrivals}
@@ -169,14 +207,14 @@ def build_briefing(
         session, everyone, property_id, timezone=hotel.timezone, due_from=start, due_before=end
     )
     staying_ids = {t.reservation_id for t in due_now if t.status != "cancelled"} - arriving
-    staying = (
+    others = (
         list(
             session.scalars(
                 select(Reservation)
                 .where(
                     Reservation.id.in_(staying_ids),
                     Reservation.status.in_(("booked", "checked_in")),
-                    Reservation.arrival_date <= day,
+                    Reservation.arrival_date <= day + timedelta(days=1),
                     Reservation.departure_date >= day,
                 )
                 .order_by(Reservation.confirmation_number)
@@ -185,8 +223,17 @@ def build_briefing(
         if staying_ids
         else []
     )
+    # In house: checked in here, or a stay that began on an earlier day (the PMS may have
+    # checked them in). A guest due today or later who has not checked in is awaited.
+    staying = [r for r in others if in_house(r, day)]
+    awaited = sorted(
+        (r for r in others if not in_house(r, day)),
+        key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
+    )
 
-    describe = GuestDescriber(session, hotel, arrivals + staying, language)
+    describe = GuestDescriber(
+        session, hotel, arrivals + staying + awaited, language, details=not version_only
+    )
     full = Briefing(
         property_id=property_id,
         hotel_name=hotel.name,
@@ -199,6 +246,7 @@ def build_briefing(
         made_at=now(),
         arrivals=tuple(describe(r) for r in arrivals),
         in_house=tuple(describe(r, due_from=start, due_before=end) for r in staying),
+        awaited=tuple(describe(r, due_from=start, due_before=end) for r in awaited),
         content={},
     )
     content = briefing_content(full)
@@ -214,7 +262,12 @@ class GuestDescriber:
     of data for all of them (a busy afternoon has hundreds of arrivals)."""
 
     def __init__(
-        self, session: Session, hotel: Property, reservations: list[Reservation], language: str
+        self,
+        session: Session,
+        hotel: Property,
+        reservations: list[Reservation],
+        language: str,
+        details: bool = True,
     ) -> None:
         self.hotel = hotel
         self.language = language
@@ -232,11 +285,13 @@ class GuestDescriber:
                 if task.status != "cancelled":
                     self.tasks[task.reservation_id].append(task)
         arrivals_today = [r for r in reservations if r.status in ("booked", "checked_in")]
-        self.readiness = checklists_for(
-            session, everyone, hotel.id, arrivals_today, hotel.check_in_time
+        self.readiness = (
+            checklists_for(session, everyone, hotel.id, arrivals_today, hotel.check_in_time)
+            if details
+            else {}
         )
         self.floors = list(session.scalars(select(Room.floor).where(Room.property_id == hotel.id)))
-        self.earlier = _earlier_stays(session, reservations)
+        self.earlier = _earlier_stays(session, reservations) if details else {}
 
     def __call__(
         self,
@@ -286,6 +341,8 @@ class GuestDescriber:
             wishes=tuple(lines),
             room_flags=_room_flags(reservation, lines, self.labels, self.floors),
             readiness=self.readiness.get(reservation.id),
+            expected_moment=expected_moment(reservation, self.hotel),
+            checked_in_at=reservation.checked_in_at if reservation.status == "checked_in" else None,
         )
 
 
@@ -309,9 +366,12 @@ def _earlier_stays(
     codes_of: dict[int, set[str]] = {}
     for reservation_id, code in codes:
         codes_of.setdefault(reservation_id, set()).add(code)
+    stays_of: dict[int, list[tuple[int, date]]] = {}
+    for i, guest, day in stays:  # grouped once: a busy day has hundreds of arrivals
+        stays_of.setdefault(guest, []).append((i, day))
     result = {}
     for r in reservations:
-        others = [(i, day) for i, guest, day in stays if guest == r.guest_id and i != r.id]
+        others = [(i, day) for i, day in stays_of.get(r.guest_id, []) if i != r.id]
         result[r.id] = (
             any(day < r.arrival_date for _, day in others),
             set().union(*(codes_of.get(i, set()) for i, _ in others)) if others else set(),
@@ -322,12 +382,9 @@ def _earlier_stays(
 def _wish_label(
     kind: str, code: str | None, labels: dict[str, tuple[str, bool]], language: str
 ) -> str:
-    label = labels.get(code or "", (code or "", False))[0]
-    if kind == "triage":
-        return t("task.kind_triage", language)
-    if kind == "tell_guest":
-        return t("task.kind_tell_guest", language, wish=label)
-    return label
+    """requests.labels' one task label function, in the reader's language."""
+    wish = {code: {language: labels[code][0]}} if code in labels else {}
+    return task_label_text(kind, code, wish, language)
 
 
 def _room_flags(
@@ -400,6 +457,7 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
         "shift": briefing.shift,
         "arrivals": [person(g) for g in briefing.arrivals],
         "in_house": [person(g) for g in briefing.in_house],
+        "awaited": [person(g) for g in briefing.awaited],
     }
 
 
@@ -421,6 +479,7 @@ def narrowed(briefing: Briefing) -> Briefing:
         briefing,
         arrivals=tuple(hide(g) for g in briefing.arrivals),
         in_house=tuple(hide(g) for g in briefing.in_house),
+        awaited=tuple(hide(g) for g in briefing.awaited),
     )
 
 

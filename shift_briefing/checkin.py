@@ -123,6 +123,10 @@ def check_in(
     confirmation that the department of each open critical wish knows (the kitchen for an
     allergy): without it such a check-in is refused."""
     require(who, *AGENTS)
+    # The row held until commit: an edit saved meanwhile waits, rather than making this
+    # UPDATE miss its version (StaleDataError) on PostgreSQL.
+    session.get(Reservation, reservation_id, with_for_update={"of": Reservation},
+                populate_existing=True)
     card = arrival_card(session, who, property_id, reservation_id, language)
     reservation = _reservation(session, property_id, reservation_id)
     if reservation.status != "booked" or card.check_in is not None:

@@ -26,6 +26,7 @@ from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import to_local
 from core.errors import UserError
+from core.job_result import JobResult, said
 from core.models import AuditEvent, Property
 from core.notifications import Link, insert_unless_exists, notify
 from core.scheduling import (
@@ -38,10 +39,12 @@ from core.scheduling import (
     latest_and_next,
     register,
 )
+from core.shifts import Roster
 from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Reservation
 from requests.jobs import catalogue_labels, chunks, task_label
 from requests.service import tasks_for
+from shift_briefing.attention import announce_changes
 from shift_briefing.briefing import build_briefing, expected_moment, shift_window
 from shift_briefing.models import BriefingAcknowledgement, BriefingArchive, BriefingVersion, CheckIn
 from shift_briefing.pdf import briefing_pdf
@@ -122,7 +125,7 @@ def _day(day: date) -> str:
 # --- the briefing archive ---------------------------------------------------------------------
 
 
-def archive_briefings(session: Session, now: datetime, job: JobContext) -> str:
+def archive_briefings(session: Session, now: datetime, job: JobContext) -> JobResult:
     """Freezes each shift starting within the lead time (or running) that has no PDF yet."""
     hotel = _hotel(session, job)
     lead = timedelta(minutes=job.settings["minutes_before_shift"])
@@ -162,8 +165,17 @@ def archive_briefings(session: Session, now: datetime, job: JobContext) -> str:
             ["property_id", "briefing_date", "shift"],
         )
         if inserted:
-            made.append(f"{window.shift} {_day(window.day)} v{briefing.version[:8]}")
-    return "archived: " + ", ".join(made) if made else "nothing to archive"
+            made.append(
+                {
+                    "t": "jobs.result_archived_item",
+                    "v": {
+                        "shift": {"t": f"shift.{window.shift}"},
+                        "date": _day(window.day),
+                        "version": briefing.version[:8],
+                    },
+                }
+            )
+    return said("jobs.result_archived", items=made) if made else said("jobs.result_no_archive")
 
 
 @dataclass(frozen=True)
@@ -225,8 +237,8 @@ def archived_pdf(session: Session, who: Who, property_id: int, archive_id: int) 
 
 
 def on_shift(session: Session, property_id: int, window: ShiftWindow, now: datetime) -> set[int]:
-    """Who works the shift, as far as the app knows without a roster: whoever signed in since
-    shortly before it started, or has signed any version of its briefing."""
+    """Who works the shift: whom the roster puts on it, whoever signed in since shortly before
+    it started, and whoever has signed any version of its briefing."""
     signed_in = session.scalars(
         select(AuditEvent.actor_id).where(
             AuditEvent.property_id == property_id,
@@ -242,14 +254,20 @@ def on_shift(session: Session, property_id: int, window: ShiftWindow, now: datet
             BriefingAcknowledgement.shift == window.shift,
         )
     )
-    return {i for i in signed_in if i is not None} | set(signers)
+    roster = Roster(session, property_id)
+    rostered = {
+        staff_id
+        for staff_id, duty in roster.on_shift(window.start).items()
+        if (duty.shift, duty.day) == (window.shift, window.day)
+    }
+    return {i for i in signed_in if i is not None} | set(signers) | rostered
 
 
-def remind_unsigned(session: Session, now: datetime, job: JobContext) -> str:
+def remind_unsigned(session: Session, now: datetime, job: JobContext) -> JobResult:
     hotel = _hotel(session, job)
     into = timedelta(minutes=job.settings["minutes_into_shift"])
     system = system_actor(hotel.id, "scheduler")
-    said = []
+    told: list[dict[str, Any]] = []
     for window in shift_windows(session, hotel, now):
         if not window.start + into <= now < window.end:
             continue
@@ -282,7 +300,7 @@ def remind_unsigned(session: Session, now: datetime, job: JobContext) -> str:
                 link=Link("dashboard"),
                 once=f"unsigned-summary:{version_key}",
             )
-            said.append(f"{window.shift} {_day(window.day)}: not signed by {names}")
+            told.append({"t": "jobs.result_not_signed_by", "v": {**values, "names": names}})
         elif not any(s.current for s in board):
             notify(
                 session,
@@ -293,16 +311,20 @@ def remind_unsigned(session: Session, now: datetime, job: JobContext) -> str:
                 link=Link("dashboard"),
                 once=f"nobody-signed:{version_key}",
             )
-            said.append(f"{window.shift} {_day(window.day)}: nobody has signed")
+            told.append({"t": "jobs.result_nobody_signed", "v": values})
         else:
-            said.append(f"{window.shift} {_day(window.day)}: signed by everyone on shift")
-    return "; ".join(said) if said else "no shift to check"
+            told.append({"t": "jobs.result_all_signed", "v": values})
+    return (
+        said("jobs.result_reminders", shifts={"join": told, "sep": "; "})
+        if told
+        else said("jobs.result_no_shift")
+    )
 
 
 # --- rooms not ready before the guest arrives -------------------------------------------------
 
 
-def alert_rooms_not_ready(session: Session, now: datetime, job: JobContext) -> str:
+def alert_rooms_not_ready(session: Session, now: datetime, job: JobContext) -> JobResult:
     hotel = _hotel(session, job)
     lead = timedelta(minutes=job.settings["minutes_before_arrival"])
     today = to_local(now, hotel.timezone).date()
@@ -353,14 +375,18 @@ def alert_rooms_not_ready(session: Session, now: datetime, job: JobContext) -> s
             )
         alerted.append(checklist.room_number or checklist.confirmation_number)
     if not soon:
-        return "no arrival within the hour"
-    return f"{len(soon)} arrivals soon; not ready: {', '.join(alerted) or 'none'}"
+        return said("jobs.result_no_arrival_soon")
+    return said(
+        "jobs.result_arrivals_soon",
+        count=len(soon),
+        rooms=", ".join(alerted) if alerted else {"t": "jobs.result_none"},
+    )
 
 
 # --- tomorrow's digest ------------------------------------------------------------------------
 
 
-def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> str:
+def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> JobResult:
     hotel = _hotel(session, job)
     tomorrow = to_local(job.slot, hotel.timezone).date() + timedelta(days=1)
     arrivals = arrivals_of_day(session, hotel.id, tomorrow)
@@ -381,7 +407,7 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> str:
         else []
     )
     if not tasks:
-        return f"{tomorrow}: {len(arrivals)} arrivals, no wish open or not possible"
+        return said("jobs.result_digest_nothing", date=str(tomorrow), count=len(arrivals))
     labels = catalogue_labels(session, hotel.id)
     tasks.sort(key=lambda t: (t.status != "not_possible", t.guest_name, t.due_at))
     lines: list[Any] = [
@@ -415,7 +441,12 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> str:
             link=Link("arrivals"),
             once=f"digest:{hotel.id}:{tomorrow}",
         )
-    return f"{tomorrow}: {len(tasks) - not_possible} open, {not_possible} not possible"
+    return said(
+        "jobs.result_digest",
+        date=str(tomorrow),
+        open=len(tasks) - not_possible,
+        not_possible=not_possible,
+    )
 
 
 # --- retention --------------------------------------------------------------------------------
@@ -459,6 +490,16 @@ def erase_briefings(
     return erased
 
 
+# --- briefings changed after they were signed -------------------------------------------------
+
+
+def tell_changed_briefings(session: Session, now: datetime, job: JobContext) -> JobResult:
+    announced = announce_changes(session, _hotel(session, job), now)
+    if not announced.shifts:
+        return said("jobs.result_no_signed_briefing")
+    return said("jobs.result_changed_told", shifts=announced.shifts, told=announced.told)
+
+
 # --- the registry -----------------------------------------------------------------------------
 
 ARCHIVE = register(
@@ -496,6 +537,16 @@ ROOMS = register(
             Setting("minutes_before_arrival", 60, "jobs.setting_minutes_before_arrival", 5, 480),
         ),
         position=40,
+    )
+)
+CHANGED = register(
+    Job(
+        name="briefing_changed",
+        title="jobs.changed_title",
+        help="jobs.changed_help",
+        run=tell_changed_briefings,
+        schedule=Every(5),
+        position=35,
     )
 )
 DIGEST = register(

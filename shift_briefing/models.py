@@ -1,8 +1,8 @@
-"""Shifts and the signatures that say a briefing version was read."""
+"""The signatures that say a briefing version was read (shifts themselves are core.shifts)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -13,24 +13,13 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import now
 from core.db import Base, UTCDateTime
-
-
-class Shift(Base):
-    __tablename__ = "shifts"
-    __table_args__ = (UniqueConstraint("property_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"))
-    name: Mapped[str] = mapped_column(String(20))
-    starts_at: Mapped[time] = mapped_column(Time)
-    ends_at: Mapped[time] = mapped_column(Time)
+from core.shifts import Shift  # noqa: F401  (the one list of shifts lives in core)
 
 
 class BriefingAcknowledgement(Base):

@@ -40,6 +40,7 @@ from reportlab.platypus import (
 
 from core.clock import to_local
 from core.i18n import messages, t
+from shift_briefing.board import BoardRoom, HousekeepingBoard
 from shift_briefing.briefing import LONG_WISH, Briefing, BriefingGuest, WishLine, short
 from shift_briefing.readiness import ChecklistItem, RoomChecklist
 from shift_briefing.signing import Signature
@@ -338,8 +339,7 @@ class _BriefingPrinter:
             if guest.eta_given:
                 when += "\n" + tr("pdf.eta")
         else:
-            arrived = tr("pdf.arrived", date=guest.arrival_date.strftime("%d/%m"))
-            when = _Text(_markup(arrived, LABEL_CAP), CELL)
+            when = _Text(_markup(self.whereabouts(guest), LABEL_CAP), CELL)
 
         name = f"<b>{_markup(guest.guest_name, NAME_CAP)}</b>"
         if guest.vip_level > 0:
@@ -375,6 +375,16 @@ class _BriefingPrinter:
             CELL,
         )
         return [when, who, _Text(room, CELL), stay, wishes or ""]
+
+    def whereabouts(self, guest: BriefingGuest) -> str:
+        """A guest not arriving in the shift: checked in when, or still expected when."""
+        if guest.checked_in_at is not None:
+            return self.tr("pdf.checked_in_at", date=self.when(guest.checked_in_at))
+        if guest.arrival_date < self.briefing.day:
+            return self.tr("pdf.staying_since", date=guest.arrival_date.strftime("%d/%m"))
+        if guest.expected_moment is not None:
+            return self.tr("pdf.expected_at", date=self.when(guest.expected_moment))
+        return self.tr("pdf.expected_on", date=guest.arrival_date.strftime("%d/%m"))
 
     def wish(self, wish: WishLine) -> list[_Text]:
         """The wish's line, then the guest's words in a plain paragraph of their own (one font
@@ -474,26 +484,35 @@ def briefing_pdf(briefing: Briefing, signed: Sequence[Signature], language: str)
         Paragraph(f"{_markup(briefing.hotel_name, NAME_CAP)} — {_markup(title, LABEL_CAP)}", TITLE),
         Paragraph(_markup(subtitle, REASON_CAP), SUBTITLE),
     ]
-    count = len(briefing.arrivals)
+    count = len(briefing.expected)
+    legend = Paragraph(_small(_markup(t("pdf.legend", language), REASON_CAP)), TEXT)
     story: list[Flowable] = [
         Paragraph(_markup(t("pdf.arrivals_title", language, count=count), LABEL_CAP), SECTION)
     ]
-    if briefing.arrivals:
-        story.append(printer.table(briefing.arrivals, arriving=True))
+    if briefing.expected:
+        story.append(printer.table(briefing.expected, arriving=True))
     else:
         story.append(Paragraph(_markup(t("pdf.no_arrivals", language), LABEL_CAP), TEXT))
+    if briefing.checked_in:
+        title = t("pdf.checked_in_title", language, count=len(briefing.checked_in))
+        story.append(Paragraph(_markup(title, LABEL_CAP), SECTION))
+        story.append(printer.table(briefing.checked_in, arriving=False))
     story.append(Paragraph(_markup(t("pdf.in_house_title", language), LABEL_CAP), SECTION))
     if briefing.in_house:
         story.append(printer.table(briefing.in_house, arriving=False))
     else:
         story.append(Paragraph(_markup(t("pdf.no_in_house", language), LABEL_CAP), TEXT))
+    if briefing.awaited:
+        story.append(Paragraph(_markup(t("pdf.awaited_title", language), LABEL_CAP), SECTION))
+        story.append(printer.table(briefing.awaited, arriving=False))
+    story.append(legend)  # what the symbols mean, before the signatures
     story += printer.signatures(signed)
     return _render(story, header, language, title=f"{briefing.hotel_name} — {title}")
 
 
 # The room checklist ---------------------------------------------------------------------------
 
-CHECKLIST_COLUMNS = (20 * mm, 55 * mm, 18 * mm, CONTENT_WIDTH - 93 * mm)
+CHECKLIST_COLUMNS = (20 * mm, 70 * mm, CONTENT_WIDTH - 90 * mm)
 
 
 def _item_markup(item: ChecklistItem, language: str) -> str:
@@ -504,99 +523,118 @@ def _item_markup(item: ChecklistItem, language: str) -> str:
     return f'{_critical(language)} <font color="{RED}">{label}</font>'
 
 
-def _critical_note(checklist: RoomChecklist, language: str) -> list[_Text]:
-    """The guest's critical health wishes, by name only, above the room's boxes."""
-    if not checklist.critical:
+def _critical_note(arrivals: Sequence[RoomChecklist], language: str) -> list[_Text]:
+    """The arriving guests' critical health wishes, by name only, above the room's boxes."""
+    critical = [c.label(language) for a in arrivals for c in a.critical]
+    if not critical:
         return []
-    wishes = _joined([c.label(language) for c in checklist.critical])
+    wishes = _joined(list(dict.fromkeys(critical)))
     note = _markup(t("pdf.critical_room", language, wishes=wishes), REASON_CAP)
     return [_Text(f'{_critical(language)} <font color="{RED}">{note}</font>', TEXT)]
 
 
-def _room_order(checklist: RoomChecklist) -> tuple[int, str, str]:
-    number = checklist.room_number or ""
-    return (int(number) if number.isdigit() else 1 << 30, number, checklist.guest_name)
+def _item_box(item: ChecklistItem, language: str) -> _Text:
+    """One box to tick on the sheet, as stored when printed (☑ done, ☐ to do)."""
+    return _Text(_item_markup(item, language), BOX, bulletText="☑" if item.done else "☐")
 
 
-def _checklist_table(checklists: Sequence[RoomChecklist], language: str) -> Table:
+def _room_lines(room: BoardRoom, language: str) -> list[_Text]:
+    """The room's state in words, then each stay: who leaves, stays or comes, and when."""
+    state = t(f"board.{room.state}", language)
+    if room.state == "occupied":
+        state += " · " + t(f"room_status.{room.housekeeping_status}", language)
+    if room.arrivals:
+        state += " · " + t("board.ready" if room.ready else "board.not_ready", language)
+    lines = [_Text(f"<b>{_markup(state, LABEL_CAP)}</b>", GUEST)]
+    for stay in room.stays:
+        fact = f"{t(f'board.{stay.fact}', language)} {stay.at:%H:%M}"
+        lines.append(
+            _Text(
+                f"{_markup(fact, LABEL_CAP)} · <b>{_markup(stay.guest_name, NAME_CAP)}</b> "
+                f"({_markup(stay.confirmation_number, SHORT_CAP)})",
+                GUEST,
+            )
+        )
+    return lines
+
+
+def _sheet_rows(
+    number: str, lines: list[_Text], boxes: list[_Text], language: str
+) -> list[list[Any]]:
+    first, *rest = _by_height([[box] for box in boxes], CHECKLIST_COLUMNS[2]) if boxes else [[]]
+    rows: list[list[Any]] = [[_Text(_markup(number, SHORT_CAP), ROOM), lines, first or ""]]
+    continued = _markup(t("pdf.continued_row", language, name=number), NAME_CAP)
+    rows += [[_Text(continued, SMALL), "", more] for more in rest]
+    return rows
+
+
+def _checklist_table(rows: list[list[Any]], language: str) -> Table:
     head = [
         _Text(_markup(t(f"pdf.col_{name}", language), LABEL_CAP), HEAD)
-        for name in ("room", "guest", "arrives", "items")
+        for name in ("room", "state", "items")
     ]
-    rows: list[list[Any]] = [head]
-    for checklist in checklists:
-        boxes = [
-            _Text(_item_markup(item, language), BOX, bulletText="☑" if item.done else "☐")
-            for item in checklist.items
-        ]
-        boxes[:0] = _critical_note(checklist, language)
-        first, *rest = _by_height([[box] for box in boxes], CHECKLIST_COLUMNS[3])
-        rows.append(
-            [
-                _Text(_markup(checklist.room_number or "—", SHORT_CAP), ROOM),
-                [
-                    _Text(f"<b>{_markup(checklist.guest_name, NAME_CAP)}</b>", GUEST),
-                    _Text(_markup(checklist.confirmation_number, SHORT_CAP), SMALL),
-                ],
-                checklist.expected_at.strftime("%H:%M"),
-                first or "",
-            ]
-        )
-        if rest:
-            room = _markup(
-                t("pdf.continued_row", language, name=checklist.room_number or "—"), NAME_CAP
-            )
-            rows += [[_Text(room, SMALL), "", "", boxes] for boxes in rest]
-    return Table(
-        rows,
-        colWidths=CHECKLIST_COLUMNS,
-        repeatRows=1,
-        style=TableStyle([*TABLE_STYLE.getCommands(), ("FONTSIZE", (2, 1), (2, -1), 9)]),
-    )
+    return Table([head, *rows], colWidths=CHECKLIST_COLUMNS, repeatRows=1, style=TABLE_STYLE)
 
 
 def checklist_pdf(
-    hotel_name: str,
-    day: date,
-    checklists: Sequence[RoomChecklist],
-    language: str,
-    floor: int | None = None,
+    hotel_name: str, board: HousekeepingBoard, language: str, floor: int | None = None
 ) -> bytes:
-    """The room-readiness checklist for the trolley: a new page per floor, rooms not yet
-    assigned last; `floor` prints that floor only."""
+    """The floor sheet for the trolley: the board on paper, every room once with its state,
+    its stays and its boxes; a new page per floor, guests without a room yet last; `floor`
+    prints that floor only."""
     _fonts()
-    groups: dict[int | None, list[RoomChecklist]] = {}
-    for checklist in checklists:
-        key = checklist.floor if checklist.room_number is not None else None
-        groups.setdefault(key, []).append(checklist)
-    if floor is not None:
-        groups = {floor: groups.get(floor, [])}
-    order = sorted(k for k in groups if k is not None) + ([None] if None in groups else [])
-
+    floors = [floor] if floor is not None else board.floors
     story: list[Flowable] = []
-    for index, key in enumerate(order):
+    for index, shown in enumerate(floors):
         if index:
             story.append(PageBreak())
-        heading = (
-            t("pdf.floor", language, floor=key)
-            if key is not None
-            else t("pdf.unassigned_rooms", language)
-        )
-        story.append(Paragraph(_markup(heading, LABEL_CAP), SECTION))
-        rooms = sorted(groups[key], key=_room_order)
-        if rooms:
-            story.append(_checklist_table(rooms, language))
+        story.append(Paragraph(_markup(t("pdf.floor", language, floor=shown), LABEL_CAP), SECTION))
+        rows = [
+            row
+            for room in board.on_floor(shown)
+            for row in _sheet_rows(
+                room.number,
+                _room_lines(room, language),
+                _critical_note(room.arrivals, language)
+                + [_item_box(item, language) for item in room.standard]
+                + [_item_box(item, language) for _reservation, item in room.wish_items],
+                language,
+            )
+        ]
+        if rows:
+            story.append(_checklist_table(rows, language))
         else:
             story.append(Paragraph(_markup(t("pdf.no_rooms", language), LABEL_CAP), TEXT))
-    if not order:
-        story.append(Paragraph(_markup(t("pdf.no_arrivals_today", language), LABEL_CAP), TEXT))
+    if board.unassigned and floor is None:
+        if story:
+            story.append(PageBreak())
+        story.append(Paragraph(_markup(t("pdf.unassigned_rooms", language), LABEL_CAP), SECTION))
+        rows = []
+        for arrival in board.unassigned:
+            fact = f"{t('board.arrival', language)} {arrival.expected_at:%H:%M}"
+            lines = [
+                _Text(
+                    f"{_markup(fact, LABEL_CAP)} · <b>{_markup(arrival.guest_name, NAME_CAP)}</b> "
+                    f"({_markup(arrival.confirmation_number, SHORT_CAP)})",
+                    GUEST,
+                )
+            ]
+            boxes = _critical_note([arrival], language) + [
+                _item_box(i, language) for i in arrival.items if i.task_id is not None
+            ]
+            rows += _sheet_rows("—", lines, boxes, language)
+        story.append(_checklist_table(rows, language))
+    if not story:
+        story.append(Paragraph(_markup(t("pdf.no_rooms", language), LABEL_CAP), TEXT))
 
     title = t("pdf.checklist_title", language)
-    subtitle = _day(day)
+    subtitle = _day(board.day)
     if floor is not None:
         subtitle += " · " + t("pdf.floor", language, floor=floor)
     header = [
         Paragraph(f"{_markup(hotel_name, NAME_CAP)} — {_markup(title, LABEL_CAP)}", TITLE),
         Paragraph(_markup(subtitle, LABEL_CAP), SUBTITLE),
     ]
+    legend = t("pdf.checklist_legend", language)  # our own words: no cap to guard against
+    story.insert(0, Paragraph(_markup(legend, len(legend)), SMALL))
     return _render(story, header, language, title=f"{hotel_name} — {title}")

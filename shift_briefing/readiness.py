@@ -90,7 +90,8 @@ _STANDARD_LABELS = {
 }
 
 
-def _standard_items(room: Room | None) -> list[ChecklistItem]:
+def standard_items(room: Room | None) -> list[ChecklistItem]:
+    """Cleaned and inspected: the room's housekeeping status, as two boxes."""
     status = room.housekeeping_status if room else None
     return [
         ChecklistItem(
@@ -158,7 +159,7 @@ def checklists_for(
             floor=r.room.floor if r.room else None,
             housekeeping_status=r.room.housekeeping_status if r.room else None,
             items=tuple(  # a critical wish's item first among the wishes'
-                _standard_items(r.room) + sorted(wish_items[r.id], key=lambda i: not i.critical)
+                standard_items(r.room) + sorted(wish_items[r.id], key=lambda i: not i.critical)
             ),
             critical=tuple(critical[r.id].values()),
         )
@@ -210,15 +211,7 @@ def tick(
     if key in STANDARD_ITEMS:
         if reservation.room_id is None:
             raise UserError("readiness.error_no_room")
-        room = reservation.room
-        assert room is not None
-        if key == "cleaned":
-            status = "clean" if done else "dirty"
-        else:
-            if done and room.housekeeping_status not in ("clean", "inspected"):
-                raise UserError("readiness.error_inspect_before_clean")
-            status = "inspected" if done else "clean"
-        set_housekeeping_status(session, who, room.id, status)
+        tick_room(session, who, property_id, reservation.room_id, key, done)
         return
     if not key.startswith("task:"):
         raise UserError("readiness.error_unknown_item")
@@ -231,3 +224,41 @@ def tick(
         change_task_status(session, who, task.id, task_version, "done", via_checklist=True)
     elif not done and task.status == "done":
         change_task_status(session, who, task.id, task_version, "open", via_checklist=True)
+
+
+def tick_room(
+    session: Session,
+    who: Who,
+    property_id: int,
+    room_id: int,
+    key: str,
+    done: bool,
+    seen_version: int | None = None,
+) -> bool:
+    """Ticks or unticks "cleaned" or "inspected" on a room: its housekeeping status. Returns
+    whether the status changed (False: it already was so, whoever made it so).
+
+    The status rules (inspect after cleaning, the version the person saw) are the room
+    service's; here a box becomes a status: cleaned -> clean (unticked: dirty), inspected ->
+    inspected (unticked: back to clean). An out-of-order room is not ticked.
+    """
+    require(who, *WORKERS)
+    # Locked (PostgreSQL) before deciding: the box becomes a status from what is stored now.
+    room = session.get(Room, room_id, with_for_update=True, populate_existing=True)
+    if room is None or room.property_id != property_id:
+        raise UserError("room.error_not_found")
+    if key not in STANDARD_ITEMS:
+        raise UserError("readiness.error_unknown_item")
+    current = room.housekeeping_status
+    if current == "out_of_order":
+        raise UserError("room.error_out_of_order", room=room.number)
+    if key == "cleaned":
+        if done == (current in ("clean", "inspected")):
+            return False  # already so: nothing to save, nobody overwritten
+        status = "clean" if done else "dirty"
+    else:
+        if done == (current == "inspected"):
+            return False
+        status = "inspected" if done else "clean"
+    set_housekeeping_status(session, who, room.id, status, seen_version=seen_version)
+    return True

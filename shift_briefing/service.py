@@ -11,29 +11,12 @@ from core import audit, events
 from core.audit import Who
 from core.auth import require
 from core.errors import UserError
-from shift_briefing.models import Shift
-
-DEFAULT_SHIFTS = (
-    ("morning", time(7, 0), time(15, 0)),
-    ("afternoon", time(15, 0), time(23, 0)),
-    ("night", time(23, 0), time(7, 0)),
-)
+from core.shifts import DEFAULT_SHIFTS, Shift, seed_shifts, shifts  # noqa: F401
 
 
 @events.subscribe(events.PROPERTY_CREATED)
 def _seed_shifts(session: Session, property_id: int, **_: object) -> None:
-    existing = set(session.scalars(select(Shift.name).where(Shift.property_id == property_id)))
-    for name, starts, ends in DEFAULT_SHIFTS:
-        if name not in existing:
-            session.add(Shift(property_id=property_id, name=name, starts_at=starts, ends_at=ends))
-
-
-def shifts(session: Session, property_id: int) -> list[Shift]:
-    return list(
-        session.scalars(
-            select(Shift).where(Shift.property_id == property_id).order_by(Shift.starts_at)
-        )
-    )
+    seed_shifts(session, property_id)
 
 
 def update_shift(

@@ -18,6 +18,8 @@ from core.audit import Who
 from core.auth import require
 from core.errors import UserError
 from core.models import Staff
+from core.shifts import Roster
+from shift_briefing.attention import mark_announcements_read
 from shift_briefing.briefing import Briefing
 from shift_briefing.models import BriefingAcknowledgement, BriefingVersion
 
@@ -63,6 +65,7 @@ def sign_briefing(session: Session, who: Who, briefing: Briefing, version_read: 
         },
         property_id=briefing.property_id,
     )
+    mark_announcements_read(session, who.id, briefing.property_id, briefing.day, briefing.shift)
 
 
 def keep_version(session: Session, briefing: Briefing) -> None:
@@ -112,8 +115,10 @@ def last_signature(
 
 
 def signatures(session: Session, who: Who, briefing: Briefing) -> list[Signature]:
-    """Every active front-desk person, with the version they last signed for this shift."""
+    """Every active front-desk person the roster puts on this shift (or who has no roster
+    line), with the version they last signed for this shift."""
     require(who, "front_desk", "manager")
+    roster = Roster(session, briefing.property_id)
     people = session.scalars(
         select(Staff)
         .where(Staff.property_id == briefing.property_id, Staff.active.is_(True))
@@ -122,6 +127,8 @@ def signatures(session: Session, who: Who, briefing: Briefing) -> list[Signature
     result = []
     for person in people:
         if "front_desk" not in person.roles:
+            continue
+        if not roster.works(person.id, briefing.shift, briefing.day):
             continue
         last = last_signature(session, person.id, briefing.day, briefing.shift)
         result.append(
@@ -176,7 +183,7 @@ def changes_since(session: Session, briefing: Briefing, old_version: str) -> lis
 
 def compare_contents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
-    for section in ("arrivals", "in_house"):
+    for section in ("arrivals", "in_house", "awaited"):
         before = {g["reservation"]: g for g in old.get(section, [])}
         after = {g["reservation"]: g for g in new.get(section, [])}
         for number in after.keys() - before.keys():

@@ -6,34 +6,35 @@ Guest text is shown with st.text or inside tables, never as markdown or HTML.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 
 from core import auth
-from core.clock import local_to_utc, to_local, today
+from core.clock import to_local, today
 from core.db import Database, get_database
 from core.models import Property
+from core.roster_ui import roster_section
+from core.shifts import SHIFT_NAMES
 from core.ui import (
     action,
     actor,
     escape_markdown,
     language,
-    show_flashes,
     tr,
     tr_md,
     translator,
-    widget_key,
 )
-from requests.service import tasks_for
+from requests.assignment import departments_without_owner
+from requests.labels import catalogue_labels
+from requests.service import late_task_count, promises_kept, tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import pdf, severity_ui
+from shift_briefing import pdf, severity_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
-from shift_briefing.readiness import RoomChecklist, day_checklists, tick
 from shift_briefing.service import shifts, update_shift
 from shift_briefing.signing import (
     Change,
@@ -45,7 +46,7 @@ from shift_briefing.signing import (
     signed_current,
 )
 
-SHIFTS = ("morning", "afternoon", "night")
+SHIFTS = SHIFT_NAMES
 
 
 def _hotel(session: Session) -> Property:
@@ -90,11 +91,28 @@ def _readiness_line(guest: BriefingGuest) -> str:
     return tr("readiness.not_ready", items=missing)
 
 
-def _guest_block(guest: BriefingGuest, timezone: str) -> None:
+def _whereabouts(
+    guest: BriefingGuest, timezone: str, arriving: bool, day: date | None = None
+) -> str:
+    """When the guest arrives, or arrived: never "arrived" before they have checked in."""
+    if guest.checked_in_at is not None:
+        key = "briefing.checked_in_at" if arriving else "briefing.checked_in_on"
+        return tr(
+            key, at=_local(guest.checked_in_at, timezone, "%H:%M" if arriving else "%d/%m %H:%M")
+        )
+    if not arriving and day is not None and guest.arrival_date < day:
+        return tr("briefing.staying_since", day=guest.arrival_date.strftime("%d/%m"))
+    if arriving or guest.expected_moment is None:
+        return guest.expected_at.strftime("%H:%M") + ("" if guest.eta_given else " *")
+    return tr("briefing.expected_on", at=_local(guest.expected_moment, timezone, "%d/%m %H:%M"))
+
+
+def _guest_block(
+    guest: BriefingGuest, timezone: str, arriving: bool = True, day: date | None = None
+) -> None:
     """One guest as text: name, time, room and readiness, then every wish with its status."""
-    eta = guest.expected_at.strftime("%H:%M") + ("" if guest.eta_given else " *")
     head = [
-        eta,
+        _whereabouts(guest, timezone, arriving, day),
         guest.guest_name + " ★" * guest.vip_level,
         f"{tr('room.label')} {guest.room_number or tr('room.not_assigned')}",
         tr("arrivals.nights", nights=guest.nights),
@@ -129,8 +147,13 @@ def arrivals_page() -> None:
         hotel = _hotel(session)
         day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
         cards = arrival_cards(session, me, hotel.id, day, language())
-    st.caption(tr("arrivals.count", count=len(cards)))
-    for card in cards:
+    expected = [card for card in cards if card.check_in is None]
+    st.caption(tr("arrivals.count", count=len(expected)))
+    st.caption(tr("arrivals.legend"))
+    # A guest checked in leaves the expected list: they follow under their own heading.
+    for number, card in enumerate([*expected, *(c for c in cards if c.check_in is not None)]):
+        if number == len(expected):
+            st.subheader(tr("arrivals.checked_in", count=len(cards) - len(expected)))
         guest = card.guest
         # Words and icons, never colour or emoji alone: reception reads it at a glance.
         if card.check_in:
@@ -149,6 +172,9 @@ def arrivals_page() -> None:
                 st.success(tr("checkin.done", at=_local(card.check_in.at, hotel.timezone)))
             else:
                 _check_in_form(database, hotel, card)
+            stays_ui.move_form(database, hotel, guest.reservation_id, guest.arrival_date,
+                               guest.nights, guest.room_number)
+    stays_ui.departures(database, hotel, day)
 
 
 def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> None:
@@ -242,6 +268,7 @@ def briefing_page() -> None:
             count=len(briefing.arrivals),
         )
     )
+    st.caption(tr("briefing.legend"))
     if me.has("front_desk"):
         _signing_status(database, briefing, mine, changes, hotel.timezone, labels)
     lang = language()  # the PDF is made on click, on another thread: no session state there
@@ -252,15 +279,23 @@ def briefing_page() -> None:
         mime="application/pdf",
         on_click="ignore",
     )
-    st.subheader(tr("briefing.arrivals", count=len(briefing.arrivals)))
-    for guest in briefing.arrivals:
+    st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
+    if briefing.arrivals and not briefing.expected:
+        st.caption(tr("briefing.no_expected"))
+    for guest in briefing.expected:
         with st.container(border=True):
             _guest_block(guest, hotel.timezone)
-    if briefing.in_house:
-        st.subheader(tr("briefing.in_house"))
-        for guest in briefing.in_house:
+    sections = (
+        (tr("briefing.checked_in", count=len(briefing.checked_in)), briefing.checked_in, True),
+        (tr("briefing.in_house"), briefing.in_house, False),
+        (tr("briefing.awaited"), briefing.awaited, False),
+    )
+    for title, guests, arriving in sections:
+        if guests:
+            st.subheader(title)
+        for guest in guests:
             with st.container(border=True):
-                _guest_block(guest, hotel.timezone)
+                _guest_block(guest, hotel.timezone, arriving, briefing.day)
     if me.has("manager"):
         _signature_board(board, briefing, hotel.timezone)
 
@@ -324,77 +359,6 @@ def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) 
     )
 
 
-# --- housekeeping ----------------------------------------------------------------------------
-
-
-def housekeeping_page() -> None:
-    """The room checklist of the day, by floor; tick on a phone; print a floor for the trolley."""
-    st.title(tr("housekeeping.title"))
-    database = get_database()
-    me = actor()
-    with database.read() as session:
-        hotel = _hotel(session)
-        day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
-        lists = day_checklists(session, me, hotel.id, day, hotel.check_in_time)
-    ready = sum(c.ready for c in lists)
-    st.caption(tr("housekeeping.summary", ready=ready, count=len(lists)))
-    floors = sorted({c.floor for c in lists if c.floor is not None})
-    lang = language()
-    for floor in [*floors, None]:
-        rooms = [c for c in lists if c.floor == floor]
-        if not rooms:
-            continue
-        st.subheader(
-            tr("housekeeping.floor", floor=floor)
-            if floor is not None
-            else tr("housekeeping.no_room")
-        )
-        if floor is not None:
-            st.download_button(
-                tr("housekeeping.print_floor", floor=floor),
-                data=lambda rooms=rooms, floor=floor: pdf.checklist_pdf(
-                    hotel.name, day, rooms, lang, floor
-                ),
-                file_name=f"checklist-{day}-floor-{floor}.pdf",
-                mime="application/pdf",
-                key=f"print_{floor}",
-                on_click="ignore",
-            )
-        for room in rooms:
-            _room_card(database, hotel, room)
-
-
-def _room_card(database: Database, hotel: Property, room: RoomChecklist) -> None:
-    me = actor()
-    with st.container(border=True):
-        state = tr("readiness.ready") if room.ready else tr("readiness.not_ready_short")
-        st.text(
-            f"{room.room_number or '—'} · {room.expected_at:%H:%M} · {room.guest_name} · {state}"
-        )
-        place = f"room_{room.reservation_id}"
-        show_flashes(place)
-        severity_ui.critical_room(room)
-        for item in room.items:
-            name = f"tick_{room.reservation_id}_{item.key}"
-            checked = st.checkbox(
-                severity_ui.checklist_label(item),
-                value=item.done,
-                key=widget_key(name, item.done, item.task_version),
-                disabled=room.room_id is None and item.code is None,
-            )
-            if checked != item.done:
-                with action(database, reset=[name], place=place) as session:
-                    tick(
-                        session,
-                        me,
-                        hotel.id,
-                        room.reservation_id,
-                        item.key,
-                        checked,
-                        item.task_version,
-                    )
-
-
 # --- manager ---------------------------------------------------------------------------------
 
 
@@ -405,31 +369,25 @@ def dashboard_page() -> None:
     with get_database().read() as session:
         hotel = _hotel(session)
         day = today(hotel.timezone)
+        late = late_task_count(session, hotel.id)  # the board's and the inbox's count
         overdue = tasks_for(session, me, hotel.id, overdue_only=True, timezone=hotel.timezone)
         todays = tasks_for(session, me, hotel.id, day=day, timezone=hotel.timezone)
-        week = [  # the last seven days up to tonight, read by deadline (not the whole history)
-            t
-            for t in tasks_for(
-                session,
-                me,
-                hotel.id,
-                timezone=hotel.timezone,
-                due_from=local_to_utc(day - timedelta(days=7), time(0), hotel.timezone),
-                due_before=local_to_utc(day + timedelta(days=1), time(0), hotel.timezone),
-            )
-            if t.kind == "wish"
-        ]
-        labels = wish_labels(session, hotel.id, me.language)
+        kept = promises_kept(session, me, hotel.id, day, hotel.timezone)
+        nobody = departments_without_owner(session, hotel.id)
+        labels = catalogue_labels(session, hotel.id)
         running_day, running = current_shift(session, hotel)
         briefing = build_briefing(session, me, hotel.id, running_day, running, language())
         board = signatures(session, me, briefing)
-    finished = [t for t in week if t.status in ("done", "not_possible")]
-    kept = sum(1 for t in finished if t.status == "done")
     unsigned = [s.name for s in board if not s.current]
+    for department in nobody:
+        st.error(
+            tr("owners.nobody", department=tr(f"department.{department}")),
+            icon=":material/person_off:",
+        )
     columns = st.columns(4)
     columns[0].metric(tr("dashboard.arrivals_shift"), len(briefing.arrivals))
-    columns[1].metric(tr("dashboard.overdue"), len(overdue))
-    columns[2].metric(tr("dashboard.kept"), f"{kept}/{len(finished)}" if finished else "—")
+    columns[1].metric(tr("dashboard.overdue"), late)
+    columns[2].metric(tr("dashboard.kept"), kept.shown())
     columns[3].metric(tr("dashboard.unsigned"), len(unsigned))
     st.subheader(tr("dashboard.reading", shift=tr(f"shift.{running}")))
     if unsigned:
@@ -471,3 +429,4 @@ def shifts_page() -> None:
             with action(database, done=tr("saved")) as session:
                 for name, (starts, ends) in chosen.items():
                     update_shift(session, me, hotel.id, name, starts, ends)
+    roster_section(database, hotel)

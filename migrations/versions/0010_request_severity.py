@@ -1,7 +1,7 @@
 """requests: the severity of a health wish (critical / normal), read from the guest's words
 
 Revision ID: 0010
-Revises: 0014
+Revises: 0009
 Create Date: 2026-12-01
 
 Existing health wishes are read again so that a hotel upgrading sees its guests' severe
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0014"  # main landed 0014 (off 0005) first
+down_revision: str | None = "0009"  # chained after main's 0014, 0006, 0007, 0008, 0009
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

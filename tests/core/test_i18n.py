@@ -10,13 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from core import audit_text
 from core.auth import ROLES
 from core.db import Base
 from core.i18n import LANGUAGES, messages, t
 from core.settings import ROOT
+from core.shifts import WEEKDAYS
+from guests.models import HOUSEKEEPING_STATUSES
+from guests.service import FORM_FIELDS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
-from requests.models import TASK_STATUSES
+from requests.models import ASSIGNMENT_RULES, TASK_STATUSES
 from requests.ui import MINE
+from shift_briefing.board import ROOM_STATES, STAY_FACTS
 from shift_briefing.service import DEFAULT_SHIFTS
 
 LOCALES = ROOT / "core" / "locales"
@@ -24,6 +29,7 @@ TRANSLATING_CALLS = {"t", "tr", "tr_md", "UserError"}
 KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
 LOGIN_FAILURES = ("invalid", "locked", "inactive")
 SHIFT_NAMES = tuple(name for name, _, _ in DEFAULT_SHIFTS)
+BOARD_MARKS = (*ROOM_STATES, *STAY_FACTS, "ready", "not_ready")
 
 # Keys built at run time, f"prefix{value}": every value each family can take.
 DYNAMIC_KEYS = {
@@ -37,8 +43,30 @@ DYNAMIC_KEYS = {
     "shift.": SHIFT_NAMES,
     "pdf.shift_": SHIFT_NAMES,
     # These two mirror tuples written inside the functions that build the keys.
-    "pdf.col_": ("time", "guest", "room", "stay", "wishes", "arrives", "items"),
+    "pdf.col_": ("time", "guest", "room", "stay", "wishes", "arrives", "items", "state"),
+    "board.": BOARD_MARKS,
+    "board.help_": BOARD_MARKS,
+    "room_status.": HOUSEKEEPING_STATUSES,
     "briefing.change_": ("expected", "room", "nights", "adults", "children", "vip", "text"),
+    "reservation.field_": FORM_FIELDS,
+    "assignment_rule.": ASSIGNMENT_RULES,
+    "weekday.": tuple(str(day) for day in WEEKDAYS),
+    # The audit log in words (core/audit_text.py); an action or field not listed falls back.
+    "audit.line_": audit_text.ACTIONS,
+    "audit.action_": audit_text.ACTIONS,
+    "audit.actor_": audit_text.SYSTEM_NAMES,
+    "audit.entity_": audit_text.ENTITIES,
+    "audit.field_": audit_text.FIELDS,
+    "audit.room_state_": audit_text.ROOM_STATES,
+    # What the retention purge counts (guests/jobs.py); a count another domain adds falls back.
+    "jobs.erased_": (
+        "reservations",
+        "sensitive_wishes",
+        "wishes",
+        "task_reasons",
+        "briefing_versions",
+        "briefing_pdfs",
+    ),
 }
 
 

@@ -24,14 +24,14 @@ def _page() -> None:
             with ui.action(database, reset=["box"], place="box", done="tick saved") as session:
                 session.connection()  # a real write transaction
                 if st.session_state.get("refuse"):
-                    raise UserError("readiness.error_inspect_before_clean")
+                    raise UserError("room.error_inspect_before_clean", room="303")
                 st.session_state["stored"] = ticked
         with st.form("name"):
             st.text_input("name", key="typed")
             sent = st.form_submit_button("save")
         if sent:
             with ui.action(database, done="name saved"):
-                raise UserError("readiness.error_inspect_before_clean")
+                raise UserError("room.error_inspect_before_clean", room="303")
         if st.button("other"):
             st.session_state["runs_after_other"] = True
 
@@ -49,7 +49,7 @@ def _button(app: AppTest, label: str):
     return button
 
 
-REFUSAL = "A room is cleaned before it is inspected."
+REFUSAL = "Inspect after cleaning: room 303 is not clean yet."
 
 
 def test_a_refused_tick_says_why_and_the_box_shows_what_is_stored(database_url):

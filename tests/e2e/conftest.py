@@ -50,10 +50,22 @@ def _answers(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the server keeps its SQLite database (hotel.db), for tests that read it back."""
+    return tmp_path_factory.mktemp("server")
+
+
+@pytest.fixture(scope="session")
+def server_database_url(server_folder: Path) -> str:
+    """The database the server writes: what a test reads to check the screen against it."""
+    return f"sqlite:///{server_folder / 'hotel.db'}"
+
+
+@pytest.fixture(scope="session")
+def server(server_folder: Path) -> Iterator[str]:
     """`streamlit run streamlit_app.py` on a free port, against a new SQLite database."""
     chromium_or_skip()
-    folder = tmp_path_factory.mktemp("server")
+    folder = server_folder
     port = _free_port()
     environment = {
         **os.environ,

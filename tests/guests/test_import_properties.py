@@ -51,6 +51,15 @@ files = st.tuples(
     st.sampled_from([",", ";", "\t"]),
     st.sampled_from(["utf-8", "utf-8-sig"]),
 )
+# File A's rooms are not file B's: a reservation of A that B does not name keeps its room, and
+# a room holds one reservation a night, so B alone could have had a room that A's left-over
+# booking holds (then B's row is imported without it, as it should be, and the states differ).
+files_a = st.tuples(
+    st.lists(rows.map(lambda r: {**r, "room": r["room"] and str(int(r["room"]) + 100)}),
+             max_size=5, unique_by=lambda r: r["number"]),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["utf-8", "utf-8-sig"]),
+)
 SLOW_DATABASE = settings(max_examples=25, deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -133,7 +142,7 @@ def test_importing_a_file_twice_is_importing_it_once(database, spec):
 
 
 @SLOW_DATABASE
-@given(a=files, b=files)
+@given(a=files_a, b=files)
 def test_file_a_then_file_b_leaves_what_file_b_alone_leaves_for_its_rows(database, a, b):
     clock.set_now(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
     both, b_alone = new_property(database), new_property(database)

@@ -25,8 +25,7 @@ def page(database_url, hotel, rita, monkeypatch):
     app.button[0].click().run()
     app._page_hash = calc_hash("reservation")  # what a click in the navigation does
     app.run()
-    app.text_input(key="reservation_find").input("R1").run()
-    app.text_input(key="reservation_find")  # the form for a new reservation is open
+    app.text_input(key="res_new_number").input("R1")  # the form for a new reservation
     [name] = [w for w in app.text_input if w.label == "Client"]
     name.input("Marie Dubois")
     yield app
@@ -61,7 +60,7 @@ def test_the_agents_correction_is_what_gets_saved(database, page):
     click(page, "Qu'a-t-on compris ?")
     [picker] = page.multiselect
     picker.unselect("parking").select("quiet_room")
-    click(page, "Enregistrer")
+    click(page, "Créer la réservation")
     assert active_codes(database) == {
         "baby_cot": "active/parser",
         "parking": "cancelled/parser",
@@ -70,7 +69,9 @@ def test_the_agents_correction_is_what_gets_saved(database, page):
     with database.read() as session:
         [reservation] = session.scalars(select(Reservation)).all()
     assert reservation.wish_text == "Un lit bébé et une place de parking svp"
-    assert page.text_input(key="reservation_find").value == "R1"  # reopened on what was saved
+    # Reopened on what was saved: editing R1, with no confirmation field to retype.
+    assert any(h.value.startswith("Réservation R1") for h in page.subheader)
+    assert not [w for w in page.text_input if w.key == "res_new_number"]
 
 
 def test_guest_text_with_markup_is_shown_as_text(page):
@@ -81,11 +82,38 @@ def test_guest_text_with_markup_is_shown_as_text(page):
     assert not any("<script>" in m.value for m in page.markdown)
 
 
+def test_a_new_reservation_after_a_save_starts_from_an_empty_form(database, page):
+    click(page, "Créer la réservation")
+    assert any(h.value.startswith("Réservation R1") for h in page.subheader)
+    click(page, "Nouvelle réservation")
+    assert next(h.value for h in page.subheader) == "Nouvelle réservation"
+    [number] = [w for w in page.text_input if w.label == "Confirmation"]
+    [name] = [w for w in page.text_input if w.label == "Client"]
+    assert (number.value, name.value) == ("", "")
+
+
+def test_a_taken_number_is_refused_and_the_form_keeps_what_was_typed(database, page):
+    click(page, "Créer la réservation")
+    click(page, "Nouvelle réservation")
+    [number] = [w for w in page.text_input if w.label == "Confirmation"]
+    number.input("R1")
+    [name] = [w for w in page.text_input if w.label == "Client"]
+    name.input("Paul Martin")
+    click(page, "Créer la réservation")
+    assert any("existe déjà" in e.value for e in page.error)
+    assert [w.value for w in page.text_input if w.label == "Client"] == ["Paul Martin"]
+    click(page, "Ouvrir la réservation R1")
+    assert any(h.value.startswith("Réservation R1 — Marie Dubois") for h in page.subheader)
+    with database.read() as session:
+        [reservation] = session.scalars(select(Reservation)).all()
+    assert reservation.guest.name == "Marie Dubois"
+
+
 def test_a_severe_allergy_shows_as_critical_and_the_agent_can_correct_it(database, page):
     page.text_area(key="res_new_wish_text").input("Allergie sévère aux arachides")
     click(page, "Qu'a-t-on compris ?")
     assert "Allergie alimentaire (⚠ CRITIQUE)" in [t.value for t in page.text]
-    click(page, "Enregistrer")
+    click(page, "Créer la réservation")
     with database.read() as session:
         [allergy] = session.scalars(select(Request)).all()
     assert allergy.severity == "critical"

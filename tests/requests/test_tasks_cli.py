@@ -6,8 +6,9 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from core.clock import frozen_at
 from core.settings import ROOT
 from guests.service import ReservationInput, save_reservation
 
@@ -25,9 +26,10 @@ def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_days_tasks_come_out_as_json_with_the_hotels_offset(
-    database, database_url, hotel, rita
+    database, database_url, hotel, rita, hugo, alice
 ):
-    with database.write() as session:
+    """Booked on 1 July for the 14th; Hugo (housekeeping) and Alice (front desk) own them."""
+    with frozen_at(datetime(2026, 7, 1, 8, 0, tzinfo=UTC)), database.write() as session:
         save_reservation(
             session,
             rita,
@@ -49,6 +51,11 @@ def test_the_days_tasks_come_out_as_json_with_the_hotels_offset(
         ("parking", "front_desk", "2026-07-14T13:00:00+02:00", "open"),
     }
     assert {t["confirmation_number"] for t in tasks} == {"C7"}
+    assert {(t["code"], t["owner"]) for t in tasks} == {
+        ("baby_cot", "Hugo Housekeeping"),
+        ("parking", "Alice Front"),
+    }
+    assert {t["booked_late"] for t in tasks} == {False}
     assert {t["room"] for t in tasks} == {"101"}
     assert set(tasks[0]) >= {
         "confirmation_number",

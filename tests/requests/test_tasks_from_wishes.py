@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from core.auth import Actor
-from core.clock import local_to_utc
+from core.clock import local_to_utc, set_now
 from core.db import Database
 from core.models import Property
 from guests.service import ReservationInput, save_reservation
@@ -18,6 +18,12 @@ from requests.models import Request, Task
 from requests.wishes import WishChoice, correct_wishes, earlier_wishes
 
 ARRIVAL = date(2026, 7, 14)
+
+
+@pytest.fixture(autouse=True)
+def _booked_weeks_ahead() -> None:
+    """These bookings are made on 1 July, long before the guest: every deadline is its ideal."""
+    set_now(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
 
 
 def book(

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import time
+from datetime import date, time
 
 from pypdf import PdfReader
 
@@ -59,15 +59,23 @@ def test_the_briefing_pdf_prints_every_name(database_url, book, tmp_path):
 
 
 def test_the_checklist_as_json_holds_every_room_with_its_items(database_url, book):
+    # Every room of the hotel once (the board), not only the arriving ones (changed on purpose
+    # with the housekeeping board): a room without an arrival has no guest but its state.
     book("A", "Anna", "baby cot please", room="101")
     book("B", "Bruno", room="202")
+    book("C", "Carla", arrival=date(2026, 7, 12), nights=2, room="201")  # leaves on the day
     done = run(database_url, "checklist", "--date", "2026-07-14", "--json")
     assert done.returncode == 0, done.stderr
-    rooms = {r["room"]: r for r in json.loads(done.stdout)["rooms"]}
-    assert set(rooms) == {"101", "202"}
+    board = json.loads(done.stdout)
+    rooms = {r["room"]: r for r in board["rooms"]}
+    assert list(rooms) == ["101", "102", "201", "202"]
     assert [i["key"] for i in rooms["202"]["items"]] == ["cleaned", "inspected"]
     assert [i["code"] for i in rooms["101"]["items"]] == [None, None, "baby_cot"]
     assert rooms["101"]["ready"] is False
+    assert (rooms["101"]["guest"], rooms["101"]["state"]) == ("Anna", "vacant_dirty")
+    assert rooms["101"]["facts"] == ["arrival"] and rooms["102"]["facts"] == []
+    assert rooms["102"]["guest"] is None and rooms["102"]["state"] == "vacant_dirty"
+    assert board["counts"]["vacant_dirty"] == 4 and board["counts"]["arrival"] == 2
 
 
 def test_a_shift_that_does_not_exist_is_refused(database_url, hotel):
@@ -84,5 +92,6 @@ def test_the_json_says_which_wishes_are_critical(database_url, book):
     assert set(severities[:2]) == {("food_allergy", "critical"), ("accessible_room", "critical")}
     assert severities[2:] == [("baby_cot", "normal")]  # critical first
     done = run(database_url, "checklist", "--date", "2026-07-14", "--json")
-    [room] = json.loads(done.stdout)["rooms"]
-    assert {c["code"] for c in room["critical"]} == {"food_allergy", "accessible_room"}
+    rooms = {r["room"]: r for r in json.loads(done.stdout)["rooms"]}
+    assert {c["code"] for c in rooms["201"]["critical"]} == {"food_allergy", "accessible_room"}
+    assert rooms["101"]["critical"] == []

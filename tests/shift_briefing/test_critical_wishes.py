@@ -19,6 +19,7 @@ from guests.service import ReservationInput, save_reservation
 from requests.models import Request, Task
 from requests.service import change_task_status
 from requests.wishes import WishChoice, correct_wishes
+from shift_briefing.board import housekeeping_board
 from shift_briefing.briefing import build_briefing
 from shift_briefing.checkin import arrival_card, check_in
 from shift_briefing.pdf import briefing_pdf, checklist_pdf
@@ -154,7 +155,9 @@ def test_the_checklist_names_the_critical_wish_of_the_rooms_guest(
     assert {c.code for c in room.critical} == {"feather_free", "accessible_room"}
     wish_items = [i for i in room.items if i.code]
     assert wish_items and all(i.critical for i in wish_items)
-    text = " ".join(pdf_text(checklist_pdf(hotel.name, DAY, [room], "fr")).split())
+    with database.read() as session:
+        board = housekeeping_board(session, hugo, hotel, DAY)
+    text = " ".join(pdf_text(checklist_pdf(hotel.name, board, "fr")).split())
     assert "⚠ CRITIQUE souhait de santé du client" in text
     assert "⚠ CRITIQUE Literie hypoallergénique en place" in text
     assert "feather allergy" not in text  # housekeeping prints the instruction, not the words

@@ -81,9 +81,9 @@ def test_the_briefing_is_frozen_fifteen_minutes_before_its_shift(
 
     # The first run ever also freezes the night shift still running: it had no archive yet.
     first = run(database, hotel, "archive_briefings", paris(DAY, 6, 45))
-    assert first.startswith("archived: night 13/07 v") and ", morning 14/07 v" in first
+    assert first.startswith("archived: Night 13/07 v") and ", Morning 14/07 v" in first
     result = run(database, hotel, "archive_briefings", paris(DAY, 14, 45))
-    assert result.startswith("archived: afternoon 14/07")
+    assert result.startswith("archived: Afternoon 14/07")
     with database.read() as session:
         frozen = build_briefing(session, alice, hotel.id, DAY, "afternoon", "fr")
         archive = session.scalars(
@@ -135,7 +135,7 @@ def test_thirty_minutes_into_the_shift_who_has_not_signed_is_reminded(
         sign_briefing(session, bob, briefing, briefing.version)
 
     result = run(database, hotel, "remind_unsigned", paris(DAY, 15, 30))
-    assert result == "afternoon 14/07: not signed by Alice Front"
+    assert result == "Afternoon 14/07: not signed by Alice Front"
     assert told(database, alice) == ["Please read and sign the briefing of 14/07 (Afternoon)."]
     assert told(database, bob) == [] and told(database, carol) == []
     assert told(database, maria) == ["Briefing of 14/07 (Afternoon) not signed by: Alice Front."]

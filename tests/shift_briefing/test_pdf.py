@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import UTC, date, datetime, time
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from pypdf import PdfReader
 
+from shift_briefing.board import BoardRoom, HousekeepingBoard, Stay
 from shift_briefing.briefing import Briefing, BriefingGuest, WishLine, short
 from shift_briefing.pdf import briefing_pdf, checklist_pdf
 from shift_briefing.readiness import ChecklistItem, RoomChecklist
@@ -177,7 +179,12 @@ FILLER_GUESTS = tuple(
     for n in range(FILLERS)
 )
 IN_HOUSE = (
-    guest(900, "Marta Nowak", (wish(900, "Daily newspaper", at_time="07:00"),), room="404"),
+    replace(  # checked in the evening before: in house, never "arrived" before she has
+        guest(900, "Marta Nowak", (wish(900, "Daily newspaper", at_time="07:00"),), room="404"),
+        arrival_date=DAY - timedelta(days=1),
+        status="checked_in",
+        checked_in_at=datetime(2025, 3, 13, 18, 5, tzinfo=UTC),
+    ),
 )
 LABELS = (
     "Cot in the room",
@@ -322,7 +329,7 @@ def test_guests_in_house_follow_the_arrivals_in_their_own_section(english: list[
     section = text.index("Guests in house: wishes due during the shift")
     assert text.index(f"Filler Guest {FILLERS - 1:02d}") < section
     assert section < text.index("Marta Nowak") < text.index("Daily newspaper at 07:00")
-    assert "arrived 14/03" in text[section:]
+    assert "checked in 13/03 19:05" in text[section:]  # the hotel's time (UTC+1)
     (page,) = [page for page in english if "Guests in house" in page]
     assert "Marta Nowak" in page  # the heading is never left alone at the foot of a page
 
@@ -391,60 +398,114 @@ def test_huge_and_hostile_guest_text_never_breaks_the_layout() -> None:
 
 # The room checklist ---------------------------------------------------------------------------
 
-CHECKLISTS = (
-    room_checklist(
-        1,
-        NAMES[0],
-        "101",
-        1,
-        (item("cleaned", "Room cleaned", False), item("task:7", "Cot installed", False)),
+
+def stay(number: int, name: str, fact: str, at: time) -> Stay:
+    return Stay(number, f"CONF{number:04d}", name, fact, at, checked_in=fact != "arrival")
+
+
+def wish_item(key: str, label: str, done: bool) -> ChecklistItem:
+    return ChecklistItem(
+        key=key, label_fr=f"{label} (fr)", label_en=label, done=done, task_id=int(key[5:])
+    )
+
+
+def board_room(
+    number: str,
+    floor: int,
+    status: str,
+    stays: tuple[Stay, ...],
+    wishes: tuple[ChecklistItem, ...] = (),
+) -> BoardRoom:
+    standard = (
+        item("cleaned", "Room cleaned", status in ("clean", "inspected")),
+        item("inspected", "Room inspected", status == "inspected"),
+    )
+    arrivals = tuple(
+        room_checklist(s.reservation_id, s.guest_name, number, floor, standard + wishes)
+        for s in stays
+        if s.fact in ("arrival", "arrived")
+    )
+    return BoardRoom(int(number), number, floor, status, 1, stays, standard, arrivals)
+
+
+EVENING = time(11, 0)
+BOARD = HousekeepingBoard(
+    day=DAY,
+    rooms=(
+        board_room(
+            "101",
+            1,
+            "dirty",
+            (stay(1, NAMES[0], "arrival", time(15, 0)),),
+            (wish_item("task:7", "Cot installed", False),),
+        ),
+        board_room(  # one room, two facts: a guest leaves and another comes
+            "102",
+            1,
+            "dirty",
+            (stay(2, NAMES[1], "due_out", EVENING), stay(3, NAMES[2], "arrival", time(16, 0))),
+        ),
+        board_room(
+            "204",
+            2,
+            "clean",
+            (stay(4, NAMES[3], "arrival", time(15, 0)),),
+            (wish_item("task:8", "Champagne placed", False),),
+        ),
+        board_room(
+            "210",
+            2,
+            "inspected",
+            (stay(5, NAMES[4], "arrival", time(15, 0)),),
+            (wish_item("task:9", "Feather-free bedding", True),),
+        ),
+        board_room("305", 3, "clean", (stay(6, NAMES[5], "stay_over", EVENING),)),
+        board_room("306", 3, "out_of_order", ()),
     ),
-    room_checklist(2, NAMES[1], "102", 1, (item("cleaned", "Room cleaned", True),)),
-    room_checklist(
-        3,
-        NAMES[3],
-        "204",
-        2,
-        (item("inspected", "Room inspected", False), item("task:8", "Champagne placed", False)),
+    unassigned=(
+        room_checklist(7, NAMES[6], None, None, (wish_item("task:11", "Extra pillows", False),)),
     ),
-    room_checklist(4, NAMES[4], "210", 2, (item("task:9", "Feather-free bedding", True),)),
-    room_checklist(5, NAMES[5], "305", 3, (item("task:10", "Bathrobe for a child", False),)),
-    room_checklist(6, NAMES[6], None, None, (item("task:11", "Extra pillows", False),)),
-    room_checklist(7, NAMES[2], None, None, (item("cleaned", "Room cleaned", False),)),
 )
-ROOMS_BY_FLOOR = {1: ("101", "102"), 2: ("204", "210"), 3: ("305",)}
+ROOMS_BY_FLOOR = {1: ("101", "102"), 2: ("204", "210"), 3: ("305", "306")}
 
 
-def test_the_checklist_holds_every_room_item_and_floor_heading() -> None:
-    pages = pages_of(checklist_pdf("Hôtel Test", DAY, CHECKLISTS, "en"))
+def test_the_floor_sheet_holds_every_room_its_state_stays_and_boxes() -> None:
+    pages = pages_of(checklist_pdf("Hôtel Test", BOARD, "en"))
     text = " ".join(pages)
     for rooms in ROOMS_BY_FLOOR.values():
         for room in rooms:
-            assert re.search(rf"\b{room}\b", text)
-    for checklist in CHECKLISTS:
-        assert checklist.guest_name in text
-        for entry in checklist.items:
+            assert len(re.findall(rf"\b{room}\b", text)) == 1  # each room once
+    for name in NAMES:
+        assert name in text
+    for room in BOARD.rooms:
+        for entry in (*room.standard, *(i for _r, i in room.wish_items)):
             box = "☑" if entry.done else "☐"
             assert f"{box} {entry.label_en}" in text
+    assert "☐ Extra pillows" in text
+    for words in ("Vacant dirty", "Vacant clean", "Inspected · Ready", "Out of order"):
+        assert words in text
+    assert f"Due out 11:00 · {NAMES[1]}" in text and f"Arrival 16:00 · {NAMES[2]}" in text
+    assert f"Stay-over 11:00 · {NAMES[5]}" in text
+    assert "☐ to tick · ☑ done when this sheet was printed" in text  # the symbols explained
     for heading in ("Floor 1", "Floor 2", "Floor 3", "Rooms not assigned yet"):
         assert heading in text
     assert all(page.startswith("Hôtel Test — Room checklist 14/03/2025") for page in pages)
 
 
 def test_each_floor_starts_a_new_page_and_unassigned_rooms_come_last() -> None:
-    pages = pages_of(checklist_pdf("Hôtel Test", DAY, list(reversed(CHECKLISTS)), "en"))
+    pages = pages_of(checklist_pdf("Hôtel Test", BOARD, "en"))
     headings = ("Floor 1", "Floor 2", "Floor 3", "Rooms not assigned yet")
     assert len(pages) == 4
     for page, heading in zip(pages, headings, strict=True):
         assert heading in page
         assert [h for h in headings if h in page] == [heading]
-    assert NAMES[6] in pages[3] and NAMES[2] in pages[3]
+    assert NAMES[6] in pages[3]
     assert pages[0].index("101") < pages[0].index("102")
     assert "page 4 of 4" in pages[3]
 
 
 def test_the_checklist_for_one_floor_prints_only_that_floor() -> None:
-    (page,) = pages_of(checklist_pdf("Hôtel Test", DAY, CHECKLISTS, "fr", floor=2))
+    (page,) = pages_of(checklist_pdf("Hôtel Test", BOARD, "fr", floor=2))
     assert "Étage 2" in page
     assert "Étage 1" not in page and "Étage 3" not in page
     assert "Chambres pas encore attribuées" not in page
@@ -453,19 +514,21 @@ def test_the_checklist_for_one_floor_prints_only_that_floor() -> None:
     for room in ROOMS_BY_FLOOR[1] + ROOMS_BY_FLOOR[3]:
         assert not re.search(rf"\b{room}\b", page)
     assert "☐ Champagne placed (fr)" in page and "☑ Feather-free bedding (fr)" in page
+    assert "Libre propre" in page and "Contrôlée · Prête" in page
     assert "page 1 sur 1" in page
 
 
-def test_a_floor_without_arrivals_prints_a_page_saying_so() -> None:
-    (page,) = pages_of(checklist_pdf("Hôtel Test", DAY, CHECKLISTS, "en", floor=7))
-    assert "Floor 7" in page and "No arrival on this floor." in page
+def test_a_floor_without_rooms_prints_a_page_saying_so() -> None:
+    (page,) = pages_of(checklist_pdf("Hôtel Test", BOARD, "en", floor=7))
+    assert "Floor 7" in page and "No room on this floor." in page
 
 
 def test_a_room_with_many_items_continues_below() -> None:
-    items = tuple(item(f"task:{n}", f"Item number {n:02d} " + "x" * 100, False) for n in range(70))
-    pages = pages_of(
-        checklist_pdf("Hôtel Test", DAY, [room_checklist(1, "Ann", "101", 1, items)], "en")
+    items = tuple(
+        wish_item(f"task:{n}", f"Item number {n:02d} " + "x" * 100, False) for n in range(70)
     )
+    room = board_room("101", 1, "dirty", (stay(1, "Ann", "arrival", time(15, 0)),), items)
+    pages = pages_of(checklist_pdf("Hôtel Test", HousekeepingBoard(DAY, (room,), ()), "en"))
     text = " ".join(pages)
     for n in range(70):
         assert f"Item number {n:02d}" in text

@@ -73,7 +73,7 @@ def test_a_room_cannot_be_inspected_before_it_is_cleaned(database, hotel, hugo, 
     reservation = book("A", "Anna", room="101")
     with pytest.raises(UserError) as refused, database.write() as session:
         tick(session, hugo, hotel.id, reservation, "inspected", True)
-    assert refused.value.key == "readiness.error_inspect_before_clean"
+    assert refused.value.key == "room.error_inspect_before_clean"
 
 
 def test_housekeeping_ticks_an_item_whose_task_is_the_front_desks(database, hotel, hugo, book):

@@ -1,0 +1,179 @@
+"""The housekeeping board page: every room of the day once, by floor, ticked on a phone.
+
+Streamlit only: the board is read by shift_briefing.board, the ticks go through
+shift_briefing.readiness (whose rules are the services'). Each box shows what is stored: its
+key follows the stored version, and a refused tick is put back (core.ui.action).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from core.clock import today
+from core.db import Database, get_database
+from core.models import Property
+from core.ui import action, actor, escape_markdown, language, show_flashes, tr, widget_key
+from shift_briefing import pdf, severity_ui
+from shift_briefing.board import (
+    ROOM_STATES,
+    STAY_FACTS,
+    BoardRoom,
+    HousekeepingBoard,
+    housekeeping_board,
+)
+from shift_briefing.readiness import ChecklistItem, RoomChecklist, tick, tick_room
+
+# Icons always come with their word; the legend on the page says what each one means.
+ICONS = {
+    "vacant_dirty": ":material/cleaning_services:",
+    "vacant_clean": ":material/check:",
+    "inspected": ":material/verified:",
+    "occupied": ":material/person:",
+    "out_of_order": ":material/block:",
+    "departed": ":material/exit_to_app:",
+    "due_out": ":material/logout:",
+    "stay_over": ":material/hotel:",
+    "arrived": ":material/how_to_reg:",
+    "arrival": ":material/login:",
+    "ready": ":material/check_circle:",
+    "not_ready": ":material/hourglass_empty:",
+}
+_ALL_FLOORS = "all"
+
+
+def _hotel(session: Session) -> Property:
+    hotel = session.get(Property, actor().property_id)
+    assert hotel is not None
+    return hotel
+
+
+def _mark(name: str) -> str:
+    """An icon with its word, for markdown places."""
+    return f"{ICONS[name]} {escape_markdown(tr(f'board.{name}'))}"
+
+
+def housekeeping_page() -> None:
+    """The board of a day: each room's state and stays, its checklist, a sheet per floor."""
+    st.title(tr("housekeeping.title"))
+    database = get_database()
+    with database.read() as session:
+        hotel = _hotel(session)
+        day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
+        board = housekeeping_board(session, actor(), hotel, day)
+    floors = [_ALL_FLOORS, *board.floors]
+    floor = st.selectbox(
+        tr("board.floor_filter"),
+        floors,
+        format_func=lambda f: (
+            tr("board.all_floors") if f == _ALL_FLOORS else tr("housekeeping.floor", floor=f)
+        ),
+        key="board_floor",
+    )
+    chosen = None if floor == _ALL_FLOORS else floor
+    _summary(board.counts(chosen), board, chosen)
+    _legend()
+    to_do_only = st.toggle(tr("board.to_do_only"), key="board_to_do_only")
+    lang = language()
+    for shown in board.floors if chosen is None else [chosen]:
+        st.subheader(tr("housekeeping.floor", floor=shown))
+        st.download_button(
+            tr("housekeeping.print_floor", floor=shown),
+            data=lambda shown=shown: pdf.checklist_pdf(hotel.name, board, lang, shown),
+            file_name=f"checklist-{day}-floor-{shown}.pdf",
+            mime="application/pdf",
+            key=f"print_{shown}",
+            on_click="ignore",
+        )
+        for room in board.on_floor(shown):
+            if not (to_do_only and room.nothing_to_do):
+                _room_card(database, hotel, room)
+    if board.unassigned and chosen is None:
+        st.subheader(tr("housekeeping.no_room"))
+        for arrival in board.unassigned:
+            _unassigned_card(database, hotel, arrival)
+
+
+def _summary(counts: dict[str, int], board: HousekeepingBoard, floor: int | None) -> None:
+    """How many rooms in each state and with each fact (those with none are left out)."""
+    arriving = [r for r in board.arriving_rooms if floor is None or r.floor == floor]
+    st.caption(
+        tr("housekeeping.summary", ready=sum(r.ready for r in arriving), count=len(arriving))
+    )
+    lines = [
+        " · ".join(f"{_mark(name)} **{counts[name]}**" for name in names if counts[name])
+        for names in (ROOM_STATES, STAY_FACTS)
+    ]
+    st.markdown("  \n".join(line for line in lines if line))
+
+
+def _legend() -> None:
+    with st.expander(tr("board.legend"), icon=":material/help:"):
+        for name in (*ROOM_STATES, *STAY_FACTS, "ready", "not_ready"):
+            st.markdown(f"{_mark(name)}: {escape_markdown(tr(f'board.help_{name}'))}")
+
+
+def _room_card(database: Database, hotel: Property, room: BoardRoom) -> None:
+    place = f"room_{room.room_id}"
+    with st.container(border=True, key=f"board_room_{room.room_id}"):
+        head = f"**{escape_markdown(room.number)}** · {_mark(room.state)}"
+        if room.state == "occupied":
+            head += " · " + escape_markdown(tr(f"room_status.{room.housekeeping_status}"))
+        if room.arrivals:
+            head += " · " + _mark("ready" if room.ready else "not_ready")
+        st.markdown(head)
+        for stay in room.stays:  # guest text escaped: it shows as typed
+            who = escape_markdown(f"{stay.guest_name} ({stay.confirmation_number})")
+            st.markdown(f"{_mark(stay.fact)} {stay.at:%H:%M} · {who}")
+        for arrival in room.arrivals:
+            severity_ui.critical_room(arrival)
+        show_flashes(place)
+        for item in room.standard:
+            name = f"room_{room.room_id}_{item.key}"
+            checked = st.checkbox(
+                item.label(language()),
+                value=item.done,
+                key=widget_key(name, room.status_version),
+                disabled=room.state == "out_of_order",
+            )
+            if checked != item.done:
+                with action(database, reset=[name], place=place) as session:
+                    tick_room(
+                        session,
+                        actor(),
+                        hotel.id,
+                        room.room_id,
+                        item.key,
+                        checked,
+                        room.status_version,
+                    )
+        for reservation_id, item in room.wish_items:
+            _wish_item(database, hotel, reservation_id, item, place)
+
+
+def _wish_item(
+    database: Database, hotel: Property, reservation_id: int, item: ChecklistItem, place: str
+) -> None:
+    """One item a guest's wish adds: ticking it finishes its task (and unticking reopens it)."""
+    name = f"tick_{reservation_id}_{item.key}"
+    checked = st.checkbox(
+        severity_ui.checklist_label(item),
+        value=item.done,
+        key=widget_key(name, item.done, item.task_version),
+    )
+    if checked != item.done:
+        with action(database, reset=[name], place=place) as session:
+            tick(session, actor(), hotel.id, reservation_id, item.key, checked, item.task_version)
+
+
+def _unassigned_card(database: Database, hotel: Property, arrival: RoomChecklist) -> None:
+    place = f"arrival_{arrival.reservation_id}"
+    with st.container(border=True):
+        who = escape_markdown(f"{arrival.guest_name} ({arrival.confirmation_number})")
+        st.markdown(f"{_mark('arrival')} {arrival.expected_at:%H:%M} · {who}")
+        st.caption(tr("readiness.error_no_room"))
+        severity_ui.critical_room(arrival)
+        show_flashes(place)
+        for item in arrival.items:
+            if item.task_id is not None:
+                _wish_item(database, hotel, arrival.reservation_id, item, place)

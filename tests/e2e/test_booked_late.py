@@ -1,0 +1,69 @@
+"""A late booking's task in a real browser: it reads "booked late", not overdue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from core.auth import system_actor
+from core.clock import today
+from core.db import Database
+from core.i18n import t
+from guests.service import ReservationInput, first_property, save_reservation
+from guests.stays import free_rooms
+
+pytestmark = pytest.mark.browser
+FR = "fr"  # the demo's housekeeping account reads French
+
+
+def _server_database(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    """The SQLite file the session's server runs on (tests/e2e/conftest.py `server`)."""
+    [path] = sorted(Path(tmp_path_factory.getbasetemp()).glob("server[0-9]*/hotel.db"))
+    return Database(f"sqlite:///{path}")
+
+
+def test_a_late_bookings_task_reads_booked_late_not_overdue(server, browser, tmp_path_factory):
+    """A guest in the house since yesterday is typed in now (a late import): the cot is due in
+    half an hour, and the housekeeping board says "booked late", without any overdue mark."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(server)
+    page.get_by_label(t("login.login", FR)).fill("housekeeping")
+    page.get_by_label(t("login.password", FR)).fill("demo-housekeeping")
+    page.get_by_role("button", name=t("login.submit", FR)).click()
+    expect(page.locator('[data-testid="stSidebarNavLink"]').first).to_be_visible()
+    # The server made its database and the demo at the first page; the booking comes now.
+    database = _server_database(tmp_path_factory)
+    with database.write() as session:
+        hotel = first_property(session)
+        assert hotel is not None
+        arrival = today(hotel.timezone) - timedelta(days=1)
+        free = free_rooms(session, hotel.id, arrival, arrival + timedelta(days=3))[0].number
+        save_reservation(
+            session,
+            system_actor(hotel.id, "import"),
+            hotel.id,
+            ReservationInput(
+                confirmation_number="LATE-E2E",
+                guest_name="Zélie Tardive",
+                arrival_date=arrival,
+                departure_date=arrival + timedelta(days=3),
+                room_number=free,
+                wish_text="Un lit bébé svp",
+            ),
+        )
+    database.dispose()
+
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", FR)).click()
+    room = f"{t('room.label', FR)} {free}"
+    head = page.locator('[data-testid="stAlert"]', has_text=room)
+    expect(head).to_contain_text(t("tasks.booked_late", FR))
+    expect(page.get_by_text("Zélie Tardive", exact=False)).to_be_visible()
+    page.screenshot(path=str(tmp_path_factory.getbasetemp() / "booked_late.png"), full_page=True)
+    assert head.count() == 1 and t("tasks.overdue", FR) not in head.inner_text()
+    assert page.get_by_text(t("error.unexpected", FR)).count() == 0
+    context.close()
