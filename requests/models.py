@@ -54,6 +54,8 @@ class Request(Base):
     at_time: Mapped[str | None] = mapped_column(String(5))
     status: Mapped[str] = mapped_column(String(20), default="active")
     sensitive: Mapped[bool] = mapped_column(default=False)
+    # "critical" when the guest's words say a health wish can hurt them (requests.severity)
+    severity: Mapped[str] = mapped_column(String(10), default="normal", server_default="normal")
     source: Mapped[str] = mapped_column(String(20), default="parser")
     corrected_by_staff: Mapped[bool] = mapped_column(default=False)
     captured_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))

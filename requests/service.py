@@ -430,6 +430,7 @@ class TaskView:
     detail: str | None  # the guest's words for this wish; None when the viewer may not see them
     title: str = ""  # set for a call to the guest: who and the phone number
     alternative: str | None = None  # what staff proposed when not possible
+    severity: str = "normal"  # "critical": a health wish the guest says can hurt them
 
 
 def sees_health_details(who: Who) -> bool:
@@ -510,6 +511,7 @@ def tasks_for(
                 detail=(request.matched_text if request and (health or not sensitive) else None),
                 title=task.title,
                 alternative=task.alternative,
+                severity=request.severity if request else "normal",
             )
         )
     return views

@@ -368,6 +368,8 @@ def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
             text += f" x{wish.quantity}"
         if wish.time:
             text += f" {wish.time}"
+        if wish.severity == "critical":
+            text += f" (⚠ {tr('severity.critical_word')})"
         parts.append(text)
     if understood.eta:
         parts.append(f"{tr('arrivals.eta')} {understood.eta}")
@@ -390,6 +392,14 @@ def _quantities_and_times(
         for request in shown:
             columns = st.columns([3, 1, 1])
             columns[0].text(labels[request.code])
+            critical = None  # a health wish's severity, which staff may correct
+            if request.sensitive:
+                critical = columns[0].checkbox(
+                    tr("reservation.critical"),
+                    value=request.severity == "critical",
+                    key=f"s_{reservation_id}_{request.code}",
+                    help=tr("reservation.critical_help"),
+                )
             quantity = columns[1].number_input(
                 tr("reservation.quantity"),
                 1,
@@ -402,18 +412,19 @@ def _quantities_and_times(
                 value=request.at_time or "",
                 key=f"t_{reservation_id}_{request.code}",
             )
-            details[request.code] = (int(quantity), at.strip() or None)
+            details[request.code] = (int(quantity), at.strip() or None, critical)
         if not st.form_submit_button(tr("reservation.save_wishes")):
             return
     choices = []
-    for code, (quantity, at) in details.items():
+    for code, (quantity, at, critical) in details.items():
         if at is not None:
             try:
                 at = time.fromisoformat(at).strftime("%H:%M")
             except ValueError:
                 st.error(tr_md("reservation.error_time", value=at))
                 return
-        choices.append(WishChoice(code, quantity if quantity > 1 else None, at))
+        severity = None if critical is None else "critical" if critical else "normal"
+        choices.append(WishChoice(code, quantity if quantity > 1 else None, at, severity))
     with action(database, done=tr("saved")) as session:
         wishes.correct_wishes(session, actor(), reservation_id, choices)
 

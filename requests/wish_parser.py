@@ -19,7 +19,16 @@ How it reads a text, in order:
 6. give each time an owner: the arrival (-> ETA), a wake-up call, a table, a transfer...;
 7. add what follows from the ETA (late arrival from 21:00 or after midnight; early check-in
    when the guest wants the room before check-in time);
-8. keep what was not explained, and decide whether a human must read it.
+8. give a health wish (allergy, mobility: the catalogue's sensitive entries) the words about
+   it, and read its severity from them (requests.severity);
+9. keep what was not explained, and decide whether a human must read it.
+
+A health wish's words are never split into a leftover: "Severe nut allergy, please inform the
+restaurant" is one food allergy, critical, quoting the whole sentence. The wish keeps every
+other word of its clause (up to another wish, or an "and" that asks for something else), and
+the neighbouring clauses without a wish of their own that only talk about it (how serious it
+is, who to tell, the allergen, the injector: ``requests.severity.HEALTH_CONTEXT``); such a
+clause further away in the same sentence is quoted after a "…".
 
 What needs triage: a clause in which nothing was recognised and which holds more than
 politeness ("Merci !", "Kind regards, Anna") or glue words; or something joined to a
@@ -51,6 +60,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from requests.catalogue_defaults import DEFAULT_CATALOGUE, CatalogueEntry
+from requests.severity import NORMAL, health_context_length, known_words, read_severity
 from requests.wish_text import (
     ABBREVIATIONS,
     AND_WORDS,
@@ -89,6 +99,7 @@ class ParsedWish:
     text: str  # the span of the ORIGINAL text it matched
     quantity: int | None
     time: str | None  # "HH:MM" for timed wishes (wake-up 6:30 -> "06:30"), else None
+    severity: str = NORMAL  # "critical" for a health wish the guest's words say is serious
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,8 @@ class ParseResult:
         """Plain data for the command line and the services (no triage flag: it is derived)."""
         return {
             "requests": [
-                {"code": w.code, "text": w.text, "quantity": w.quantity, "time": w.time}
+                {"code": w.code, "text": w.text, "quantity": w.quantity, "time": w.time,
+                 "severity": w.severity}
                 for w in self.requests
             ],
             "eta": self.eta,
@@ -163,6 +175,7 @@ ABSORBED_BY_ALLERGY = {"pet": None, "food_allergy": ("allerg", "alerg"),
 _ANIMAL_STEMS = ("cat", "chat", "katze", "gat", "dog", "chien", "hund", "perr", "can", "animal",
                  "tier", "pelo", "poil", "pet", "mascot")
 OTHER_ALLERGY = "other_allergy"
+_AND_REACH = 12  # words after an "and" that may ask for something besides a health wish
 _INDIFFERENCE_REACH = 12  # "lit double ou deux lits séparés, c'est égal": about a dozen words
 
 
@@ -255,6 +268,9 @@ class _Matcher:
         self.codes: frozenset[str] = frozenset(
             e.code for e in catalogue if isinstance(getattr(e, "code", None), str)
         )
+        self.health_codes: frozenset[str] = frozenset(
+            e.code for e in catalogue if getattr(e, "sensitive", False) is True
+        )
         for entry in catalogue:
             code = getattr(entry, "code", None)
             keywords = getattr(entry, "keywords", None)
@@ -288,7 +304,7 @@ class _Matcher:
                     stems.add(w)
         self.prefix_lengths = tuple(sorted({len(s) for s in self.prefix}))
         self.known: frozenset[str] = frozenset(
-            FILLER | set(NUMBER_WORDS) | set(ABBREVIATIONS) | vocab
+            FILLER | set(NUMBER_WORDS) | set(ABBREVIATIONS) | vocab | known_words()
             | {w for p in phrases for _, w in p.elements}
         )
         self._delete_index: dict[str, set[str]] = {}
@@ -370,7 +386,7 @@ def _catalogue_key(catalogue: Sequence[CatalogueEntry]) -> object:
                 (lang, ps if type(ps) is tuple else (ps,) if isinstance(ps, str) else tuple(ps))
                 for lang, ps in kw.items()
             )
-        key.append((getattr(e, "code", None), items))
+        key.append((getattr(e, "code", None), getattr(e, "sensitive", False) is True, items))
     return tuple(key)
 
 
@@ -400,8 +416,8 @@ def _matcher_for(catalogue: Sequence[CatalogueEntry]) -> _Matcher:
 class _Match:
     """One phrase found in the text (plain attributes: this is the parser's hot path)."""
 
-    __slots__ = ("code", "first", "last", "negated", "phrase", "positions", "quantity",
-                 "quantity_pos", "role", "time")
+    __slots__ = ("code", "first", "last", "negated", "phrase", "pieces", "positions",
+                 "quantity", "quantity_pos", "role", "time")
 
     def __init__(self, phrase: _Phrase, positions: list[int]):
         self.phrase = phrase
@@ -414,6 +430,7 @@ class _Match:
         self.quantity: int | None = None
         self.time: str | None = None
         self.quantity_pos: int | None = None
+        self.pieces: list[tuple[int, int]] = []  # a health wish's quoted words (token ranges)
 
 
 @dataclass
@@ -971,7 +988,122 @@ class _Reading:
                         self._derive(EARLY_CHECK_IN, m.first, m.last, eta)
                         break
 
-    # -- 8. what is left --------------------------------------------------------------------
+    # -- 8. a health wish's words -----------------------------------------------------------
+    def keep_health_words(self) -> None:
+        """Each allergy or mobility wish takes its clause and the clauses that only talk about
+        it, so its words are quoted together and never left over for triage."""
+        health = [w for w in self._asked() if w.code in self.matcher.health_codes]
+        if not health:
+            return
+        n = self.n
+        code_of: dict[int, str] = {}
+        for w in self.wishes:
+            for k in w.positions:
+                code_of.setdefault(k, w.code)
+        self.health_word = [False] * n
+        k = 0
+        while k < n:
+            length = health_context_length(self.words, k) if not self.explained[k] else 0
+            for j in range(k, min(n, k + length)):
+                self.health_word[j] = True
+            k += max(length, 1)
+        self.code_of = code_of
+        # words worth quoting: the wishes' own, and leftover words that carry something
+        matters = [k in code_of or self._matters(k, strict=False) for k in range(n)]
+        # and the words about health, even those that are glue elsewhere ("Küche informieren")
+        worth = [m or h for m, h in zip(matters, self.health_word, strict=True)]
+        spans = self._clause_spans()
+        wish_clauses = {self.clause[k] for k in code_of}
+        for w in health:
+            a, b = self._widen(w, code_of, matters)
+            self._explain(range(a, b + 1))
+            w.pieces.append(self._trimmed(a, b, worth))
+            for step in (1, -1):  # the clauses after it, then those before it
+                c = self.clause[w.first if step < 0 else w.last] + step
+                while c in spans and c not in wish_clauses and self._only_about_health(
+                        spans[c], matters):
+                    first, last = spans[c]
+                    self._explain(range(first, last + 1))
+                    if any(worth[first:last + 1]):
+                        w.pieces.append(self._trimmed(first, last, worth))
+                    c += step
+        # a clause further away in a health wish's sentence that only talks about it
+        by_sentence: dict[int, list[_Match]] = defaultdict(list)
+        for w in health:
+            by_sentence[self.sentence[w.first]].append(w)
+        for c, (first, last) in spans.items():
+            if c in wish_clauses or all(self.explained[first:last + 1]):
+                continue
+            if not any(worth[first:last + 1]) or not self._only_about_health(
+                    (first, last), matters):
+                continue
+            near = by_sentence.get(self.sentence[first])
+            if near:  # the nearest one (wishes are in text order)
+                i = bisect_left([w.first for w in near], first) if len(near) > 1 else 0
+                owner = min(near[max(0, i - 1):i + 1], key=lambda w: min(abs(w.first - first),
+                                                                          abs(w.last - last)))
+                self._explain(range(first, last + 1))
+                owner.pieces.append(self._trimmed(first, last, worth))
+
+    def _clause_spans(self) -> dict[int, tuple[int, int]]:
+        spans: dict[int, tuple[int, int]] = {}
+        for k in range(self.n):
+            first, _ = spans.get(self.clause[k], (k, k))
+            spans[self.clause[k]] = (first, k)
+        return spans
+
+    def _widen(self, w: _Match, code_of: dict[int, str], matters: list[bool]) -> tuple[int, int]:
+        """The wish's clause around it, up to another wish or to an "and" asking for more."""
+        clause = self.clause[w.first]
+
+        def free(k: int) -> bool:
+            return (0 <= k < self.n and self.clause[k] == clause
+                    and (code_of.get(k) == w.code or not self.explained[k]))
+
+        def asks_more(k: int, step: int) -> bool:
+            """An "and" whose far side holds a word that is not about the health wish."""
+            if self.words[k] not in AND_WORDS:
+                return False
+            j = k + step
+            while free(j) and code_of.get(j) != w.code and abs(j - k) <= _AND_REACH:
+                if matters[j] and not self.health_word[j]:
+                    return True
+                j += step
+            return False
+
+        a = w.first if w.quantity_pos is None else min(w.first, w.quantity_pos)
+        b = w.last
+        while free(a - 1) and not asks_more(a - 1, -1):
+            a -= 1
+        while free(b + 1) and not asks_more(b + 1, 1):
+            b += 1
+        return a, b
+
+    def _only_about_health(self, span: tuple[int, int], matters: list[bool]) -> bool:
+        first, last = span
+        return all(not self.explained[k] and (not matters[k] or self.health_word[k])
+                   for k in range(first, last + 1))
+
+    def _trimmed(self, a: int, b: int, matters: list[bool]) -> tuple[int, int]:
+        """Without the glue words at either end when they hold politeness or an "and"
+        ("please", "per favore", "merci de"): the quote keeps the other words ("Ich bin
+        Rollstuhlfahrerin, bitte ein barrierefreies Zimmer")."""
+
+        def glue(k: int) -> bool:
+            return self.words[k] in POLITENESS or self.words[k] in AND_WORDS or self.soft[k]
+
+        start, end = a, b
+        while start < b and not matters[start]:
+            start += 1
+        if any(glue(k) for k in range(a, start)):
+            a = start
+        while end > a and not matters[end]:
+            end -= 1
+        if any(glue(k) for k in range(end + 1, b + 1)):
+            b = end
+        return a, b
+
+    # -- 9. what is left --------------------------------------------------------------------
     def mark_courtesies(self) -> None:
         """Greeting names and signatures are politeness, not wishes."""
         words, n = self.words, self.n
@@ -1079,23 +1211,65 @@ class _Reading:
     # -- result -----------------------------------------------------------------------------
     def requests(self) -> tuple[ParsedWish, ...]:
         merged: dict[str, tuple[int, ParsedWish]] = {}
-        # "Kein Babybett nötig, wir bringen ein Reisebett mit": in one sentence, a refusal of a
-        # wish outweighs another mention of it
-        refused = {(self.sentence[w.first], w.code) for w in self.wishes if w.negated}
-        refused |= self.refused_in
-        allergies = [w for w in self.wishes if w.code == OTHER_ALLERGY and not w.negated]
-        for w in self.wishes:
-            if w.negated or (self.sentence[w.first], w.code) in refused:
-                continue
-            if allergies and self._absorbed_by_allergy(w, allergies):
-                continue
+        pieces: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for w in self._asked():
+            pieces[w.code] += w.pieces
             start = w.quantity_pos if w.quantity_pos is not None else w.first
             self._merge(merged, w.first, ParsedWish(w.code, self._original(start, w.last, False),
                                                     w.quantity, w.time))
         for f in self.found:
             self._merge(merged, f.start, ParsedWish(f.code, self._original(f.start, f.end, False),
                                                     None, f.time))
+        for code, ranges in pieces.items():
+            if ranges and code in merged:
+                pos, kept = merged[code]
+                text = self._quoted(code, ranges)
+                merged[code] = (pos, ParsedWish(kept.code, text, kept.quantity, kept.time,
+                                                read_severity(text).level))
         return tuple(p for _, p in sorted(merged.values(), key=lambda item: item[0]))
+
+    def _quoted(self, code: str, ranges: list[tuple[int, int]]) -> str:
+        """A health wish's pieces in text order; pieces apart are joined by "…"."""
+        joined: list[list[int]] = []
+        for a, b in sorted(ranges):
+            # glue words and the same wish's words between two pieces do not part them
+            if joined and all(self.explained[k] and self.code_of.get(k, code) == code
+                              for k in range(joined[-1][1] + 1, a)):
+                joined[-1][1] = max(joined[-1][1], b)
+            else:
+                joined.append([a, b])
+        return " … ".join(self._closed(a, b) for a, b in joined)
+
+    def _closed(self, first: int, last: int) -> str:
+        """The original words, with the bracket they opened closed: "(allergie)"."""
+        text = self._original(first, last, trailing=False)
+        if text.count("(") > text.count(")"):
+            end = self.offsets.end(self.ends[last])
+            rest = self.text[end:end + 3]
+            if rest.lstrip().startswith(")"):
+                text += rest[: rest.index(")") + 1].strip()
+        return text
+
+    def _asked(self) -> list[_Match]:
+        """The wishes the guest asks for, in text order (known once negation is read)."""
+        asked: list[_Match] | None = getattr(self, "_asked_wishes", None)
+        if asked is None:
+            asked = self._asked_wishes = self._find_asked()
+        return asked
+
+    def _find_asked(self) -> list[_Match]:
+        # "Kein Babybett nötig, wir bringen ein Reisebett mit": in one sentence, a refusal of a
+        # wish outweighs another mention of it
+        refused = {(self.sentence[w.first], w.code) for w in self.wishes if w.negated}
+        refused |= self.refused_in
+        allergies = [w for w in self.wishes if w.code == OTHER_ALLERGY and not w.negated]
+        return [
+            w
+            for w in self.wishes
+            if not w.negated
+            and (self.sentence[w.first], w.code) not in refused
+            and not (allergies and self._absorbed_by_allergy(w, allergies))
+        ]
 
     def _absorbed_by_allergy(self, w: _Match, allergies: list[_Match]) -> bool:
         if w.code not in ABSORBED_BY_ALLERGY:
@@ -1210,6 +1384,7 @@ def _parse(text: str, matcher: _Matcher, check_in: dt.time) -> ParseResult:
     reading.read_quantities()
     reading.assign_times()
     reading.derive_from_eta()
+    reading.keep_health_words()
     reading.mark_courtesies()
     unmatched, triage = reading.remainder()
     eta = _hhmm(reading.eta_minutes) if reading.eta_minutes is not None else None

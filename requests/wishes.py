@@ -33,6 +33,7 @@ from requests.catalogue_defaults import CatalogueEntry
 from requests.deadlines import Deadline, arrival_moment, deadlines, not_born_late
 from requests.models import Request, Task
 from requests.service import OPEN, TRIAGE, record_status, stay_of
+from requests.severity import NORMAL, SEVERITIES
 from requests.wish_parser import ParseResult, parse_wishes
 
 TRIAGE_AHEAD = timedelta(hours=24)  # someone reads unclassified text a day before arrival
@@ -216,7 +217,12 @@ class _Batch:
             request = by_code.pop(wish.code, None)
             if request is None:
                 self.add_request(
-                    reservation, entry, matched=wish.text, quantity=wish.quantity, at=wish.time
+                    reservation,
+                    entry,
+                    matched=wish.text,
+                    quantity=wish.quantity,
+                    at=wish.time,
+                    severity=wish.severity,
                 )
                 continue
             if request.corrected_by_staff:
@@ -237,6 +243,8 @@ class _Batch:
                 )
                 request.quantity, request.at_time = wish.quantity, wish.time
                 request.matched_text = wish.text
+            if not request.corrected_by_staff:
+                self.follow_severity(request, wish.severity if entry.sensitive else NORMAL)
             if request.original_text != reservation.wish_text:
                 request.original_text = reservation.wish_text
 
@@ -263,6 +271,7 @@ class _Batch:
         quantity: int | None,
         at: str | None,
         source: str = "parser",
+        severity: str = NORMAL,
     ) -> None:
         stay = stay_of(reservation, self.hotel(reservation.property_id))
         tasks = [
@@ -277,9 +286,23 @@ class _Batch:
             quantity=quantity,
             at_time=at,
             sensitive=entry.sensitive,
+            severity=severity if entry.sensitive else NORMAL,
             source=source,
             corrected_by_staff=source != "parser",
         )
+
+    def follow_severity(self, request: Request, severity: str) -> None:
+        """The severity read from the guest's words, audited when it changes."""
+        if request.severity != severity:
+            self.log(
+                "request_severity_changed",
+                "request",
+                request.id,
+                request.property_id,
+                before={"severity": request.severity},
+                after={"severity": severity},
+            )
+            request.severity = severity
 
     def add_triage(self, reservation: Reservation, unmatched: str) -> None:
         """Text nothing explained is read by a person: no wish is ever dropped."""
@@ -296,6 +319,7 @@ class _Batch:
             quantity=None,
             at_time=None,
             sensitive=False,
+            severity=NORMAL,
             source="parser",
             corrected_by_staff=False,
         )
@@ -470,6 +494,7 @@ class WishChoice:
     code: str
     quantity: int | None = None
     at: str | None = None
+    severity: str | None = None  # staff's "critical" / "normal" for a health wish; None keeps it
 
 
 def correct_wishes(
@@ -498,8 +523,23 @@ def correct_wishes(
                 quantity=choice.quantity,
                 at=choice.at,
                 source="catalogue",
+                severity=choice.severity or NORMAL,
             )
-        elif (request.quantity, request.at_time) != (choice.quantity, choice.at):
+            continue
+        if choice.severity is not None and choice.severity != request.severity:
+            if choice.severity not in SEVERITIES:
+                raise UserError("request.error_severity")
+            batch.log(
+                "request_severity_corrected",
+                "request",
+                request.id,
+                reservation.property_id,
+                before={"severity": request.severity},
+                after={"severity": choice.severity},
+            )
+            request.severity = choice.severity
+            request.corrected_by_staff = True
+        if (request.quantity, request.at_time) != (choice.quantity, choice.at):
             batch.log(
                 "request_corrected",
                 "request",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from guests.service import first_property, property_by_code
 from shift_briefing import pdf
 from shift_briefing.board import HousekeepingBoard, housekeeping_board
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
-from shift_briefing.readiness import ChecklistItem
+from shift_briefing.readiness import ChecklistItem, RoomChecklist
 from shift_briefing.signing import signed_current
 
 
@@ -137,6 +138,7 @@ def _guest_json(guest: BriefingGuest) -> dict[str, Any]:
                 "time": w.at_time,
                 "sensitive": w.sensitive,
                 "detail": w.detail,
+                "severity": w.severity,
             }
             for w in guest.wishes
         ],
@@ -174,7 +176,8 @@ def _print_briefing(briefing: Briefing, language: str) -> None:
         print(f"{when}  {guest.guest_name}  {room}")
         for wish in guest.wishes:
             due = to_local(wish.due_at, briefing.timezone).strftime("%d/%m %H:%M")
-            print(f"    - {wish.label}: {t(f'status.{wish.status}', language)} ({due})")
+            mark = f"⚠ {t('pdf.critical', language)} " if wish.critical else ""
+            print(f"    - {mark}{wish.label}: {t(f'status.{wish.status}', language)} ({due})")
 
 
 def _checklist(session: Session, hotel: Property, args: argparse.Namespace, language: str) -> int:
@@ -213,7 +216,13 @@ def _item_json(item: ChecklistItem, language: str) -> dict[str, Any]:
         "done": item.done,
         "code": item.code,
         "task_status": item.status,
+        "severity": item.severity,
     }
+
+
+def _critical_json(arrivals: Sequence[RoomChecklist], language: str) -> list[dict[str, Any]]:
+    """The arriving guests' critical health wishes, by name (never their words)."""
+    return [{"code": w.code, "label": w.label(language)} for a in arrivals for w in a.critical]
 
 
 def checklist_json(
@@ -252,6 +261,7 @@ def checklist_json(
                     }
                     for s in room.stays
                 ],
+                "critical": _critical_json(room.arrivals, language),
             }
         )
     if floor is None:
@@ -266,6 +276,7 @@ def checklist_json(
                     "housekeeping_status": None,
                     "ready": False,
                     "items": [_item_json(i, language) for i in arrival.items],
+                    "critical": _critical_json([arrival], language),
                     "state": None,
                     "occupied": False,
                     "facts": ["arrival"],

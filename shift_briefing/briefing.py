@@ -37,6 +37,7 @@ from requests.guest_corrections import changed_by_guest
 from requests.labels import task_label_text
 from requests.models import Request
 from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
+from requests.severity import CRITICAL, NORMAL
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -66,6 +67,11 @@ class WishLine:
     sensitive: bool
     detail: str | None  # the guest's words; None when the reader's role may not see them
     alternative: str | None = None  # what staff proposed the guest when not possible
+    severity: str = NORMAL  # CRITICAL: shown first, in red, to every reader (words or not)
+
+    @property
+    def critical(self) -> bool:
+        return self.severity == CRITICAL
 
 
 @dataclass(frozen=True)
@@ -312,11 +318,13 @@ class GuestDescriber:
                 sensitive=task.sensitive,
                 detail=task.detail,
                 alternative=task.alternative,
+                severity=task.severity,
             )
             for task in self.tasks.get(reservation.id, [])
             if (due_from is None or task.due_at >= due_from)
             and (due_before is None or task.due_at < due_before)
         ]
+        lines.sort(key=lambda line: not line.critical)  # critical first, else as they were
         returning, earlier_codes = self.earlier.get(reservation.id, (False, set()))
         remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
         return BriefingGuest(
@@ -446,6 +454,8 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
                     "quantity": w.quantity,
                     "time": w.at_time,
                     "detail": w.detail,
+                    # only when critical, so that versions signed before severities stay valid
+                    **({"severity": w.severity} if w.critical else {}),
                 }
                 | ({"alternative": w.alternative} if w.alternative else {})
                 for w in g.wishes

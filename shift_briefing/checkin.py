@@ -1,8 +1,9 @@
 """The arrival card and check-in: wishes reviewed with the guest, and the room ready.
 
 A room that is not ready blocks check-in unless a manager overrides it with a reason; the
-override is recorded and audited. An arrival without wishes on a ready room checks in in one
-step.
+override is recorded and audited. A critical health wish whose task is still open (a severe
+allergy the kitchen has not confirmed) needs the agent's explicit "kitchen informed", which is
+audited too. An arrival without wishes on a ready room checks in in one step.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from core.clock import now
 from core.errors import UserError
 from core.models import Property
 from guests.models import Reservation
-from shift_briefing.briefing import BriefingGuest, GuestDescriber, narrowed_guest
+from requests.service import OPEN
+from shift_briefing.briefing import BriefingGuest, GuestDescriber, WishLine, narrowed_guest
 from shift_briefing.models import CheckIn
 from shift_briefing.readiness import arrivals_of_day
 
@@ -34,6 +36,7 @@ class ArrivalCard:
     room_ready: bool
     blockers: tuple[str, ...]  # translation keys of what stands in the way
     check_in: CheckIn | None
+    critical_open: tuple[WishLine, ...] = ()  # critical wishes whose task is still open
 
 
 def _reservation(session: Session, property_id: int, reservation_id: int) -> Reservation:
@@ -95,6 +98,9 @@ def _cards(
                 room_ready=room_ready,
                 blockers=tuple(blockers),
                 check_in=done.get(reservation.id),
+                critical_open=tuple(
+                    w for w in guest.wishes if w.critical and w.status in OPEN
+                ),
             )
         )
     return cards
@@ -111,11 +117,14 @@ def check_in(
     manager_login: str | None = None,
     manager_password: str = "",
     language: str = "en",
+    kitchen_informed: bool = False,
 ) -> CheckIn:
     """Checks a guest in. A room that is not ready needs a manager's override: the agent
     themself when they are a manager, or a manager's login and password typed here, which
     this service checks itself (auth.authenticate_manager: counted apart from the manager's
-    own sign-in, and audited with both names)."""
+    own sign-in, and audited with both names). `kitchen_informed` is the agent's confirmation
+    that the department of each open critical wish knows (the kitchen for an allergy):
+    without it such a check-in is refused."""
     require(who, *AGENTS)
     # The row held until commit: an edit saved meanwhile waits, rather than making this
     # UPDATE miss its version (StaleDataError) on PostgreSQL.
@@ -129,6 +138,10 @@ def check_in(
         raise UserError("checkin.blocker_no_room")
     if card.needs_review and not wishes_reviewed:
         raise UserError("checkin.error_review_wishes")
+    if card.critical_open and not kitchen_informed:
+        raise UserError(
+            "checkin.error_kitchen_informed", wishes=", ".join(w.label for w in card.critical_open)
+        )
     manager = who if isinstance(who, Actor) and who.has("manager") else None
     reason = (override_reason or "").strip()
     if not card.room_ready:
@@ -167,9 +180,23 @@ def check_in(
             "status": "checked_in",
             "wishes_reviewed": done.wishes_reviewed,
             "room_ready": card.room_ready,
+            **({"kitchen_informed": True} if card.critical_open else {}),
         },
         property_id=property_id,
     )
+    if card.critical_open:
+        audit.record(
+            session,
+            who,
+            "check_in_kitchen_informed",
+            "reservation",
+            reservation.id,
+            after={
+                "critical_wishes": [w.code for w in card.critical_open],
+                "tasks": [w.task_id for w in card.critical_open],
+            },
+            property_id=property_id,
+        )
     if not card.room_ready and manager is not None:
         audit.record(
             session,

@@ -15,7 +15,7 @@ from core.db import Database, get_database
 from core.download_ui import guarded_download
 from core.models import Property
 from core.ui import action, actor, escape_markdown, language, show_flashes, tr, widget_key
-from shift_briefing import downloads
+from shift_briefing import downloads, severity_ui
 from shift_briefing.board import (
     ROOM_STATES,
     STAY_FACTS,
@@ -129,6 +129,8 @@ def _room_card(database: Database, hotel: Property, room: BoardRoom) -> None:
         for stay in room.stays:  # guest text escaped: it shows as typed
             who = escape_markdown(f"{stay.guest_name} ({stay.confirmation_number})")
             st.markdown(f"{_mark(stay.fact)} {stay.at:%H:%M} · {who}")
+        for arrival in room.arrivals:
+            severity_ui.critical_room(arrival)
         show_flashes(place)
         for item in room.standard:
             name = f"room_{room.room_id}_{item.key}"
@@ -159,7 +161,7 @@ def _wish_item(
     """One item a guest's wish adds: ticking it finishes its task (and unticking reopens it)."""
     name = f"tick_{reservation_id}_{item.key}"
     checked = st.checkbox(
-        item.label(language()),
+        severity_ui.checklist_label(item),
         value=item.done,
         key=widget_key(name, item.done, item.task_version),
     )
@@ -174,6 +176,7 @@ def _unassigned_card(database: Database, hotel: Property, arrival: RoomChecklist
         who = escape_markdown(f"{arrival.guest_name} ({arrival.confirmation_number})")
         st.markdown(f"{_mark('arrival')} {arrival.expected_at:%H:%M} · {who}")
         st.caption(tr("readiness.error_no_room"))
+        severity_ui.critical_room(arrival)
         show_flashes(place)
         for item in arrival.items:
             if item.task_id is not None:

@@ -42,7 +42,7 @@ from core.clock import to_local
 from core.i18n import messages, t
 from shift_briefing.board import BoardRoom, HousekeepingBoard
 from shift_briefing.briefing import LONG_WISH, Briefing, BriefingGuest, WishLine, short
-from shift_briefing.readiness import ChecklistItem
+from shift_briefing.readiness import ChecklistItem, RoomChecklist
 from shift_briefing.signing import Signature
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -276,6 +276,14 @@ def _by_height(blocks: list[list[_Text]], width: float) -> list[list[_Text]]:
     return groups
 
 
+RED = "#b00000"
+
+
+def _critical(language: str) -> str:
+    """The marker of a critical health wish: an icon the embedded fonts have, and the word."""
+    return f'<font color="{RED}"><b>⚠ {_markup(t("pdf.critical", language), LABEL_CAP)}</b></font>'
+
+
 def _joined(labels: Sequence[str], cap: int = LIST_CAP) -> str:
     shown = ", ".join(labels[:cap])
     return shown + ", …" if len(labels) > cap else shown
@@ -382,6 +390,8 @@ class _BriefingPrinter:
         """The wish's line, then the guest's words in a plain paragraph of their own (one font
         and colour: reportlab's fast path for the longest text of the briefing)."""
         text = f"<b>{_markup(wish.label, LABEL_CAP)}</b>"
+        if wish.critical:  # first in the cell (the wishes come sorted), in red
+            text = f'{_critical(self.language)} <font color="{RED}">{text}</font>'
         extras = []
         if wish.quantity is not None:
             extras.append(f"×{wish.quantity}")
@@ -505,11 +515,27 @@ def briefing_pdf(briefing: Briefing, signed: Sequence[Signature], language: str)
 CHECKLIST_COLUMNS = (20 * mm, 70 * mm, CONTENT_WIDTH - 90 * mm)
 
 
+def _item_markup(item: ChecklistItem, language: str) -> str:
+    """A box's label; the item of a critical health wish is marked and red."""
+    label = _markup(item.label(language), LABEL_CAP)
+    if not item.critical:
+        return label
+    return f'{_critical(language)} <font color="{RED}">{label}</font>'
+
+
+def _critical_note(arrivals: Sequence[RoomChecklist], language: str) -> list[_Text]:
+    """The arriving guests' critical health wishes, by name only, above the room's boxes."""
+    critical = [c.label(language) for a in arrivals for c in a.critical]
+    if not critical:
+        return []
+    wishes = _joined(list(dict.fromkeys(critical)))
+    note = _markup(t("pdf.critical_room", language, wishes=wishes), REASON_CAP)
+    return [_Text(f'{_critical(language)} <font color="{RED}">{note}</font>', TEXT)]
+
+
 def _item_box(item: ChecklistItem, language: str) -> _Text:
     """One box to tick on the sheet, as stored when printed (☑ done, ☐ to do)."""
-    return _Text(
-        _markup(item.label(language), LABEL_CAP), BOX, bulletText="☑" if item.done else "☐"
-    )
+    return _Text(_item_markup(item, language), BOX, bulletText="☑" if item.done else "☐")
 
 
 def _room_lines(room: BoardRoom, language: str) -> list[_Text]:
@@ -569,7 +595,8 @@ def checklist_pdf(
             for row in _sheet_rows(
                 room.number,
                 _room_lines(room, language),
-                [_item_box(item, language) for item in room.standard]
+                _critical_note(room.arrivals, language)
+                + [_item_box(item, language) for item in room.standard]
                 + [_item_box(item, language) for _reservation, item in room.wish_items],
                 language,
             )
@@ -592,7 +619,9 @@ def checklist_pdf(
                     GUEST,
                 )
             ]
-            boxes = [_item_box(i, language) for i in arrival.items if i.task_id is not None]
+            boxes = _critical_note([arrival], language) + [
+                _item_box(i, language) for i in arrival.items if i.task_id is not None
+            ]
             rows += _sheet_rows("—", lines, boxes, language)
         story.append(_checklist_table(rows, language))
     if not story:

@@ -39,6 +39,24 @@ class ChecklistItem:
     task_id: int | None = None
     task_version: int | None = None
     status: str | None = None  # the wish task's status
+    severity: str = "normal"  # "critical": the item of a health wish the guest says is serious
+
+    def label(self, language: str) -> str:
+        return self.label_fr if language == "fr" else self.label_en
+
+    @property
+    def critical(self) -> bool:
+        return self.severity == "critical"
+
+
+@dataclass(frozen=True)
+class CriticalWish:
+    """A critical health wish of the room's guest, named by its label only: housekeeping learns
+    that it matters (no nuts in the room, the wheelchair), never the guest's words."""
+
+    code: str
+    label_fr: str
+    label_en: str
 
     def label(self, language: str) -> str:
         return self.label_fr if language == "fr" else self.label_en
@@ -55,6 +73,7 @@ class RoomChecklist:
     floor: int | None
     housekeeping_status: str | None
     items: tuple[ChecklistItem, ...]
+    critical: tuple[CriticalWish, ...] = ()  # shown first, in red
 
     @property
     def ready(self) -> bool:
@@ -93,20 +112,24 @@ def checklists_for(
     require(who, *READERS)
     if not reservations:
         return {}
-    items_by_code = {
-        item.code: item.readiness_items
-        for item in catalogue_items(session, property_id, active_only=False)
-    }
+    catalogue = catalogue_items(session, property_id, active_only=False)
+    items_by_code = {item.code: item.readiness_items for item in catalogue}
+    labels = {item.code: (item.label_fr, item.label_en) for item in catalogue}
     ids = [r.id for r in reservations]
     tasks = session.execute(
-        select(Task, Request.code)
+        select(Task, Request.code, Request.severity)
         .join(Request, Request.id == Task.request_id)
         .where(Task.reservation_id.in_(ids), Task.kind == "wish", Task.status != "cancelled")
         .order_by(Task.due_at, Task.id)
     ).all()
     wish_items: dict[int, list[ChecklistItem]] = {i: [] for i in ids}
+    critical: dict[int, dict[str, CriticalWish]] = {i: {} for i in ids}
     seen: set[tuple[int, str]] = set()
-    for task, code in tasks:
+    for task, code, severity in tasks:
+        if severity == "critical":
+            critical[task.reservation_id].setdefault(
+                code, CriticalWish(code, *labels.get(code, (code, code)))
+            )
         for readiness in items_by_code.get(code, []):
             # A daily wish has a task a night: the room needs its item for the arrival once.
             if (task.reservation_id, readiness["key"]) in seen:
@@ -122,6 +145,7 @@ def checklists_for(
                     task_id=task.id,
                     task_version=task.version,
                     status=task.status,
+                    severity=severity,
                 )
             )
     return {
@@ -134,7 +158,10 @@ def checklists_for(
             room_number=r.room.number if r.room else None,
             floor=r.room.floor if r.room else None,
             housekeeping_status=r.room.housekeeping_status if r.room else None,
-            items=tuple(standard_items(r.room) + wish_items[r.id]),
+            items=tuple(  # a critical wish's item first among the wishes'
+                standard_items(r.room) + sorted(wish_items[r.id], key=lambda i: not i.critical)
+            ),
+            critical=tuple(critical[r.id].values()),
         )
         for r in reservations
     }

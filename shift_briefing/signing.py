@@ -264,4 +264,13 @@ def _guest_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
                     {"guest": guest, "code": after["code"] or "", "kind": after["kind"]},
                 )
             )
+        if before.get("severity", "normal") != after.get("severity", "normal"):
+            changes.append(
+                Change(
+                    "briefing.change_severity_critical"
+                    if after.get("severity") == "critical"
+                    else "briefing.change_severity_normal",
+                    {"guest": guest, "code": after["code"] or "", "kind": after["kind"]},
+                )
+            )
     return changes

@@ -32,7 +32,7 @@ from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
 from requests.service import late_task_count, promises_kept, tasks_for
 from requests.ui import tasks_table, wish_labels
-from shift_briefing import downloads, promises_ui, stays_ui
+from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
@@ -61,7 +61,7 @@ def _local(moment: datetime, timezone: str, pattern: str = "%H:%M") -> str:
 
 def _wish_lines(guest: BriefingGuest, timezone: str) -> list[str]:
     lines = []
-    for wish in guest.wishes:
+    for wish in severity_ui.other_wishes(guest):  # the critical ones are in their red box
         text = wish.label
         if wish.quantity and wish.quantity > 1:
             text += f" x{wish.quantity}"
@@ -134,7 +134,8 @@ def _guest_block(
         st.warning(
             tr_md("briefing.room_flags", wishes=", ".join(guest.room_flags)), icon=":material/bed:"
         )
-    if guest.wishes:
+    severity_ui.critical_wishes(guest, timezone)
+    if severity_ui.other_wishes(guest):
         st.text("\n".join(_wish_lines(guest, timezone)))
     if guest.wish_text:
         with st.expander(tr("briefing.guest_words")):
@@ -171,7 +172,7 @@ def arrivals_page() -> None:
         title = escape_markdown(
             f"{guest.expected_at:%H:%M} · {guest.guest_name} · "
             f"{guest.room_number or tr('room.not_assigned')} · {state}"
-        )
+        ) + severity_ui.title_mark(guest)
         with st.expander(title, expanded=False, icon=icon):
             _guest_block(guest, hotel.timezone)
             if card.check_in is not None:
@@ -190,6 +191,7 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
         reviewed = False
         if card.needs_review:
             reviewed = st.checkbox(tr("checkin.reviewed"), key=f"reviewed_{guest.reservation_id}")
+        kitchen_informed = severity_ui.kitchen_informed(card)
         reason = login = password = ""
         if "checkin.blocker_room_not_ready" in card.blockers:
             st.warning(tr("checkin.blocker_room_not_ready"))
@@ -225,6 +227,7 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             manager_login=login or None,
             manager_password=password,
             language=language(),
+            kitchen_informed=kitchen_informed,
         )
 
 

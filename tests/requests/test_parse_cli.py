@@ -34,12 +34,14 @@ def test_parse_prints_one_json_object_for_a_text():
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {
         "requests": [
-            {"code": "baby_cot", "text": "Baby cot", "quantity": None, "time": None},
+            {"code": "baby_cot", "text": "Baby cot", "quantity": None, "time": None,
+             "severity": "normal"},
             {
                 "code": "late_arrival",
                 "text": "arriving around 11pm",
                 "quantity": None,
                 "time": "23:00",
+                "severity": "normal",
             },
         ],
         "eta": "23:00",
@@ -57,6 +59,7 @@ def test_parse_keeps_non_ascii_text_readable():
         "text": "2 lits bébé",
         "quantity": 2,
         "time": None,
+        "severity": "normal",
     }
     assert "café" in payload["unmatched"]
 

@@ -107,3 +107,20 @@ def test_a_taken_number_is_refused_and_the_form_keeps_what_was_typed(database, p
     with database.read() as session:
         [reservation] = session.scalars(select(Reservation)).all()
     assert reservation.guest.name == "Marie Dubois"
+
+
+def test_a_severe_allergy_shows_as_critical_and_the_agent_can_correct_it(database, page):
+    page.text_area(key="res_new_wish_text").input("Allergie sévère aux arachides")
+    click(page, "Qu'a-t-on compris ?")
+    assert "Allergie alimentaire (⚠ CRITIQUE)" in [t.value for t in page.text]
+    click(page, "Créer la réservation")
+    with database.read() as session:
+        [allergy] = session.scalars(select(Request)).all()
+    assert allergy.severity == "critical"
+    [critical] = [box for box in page.checkbox if box.label.startswith("Critique")]
+    assert critical.value is True
+    critical.uncheck()
+    click(page, "Enregistrer les souhaits")
+    with database.read() as session:
+        [allergy] = session.scalars(select(Request)).all()
+    assert (allergy.severity, allergy.corrected_by_staff) == ("normal", True)

@@ -407,9 +407,12 @@ def test_as_json_has_the_documented_shape():
     result = parse_wishes("Réveil à 6h30, 2 lits bébé. Arrivée vers 23h. Vélo ?")
     assert result.as_json() == {
         "requests": [
-            {"code": "wake_up_call", "text": "Réveil", "quantity": None, "time": "06:30"},
-            {"code": "baby_cot", "text": "2 lits bébé", "quantity": 2, "time": None},
-            {"code": "late_arrival", "text": "Arrivée vers 23h", "quantity": None, "time": "23:00"},
+            {"code": "wake_up_call", "text": "Réveil", "quantity": None, "time": "06:30",
+             "severity": "normal"},
+            {"code": "baby_cot", "text": "2 lits bébé", "quantity": 2, "time": None,
+             "severity": "normal"},
+            {"code": "late_arrival", "text": "Arrivée vers 23h", "quantity": None, "time": "23:00",
+             "severity": "normal"},
         ],
         "eta": "23:00",
         "unmatched": "Vélo ?",

@@ -81,3 +81,17 @@ def test_the_checklist_as_json_holds_every_room_with_its_items(database_url, boo
 def test_a_shift_that_does_not_exist_is_refused(database_url, hotel):
     done = run(database_url, "briefing", "--date", "2026-07-14", "--shift", "lunch")
     assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+def test_the_json_says_which_wishes_are_critical(database_url, book):
+    book("A", "Anna", "Severe nut allergy. Wheelchair user. Baby cot", eta=time(16, 0), room="201")
+    done = run(database_url, "briefing", "--date", "2026-07-14", "--shift", "afternoon", "--json")
+    assert done.returncode == 0, done.stderr
+    [anna] = json.loads(done.stdout)["arrivals"]
+    severities = [(w["code"], w["severity"]) for w in anna["wishes"]]
+    assert set(severities[:2]) == {("food_allergy", "critical"), ("accessible_room", "critical")}
+    assert severities[2:] == [("baby_cot", "normal")]  # critical first
+    done = run(database_url, "checklist", "--date", "2026-07-14", "--json")
+    rooms = {r["room"]: r for r in json.loads(done.stdout)["rooms"]}
+    assert {c["code"] for c in rooms["201"]["critical"]} == {"food_allergy", "accessible_room"}
+    assert rooms["101"]["critical"] == []

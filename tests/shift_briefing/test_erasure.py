@@ -117,7 +117,8 @@ def her_stay(database, hotel, rita, alice, maria, book) -> int:
             hotel.id,
             reservation_id,
             wishes_reviewed=True,
-            overriding_manager=maria,
+            manager_login="maria",
+            manager_password="maria-password",
             override_reason="she arrived early, room 101 soon",
         )
     with database.write() as session:
