@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.errors import UserError
 from core.i18n import t
 from core.models import AuditEvent
@@ -124,7 +125,8 @@ def latest_change(session: Session, entity: str, entity_id: Any) -> AuditEvent |
 
 def what_changed(event: AuditEvent, language: str) -> str:
     """The fields an event changed, in words ("status, reason")."""
-    fields = [name for name in (event.after or {}) if name not in BOOKKEEPING]
+    after = audit.event_values(event).after or {}  # the personal half holds e.g. a reason
+    fields = [name for name in after if name not in BOOKKEEPING]
     fields = fields or list(ACTION_FIELDS.get(event.action, ()))
     if not fields:
         return t("error.changed_see_audit", language)

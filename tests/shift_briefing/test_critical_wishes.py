@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from core.audit import audit_events
+from core.clock import now
 from core.errors import UserError
 from core.i18n import t
 from guests.models import Reservation
@@ -301,6 +302,6 @@ def test_anonymising_a_guest_erases_how_severe_their_allergy_was(database, hotel
 
     reservation = book("A", "Anna", "Severe nut allergy", room="101")
     with database.write() as session:
-        erase_wish_texts(session, hotel.id, [reservation])
+        erase_wish_texts(session, hotel.id, [reservation], now())
     allergy = active(database, reservation)["food_allergy"]
     assert (allergy.severity, allergy.matched_text) == ("normal", "")

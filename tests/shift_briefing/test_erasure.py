@@ -120,6 +120,7 @@ def her_stay(database, hotel, rita, alice, maria, book) -> int:
             manager_login="maria",
             manager_password="maria-password",
             override_reason="she arrived early, room 101 soon",
+            kitchen_informed=True,
         )
     with database.write() as session:
         session.add(
