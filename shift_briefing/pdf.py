@@ -351,6 +351,9 @@ class _BriefingPrinter:
             about.append(
                 _markup(tr("pdf.remembered", wishes=_joined(guest.remembered)), REASON_CAP)
             )
+        if guest.changed_by_guest_at is not None:  # as on screen: whoever signed reads again
+            changed = tr("pdf.changed_by_guest", at=self.when(guest.changed_by_guest_at))
+            about.append(f"<b>{_markup(changed, REASON_CAP)}</b>")
         who = _Text(f"{name}<br/>{_small('<br/>'.join(about))}", CELL)
 
         if guest.room_number is None:
@@ -415,6 +418,9 @@ class _BriefingPrinter:
         due = self.when(wish.due_at)
         if wish.status == "not_possible":
             text = self.tr("pdf.not_possible", reason=wish.reason or "—")
+            if wish.alternative:  # what the guest page and the e-mail propose instead
+                text += " · " + self.tr("tasks.alternative_proposed",
+                                        alternative=wish.alternative)
             return f"<b>{_markup(text, REASON_CAP)}</b>"
         if wish.status in ("open", "in_progress") and wish.overdue:
             late = _markup(self.tr("pdf.overdue", due=due), LABEL_CAP)

@@ -533,3 +533,15 @@ def test_a_room_with_many_items_continues_below() -> None:
     for n in range(70):
         assert f"Item number {n:02d}" in text
     assert "101 (continued)" in text
+
+
+def test_a_refusal_prints_what_was_proposed_and_a_guests_own_change_is_flagged() -> None:
+    """The printed briefing tells what the guest page and the e-mail told the guest."""
+    refused = replace(wish(90, "Parking", "not_possible", reason="Garage closed"),
+                      alternative="public car park 200 m away")
+    corrected = replace(guest(90, "Carla Changed", (refused,), room="101"),
+                        changed_by_guest_at=datetime(2025, 3, 14, 7, 45, tzinfo=UTC))
+    text = " ".join(pages_of(briefing_pdf(make_briefing((corrected,), ()), (), "en")))
+    assert ("Parking — Not possible: Garage closed · proposed instead: public car park 200 m "
+            "away") in text
+    assert "Changed by the guest 14/03 08:45" in text
