@@ -45,6 +45,10 @@ def signed_in(browser, base: str, login: str, password: str, page_title: str):
 
 
 def downloads(page, button) -> bytes:
+    expect(button).to_be_visible()
+    # A page that just opened may run once more (its first run's notices); a button of the
+    # run before points to a file that run dropped ("Deferred file … not found").
+    page.wait_for_timeout(1_500)
     with page.expect_download(timeout=20_000) as arrived:
         button.click()
     return arrived.value.path().read_bytes()
