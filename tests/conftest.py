@@ -208,3 +208,30 @@ def staff_row(database: Database, login: str) -> Staff:
         row = session.query(Staff).filter_by(login=login).one()
         session.expunge(row)
         return row
+
+
+@pytest.fixture
+def signed_in(database_url: str, monkeypatch: pytest.MonkeyPatch):
+    """Opens the app and signs in as one of the test staff (password '<login>-password') on a
+    page: `signed_in("alice", "briefing")` gives the AppTest showing it."""
+    import streamlit as st
+    from streamlit.navigation.page import calc_hash
+    from streamlit.testing.v1 import AppTest
+
+    from core.settings import ROOT
+
+    monkeypatch.setenv("HOTEL_DEMO", "false")
+    st.cache_resource.clear()
+
+    def sign_in(login: str, page: str) -> AppTest:
+        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+        app.text_input(key="login_name").input(login)
+        app.text_input(key="login_password").input(f"{login}-password")
+        app.button[0].click().run()
+        app._page_hash = calc_hash(page)  # what a click in the navigation does
+        app.run()
+        assert not app.exception, app.exception
+        return app
+
+    yield sign_in
+    st.cache_resource.clear()

@@ -7,15 +7,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-import streamlit as st
 from sqlalchemy import select
-from streamlit.navigation.page import calc_hash
-from streamlit.testing.v1 import AppTest
 
 from core.clock import set_now
 from core.i18n import t
-from core.settings import ROOT
 from core.shifts import StaffShift
 from guests.service import ReservationInput, save_reservation
 from requests.models import DepartmentOwner, Task
@@ -24,23 +19,6 @@ TODAY = date(2026, 7, 14)
 FR = "fr"  # the test staff read French
 
 
-@pytest.fixture
-def signed_in(database_url, monkeypatch):
-    monkeypatch.setenv("HOTEL_DEMO", "false")
-    st.cache_resource.clear()
-
-    def sign_in(login: str, page: str) -> AppTest:
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-        app.text_input(key="login_name").input(login)
-        app.text_input(key="login_password").input(f"{login}-password")
-        app.button[0].click().run()
-        app._page_hash = calc_hash(page)
-        app.run()
-        assert not app.exception, app.exception
-        return app
-
-    yield sign_in
-    st.cache_resource.clear()
 
 
 def _nobody(department: str) -> str:

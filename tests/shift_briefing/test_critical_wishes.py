@@ -219,30 +219,6 @@ def test_a_critical_wish_already_done_needs_no_confirmation(
 # -- the pages (AppTest, in-process) -----------------------------------------------------------
 
 
-@pytest.fixture
-def signed_in(database_url, monkeypatch):
-    """Opens the app signed in as one of the test staff (password '<login>-password')."""
-    import streamlit as st
-    from streamlit.navigation.page import calc_hash
-    from streamlit.testing.v1 import AppTest
-
-    from core.settings import ROOT
-
-    monkeypatch.setenv("HOTEL_DEMO", "false")
-    st.cache_resource.clear()
-
-    def sign_in(login: str, page: str) -> AppTest:
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-        app.text_input(key="login_name").input(login)
-        app.text_input(key="login_password").input(f"{login}-password")
-        app.button[0].click().run()
-        app._page_hash = calc_hash(page)
-        app.run()
-        assert not app.exception, app.exception
-        return app
-
-    yield sign_in
-    st.cache_resource.clear()
 
 
 def test_the_arrival_card_shows_the_critical_wish_in_red_and_check_in_needs_the_kitchen(

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-import pytest
-import streamlit as st
 from sqlalchemy import select
-from streamlit.navigation.page import calc_hash
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import t
-from core.settings import ROOT
 from core.ui import escape_markdown
 from guests.models import Room
 from guests.service import set_housekeeping_status
@@ -21,24 +17,6 @@ from shift_briefing.checkin import check_in
 DAY = date(2026, 7, 14)
 
 
-@pytest.fixture
-def signed_in(database_url, monkeypatch):
-    """Opens the app and signs in as one of the test staff (password '<login>-password')."""
-    monkeypatch.setenv("HOTEL_DEMO", "false")
-    st.cache_resource.clear()
-
-    def sign_in(login: str, page: str) -> AppTest:
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-        app.text_input(key="login_name").input(login)
-        app.text_input(key="login_password").input(f"{login}-password")
-        app.button[0].click().run()
-        app._page_hash = calc_hash(page)  # what a click in the navigation does
-        app.run()
-        assert not app.exception, app.exception
-        return app
-
-    yield sign_in
-    st.cache_resource.clear()
 
 
 def room_status(database, number: str) -> str:

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-import pytest
-import streamlit as st
 from sqlalchemy import select
-from streamlit.navigation.page import calc_hash
-from streamlit.testing.v1 import AppTest
 
-from core.settings import ROOT
 from guests.models import Reservation
 from requests.models import Request, Task
 from shift_briefing.models import BriefingAcknowledgement
@@ -19,24 +14,6 @@ from shift_briefing.models import BriefingAcknowledgement
 DAY = date(2026, 7, 14)
 
 
-@pytest.fixture
-def signed_in(database_url, monkeypatch):
-    """Opens the app and signs in as one of the test staff (password '<login>-password')."""
-    monkeypatch.setenv("HOTEL_DEMO", "false")
-    st.cache_resource.clear()
-
-    def sign_in(login: str, page: str) -> AppTest:
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-        app.text_input(key="login_name").input(login)
-        app.text_input(key="login_password").input(f"{login}-password")
-        app.button[0].click().run()
-        app._page_hash = calc_hash(page)  # what a click in the navigation does
-        app.run()
-        assert not app.exception, app.exception
-        return app
-
-    yield sign_in
-    st.cache_resource.clear()
 
 
 def test_signing_on_the_briefing_page_is_saved(database, alice, book, signed_in):

@@ -5,34 +5,8 @@ from __future__ import annotations
 
 from datetime import time
 
-import pytest
-import streamlit as st
-from streamlit.navigation.page import calc_hash
-from streamlit.testing.v1 import AppTest
-
-from core.settings import ROOT
 from shift_briefing.checkin import check_in
 from shift_briefing.readiness import tick
-
-
-@pytest.fixture
-def signed_in(database_url, monkeypatch):
-    monkeypatch.setenv("HOTEL_DEMO", "false")
-    monkeypatch.setenv("HOTEL_SCHEDULER_IN_APP", "false")
-    st.cache_resource.clear()
-
-    def sign_in(login: str, page: str) -> AppTest:
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-        app.text_input(key="login_name").input(login)
-        app.text_input(key="login_password").input(f"{login}-password")
-        app.button[0].click().run()
-        app._page_hash = calc_hash(page)
-        app.run()
-        assert not app.exception, app.exception
-        return app
-
-    yield sign_in
-    st.cache_resource.clear()
 
 
 def checked_in(database, hotel, alice, hugo, book):
