@@ -13,8 +13,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from core.auth import system_actor
+from core.db import get_database
 from core.settings import ROOT
+from guests.models import Room
+from guests.service import record_room_status
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -136,3 +141,13 @@ def browser(server):
         )
         yield chromium
         chromium.close()
+
+
+def room_left_dirty(database_url: str, number: str) -> int:
+    """Housekeeping has not cleaned room `number` yet; returns its id. The demo's day so far
+    depends on the hour it is seeded (by check-in time every arrival's room is ready), so a
+    test that needs a dirty room says so instead of hoping for one."""
+    with get_database(database_url).write() as session:
+        room = session.scalars(select(Room).where(Room.number == number)).one()
+        record_room_status(session, system_actor(room.property_id, "test"), room, "dirty")
+        return room.id

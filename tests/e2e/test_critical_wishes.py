@@ -37,17 +37,26 @@ def book_a_coeliac_guest_tonight(url: str) -> str:
         arrival = today(hotel.timezone)
         room = free_rooms(session, hotel.id, arrival, arrival + timedelta(days=1))[0]
         room.housekeeping_status = "inspected"  # ready: no manager needed for this check-in
-        saved = save_reservation(session, system_actor(hotel.id, "import"), hotel.id,
-                                 ReservationInput(
-                                     confirmation_number="E2E-CRITICAL", guest_name=GUEST,
-                                     arrival_date=arrival,
-                                     departure_date=arrival + timedelta(days=1),
-                                     eta=time(23, 30), room_number=room.number,
-                                     wish_text="Coeliac, severe: strictly no gluten please"))
+        saved = save_reservation(
+            session,
+            system_actor(hotel.id, "import"),
+            hotel.id,
+            ReservationInput(
+                confirmation_number="E2E-CRITICAL",
+                guest_name=GUEST,
+                arrival_date=arrival,
+                departure_date=arrival + timedelta(days=1),
+                eta=time(23, 30),
+                room_number=room.number,
+                wish_text="Coeliac, severe: strictly no gluten please",
+            ),
+        )
         assert session.scalar(select(Staff).where(Staff.login == "reception")) is not None
         [allergy] = session.scalars(
-            select(Task).join(Request, Request.id == Task.request_id).where(
-                Task.reservation_id == saved.reservation.id, Request.code == "food_allergy"))
+            select(Task)
+            .join(Request, Request.id == Task.request_id)
+            .where(Task.reservation_id == saved.reservation.id, Request.code == "food_allergy")
+        )
         assert allergy.status in OPEN
         return room.number
 
@@ -86,8 +95,9 @@ def test_reception_must_confirm_the_kitchen_before_checking_in_a_coeliac_guest(
     card.get_by_role("button", name=t("checkin.submit", FR)).click()
     expect(page.get_by_text(t("checkin.done_now", FR, guest=GUEST, room=room))).to_be_visible()
     with get_database(server_database_url).read() as session:
-        stored = session.scalar(select(Reservation).where(
-            Reservation.confirmation_number == "E2E-CRITICAL"))
+        stored = session.scalar(
+            select(Reservation).where(Reservation.confirmation_number == "E2E-CRITICAL")
+        )
         assert stored.status == "checked_in"
     assert page.get_by_text(t("error.unexpected", FR)).count() == 0
     context.close()

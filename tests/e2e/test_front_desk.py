@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.i18n import t
+from tests.e2e.conftest import room_left_dirty
 
 pytestmark = pytest.mark.browser
 FR = "fr"  # the demo's front-desk account reads French
@@ -54,7 +55,9 @@ def test_reception_signs_the_briefing_then_checks_a_guest_in(server, browser):
     context.close()
 
 
-def test_a_manager_s_password_typed_at_check_in_is_checked_by_the_service(server, browser):
+def test_a_manager_s_password_typed_at_check_in_is_checked_by_the_service(
+    server, browser, server_database_url
+):
     """Room 409 is still dirty: reception checks Mr Yamada in on a manager's override. A wrong
     password is refused with a message and the form keeps what was typed; the right one
     checks him in."""
@@ -65,6 +68,8 @@ def test_a_manager_s_password_typed_at_check_in_is_checked_by_the_service(server
     page.get_by_label(t("login.login", FR)).fill("reception")
     page.get_by_label(t("login.password", FR)).fill("demo-reception")
     page.get_by_role("button", name=t("login.submit", FR)).click()
+    expect(page.get_by_role("heading", name=t("arrivals.title", FR))).to_be_visible()
+    room_left_dirty(server_database_url, "409")  # the page opened next reads it
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.arrivals", FR)).click()
     card = page.locator('[data-testid="stExpander"]', has_text="山田 太郎")
     card.get_by_text("山田 太郎").first.click()

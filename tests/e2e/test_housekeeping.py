@@ -7,12 +7,12 @@ import time
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
 
 from core.db import get_database
 from core.i18n import t
 from guests.models import Room
 from shift_briefing.readiness import standard_items
+from tests.e2e.conftest import room_left_dirty
 
 pytestmark = pytest.mark.browser
 FR = "fr"  # the demo's housekeeping account reads French
@@ -61,12 +61,8 @@ def test_a_refused_inspection_is_said_put_back_and_never_saved_later(
     page = context.new_page()
     page.set_default_timeout(20_000)
     _sign_in(page, server)  # the server's first visit seeds the demo hotel
-    with get_database(server_database_url).read() as session:
-        dirty = session.scalars(
-            select(Room).where(Room.housekeeping_status == "dirty").order_by(Room.number)
-        ).first()
-        assert dirty is not None, "the demo hotel has dirty rooms"
-        room_id, number = dirty.id, dirty.number
+    number = "402"  # Mr Wróbel's, tonight
+    room_id = room_left_dirty(server_database_url, number)
 
     # At phone width the navigation closes once a page is picked.
     page.locator('[data-testid="stExpandSidebarButton"]').click()

@@ -52,8 +52,7 @@ def go_to(page: Page, title_key: str) -> None:
 
 def stored(database: Database, number: str) -> Reservation:
     with database.read() as session:
-        found = session.scalar(
-            select(Reservation).where(Reservation.confirmation_number == number))
+        found = session.scalar(select(Reservation).where(Reservation.confirmation_number == number))
         assert found is not None
         session.expunge_all()
         return found
@@ -76,9 +75,7 @@ def prefix(key: str, **values) -> re.Pattern:
     return re.compile(".*".join(re.escape(part) for part in text.split("\x00")))
 
 
-def test_creating_with_a_taken_number_is_refused_and_offers_to_open_it(
-    server, browser, hotel_db
-):
+def test_creating_with_a_taken_number_is_refused_and_offers_to_open_it(server, browser, hotel_db):
     taken = stored(hotel_db, "DM1201003")
     page = signed_in(browser, server, "reservations", "demo-reservations")
     go_to(page, "nav.reservation")
@@ -86,12 +83,15 @@ def test_creating_with_a_taken_number_is_refused_and_offers_to_open_it(
     page.get_by_label(t("reservations.confirmation", FR)).fill("DM1201003")
     page.get_by_label(t("reservations.guest", FR), exact=True).fill("Quelqu'un d'autre")
     page.get_by_role("button", name=t("reservation.create", FR)).click()
-    expect(page.get_by_text(prefix("reservation.error_exists", number="", guest="",
-                                   arrival="", departure=""))).to_be_visible()
-    page.get_by_role("button", name=t("reservation.open_existing", FR,
-                                      number="DM1201003")).click()
-    expect(page.get_by_text(t("reservation.editing", FR, number="DM1201003",
-                              guest="Hannah Schmidt"))).to_be_visible()
+    expect(
+        page.get_by_text(
+            prefix("reservation.error_exists", number="", guest="", arrival="", departure="")
+        )
+    ).to_be_visible()
+    page.get_by_role("button", name=t("reservation.open_existing", FR, number="DM1201003")).click()
+    expect(
+        page.get_by_text(t("reservation.editing", FR, number="DM1201003", guest="Hannah Schmidt"))
+    ).to_be_visible()
     after = stored(hotel_db, "DM1201003")
     assert (after.guest.name, after.version) == ("Hannah Schmidt", taken.version)
     assert page.get_by_text(t("error.unexpected", FR)).count() == 0
@@ -103,8 +103,11 @@ def test_two_agents_on_one_reservation_the_second_sees_both_values(server, brows
     second = signed_in(browser, server, "reservations", "demo-reservations")
     for page in (first, second):
         open_from_the_list(page, 1)  # Giulia Romano, the second arrival of the day
-        expect(page.get_by_text(t("reservation.editing", FR, number="DM1201005",
-                                  guest="Giulia Romano"))).to_be_visible()
+        expect(
+            page.get_by_text(
+                t("reservation.editing", FR, number="DM1201005", guest="Giulia Romano")
+            )
+        ).to_be_visible()
     first.get_by_label(t("reservation.adults", FR)).fill("3")
     first.get_by_role("button", name=t("reservation.save", FR), exact=True).click()
     expect(first.get_by_text(prefix("reservation.saved", number=""))).to_be_visible()
@@ -115,7 +118,9 @@ def test_two_agents_on_one_reservation_the_second_sees_both_values(server, brows
     expect(table).to_contain_text(t("reservation.field_adults", FR))
     expect(table).to_contain_text(t("reservation.field_children", FR))
     assert (stored(hotel_db, "DM1201005").adults, stored(hotel_db, "DM1201005").children) == (
-        3, 0)  # nothing of the second agent's was written
+        3,
+        0,
+    )  # nothing of the second agent's was written
     second.get_by_role("button", name=t("reservation.keep_mine", FR)).click()
     expect(second.get_by_text(prefix("reservation.saved", number=""))).to_be_visible()
     final = stored(hotel_db, "DM1201005")
@@ -125,9 +130,7 @@ def test_two_agents_on_one_reservation_the_second_sees_both_values(server, brows
         page.context.close()
 
 
-def test_a_room_booked_for_those_nights_is_refused_with_the_guests_name(
-    server, browser, hotel_db
-):
+def test_a_room_booked_for_those_nights_is_refused_with_the_guests_name(server, browser, hotel_db):
     page = signed_in(browser, server, "reservations", "demo-reservations")
     go_to(page, "nav.reservation")
     page.get_by_label(t("reservations.confirmation", FR)).fill("E2E-ROOM")
@@ -137,21 +140,33 @@ def test_a_room_booked_for_those_nights_is_refused_with_the_guests_name(
     page.get_by_role("option", name="211", exact=True).click()
     page.get_by_role("button", name=t("reservation.create", FR)).click()
     expect(page.get_by_text(re.compile("Hannah Schmidt"))).to_be_visible()
-    expect(page.get_by_text(prefix("room.error_taken", room="", guest="", number="",
-                                   arrival="", departure=""))).to_be_visible()
+    expect(
+        page.get_by_text(
+            prefix("room.error_taken", room="", guest="", number="", arrival="", departure="")
+        )
+    ).to_be_visible()
     with hotel_db.read() as session:
-        assert session.scalar(select(Reservation).where(
-            Reservation.confirmation_number == "E2E-ROOM")) is None
+        assert (
+            session.scalar(select(Reservation).where(Reservation.confirmation_number == "E2E-ROOM"))
+            is None
+        )
     page.context.close()
 
 
 def test_check_out_leaves_the_room_dirty(server, browser, hotel_db):
     guest = stored(hotel_db, "DM1201006")  # Łukasz Wróbel, room 402, one night
     with hotel_db.write() as session:
-        manager = current_actor(session, session.scalar(
-            select(Staff.id).where(Staff.login == "manager")))
-        check_in(session, manager, guest.property_id, guest.id, wishes_reviewed=True,
-                 override_reason="browser test: guest in house")
+        manager = current_actor(
+            session, session.scalar(select(Staff.id).where(Staff.login == "manager"))
+        )
+        check_in(
+            session,
+            manager,
+            guest.property_id,
+            guest.id,
+            wishes_reviewed=True,
+            override_reason="browser test: guest in house",
+        )
     page = signed_in(browser, server, "reception", "demo-reception")
     go_to(page, "nav.arrivals")
     label = t("arrivals.day", FR)
