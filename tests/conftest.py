@@ -12,14 +12,17 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from streamlit.testing.v1 import AppTest
 
 from core import auth, clock, events
 from core.auth import Actor, actor_for, system_actor
 from core.db import Database, forget_database, get_database
+from core.i18n import LANGUAGES, t
 from core.migrations import upgrade_to_head
 from core.models import Property, Staff
 from core.staff import create_staff
 from guests.service import create_property
+from tests import staff_app as staff_app_script
 
 events.load_domains()
 # Tests drive the jobs with a frozen clock; no app under test starts a real-time scheduler.
@@ -210,28 +213,70 @@ def staff_row(database: Database, login: str) -> Staff:
         return row
 
 
+# The page tests' app: streamlit_app.py, plus a click in its navigation (tests/staff_app.py).
+STAFF_APP = Path(__file__).parent / "staff_app.py"
+
+
+def staff_app() -> AppTest:
+    """A new browser session on the staff app (not run yet)."""
+    return AppTest.from_file(str(STAFF_APP), default_timeout=60)
+
+
+def offered_pages(app: AppTest) -> set[str]:
+    """The url paths the navigation offered the person in the last run."""
+    return set(app.session_state[staff_app_script.OFFERED])
+
+
+def shown_page(app: AppTest) -> str:
+    """The url path of the page the last run showed."""
+    return app.session_state[staff_app_script.SHOWN]
+
+
+def open_page(app: AppTest, url_path: str) -> AppTest:
+    """Clicks url_path in the navigation; fails if the person has no such page."""
+    app.session_state[staff_app_script.CLICK] = url_path
+    app.run()
+    assert shown_page(app) == url_path, f"{url_path} is not among {sorted(offered_pages(app))}"
+    assert_no_error(app)
+    return app
+
+
+def unexpected_errors(app: AppTest) -> list[str]:
+    """What the person sees when a page failed: core.ui.run_page shows a short message instead
+    of raising, so `app.exception` alone never sees a page body fail."""
+    failed = {t("error.unexpected", language) for language in LANGUAGES}
+    return [e.value for e in app.exception] + [e.value for e in app.error if e.value in failed]
+
+
+def assert_no_error(app: AppTest) -> None:
+    assert unexpected_errors(app) == [], unexpected_errors(app)
+
+
+SIGN_IN_LABELS = {t("login.submit", language) for language in LANGUAGES}
+
+
+def sign_in_on(app: AppTest, login: str, password: str) -> AppTest:
+    """Types the login and password on the sign-in page and submits them."""
+    app.text_input(key="login_name").input(login)
+    app.text_input(key="login_password").input(password)
+    [submit] = [b for b in app.button if b.label in SIGN_IN_LABELS]
+    submit.click().run()
+    assert_no_error(app)
+    return app
+
+
 @pytest.fixture
 def signed_in(database_url: str, monkeypatch: pytest.MonkeyPatch):
     """Opens the app and signs in as one of the test staff (password '<login>-password') on a
     page: `signed_in("alice", "briefing")` gives the AppTest showing it."""
     import streamlit as st
-    from streamlit.navigation.page import calc_hash
-    from streamlit.testing.v1 import AppTest
-
-    from core.settings import ROOT
 
     monkeypatch.setenv("HOTEL_DEMO", "false")
     st.cache_resource.clear()
 
     def sign_in(login: str, page: str) -> AppTest:
-        app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-        app.text_input(key="login_name").input(login)
-        app.text_input(key="login_password").input(f"{login}-password")
-        app.button[0].click().run()
-        app._page_hash = calc_hash(page)  # what a click in the navigation does
-        app.run()
-        assert not app.exception, app.exception
-        return app
+        app = sign_in_on(staff_app().run(), login, f"{login}-password")
+        return open_page(app, page)
 
     yield sign_in
     st.cache_resource.clear()

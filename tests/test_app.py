@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import streamlit as st
 from sqlalchemy import select
-from streamlit.navigation.page import calc_hash
 from streamlit.testing.v1 import AppTest
 
 from core import clock
@@ -16,9 +15,15 @@ from core.auth import actor_for
 from core.i18n import t
 from core.models import Property, Staff
 from core.scheduling import save_job_setting
-from core.settings import ROOT
 from core.staff import set_active
 from shift_briefing.severity_ui import ICON as CRITICAL_ICON
+from tests.conftest import (
+    assert_no_error,
+    offered_pages,
+    open_page,
+    sign_in_on,
+    staff_app,
+)
 
 MORNING = datetime(2026, 6, 2, 6, 45, tzinfo=UTC)  # 08:45 in Paris
 DEMO_PASSWORDS = {
@@ -43,7 +48,6 @@ SHARED_PAGES = {
     "guest-messages": {"reception", "manager"},
     "inbox": set(DEMO_PASSWORDS),
 }
-KNOWN_PAGES = {"login", *SHARED_PAGES, *(path for paths in OWN_PAGES.values() for path in paths)}
 
 
 @pytest.fixture
@@ -53,51 +57,29 @@ def app(database_url, monkeypatch) -> AppTest:
     monkeypatch.delenv("HOTEL_DEMO", raising=False)
     clock.set_now(MORNING)
     st.cache_resource.clear()  # the app keeps its Database per process: this test's, please
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    at = staff_app()
     yield at
     st.cache_resource.clear()
 
 
 def start(app: AppTest) -> AppTest:
     app.run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     return app
 
 
 def new_session() -> AppTest:
     """Another browser tab: a fresh session on the same server process."""
-    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+    return staff_app()
 
 
 def sign_in(app: AppTest, login: str, password: str | None = None) -> AppTest:
-    app.text_input(key="login_name").input(login)
-    app.text_input(key="login_password").input(password or DEMO_PASSWORDS[login])
-    [submit] = [
-        b for b in app.button if b.label in (t("login.submit", "fr"), t("login.submit", "en"))
-    ]
-    submit.click().run()
-    assert not app.exception, app.exception
-    return app
+    return sign_in_on(app, login, password or DEMO_PASSWORDS[login])
 
 
 def pages(app: AppTest) -> set[str]:
-    """The url paths st.navigation offered in the last run (AppTest has no public accessor).
-
-    The default page is registered with an empty url path, so pages are known by their hash.
-    """
-    known = {calc_hash(path): path for path in KNOWN_PAGES}
-    return {
-        known.get(page_hash) or info.get("url_pathname") or info.get("page_name", "")
-        for page_hash, info in app._registered_pages.items()
-    }
-
-
-def open_page(app: AppTest, url_path: str) -> AppTest:
-    assert calc_hash(url_path) in app._registered_pages, url_path
-    app._page_hash = calc_hash(url_path)  # what a click in the navigation does
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    """The url paths st.navigation offered in the last run."""
+    return offered_pages(app)
 
 
 def signed_in(app: AppTest) -> bool:
@@ -235,6 +217,8 @@ def test_the_jobs_page_says_how_long_guest_data_is_kept_and_what_stays(app, data
     assert t("retention.title", "en", days=45) in shown
     assert t("retention.kept", "en") in shown
     assert t("retention.backups", "en", days=45) in shown
+
+
 def test_the_sign_in_page_tells_every_refusal_alike_and_a_flood_to_wait(app, monkeypatch):
     monkeypatch.setenv("HOTEL_SIGN_IN_PER_MINUTE", "3")  # AppTest has no client address
     start(app)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import assert_no_error
+
 
 def _page() -> None:
     """A checkbox showing a stored flag (kept in the session for this test), a form, a button."""
@@ -56,7 +58,7 @@ def test_a_refused_tick_says_why_and_the_box_shows_what_is_stored(database_url):
     app = _app()
     app.session_state["refuse"] = True
     app.checkbox[0].check().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     assert [e.value for e in app.error] == [REFUSAL]
     assert app.checkbox[0].value is False  # the widget was rebuilt from the stored value
     assert app.session_state["stored"] is False
@@ -70,7 +72,7 @@ def test_a_refused_tick_says_why_and_the_box_shows_what_is_stored(database_url):
 def test_a_saved_tick_reruns_and_its_message_stays_until_the_next_action(database_url):
     app = _app()
     app.checkbox[0].check().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     assert app.session_state["stored"] is True and app.checkbox[0].value is True
     assert [s.value for s in app.success] == ["tick saved"]
     _button(app, "other").click().run()
@@ -81,6 +83,6 @@ def test_a_refused_form_shows_why_in_place_and_keeps_what_was_typed(database_url
     app = _app()
     app.text_input(key="typed").input("Anna")
     _button(app, "save").click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     assert [e.value for e in app.error] == [REFUSAL] and not app.success
     assert app.text_input(key="typed").value == "Anna"

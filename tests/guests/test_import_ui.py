@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from core import clock
 from core.i18n import t
 from guests.models import ImportRecord, Reservation
+from tests.conftest import assert_no_error
 
 FILE = (
     "Conf. No;Guest Name;Arrival;Departure;Specials;Loyalty\n"
@@ -62,12 +63,22 @@ def reservations(database) -> int:
 
 def test_the_preview_shows_what_will_happen_and_writes_nothing(screen, database):
     screen.run()
-    assert not screen.exception, screen.exception
-    assert metrics(screen) == {"To create": "2", "To update": "0", "To cancel": "0",
-                               "Unchanged": "0", "Rejected rows": "1"}
+    assert_no_error(screen)
+    assert metrics(screen) == {
+        "To create": "2",
+        "To update": "0",
+        "To cancel": "0",
+        "Unchanged": "0",
+        "Rejected rows": "1",
+    }
     recognised = screen.dataframe[0].value
-    assert list(recognised["Column in the file"]) == ["Conf. No", "Guest Name", "Arrival",
-                                                      "Departure", "Specials"]
+    assert list(recognised["Column in the file"]) == [
+        "Conf. No",
+        "Guest Name",
+        "Arrival",
+        "Departure",
+        "Specials",
+    ]
     errors = screen.dataframe[-1].value
     assert list(errors["Row"]) == [4]
     assert "Columns ignored: Loyalty" in [t.value for t in screen.text]
@@ -77,7 +88,7 @@ def test_the_preview_shows_what_will_happen_and_writes_nothing(screen, database)
 def test_import_then_the_summary_with_the_errors_to_download(screen, database):
     screen.run()
     screen.button(key="import_run").click().run()
-    assert not screen.exception, screen.exception
+    assert_no_error(screen)
     assert reservations(database) == 2
     shown = metrics(screen)
     assert (shown["Created"], shown["Rejected rows"], shown["Tasks created"]) == ("2", "1", "1")

@@ -15,6 +15,7 @@ from guests.models import Reservation
 from requests.guest_outbox import queue_confirmations
 from requests.guest_view import guest_view
 from requests.models import Task
+from tests.conftest import assert_no_error
 from tests.test_app import app, open_page, sign_in, start  # noqa: F401  (the app fixture)
 
 MORNING = datetime(2026, 6, 2, 6, 45, tzinfo=UTC)
@@ -29,7 +30,8 @@ def test_front_desk_issues_a_link_then_revokes_it(app, database):  # noqa: F811
     app.text_input(key="guest_link_number").input(number).run()
     [new] = [b for b in app.button if b.label == t("guest_ui.new_link", FR)]
     new.click().run()
-    assert not app.exception and [e.value for e in app.error] == []
+    assert_no_error(app)
+    assert [e.value for e in app.error] == []
     [shown] = app.code
     token = shown.value.rsplit("/", 1)[1]
     assert shown.value.startswith("http://localhost:8501/guest/")
@@ -80,7 +82,8 @@ def test_not_possible_with_an_alternative_from_the_tasks_page_reaches_the_guest_
     app.text_input(key=f"reason_{task_id}").input("all our cots are in use")
     app.text_input(key=f"alt_{task_id}").input("a travel cot from the shop next door")
     app.button(key=f"np_{task_id}").click().run()
-    assert not app.exception and [e.value for e in app.error] == []
+    assert_no_error(app)
+    assert [e.value for e in app.error] == []
     with database.read() as session:
         stored = session.get(Task, task_id)
         assert (stored.status, stored.alternative) == (

@@ -14,11 +14,10 @@ from core.i18n import t
 from core.shifts import StaffShift
 from guests.service import ReservationInput, save_reservation
 from requests.models import DepartmentOwner, Task
+from tests.conftest import assert_no_error
 
 TODAY = date(2026, 7, 14)
 FR = "fr"  # the test staff read French
-
-
 
 
 def _nobody(department: str) -> str:
@@ -42,7 +41,7 @@ def test_the_manager_names_a_person_and_a_handling_time(database, maria, alice, 
     app.number_input(key="owner_handling_front_desk").set_value(20)
     [save] = [b for b in app.button if b.label == t("catalogue.save_owners", FR)]
     save.click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     with database.read() as session:
         rule = session.scalars(
             select(DepartmentOwner).where(DepartmentOwner.department == "front_desk")
@@ -56,7 +55,7 @@ def test_the_roster_saved_on_the_shifts_page_is_in_the_database(database, maria,
     app.multiselect(key=f"roster_days_{alice.id}").unselect(6)
     [save] = [b for b in app.button if b.label == t("roster.save", FR)]
     save.click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     with database.read() as session:
         lines = session.scalars(select(StaffShift).where(StaffShift.staff_id == alice.id)).all()
     assert sorted((line.shift, line.weekday) for line in lines) == [
@@ -91,7 +90,7 @@ def test_the_board_offers_the_lifecycles_moves_and_the_one_late_count(
     assert t("tasks.to_open", FR) not in labels  # open -> open is no move
     [done] = [b for b in app.button if b.label == t("tasks.to_done", FR)]
     done.click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     with database.read() as session:
         assert session.scalars(select(Task.status)).one() == "done"
     assert t("tasks.to_open", FR) in [b.label for b in app.button]  # done -> reopen

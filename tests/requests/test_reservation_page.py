@@ -4,38 +4,28 @@ correction is what gets saved (AppTest, in-process)."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 from sqlalchemy import select
-from streamlit.navigation.page import calc_hash
 from streamlit.testing.v1 import AppTest
 
-from core.settings import ROOT
 from guests.models import Reservation
 from requests.models import Request
+from tests.conftest import assert_no_error
 
 
 @pytest.fixture
-def page(database_url, hotel, rita, monkeypatch):
+def page(hotel, rita, signed_in):
     """Rita (reservations) on the reservation screen, creating reservation R1."""
-    monkeypatch.setenv("HOTEL_DEMO", "false")
-    st.cache_resource.clear()
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    app.text_input(key="login_name").input("rita")
-    app.text_input(key="login_password").input("rita-password")
-    app.button[0].click().run()
-    app._page_hash = calc_hash("reservation")  # what a click in the navigation does
-    app.run()
+    app = signed_in("rita", "reservation")
     app.text_input(key="res_new_number").input("R1")  # the form for a new reservation
     [name] = [w for w in app.text_input if w.label == "Client"]
     name.input("Marie Dubois")
-    yield app
-    st.cache_resource.clear()
+    return app
 
 
 def click(app: AppTest, label: str) -> AppTest:
     [button] = [b for b in app.button if b.label == label]
     button.click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     return app
 
 

@@ -26,6 +26,7 @@ from shift_briefing.checkin import arrival_card, check_in
 from shift_briefing.pdf import briefing_pdf, checklist_pdf
 from shift_briefing.readiness import day_checklists, tick
 from shift_briefing.signing import compare_contents
+from tests.conftest import assert_no_error
 from tests.shift_briefing.conftest import DAY
 
 CRITICAL_ALLERGY = WishChoice("food_allergy", severity="critical")
@@ -60,9 +61,7 @@ def test_a_severe_allergy_is_stored_critical_in_one_piece_without_a_triage(datab
     assert requests["baby_cot"].severity == "normal"
 
 
-def test_the_severity_follows_the_text_and_its_change_is_audited(
-    database, hotel, rita, book
-):
+def test_the_severity_follows_the_text_and_its_change_is_audited(database, hotel, rita, book):
     reservation = book("A", "Anna", "nut allergy", room="101")
     assert active(database, reservation)["food_allergy"].severity == "normal"
     with database.write() as session:
@@ -147,9 +146,7 @@ def test_the_printed_briefing_puts_the_critical_wish_first_with_its_marker(
         assert "please inform the restaurant" in text
 
 
-def test_the_checklist_names_the_critical_wish_of_the_rooms_guest(
-    database, hotel, hugo, book
-):
+def test_the_checklist_names_the_critical_wish_of_the_rooms_guest(database, hotel, hugo, book):
     book("A", "Anna", "Severe feather allergy, wheelchair user", eta=time(11, 0), room="201")
     with database.read() as session:
         [room] = day_checklists(session, hugo, hotel.id, DAY, hotel.check_in_time)
@@ -191,9 +188,7 @@ def test_check_in_with_an_open_critical_wish_needs_kitchen_informed_and_is_audit
     with database.read() as session:
         assert session.get(Reservation, reservation).status == "booked"
     with database.write() as session:
-        check_in(
-            session, alice, hotel.id, reservation, wishes_reviewed=True, kitchen_informed=True
-        )
+        check_in(session, alice, hotel.id, reservation, wishes_reviewed=True, kitchen_informed=True)
     with database.read() as session:
         assert session.get(Reservation, reservation).status == "checked_in"
         events = {e.action: e for e in audit_events(session, hotel.id)}
@@ -219,8 +214,6 @@ def test_a_critical_wish_already_done_needs_no_confirmation(
 # -- the pages (AppTest, in-process) -----------------------------------------------------------
 
 
-
-
 def test_the_arrival_card_shows_the_critical_wish_in_red_and_check_in_needs_the_kitchen(
     database, hotel, alice, hugo, book, signed_in
 ):
@@ -242,7 +235,7 @@ def test_the_arrival_card_shows_the_critical_wish_in_red_and_check_in_needs_the_
     app.checkbox(key=f"reviewed_{reservation}").check()
     [submit] = [b for b in app.button if b.label == "Enregistrer l'arrivée"]
     submit.click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     with database.read() as session:
         assert session.get(Reservation, reservation).status == "checked_in"
 
@@ -268,7 +261,8 @@ def test_the_briefing_page_shows_the_critical_wish_first_and_the_words_only_to_t
     assert "Allergie alimentaire" in alert.value and "restaurant" in alert.value
     [listed] = [x.value for x in front.text if "Lit bébé" in x.value and "•" in x.value]
     assert "Allergie alimentaire" not in listed  # not twice: the red box holds it
-    housekeeping = signed_in("hugo", "briefing")
+    # Housekeeping has no briefing page: its board carries the same red box.
+    housekeeping = signed_in("hugo", "housekeeping")
     [alert] = [e for e in housekeeping.error if "CRITIQUE" in e.value]
     assert "Allergie alimentaire" in alert.value and "restaurant" not in alert.value
 

@@ -13,10 +13,9 @@ from core.ui import escape_markdown
 from guests.models import Room
 from guests.service import set_housekeeping_status
 from shift_briefing.checkin import check_in
+from tests.conftest import assert_no_error
 
 DAY = date(2026, 7, 14)
-
-
 
 
 def room_status(database, number: str) -> str:
@@ -41,7 +40,7 @@ def test_inspecting_a_dirty_room_is_refused_and_the_box_shows_what_is_stored(
     book("A", "Anna Morning", eta=time(11, 0), room="101")
     app = signed_in("hugo", "housekeeping")
     room_box(app, database, "101", "inspected").check().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     refusal = t("room.error_inspect_before_clean", "fr", room="101")
     assert [e.value for e in app.error] == [refusal]
     assert room_box(app, database, "101", "inspected").value is False
@@ -110,7 +109,7 @@ def test_the_check_in_confirmation_stays_until_the_next_action(
     app = signed_in("alice", "arrivals")
     [submit] = [b for b in app.button if b.label == t("checkin.submit", "fr")]
     submit.click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     confirmation = t("checkin.done_now", "fr", guest="Anna Morning", room="101")
     assert confirmation in [s.value for s in app.success]
     app.run()  # the next action: the confirmation has been read

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-import streamlit as st
 from sqlalchemy import select
-from streamlit.navigation.page import calc_hash
-from streamlit.testing.v1 import AppTest
 
 from core.clock import set_now
 from core.scheduling import JobRun, run_job
-from core.settings import ROOT
 
 QUIET_NIGHT = datetime(2026, 7, 14, 1, 0, tzinfo=UTC)  # 03:00 in Paris: nobody arriving
 
@@ -53,24 +48,9 @@ def test_a_plain_text_result_still_shows_as_it_was_written(database, hotel):
     assert run.result_in("fr") == "3 arrivals soon; not ready: none"
 
 
-@pytest.fixture
-def manager_app(database_url, monkeypatch):
-    monkeypatch.setenv("HOTEL_DEMO", "false")
-    monkeypatch.setenv("HOTEL_SCHEDULER_IN_APP", "false")
-    st.cache_resource.clear()
-    yield
-    st.cache_resource.clear()
-
-
-def test_the_french_jobs_page_shows_the_result_in_french(database, hotel, maria, manager_app):
+def test_the_french_jobs_page_shows_the_result_in_french(database, hotel, maria, signed_in):
     run_rooms_job(database, hotel)
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
-    app.text_input(key="login_name").input("maria")
-    app.text_input(key="login_password").input("maria-password")
-    app.button[0].click().run()
-    app._page_hash = calc_hash("jobs")
-    app.run()
-    assert not app.exception, app.exception
+    app = signed_in("maria", "jobs")
     shown = " ".join(str(v) for frame in app.dataframe for v in frame.value.to_numpy().ravel())
     assert "aucune arrivée dans l'heure" in shown
     assert "no arrival within the hour" not in shown

@@ -10,10 +10,9 @@ from sqlalchemy import select
 from guests.models import Reservation
 from requests.models import Request, Task
 from shift_briefing.models import BriefingAcknowledgement
+from tests.conftest import assert_no_error
 
 DAY = date(2026, 7, 14)
-
-
 
 
 def test_signing_on_the_briefing_page_is_saved(database, alice, book, signed_in):
@@ -23,7 +22,7 @@ def test_signing_on_the_briefing_page_is_saved(database, alice, book, signed_in)
     read.check()
     [sign] = [b for b in app.button if b.label == "Signer le briefing"]
     sign.click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     with database.read() as session:
         [signature] = session.scalars(select(BriefingAcknowledgement)).all()
     assert (signature.staff_id, signature.shift) == (alice.id, "morning")
@@ -37,7 +36,7 @@ def test_ticking_the_cot_on_the_housekeeping_board_finishes_its_task(
     app = signed_in("hugo", "housekeeping")
     [cot] = [box for box in app.checkbox if box.label == "Lit bébé installé et fait"]
     cot.check().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     with database.read() as session:
         task = session.scalars(
             select(Task)
@@ -57,7 +56,7 @@ def test_checking_in_on_the_arrivals_page_is_saved(database, alice, hugo, book, 
     app = signed_in("alice", "arrivals")
     [check_in] = [b for b in app.button if b.label == "Enregistrer l'arrivée"]
     check_in.click().run()
-    assert not app.exception, app.exception
+    assert_no_error(app)
     with database.read() as session:
         assert session.get(Reservation, reservation).status == "checked_in"
 

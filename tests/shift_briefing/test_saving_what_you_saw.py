@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from shift_briefing.models import Shift
 from shift_briefing.service import update_shift
-from tests.conftest import _staff
+from tests.conftest import _staff, assert_no_error
 
 
 def morning(database, hotel) -> Shift:
@@ -31,17 +31,15 @@ def test_shift_hours_saved_over_another_manager_s_are_refused_on_the_page(
     with database.write() as session:  # Max saves while Maria has the page open
         update_shift(session, other, hotel.id, "morning", time(6, 0), time(14, 0))
     save_morning_start(app, time(8, 0))
-    assert not app.exception, app.exception
+    assert_no_error(app)
     assert any("Max Manager" in e.value for e in app.error)
     assert morning(database, hotel).starts_at == time(6, 0)
 
 
-def test_a_manager_s_own_saves_in_a_row_do_not_refuse_each_other(
-    database, hotel, maria, signed_in
-):
+def test_a_manager_s_own_saves_in_a_row_do_not_refuse_each_other(database, hotel, maria, signed_in):
     app = signed_in("maria", "shifts")
     save_morning_start(app, time(8, 0))
     save_morning_start(app, time(8, 30))
-    assert not app.exception, app.exception
+    assert_no_error(app)
     assert [e.value for e in app.error] == []
     assert morning(database, hotel).starts_at == time(8, 30)
