@@ -6,7 +6,6 @@ import ast
 import json
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import requests
@@ -86,17 +85,3 @@ def test_the_code_never_reaches_for_the_http_library():
                 if len(parts) == 1 or not (target.with_suffix(".py").exists() or target.is_dir()):
                     strangers.append(f"{path.relative_to(ROOT)}:{node.lineno} {module}")
     assert strangers == []
-
-
-def test_streamlit_is_configured_to_stay_off_its_own_http_calls():
-    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    assert config["browser"]["gatherUsageStats"] is False
-    assert config["server"]["headless"] is True
-    # The welcome message is what looks up the external IP (net_util.get_external_ip).
-    assert config["logger"]["hideWelcomeMessage"] is True
-
-
-def test_the_project_is_never_installed_as_a_distribution():
-    """Installed, our `requests` would land in site-packages and clobber the HTTP library."""
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert pyproject["tool"]["setuptools"]["packages"] == []

@@ -1,15 +1,10 @@
-"""The import page: preview before anything is written, then import, then the summary.
-
-AppTest cannot drop a file on st.file_uploader, so the uploader is replaced by one that hands
-the page a file, as the browser would.
-"""
+"""The import page: preview before anything is written, then import, then the summary."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
-import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
@@ -32,23 +27,14 @@ def page() -> None:
     import_page()
 
 
-class Upload:
-    name = "arrivals.csv"
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def getvalue(self) -> bytes:
-        return self.data
-
-
 @pytest.fixture
-def screen(database, hotel, rita, monkeypatch) -> AppTest:
+def screen(database, hotel, rita) -> AppTest:
+    """Rita's import page with the file dropped on it (the next run reads it)."""
     clock.set_now(datetime(2026, 7, 1, 8, 0, tzinfo=UTC))
-    monkeypatch.setattr(st, "file_uploader", lambda *_args, **_kwargs: Upload(FILE))
     at = AppTest.from_function(page, default_timeout=60)
     at.session_state["actor"] = rita
     at.session_state["lang"] = "en"
+    at.run().file_uploader(key="import_upload").set_value(("arrivals.csv", FILE, "text/csv"))
     return at
 
 
