@@ -533,7 +533,7 @@ def _task_card(
         columns = st.columns(len(moves) or 1)
         for column, status in zip(columns, moves, strict=False):
             if status in NEEDS_REASON:
-                with column.popover(tr("tasks.not_possible"), use_container_width=True):
+                with column.popover(tr("tasks.not_possible"), width="stretch"):
                     reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
                     alternative = st.text_input(tr("tasks.alternative"), key=f"alt_{task.id}")
                     if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
@@ -547,7 +547,7 @@ def _task_card(
                 tr(f"tasks.to_{status}"),
                 key=f"task_{task.id}_{status}",
                 type="primary" if status == "done" else "secondary",
-                use_container_width=True,
+                width="stretch",
             ):
                 with action(database) as session:
                     service.change_task_status(session, me, task.id, seen, status)

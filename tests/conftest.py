@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import uuid
@@ -145,6 +146,29 @@ def _cheap_password_hashing() -> Iterator[None]:
     auth._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     yield
     auth._hasher = REAL_PASSWORD_HASHER
+
+
+class _Noted(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def _no_streamlit_deprecation() -> Iterator[None]:
+    """Streamlit says a call is deprecated in its log (and on screen in development), not as a
+    Python warning: a test whose pages make such a call fails, before the call stops working."""
+    deprecations = logging.getLogger("streamlit.deprecation_util")
+    noted = _Noted()
+    deprecations.addHandler(noted)
+    try:
+        yield
+    finally:
+        deprecations.removeHandler(noted)
+    assert noted.messages == [], "Streamlit deprecation: " + "\n".join(noted.messages)
 
 
 @pytest.fixture(autouse=True)
