@@ -37,6 +37,7 @@ from core.auth import require
 from core.backup import sqlite_path
 from core.clock import now
 from core.db import Database
+from core.lib import get_property
 from core.settings import env_int
 from guests.importer import (
     IMPORTERS,
@@ -50,7 +51,6 @@ from guests.importer import (
     plan_import,
 )
 from guests.models import ImportRecord, Reservation
-from guests.service import get_property
 
 BATCH_ROWS = 300  # at most, per transaction (HOTEL_IMPORT_BATCH_ROWS)
 BATCH_SECONDS = 0.1  # a batch aims at this long: a staff save waits for one batch at most

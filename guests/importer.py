@@ -29,6 +29,7 @@ from core.auth import require
 from core.clock import now
 from core.errors import UserError
 from core.i18n import t
+from core.lib import get_property
 from guests.import_file import (
     ExportFile,
     ImportLimits,
@@ -43,15 +44,14 @@ from guests.import_file import (
 )
 from guests.import_ota import VERSION, looks_like_xml, read_ota
 from guests.models import ImportedReservation, ImportRecord, Reservation
-from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
-from guests.service import (
+from guests.reservations import (
     ReservationChanged,
     ReservationInput,
     create_reservations,
-    get_property,
-    rooms,
     save_reservation,
 )
+from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
+from guests.rooms import rooms
 
 IMPORTERS = ("reservations", "manager")
 APP_STATUSES = ("checked_in", "checked_out", "no_show")  # the hotel's own, never the file's

@@ -11,7 +11,7 @@ from core.clock import today
 from core.db import get_database
 from core.models import Property
 from core.ui import actor, tr
-from guests.service import arrivals_between
+from guests.reservations import arrivals_between
 
 
 def reservations_page() -> None:

@@ -32,8 +32,9 @@ from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import now, to_local
 from core.db import Database
+from core.lib import insert_unless_exists
 from core.models import Property
-from core.notifications import SmtpConfig, insert_unless_exists
+from core.notifications import SmtpConfig
 from guests.guest_i18n import gt, guest_language
 from guests.guest_links import TOKEN_BYTES, issue_link, page_url, token_hash
 from guests.guest_models import GuestLink, GuestMessage
@@ -46,7 +47,8 @@ from requests.guest_view import (
     guest_views,
 )
 from requests.models import Task
-from requests.service import OPEN, record_status
+from requests.states import OPEN
+from requests.tasks import record_status
 
 log = logging.getLogger(__name__)
 URGENT = timedelta(hours=24)  # under this before arrival, the front desk calls

@@ -11,7 +11,7 @@ from core.errors import UserError
 from core.models import Property
 from core.ui import action, actor, flash, tr
 from guests.guest_links import issue_link, link_state, page_url, revoke_links
-from guests.service import reservation_by_confirmation
+from guests.reservations import reservation_by_confirmation
 from requests.guest_outbox import mark_printed, outbox
 
 _NEW_LINK = "guest_link_new"

@@ -24,7 +24,7 @@ from requests.catalogue import catalogue_entries
 from requests.catalogue_defaults import CatalogueEntry
 from requests.deadlines import NIGHT_ENDS
 from requests.models import Request, Task
-from requests.service import TRIAGE
+from requests.tasks import TRIAGE
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Guest, Reservation, Room
 from requests.labels import catalogue_labels, task_label
 from requests.models import Request, Task
-from requests.service import OPEN, ROLE_DEPARTMENTS
+from requests.states import OPEN
+from requests.tasks import ROLE_DEPARTMENTS
 
 OWNER_LEVEL = 1
 MANAGER_LEVEL = 2

@@ -24,7 +24,7 @@ from guests.models import Reservation
 from requests.guest_corrections import GuestRefusal
 from requests.guest_models import GuestCorrection, GuestVerdict
 from requests.models import Request, Task
-from requests.service import TRIAGE
+from requests.tasks import TRIAGE
 
 OPENS_AT = time(6, 0)  # the morning of departure
 MAX_COMMENT = 1000

@@ -32,8 +32,9 @@ from requests.catalogue import catalogue_entries, seed_catalogue
 from requests.catalogue_defaults import CatalogueEntry
 from requests.deadlines import Deadline, arrival_moment, deadlines, not_born_late
 from requests.models import Request, Task
-from requests.service import OPEN, TRIAGE, record_status, stay_of
 from requests.severity import NORMAL, SEVERITIES
+from requests.states import OPEN
+from requests.tasks import TRIAGE, record_status, stay_of
 from requests.wish_parser import ParseResult, parse_wishes
 
 TRIAGE_AHEAD = timedelta(hours=24)  # someone reads unclassified text a day before arrival

@@ -17,7 +17,7 @@ from core.db import Database, get_database
 from core.download_ui import guarded_download
 from core.models import Property
 from core.roster_ui import roster_section
-from core.shifts import SHIFT_NAMES
+from core.shifts import SHIFT_NAMES, shifts
 from core.ui import (
     action,
     actor,
@@ -30,13 +30,13 @@ from core.ui import (
 from core.ui_versions import forget_seen, seen_version
 from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
-from requests.service import late_task_count, promises_kept, tasks_for
+from requests.tasks import late_task_count, promises_kept, tasks_for
 from requests.ui import tasks_table, wish_labels
 from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
-from shift_briefing.service import shifts, update_shift
+from shift_briefing.shifts import update_shift
 from shift_briefing.signing import (
     Change,
     Signature,

@@ -19,7 +19,7 @@ from core.db import Database, forget_database, get_database
 from core.migrations import upgrade_to_head
 from core.models import Property, Staff
 from core.staff import create_staff
-from guests.service import create_property
+from guests.properties import create_property
 
 events.load_domains()
 # Tests drive the jobs with a frozen clock; no app under test starts a real-time scheduler.
