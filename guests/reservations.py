@@ -18,7 +18,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import to_local
 from core.errors import UserError
-from core.lib import get_property
+from core.lib import chunks, get_property
 from guests.identity import GuestKey, guest_key, returning_guest, returning_guests, same_name
 from guests.models import Guest, Reservation
 from guests.room_nights import hold_nights, hold_nights_many
@@ -446,13 +446,13 @@ def _reservations_by_number(
     session: Session, property_id: int, numbers: list[str]
 ) -> list[Reservation]:
     found: dict[str, Reservation] = {}
-    for start in range(0, len(numbers), 500):
+    for chunk in chunks(numbers):
         found.update(
             (r.confirmation_number, r)
             for r in session.scalars(
                 select(Reservation).where(
                     Reservation.property_id == property_id,
-                    Reservation.confirmation_number.in_(numbers[start : start + 500]),
+                    Reservation.confirmation_number.in_(chunk),
                 )
             ).unique()
         )
@@ -468,8 +468,8 @@ def _insert_guests(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         .execution_options(render_nulls=True)
     )
     ids: list[int] = []
-    for start in range(0, len(rows), 100):
-        ids += session.scalars(statement, rows[start : start + 100]).all()
+    for chunk in chunks(rows, 100):
+        ids += session.scalars(statement, chunk).all()
     return ids
 
 

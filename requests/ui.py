@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import to_local, today
 from core.db import Database, get_database
+from core.lib import current_property
 from core.models import Property, Staff
 from core.shifts import floor_sections, set_floor_sections
 from core.ui import (
@@ -62,12 +63,6 @@ def task_label(task: TaskView, labels: Labels) -> str:
     if task.kind == "tell_guest" and task.title:  # a call: who and the phone number
         return f"{text} · {tr('task.call_guest')} {task.title}"
     return text
-
-
-def _hotel(session: Session) -> Property:
-    hotel = session.get(Property, actor().property_id)
-    assert hotel is not None
-    return hotel
 
 
 # --- wish capture ---------------------------------------------------------------------------
@@ -124,7 +119,7 @@ def reservation_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         opened = _opened(session, hotel.id)
         data: reservations.ReservationInput | None = opened["data"] if opened else None
         room_numbers = [""] + [r.number for r in rooms.rooms(session, hotel.id)]
@@ -447,7 +442,7 @@ def tasks_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         departments = requests_tasks.visible_departments(me)
         columns = st.columns(3)
         day = columns[0].date_input(tr("tasks.day"), value=today(hotel.timezone))
@@ -596,7 +591,7 @@ def catalogue_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         items = catalogue.catalogue_items(session, hotel.id, active_only=False)
     labels = {i.code: (i.label_fr if me.language == "fr" else i.label_en) for i in items}
     new = "+"
