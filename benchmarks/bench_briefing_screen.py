@@ -26,7 +26,7 @@ from core.auth import system_actor  # noqa: E402
 from core.staff import create_staff  # noqa: E402
 from core.startup import ready_database  # noqa: E402
 from guests.models import Guest, Reservation  # noqa: E402
-from guests.service import create_property  # noqa: E402
+from guests.properties import create_property  # noqa: E402
 from requests.wishes import sync_reservations  # noqa: E402
 
 ARRIVALS = 400

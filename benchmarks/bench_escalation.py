@@ -30,7 +30,7 @@ from core.notifications import Notification
 from core.scheduling import load_jobs, run_job
 from core.startup import ready_database
 from guests.models import Guest, Reservation
-from guests.service import create_property
+from guests.properties import create_property
 from requests.models import Request, Task
 
 TASKS = 100_000

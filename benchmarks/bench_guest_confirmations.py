@@ -31,7 +31,7 @@ from core.scheduling import load_jobs, run_job
 from core.startup import ready_database
 from guests.guest_models import GuestMessage
 from guests.models import Guest, Reservation
-from guests.service import create_property
+from guests.properties import create_property
 from requests.guest_outbox import deliver_guest_messages
 from requests.wishes import sync_reservations
 

@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 from core.auth import system_actor  # noqa: E402
 from core.startup import ready_database  # noqa: E402
 from guests.guest_links import issue_link  # noqa: E402
-from guests.service import ReservationInput, create_property, save_reservation  # noqa: E402
+from guests.properties import create_property  # noqa: E402
+from guests.reservations import ReservationInput, save_reservation  # noqa: E402
 
 TEN_WISHES = (
     "A baby cot, an extra bed, feather-free pillows, a quiet room on a high floor, a bathtub, "

@@ -36,7 +36,7 @@ LOCKED: list[float] = []  # of each staff save, the wait for the write lock
 
 
 def staff_save(database, who, hotel_id: int, adults: int) -> float:
-    from guests.service import ReservationInput, save_reservation
+    from guests.reservations import ReservationInput, save_reservation
 
     started = time.perf_counter()
     with database.write() as session:
@@ -78,7 +78,7 @@ def cli(path: Path, url: str) -> tuple[int, float, float, str]:
 def saves_during_import(work: Path, rows: int) -> None:
     from core.auth import system_actor
     from core.startup import ready_database
-    from guests.service import create_property
+    from guests.properties import create_property
 
     url = f"sqlite:///{work / 'sharing.db'}"
     os.environ["DATABASE_URL"] = url

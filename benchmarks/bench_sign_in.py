@@ -32,7 +32,7 @@ from core.auth import actor_for, system_actor
 from core.db import get_database
 from core.models import Staff
 from core.staff import create_staff, set_roles
-from guests.service import create_property
+from guests.properties import create_property
 from tests.races import attack
 
 FLOODERS = 8

@@ -23,7 +23,7 @@ from sqlalchemy import insert, select
 from core.auth import system_actor
 from core.startup import ready_database
 from guests.models import Guest, Reservation
-from guests.service import create_property
+from guests.properties import create_property
 from requests.models import Task
 from requests.wishes import sync_reservations
 

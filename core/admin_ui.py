@@ -12,7 +12,7 @@ from core.auth import ROLES
 from core.clock import local_to_utc, to_local, today
 from core.db import get_database
 from core.i18n import LANGUAGES
-from core.models import Property
+from core.lib import current_property
 from core.ui import action, actor, language, tr, tr_md, translator
 from core.ui_versions import forget_seen, seen_version
 
@@ -98,8 +98,7 @@ def audit_page() -> None:
     me = actor()
     lang = language()
     with database.read() as session:
-        hotel = session.get(Property, me.property_id)
-        assert hotel is not None
+        hotel = current_property(session, me)
         choices = audit_text.action_choices(session, me, lang)
     labels = {c.code: c.label for c in choices}
     columns = st.columns(2)

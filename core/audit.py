@@ -24,6 +24,7 @@ from sqlalchemy import event, insert, inspect, null, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from core.clock import now
+from core.lib import chunks
 from core.models import AuditEvent, AuditPersonal
 
 # Fields whose values say who a guest is or what they told us; staff names too (harmless).
@@ -55,7 +56,6 @@ GUEST_ENTITIES: set[str] = {
     "check_in",
     "import_record",
 }
-_CHUNK = 500
 
 
 def personal_fields(*names: str) -> None:
@@ -295,11 +295,11 @@ def erase_personal(
     ids = [str(i) for i in entity_ids]
     personal, events = AuditPersonal.__table__, AuditEvent.__table__
     erased = 0
-    for start in range(0, len(ids), _CHUNK):
+    for chunk in chunks(ids):
         events_of = select(events.c.id).where(
             events.c.property_id == property_id,
             events.c.entity == entity,
-            events.c.entity_id.in_(ids[start : start + _CHUNK]),
+            events.c.entity_id.in_(chunk),
         )
         erased += session.execute(
             update(personal)

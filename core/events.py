@@ -19,10 +19,10 @@ RESERVATION_SAVED = "reservation_saved"  # reservation_id, who, changed
 RESERVATIONS_SAVED = "reservations_saved"  # reservation_ids, who: many new ones at once
 DEMO_SEEDED = "demo_seeded"  # property_id, ready_by: the demo's day so far, told by the domains
 DOMAIN_SERVICES = (
-    "guests.service",
+    "guests.reservations",
     "requests.wishes",
     "requests.demo",
-    "shift_briefing.service",
+    "shift_briefing.shifts",
     "shift_briefing.demo",
 )
 

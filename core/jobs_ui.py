@@ -12,7 +12,7 @@ from core.auth import Actor, PermissionDenied
 from core.clock import now, to_local
 from core.db import Database, get_database
 from core.errors import UserError
-from core.models import Property
+from core.lib import current_property
 from core.retention_ui import retention_notice
 from core.scheduling import (
     JobRun,
@@ -36,8 +36,7 @@ def jobs_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = session.get(Property, me.property_id)
-        assert hotel is not None
+        hotel = current_property(session, me)
         board = job_board(session, me)
         lease = lease_state(session)
     timezone = hotel.timezone

@@ -33,7 +33,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import audit
@@ -43,6 +42,7 @@ from core.clock import now
 from core.db import Base, Database, UTCDateTime
 from core.errors import UserError
 from core.i18n import t
+from core.lib import chunks, insert_unless_exists
 from core.models import Property, Staff
 from core.settings import env_bool, env_int, env_str
 
@@ -97,29 +97,6 @@ class NotificationAddress(Base):
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), primary_key=True)
     email: Mapped[str] = mapped_column(String(300))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
-
-
-def insert_unless_exists(
-    session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]], keys: Sequence[str]
-) -> list[Any]:
-    """INSERT ... ON CONFLICT (keys) DO NOTHING, on SQLite and PostgreSQL alike; returns the
-    primary keys of the rows inserted (a row whose key exists is left out).
-
-    The claim behind once-only work: whoever inserts the row first owns it; a second insert of
-    the same unique key does nothing (on PostgreSQL it waits for the first to commit).
-    """
-    if not rows:
-        return []
-    build = sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
-    primary_key = next(iter(model.__table__.primary_key.columns))
-    statement = (
-        build(model.__table__)
-        .on_conflict_do_nothing(index_elements=list(keys))
-        .returning(primary_key)
-    )
-    if len(rows) == 1:
-        return list(session.scalars(statement.values(**rows[0])))
-    return list(session.scalars(statement, list(rows)))
 
 
 # --- making notifications ----------------------------------------------------------------------
@@ -187,8 +164,8 @@ def notify(
 
 def notify_many(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Many notifications in one statement (an escalation scan); rows from notification_row."""
-    for start in range(0, len(rows), 500):
-        insert_unless_exists(session, Notification, rows[start : start + 500], ["dedupe_key"])
+    for chunk in chunks(rows):
+        insert_unless_exists(session, Notification, chunk, ["dedupe_key"])
 
 
 # --- reading them ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from core.auth import Actor
 from core.clock import to_local
 from core.db import Database, get_database
 from core.inbox_lines import inbox_lines
-from core.models import Property
+from core.lib import current_property
 from core.notifications import (
     InboxItem,
     Link,
@@ -36,8 +36,7 @@ def inbox_page() -> None:
     me = actor()
     only_unread = st.toggle(tr("inbox.unread_only"), value=False, key="inbox_unread_only")
     with database.read() as session:
-        hotel = session.get(Property, me.property_id)
-        timezone = hotel.timezone if hotel else "UTC"
+        timezone = current_property(session, me).timezone
         items = inbox(session, me, language(), unread_only=only_unread)
         standing = inbox_lines(session, me)
     for key, values in standing:  # e.g. the late tasks, counted as on the board and dashboard

@@ -62,8 +62,9 @@ from core.clock import local_to_utc, to_local
 from core.db import Base, Database, UTCDateTime
 from core.errors import UserError
 from core.job_result import JobResult, render_result
+from core.lib import insert_unless_exists
 from core.models import Property
-from core.notifications import deliver_pending_emails, insert_unless_exists
+from core.notifications import deliver_pending_emails
 from core.settings import env_bool, env_int
 from core.versions import changed, claim_version
 

@@ -31,7 +31,7 @@ from guests.importer import (
     unreadable_json,
 )
 from guests.models import Reservation
-from guests.service import create_property, database_is_empty, property_by_code
+from guests.properties import create_property, database_is_empty, property_by_code
 
 DEFAULT_PROPERTY = "HOTEL"
 UNREADABLE = 2

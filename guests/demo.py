@@ -22,13 +22,9 @@ from core.clock import local_to_utc, now, today
 from core.models import Property, Staff
 from core.shifts import WEEKDAYS, set_floor_sections, set_usual_shifts
 from core.staff import create_staff
-from guests.service import (
-    ReservationInput,
-    add_room,
-    create_property,
-    database_is_empty,
-    save_reservation,
-)
+from guests.properties import create_property, database_is_empty
+from guests.reservations import ReservationInput, save_reservation
+from guests.rooms import add_room
 
 DEMO_CODE = "DEMO"
 DEMO_ACCOUNTS = (

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.lib import chunks
 from guests.models import Guest
 
 GuestKey = tuple[str, str, str]  # ("email" or "phone", name, e-mail or phone)
-_CHUNK = 500
 
 
 def same_name(first: str, second: str) -> bool:
@@ -52,12 +52,8 @@ def returning_guests(
     known = select(Guest).where(Guest.property_id == property_id, Guest.anonymised_at.is_(None))
     found: dict[GuestKey, Guest] = {}
     queries: list[Any] = [
-        known.where(func.lower(Guest.email).in_(emails[start:start + _CHUNK]))
-        for start in range(0, len(emails), _CHUNK)
-    ] + [
-        known.where(Guest.phone.in_(phones[start:start + _CHUNK]))
-        for start in range(0, len(phones), _CHUNK)
-    ]
+        known.where(func.lower(Guest.email).in_(chunk)) for chunk in chunks(emails)
+    ] + [known.where(Guest.phone.in_(chunk)) for chunk in chunks(phones)]
     for query in queries:
         if lock:
             query = query.with_for_update().execution_options(populate_existing=True)

@@ -37,6 +37,7 @@ from core.auth import require
 from core.backup import sqlite_path
 from core.clock import now
 from core.db import Database
+from core.lib import chunks, get_property
 from core.settings import env_int
 from guests.importer import (
     IMPORTERS,
@@ -50,7 +51,6 @@ from guests.importer import (
     plan_import,
 )
 from guests.models import ImportRecord, Reservation
-from guests.service import get_property
 
 BATCH_ROWS = 300  # at most, per transaction (HOTEL_IMPORT_BATCH_ROWS)
 BATCH_SECONDS = 0.1  # a batch aims at this long: a staff save waits for one batch at most
@@ -173,8 +173,8 @@ def _cancel_the_missing(
             )
             if number not in parsed.numbers
         ]
-    for start in range(0, len(candidates), batch_rows):
-        ids = [reservation_id for reservation_id, _ in candidates[start:start + batch_rows]]
+    for batch in chunks(candidates, batch_rows):
+        ids = [reservation_id for reservation_id, _ in batch]
         with _unit(database, dry_run) as session:
             record = _record(session, record_id, who, property_id, parsed, False)
             for reservation in session.scalars(

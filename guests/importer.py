@@ -29,6 +29,7 @@ from core.auth import require
 from core.clock import now
 from core.errors import UserError
 from core.i18n import t
+from core.lib import chunks, get_property
 from guests.import_file import (
     ExportFile,
     ImportLimits,
@@ -43,20 +44,18 @@ from guests.import_file import (
 )
 from guests.import_ota import VERSION, looks_like_xml, read_ota
 from guests.models import ImportedReservation, ImportRecord, Reservation
-from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
-from guests.service import (
+from guests.reservations import (
     ReservationChanged,
     ReservationInput,
     create_reservations,
-    get_property,
-    rooms,
     save_reservation,
 )
+from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
+from guests.rooms import rooms
 
 IMPORTERS = ("reservations", "manager")
 APP_STATUSES = ("checked_in", "checked_out", "no_show")  # the hotel's own, never the file's
 KEEP_WHEN_EMPTY = ("language", "email", "phone")  # an empty cell does not erase what we know
-_CHUNK = 500  # values per IN (...) query
 _BULK = 1000  # new reservations created together
 _MISSING = object()
 ROOM_LEFT_OUT = "import.error_room_taken"  # a row imported without its room, which was taken
@@ -248,10 +247,10 @@ def _reservations(
 ) -> dict[str, Reservation]:
     found: dict[str, Reservation] = {}
     unique = sorted(set(numbers))
-    for start in range(0, len(unique), _CHUNK):
+    for chunk in chunks(unique):
         query = select(Reservation).where(
             Reservation.property_id == property_id,
-            Reservation.confirmation_number.in_(unique[start:start + _CHUNK]),
+            Reservation.confirmation_number.in_(chunk),
         )
         found.update((r.confirmation_number, r) for r in session.scalars(query).unique())
     return found
@@ -259,10 +258,8 @@ def _reservations(
 
 def _states(session: Session, reservation_ids: list[int]) -> dict[int, ImportedReservation]:
     found: dict[int, ImportedReservation] = {}
-    for start in range(0, len(reservation_ids), _CHUNK):
-        query = select(ImportedReservation).where(
-            ImportedReservation.reservation_id.in_(reservation_ids[start:start + _CHUNK])
-        )
+    for chunk in chunks(reservation_ids):
+        query = select(ImportedReservation).where(ImportedReservation.reservation_id.in_(chunk))
         found.update((s.reservation_id, s) for s in session.scalars(query))
     return found
 
@@ -419,8 +416,7 @@ def run_import(
             progress(done, total)
 
     new = [p for p in plan.rows if p.reservation is None and p.target is not None]
-    for start in range(0, len(new), _BULK):
-        chunk = new[start:start + _BULK]
+    for chunk in chunks(new, _BULK):
         _create_many(session, who, property_id, record, chunk, summary)
         advance(len(chunk))
     for planned in (p for p in plan.rows if p.reservation is not None or p.target is None):

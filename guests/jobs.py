@@ -33,6 +33,7 @@ from core import audit, events
 from core.auth import system_actor
 from core.clock import to_local
 from core.job_result import JobResult, said, words
+from core.lib import chunks
 from core.models import Property
 from core.notifications import Notification, NotificationRead, delete_older_than
 from core.scheduling import DailyAt, Job, JobContext, Setting, hour_setting, register
@@ -159,8 +160,7 @@ def anonymise(
     reservations = Reservation.__table__
     imported = ImportedReservation.__table__
     guests = Guest.__table__
-    for start in range(0, len(reservation_ids), CHUNK):
-        chunk = reservation_ids[start : start + CHUNK]
+    for chunk in chunks(reservation_ids, CHUNK):
         session.execute(
             update(reservations)
             .where(reservations.c.id.in_(chunk))
@@ -171,8 +171,7 @@ def anonymise(
             .where(imported.c.reservation_id.in_(chunk))
             .values(file_values={}, applied_values={})
         )
-    for start in range(0, len(guest_ids), CHUNK):
-        chunk = list(guest_ids[start : start + CHUNK])
+    for chunk in chunks(list(guest_ids), CHUNK):
         session.execute(
             update(guests)
             .where(guests.c.id.in_(chunk), guests.c.anonymised_at.is_(None))
@@ -219,11 +218,11 @@ def _imports_of(
 ) -> list[int]:
     """The imports that brought these stays, and every import older than the retention."""
     found: set[int] = set()
-    for start in range(0, len(reservation_ids), CHUNK):
+    for chunk in chunks(reservation_ids, CHUNK):
         found.update(
             session.scalars(
                 select(ImportedReservation.import_id).where(
-                    ImportedReservation.reservation_id.in_(reservation_ids[start : start + CHUNK])
+                    ImportedReservation.reservation_id.in_(chunk)
                 )
             )
         )
@@ -242,10 +241,10 @@ def _erase_imports(session: Session, import_ids: Sequence[int]) -> int:
     """An import record keeps its counts and codes; its file name and quoted cells go."""
     erased = 0
     records = ImportRecord.__table__
-    for start in range(0, len(import_ids), CHUNK):
+    for chunk in chunks(import_ids, CHUNK):
         rows = session.execute(
             select(records.c.id, records.c.errors, records.c.conflicts).where(
-                records.c.id.in_(import_ids[start : start + CHUNK]), records.c.file_name != ""
+                records.c.id.in_(chunk), records.c.file_name != ""
             )
         ).all()
         for row in rows:
@@ -282,8 +281,7 @@ def _erase_notifications(session: Session, property_id: int, known: Sequence[Any
         if any(needle in json.dumps(values, ensure_ascii=False).casefold() for needle in needles)
     ]
     reads, notifications = NotificationRead.__table__, Notification.__table__
-    for start in range(0, len(quoting), CHUNK):
-        chunk = quoting[start : start + CHUNK]
+    for chunk in chunks(quoting, CHUNK):
         session.execute(delete(reads).where(reads.c.notification_id.in_(chunk)))
         session.execute(delete(notifications).where(notifications.c.id.in_(chunk)))
     return len(quoting)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import UserError
+from core.lib import chunks
 from guests.models import Guest, Reservation, Room, RoomNight
 
 HOLDING = ("booked", "checked_in")  # the statuses that occupy a room
@@ -178,11 +179,11 @@ def held_nights(
     """Who holds each (room, night) from `first` to `last` inclusive: reservation ids."""
     ids = sorted(set(room_ids))
     found: dict[tuple[int, date], int] = {}
-    for start in range(0, len(ids), 500):
+    for chunk in chunks(ids):
         for room_id, night, reservation_id in session.execute(
             select(RoomNight.room_id, RoomNight.night, RoomNight.reservation_id).where(
                 RoomNight.property_id == property_id,
-                RoomNight.room_id.in_(ids[start:start + 500]),
+                RoomNight.room_id.in_(chunk),
                 RoomNight.night >= first,
                 RoomNight.night <= last,
             )

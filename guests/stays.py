@@ -22,7 +22,7 @@ from core.errors import UserError
 from core.models import Property
 from guests.models import Reservation, Room, RoomNight
 from guests.room_nights import HOLDING, hold_nights, release_nights
-from guests.service import record_room_status, room_by_number, rooms
+from guests.rooms import record_room_status, room_by_number, rooms
 
 FRONT_DESK = ("front_desk", "manager")
 

@@ -9,17 +9,16 @@ import streamlit as st
 
 from core.clock import today
 from core.db import get_database
-from core.models import Property
+from core.lib import current_property
 from core.ui import actor, tr
-from guests.service import arrivals_between
+from guests.reservations import arrivals_between
 
 
 def reservations_page() -> None:
     st.title(tr("reservations.title"))
     me = actor()
     with get_database().read() as session:
-        hotel = session.get(Property, me.property_id)
-        assert hotel is not None
+        hotel = current_property(session, me)
         first = today(hotel.timezone)
         columns = st.columns(2)
         start = columns[0].date_input(tr("reservations.from"), value=first)

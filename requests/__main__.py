@@ -27,10 +27,10 @@ from core.clock import to_local
 from core.db import Database
 from core.models import Property
 from core.startup import ready_database
-from guests.service import first_property, property_by_code
+from guests.properties import first_property, property_by_code
 from requests.catalogue import catalogue_entries
 from requests.catalogue_defaults import DEFAULT_CATALOGUE, DEPARTMENTS, CatalogueEntry
-from requests.service import tasks_for
+from requests.tasks import tasks_for
 from requests.wish_parser import parse_wishes
 
 

@@ -21,8 +21,8 @@ from guests.models import Reservation
 from requests.catalogue import catalogue_entries
 from requests.deadlines import arrival_moment, deadlines
 from requests.models import Request, Task
-from requests.service import TRIAGE, record_status, stay_of
 from requests.states import OPEN
+from requests.tasks import TRIAGE, record_status, stay_of
 from requests.wishes import TRIAGE_AHEAD
 
 

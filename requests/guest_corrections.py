@@ -26,7 +26,7 @@ from core.models import Property
 from guests.models import Reservation
 from requests.guest_models import GuestCorrection
 from requests.models import Request
-from requests.service import TRIAGE
+from requests.tasks import TRIAGE
 from requests.wishes import WishChoice, correct_wishes
 
 MAX_TEXT = 2000  # characters the guest may add in one form

@@ -32,8 +32,9 @@ from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import now, to_local
 from core.db import Database
+from core.lib import chunks, insert_unless_exists
 from core.models import Property
-from core.notifications import SmtpConfig, insert_unless_exists
+from core.notifications import SmtpConfig
 from guests.guest_i18n import gt, guest_language
 from guests.guest_links import TOKEN_BYTES, issue_link, page_url, token_hash
 from guests.guest_models import GuestLink, GuestMessage
@@ -46,7 +47,8 @@ from requests.guest_view import (
     guest_views,
 )
 from requests.models import Task
-from requests.service import OPEN, record_status
+from requests.states import OPEN
+from requests.tasks import record_status
 
 log = logging.getLogger(__name__)
 URGENT = timedelta(hours=24)  # under this before arrival, the front desk calls
@@ -182,8 +184,8 @@ def queue_confirmations(session: Session, property_id: int, days_before: int) ->
     views = guest_views(session, reservations, languages, catalogue_by_code(session, property_id))
     written: set[tuple[int, str]] = set()
     waiting: set[int] = set()
-    for start in range(0, len(reservations), BATCH):
-        chunk = [r.id for r in reservations[start : start + BATCH]]
+    for batch in chunks(reservations, BATCH):
+        chunk = [r.id for r in batch]
         for reservation_id, state, status in session.execute(
             select(GuestMessage.reservation_id, GuestMessage.state, GuestMessage.status).where(
                 GuestMessage.reservation_id.in_(chunk), GuestMessage.kind == "confirmation"
@@ -215,11 +217,11 @@ def queue_confirmations(session: Session, property_id: int, days_before: int) ->
     ).all()
     superseded = [reservation.id for reservation, _ in fresh if reservation.id in waiting]
     table = GuestMessage.__table__
-    for start in range(0, len(superseded), BATCH):
+    for chunk in chunks(superseded, BATCH):
         session.execute(
             update(table)
             .where(
-                table.c.reservation_id.in_(superseded[start : start + BATCH]),
+                table.c.reservation_id.in_(chunk),
                 table.c.kind == "confirmation",
                 table.c.status == "pending",
             )
@@ -243,9 +245,9 @@ def queue_confirmations(session: Session, property_id: int, days_before: int) ->
             }
         )
     inserted: list[int] = []
-    for start in range(0, len(rows), BATCH):
+    for chunk in chunks(rows, BATCH):
         inserted += insert_unless_exists(
-            session, GuestMessage, rows[start : start + BATCH], ["reservation_id", "kind", "state"]
+            session, GuestMessage, chunk, ["reservation_id", "kind", "state"]
         )
     audit.record_many(
         session,
@@ -359,10 +361,10 @@ def deliver_guest_messages(database: Database, config: SmtpConfig | None) -> int
         moment = now()
         sent_ids = [m.id for m in messages if states[m.id][0] == "sent"]
         with database.write() as session:
-            for start in range(0, len(sent_ids), BATCH):
+            for chunk in chunks(sent_ids, BATCH):
                 session.execute(
                     update(table)
-                    .where(table.c.id.in_(sent_ids[start : start + BATCH]))
+                    .where(table.c.id.in_(chunk))
                     .values(status="sent", error=None, sent_at=moment)
                 )
             for message in messages:

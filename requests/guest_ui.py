@@ -8,10 +8,10 @@ import streamlit as st
 from core.clock import to_local
 from core.db import get_database
 from core.errors import UserError
-from core.models import Property
+from core.lib import current_property
 from core.ui import action, actor, flash, tr
 from guests.guest_links import issue_link, link_state, page_url, revoke_links
-from guests.service import reservation_by_confirmation
+from guests.reservations import reservation_by_confirmation
 from requests.guest_outbox import mark_printed, outbox
 
 _NEW_LINK = "guest_link_new"
@@ -22,8 +22,7 @@ def guest_messages_page() -> None:
     me = actor()
     database = get_database()
     with database.read() as session:
-        hotel = session.get(Property, me.property_id)
-        assert hotel is not None
+        hotel = current_property(session, me)
         waiting = outbox(session, me, hotel.id)
 
     st.subheader(tr("guest_ui.link_title"))

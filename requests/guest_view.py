@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import local_to_utc
+from core.lib import chunks
 from core.models import Property
 from guests.guest_i18n import gt, wish_label
 from guests.models import Reservation
@@ -24,7 +25,7 @@ from requests.catalogue import catalogue_entries
 from requests.catalogue_defaults import CatalogueEntry
 from requests.deadlines import NIGHT_ENDS
 from requests.models import Request, Task
-from requests.service import TRIAGE
+from requests.tasks import TRIAGE
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,7 @@ def guest_views(
     ids = [r.id for r in reservations]
     wishes: dict[int, list[Request]] = {i: [] for i in ids}
     tasks: dict[int, list[Task]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         for request in session.scalars(
             select(Request)
             .where(Request.reservation_id.in_(chunk), Request.status == "active")

@@ -13,9 +13,9 @@ owner's next shift pass to whoever of the department is on shift, who is told.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -24,6 +24,7 @@ from core import audit, events
 from core.auth import system_actor
 from core.clock import to_local
 from core.job_result import JobResult, said
+from core.lib import chunks
 from core.models import Property, Staff
 from core.notifications import Link, notification_row, notify_many
 from core.scheduling import Every, Job, JobContext, Setting, register
@@ -31,20 +32,12 @@ from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Guest, Reservation, Room
 from requests.labels import catalogue_labels, task_label
 from requests.models import Request, Task
-from requests.service import OPEN, ROLE_DEPARTMENTS
+from requests.states import OPEN
+from requests.tasks import ROLE_DEPARTMENTS
 
 OWNER_LEVEL = 1
 MANAGER_LEVEL = 2
-CHUNK = 500
 DEPARTMENT_ROLE = {dept: role for role, depts in ROLE_DEPARTMENTS.items() for dept in depts}
-
-T = TypeVar("T")
-
-
-def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
 
 def claim_owner_level(session: Session, property_id: int, now: datetime) -> list[int]:
     """Raises every open task due by `now` and not yet escalated to level 1; returns them."""

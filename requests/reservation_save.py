@@ -1,6 +1,6 @@
 """Saving a reservation with its wishes: the one door the form (and any future one) goes through.
 
-The reservation is created or edited by guests.service (a new number that exists is refused,
+The reservation is created or edited by guests.reservations (a new number that exists is refused,
 an edit saves over the version opened); the wishes domain turns its text into requests and
 tasks. Then the rule of the wish capture: the agent's picks override the parse, when they were
 made on the very text being saved (a text changed after the picks is read afresh).
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from core.audit import Who
-from guests import service as guests
-from guests.service import ReservationInput, Saved
+from guests import reservations as guests
+from guests.reservations import ReservationInput, Saved
 from requests import catalogue, wishes
 from requests.wishes import WishChoice
 
@@ -41,7 +41,7 @@ def save_reservation_with_wishes(
 ) -> Saved:
     """Creates (reservation_id None) or edits the reservation, then applies the agent's picks.
 
-    Raises guests.service.ReservationExists, ReservationChanged or RoomTaken, writing nothing.
+    Raises guests.reservations.ReservationExists, ReservationChanged or RoomTaken, writing nothing.
     """
     if reservation_id is None:
         saved = guests.create_reservation(session, who, property_id, data)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import to_local, today
 from core.db import Database, get_database
+from core.lib import current_property
 from core.models import Property, Staff
 from core.shifts import floor_sections, set_floor_sections
 from core.ui import (
@@ -29,18 +30,19 @@ from core.ui import (
     widget_key,
 )
 from core.ui_versions import forget_seen, seen_version
-from guests import service as guests
+from guests import reservations, rooms
 from guests.models import Reservation
-from guests.service import ReservationChanged, ReservationExists
+from guests.reservations import ReservationChanged, ReservationExists
 from guests.ui import OPEN_RESERVATION
-from requests import catalogue, service, wishes
+from requests import catalogue, wishes
+from requests import tasks as requests_tasks
 from requests.assignment import department_rules, departments_without_owner
 from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
 from requests.labels import Labels, catalogue_labels, task_label_text
 from requests.models import ASSIGNMENT_RULES, TASK_STATUSES, Request
 from requests.reservation_save import WishPicks, save_reservation_with_wishes
-from requests.service import TaskView
 from requests.states import NEEDS_REASON, OPEN, board_moves
+from requests.tasks import TaskView
 from requests.wish_parser import ParseResult
 from requests.wishes import WishChoice
 
@@ -61,12 +63,6 @@ def task_label(task: TaskView, labels: Labels) -> str:
     if task.kind == "tell_guest" and task.title:  # a call: who and the phone number
         return f"{text} · {tr('task.call_guest')} {task.title}"
     return text
-
-
-def _hotel(session: Session) -> Property:
-    hotel = session.get(Property, actor().property_id)
-    assert hotel is not None
-    return hotel
 
 
 # --- wish capture ---------------------------------------------------------------------------
@@ -109,7 +105,7 @@ def _opened(session: Session, property_id: int) -> dict | None:
         "version": reservation.version,
         "guest_version": reservation.guest.version,
         "guest_id": reservation.guest_id,
-        "data": guests.reservation_input(reservation),
+        "data": reservations.reservation_input(reservation),
     }
     st.session_state[_OPENED] = opened
     return opened
@@ -123,10 +119,10 @@ def reservation_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         opened = _opened(session, hotel.id)
-        data: guests.ReservationInput | None = opened["data"] if opened else None
-        room_numbers = [""] + [r.number for r in guests.rooms(session, hotel.id)]
+        data: reservations.ReservationInput | None = opened["data"] if opened else None
+        room_numbers = [""] + [r.number for r in rooms.rooms(session, hotel.id)]
         labels = wish_labels(session, hotel.id, me.language)
         current = wishes.active_wishes(session, opened["id"]) if opened else []
         earlier = wishes.earlier_wishes(session, opened["guest_id"], opened["id"]) if opened else []
@@ -230,7 +226,7 @@ def reservation_page() -> None:
     if arrival >= departure:
         st.error(tr("reservation.error_departure_before_arrival"))
         return
-    mine = guests.ReservationInput(
+    mine = reservations.ReservationInput(
         confirmation_number=number,
         guest_name=name,
         arrival_date=arrival,
@@ -256,7 +252,7 @@ def _save(
     database: Database,
     hotel: Property,
     opened: dict | None,
-    mine: guests.ReservationInput,
+    mine: reservations.ReservationInput,
     picks: WishPicks | None,
     *,
     version: int | None = None,
@@ -320,7 +316,7 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
         return
     st.error(conflict["message"])
     theirs, mine = conflict["theirs"], conflict["mine"]
-    differences = guests.field_differences(opened["data"], theirs, mine)
+    differences = reservations.field_differences(opened["data"], theirs, mine)
     if differences:
         st.table(  # plain cells, not a canvas; they are markdown, so every value is escaped
             pd.DataFrame(
@@ -342,7 +338,7 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
         st.caption(tr("reservation.conflict_same"))
     columns = st.columns(2)
     if columns[0].button(tr("reservation.keep_mine"), type="primary", key="conflict_keep_mine"):
-        merged = guests.keep_mine(opened["data"], theirs, mine)
+        merged = reservations.keep_mine(opened["data"], theirs, mine)
         _save(database, hotel, opened, merged, conflict["picks"],
               version=conflict["version"], guest_version=conflict["guest_version"])
     if columns[1].button(tr("reservation.take_theirs"), key="conflict_take_theirs"):
@@ -433,8 +429,8 @@ def _quantities_and_times(
 
 
 def my_departments() -> list[str]:
-    """The boards this person sees (the rule is requests.service.visible_departments)."""
-    return service.visible_departments(actor())
+    """The boards this person sees (the rule is requests.tasks.visible_departments)."""
+    return requests_tasks.visible_departments(actor())
 
 
 MINE = "mine"
@@ -446,8 +442,8 @@ def tasks_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
-        departments = service.visible_departments(me)
+        hotel = current_property(session, me)
+        departments = requests_tasks.visible_departments(me)
         columns = st.columns(3)
         day = columns[0].date_input(tr("tasks.day"), value=today(hotel.timezone))
         boards = {"": tr("tasks.board_all"), MINE: tr("tasks.board_mine")}
@@ -460,7 +456,7 @@ def tasks_page() -> None:
             format_func=translator("status.", empty="tasks.all_statuses"),
         )
         overdue_only = st.toggle(tr("tasks.overdue_only"))
-        tasks = service.tasks_for(
+        tasks = requests_tasks.tasks_for(
             session,
             me,
             hotel.id,
@@ -477,11 +473,11 @@ def tasks_page() -> None:
             tasks = [t for t in tasks if t.status != "cancelled"]
         # The late count is the dashboard's and the inbox's: the same function, the same scope.
         if board == MINE:
-            late = service.late_task_count(session, hotel.id, owner_id=me.id)
+            late = requests_tasks.late_task_count(session, hotel.id, owner_id=me.id)
         elif department:
-            late = service.late_task_count(session, hotel.id, departments=[department])
+            late = requests_tasks.late_task_count(session, hotel.id, departments=[department])
         else:
-            late = service.late_task_count(
+            late = requests_tasks.late_task_count(
                 session, hotel.id, departments=departments, owner_id=me.id
             )
         labels = catalogue_labels(session, hotel.id)
@@ -538,7 +534,7 @@ def _task_card(
                     alternative = st.text_input(tr("tasks.alternative"), key=f"alt_{task.id}")
                     if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
                         with action(database) as session:
-                            service.change_task_status(
+                            requests_tasks.change_task_status(
                                 session, me, task.id, seen, status, reason,
                                 alternative=alternative,
                             )
@@ -550,7 +546,7 @@ def _task_card(
                 width="stretch",
             ):
                 with action(database) as session:
-                    service.change_task_status(session, me, task.id, seen, status)
+                    requests_tasks.change_task_status(session, me, task.id, seen, status)
                     forget_seen(f"task:{task.id}")
         if me.has("manager"):
             options = [None, *people]
@@ -564,7 +560,7 @@ def _task_card(
             )
             if owner != task.owner_id:
                 with action(database, reset=[f"owner_{task.id}"]) as session:
-                    service.assign_task(session, me, task.id, seen, owner)
+                    requests_tasks.assign_task(session, me, task.id, seen, owner)
                     forget_seen(f"task:{task.id}")
 
 
@@ -595,7 +591,7 @@ def catalogue_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         items = catalogue.catalogue_items(session, hotel.id, active_only=False)
     labels = {i.code: (i.label_fr if me.language == "fr" else i.label_en) for i in items}
     new = "+"
@@ -711,7 +707,7 @@ def _owner_rules(database: Database, hotel: Property) -> None:
         nobody = departments_without_owner(session, hotel.id)
         staff = list(session.query(Staff).filter_by(property_id=hotel.id, active=True))
         sections = floor_sections(session, hotel.id)
-        floors = sorted({room.floor for room in guests.rooms(session, hotel.id)})
+        floors = sorted({room.floor for room in rooms.rooms(session, hotel.id)})
     for department in nobody:
         st.error(
             tr("owners.nobody", department=tr(f"department.{department}")),
@@ -756,7 +752,7 @@ def _owner_rules(database: Database, hotel: Property) -> None:
         if st.form_submit_button(tr("catalogue.save_owners")):
             with action(database, done=tr("saved")) as session:
                 for department, (picked, person, minutes) in chosen.items():
-                    service.set_department_rule(
+                    requests_tasks.set_department_rule(
                         session, me, hotel.id, department, picked, person, minutes
                     )
     st.subheader(tr("owners.sections"))

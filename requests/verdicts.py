@@ -17,6 +17,7 @@ from core import audit, events
 from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import local_to_utc, now
+from core.lib import chunks
 from core.models import Property
 from guests.guest_links import VALID_AFTER_DEPARTURE
 from guests.jobs import GUESTS_ANONYMISED
@@ -24,7 +25,7 @@ from guests.models import Reservation
 from requests.guest_corrections import GuestRefusal
 from requests.guest_models import GuestCorrection, GuestVerdict
 from requests.models import Request, Task
-from requests.service import TRIAGE
+from requests.tasks import TRIAGE
 
 OPENS_AT = time(6, 0)  # the morning of departure
 MAX_COMMENT = 1000
@@ -168,8 +169,7 @@ def _erase_guest_words(
 
     ids = list(reservation_ids)
     counts = {"guest_verdict_comments": 0, "guest_corrections": 0, "guest_messages": 0}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunks(ids):
         verdicts_ = GuestVerdict.__table__
         counts["guest_verdict_comments"] += session.execute(
             verdicts_.update()

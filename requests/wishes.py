@@ -25,6 +25,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import now
 from core.errors import UserError
+from core.lib import chunks
 from core.models import Property
 from guests.models import Reservation
 from requests.assignment import Assigner
@@ -32,12 +33,12 @@ from requests.catalogue import catalogue_entries, seed_catalogue
 from requests.catalogue_defaults import CatalogueEntry
 from requests.deadlines import Deadline, arrival_moment, deadlines, not_born_late
 from requests.models import Request, Task
-from requests.service import OPEN, TRIAGE, record_status, stay_of
 from requests.severity import NORMAL, SEVERITIES
+from requests.states import OPEN
+from requests.tasks import TRIAGE, record_status, stay_of
 from requests.wish_parser import ParseResult, parse_wishes
 
 TRIAGE_AHEAD = timedelta(hours=24)  # someone reads unclassified text a day before arrival
-_CHUNK = 500  # ids per IN (...) query
 
 
 @dataclass
@@ -70,8 +71,7 @@ def _follow_reservations(
 def sync_reservations(session: Session, who: Who, reservation_ids: Sequence[int]) -> SyncReport:
     """Brings the reservations' requests and tasks in line with their text, dates and status."""
     batch = _Batch(session, who)
-    for start in range(0, len(reservation_ids), _CHUNK):
-        chunk = list(reservation_ids[start : start + _CHUNK])
+    for chunk in chunks(reservation_ids):
         reservations = session.scalars(
             select(Reservation)
             .where(Reservation.id.in_(chunk))

@@ -23,7 +23,7 @@ from core.models import Property
 from core.scheduling import scheduler_command
 from core.shifts import SHIFT_NAMES
 from core.startup import ready_database
-from guests.service import first_property, property_by_code
+from guests.properties import first_property, property_by_code
 from shift_briefing import pdf
 from shift_briefing.board import HousekeepingBoard, housekeeping_board
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift

@@ -11,6 +11,7 @@ from core.auth import Actor
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.download_ui import guarded_download
+from core.lib import current_property
 from core.models import Property
 from core.ui import actor, tr
 from shift_briefing.jobs import ArchivedBriefing, archived_briefings, archived_pdf
@@ -24,8 +25,7 @@ def archive_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = session.get(Property, me.property_id)
-        assert hotel is not None
+        hotel = current_property(session, me)
     last = today(hotel.timezone) + timedelta(days=1)
     period = st.date_input(
         tr("archive.period"),

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from core.auth import Actor, system_actor
 from core.clock import now, to_local
+from core.lib import insert_unless_exists
 from core.models import Property, Staff
-from core.notifications import Link, Notification, NotificationRead, insert_unless_exists, notify
+from core.notifications import Link, Notification, NotificationRead, notify
 from shift_briefing.briefing import build_briefing, shift_of, shift_window
 from shift_briefing.models import BriefingAcknowledgement
 

@@ -36,8 +36,8 @@ from requests.deadlines import NIGHT_ENDS
 from requests.guest_corrections import changed_by_guest
 from requests.labels import task_label_text
 from requests.models import Request
-from requests.service import TRIAGE, TaskView, sees_health_details, tasks_for
 from requests.severity import CRITICAL, NORMAL
+from requests.tasks import TRIAGE, TaskView, sees_health_details, tasks_for
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")

@@ -21,7 +21,7 @@ from core.clock import now
 from core.errors import UserError
 from core.models import Property
 from guests.models import Reservation
-from requests.service import OPEN
+from requests.states import OPEN
 from shift_briefing.briefing import BriefingGuest, GuestDescriber, WishLine, narrowed_guest
 from shift_briefing.models import CheckIn
 from shift_briefing.readiness import arrivals_of_day

@@ -8,11 +8,11 @@ key follows the stored version, and a refused tick is put back (core.ui.action).
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from core.clock import today
 from core.db import Database, get_database
 from core.download_ui import guarded_download
+from core.lib import current_property
 from core.models import Property
 from core.ui import action, actor, escape_markdown, language, show_flashes, tr, widget_key
 from shift_briefing import downloads, severity_ui
@@ -43,12 +43,6 @@ ICONS = {
 _ALL_FLOORS = "all"
 
 
-def _hotel(session: Session) -> Property:
-    hotel = session.get(Property, actor().property_id)
-    assert hotel is not None
-    return hotel
-
-
 def _mark(name: str) -> str:
     """An icon with its word, for markdown places."""
     return f"{ICONS[name]} {escape_markdown(tr(f'board.{name}'))}"
@@ -59,7 +53,7 @@ def housekeeping_page() -> None:
     st.title(tr("housekeeping.title"))
     database = get_database()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, actor())
         day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
         board = housekeeping_board(session, actor(), hotel, day)
     floors = [_ALL_FLOORS, *board.floors]

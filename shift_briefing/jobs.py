@@ -27,8 +27,9 @@ from core.auth import require, system_actor
 from core.clock import to_local
 from core.errors import UserError
 from core.job_result import JobResult, said
+from core.lib import chunks, insert_unless_exists
 from core.models import AuditEvent, Property
-from core.notifications import Link, insert_unless_exists, notify
+from core.notifications import Link, notify
 from core.scheduling import (
     DailyAt,
     Every,
@@ -39,18 +40,17 @@ from core.scheduling import (
     latest_and_next,
     register,
 )
-from core.shifts import Roster
+from core.shifts import Roster, shifts
 from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Reservation
-from requests.jobs import catalogue_labels, chunks, task_label
-from requests.service import tasks_for
+from requests.jobs import catalogue_labels, task_label
+from requests.tasks import tasks_for
 from shift_briefing.attention import announce_changes
 from shift_briefing.briefing import build_briefing, expected_moment, shift_window
 from shift_briefing.models import BriefingAcknowledgement, BriefingArchive, BriefingVersion, CheckIn
 from shift_briefing.pdf import briefing_pdf
 from shift_briefing.promises import notify_broken_promises
 from shift_briefing.readiness import arrivals_of_day, checklists_for
-from shift_briefing.service import shifts
 from shift_briefing.signing import keep_version, signatures, signed_current
 
 SIGNED_IN_BEFORE = timedelta(hours=2)  # a sign-in this long before the shift counts as on it

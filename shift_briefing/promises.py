@@ -30,7 +30,7 @@ from requests.catalogue import catalogue_items
 from requests.guest_models import GuestVerdict
 from requests.guest_view import guest_moment
 from requests.models import Request, Task
-from requests.service import TRIAGE
+from requests.tasks import TRIAGE
 
 WEEKS = 12
 OUTCOMES = ("fulfilled", "told", "broken")

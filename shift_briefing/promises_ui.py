@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.clock import now, to_local
 from core.db import get_database
-from core.models import Property
+from core.lib import current_property
 from core.ui import actor, tr
 from requests.verdicts import verdicts
 from shift_briefing.promises import PromiseRow, measured_promises
@@ -40,8 +40,7 @@ def promises_section() -> None:
     """Called by the dashboard: everything is read here, for the manager's own hotel."""
     me = actor()
     with get_database().read() as session:
-        hotel = session.get(Property, me.property_id)
-        assert hotel is not None
+        hotel = current_property(session, me)
         promises = measured_promises(session, me, hotel.id)
         since = to_local(now(), hotel.timezone).date() - timedelta(weeks=12)
         answers = verdicts(session, me, hotel.id, since)

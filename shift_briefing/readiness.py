@@ -18,10 +18,10 @@ from core.audit import Who
 from core.auth import require
 from core.errors import UserError
 from guests.models import Reservation, Room
-from guests.service import set_housekeeping_status
+from guests.rooms import set_housekeeping_status
 from requests.catalogue import catalogue_items
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 
 STANDARD_ITEMS = ("cleaned", "inspected")
 FINISHED = ("done", "not_possible")

@@ -18,8 +18,8 @@ from core.audit import Who
 from core.auth import require
 from core.clock import now
 from core.errors import UserError
+from core.lib import insert_unless_exists
 from core.models import Staff
-from core.notifications import insert_unless_exists
 from core.shifts import Roster
 from shift_briefing.attention import mark_announcements_read
 from shift_briefing.briefing import Briefing

@@ -10,14 +10,14 @@ from datetime import date, datetime, time
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.download_ui import guarded_download
+from core.lib import current_property
 from core.models import Property
 from core.roster_ui import roster_section
-from core.shifts import SHIFT_NAMES
+from core.shifts import SHIFT_NAMES, shifts
 from core.ui import (
     action,
     actor,
@@ -30,13 +30,13 @@ from core.ui import (
 from core.ui_versions import forget_seen, seen_version
 from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
-from requests.service import late_task_count, promises_kept, tasks_for
+from requests.tasks import late_task_count, promises_kept, tasks_for
 from requests.ui import tasks_table, wish_labels
 from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
 from shift_briefing.models import BriefingAcknowledgement
-from shift_briefing.service import shifts, update_shift
+from shift_briefing.shifts import update_shift
 from shift_briefing.signing import (
     Change,
     Signature,
@@ -47,12 +47,6 @@ from shift_briefing.signing import (
 )
 
 SHIFTS = SHIFT_NAMES
-
-
-def _hotel(session: Session) -> Property:
-    hotel = session.get(Property, actor().property_id)
-    assert hotel is not None
-    return hotel
 
 
 def _local(moment: datetime, timezone: str, pattern: str = "%H:%M") -> str:
@@ -151,7 +145,7 @@ def arrivals_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
         cards = arrival_cards(session, me, hotel.id, day, language())
     expected = [card for card in cards if card.check_in is None]
@@ -240,7 +234,7 @@ def briefing_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         running_day, running = current_shift(session, hotel)
         columns = st.columns(2)
         day = columns[0].date_input(tr("briefing.day"), value=running_day)
@@ -367,7 +361,7 @@ def dashboard_page() -> None:
     st.title(tr("dashboard.title"))
     me = actor()
     with get_database().read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         day = today(hotel.timezone)
         late = late_task_count(session, hotel.id)  # the board's and the inbox's count
         overdue = tasks_for(session, me, hotel.id, overdue_only=True, timezone=hotel.timezone)
@@ -411,7 +405,7 @@ def shifts_page() -> None:
     database = get_database()
     me = actor()
     with database.read() as session:
-        hotel = _hotel(session)
+        hotel = current_property(session, me)
         current = shifts(session, hotel.id)
     with st.form("shifts"):
         chosen: dict[str, tuple[time, time]] = {}

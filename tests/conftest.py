@@ -22,7 +22,7 @@ from core.i18n import LANGUAGES, t
 from core.migrations import upgrade_to_head
 from core.models import Property, Staff
 from core.staff import create_staff
-from guests.service import create_property
+from guests.properties import create_property
 from tests import staff_app as staff_app_script
 
 events.load_domains()

@@ -72,7 +72,8 @@ def prepare(url: str, processes: int) -> Setup:
     from core.auth import system_actor
     from core.db import get_database
     from core.staff import create_staff
-    from guests.service import ReservationInput, create_property, save_reservation
+    from guests.properties import create_property
+    from guests.reservations import ReservationInput, save_reservation
     from requests.models import CatalogueItem, Task
     from shift_briefing.models import Shift
 
@@ -212,7 +213,7 @@ def _blind(session: Any, task_id: int, version: int, setup: Setup) -> int:
 
 def _task_status(database, setup, manager, signers, chance, n) -> tuple:
     from requests.models import Task
-    from requests.service import change_task_status
+    from requests.tasks import change_task_status
 
     task_id = chance.choice(setup.tasks)
     with database.read() as session:
@@ -230,7 +231,7 @@ def _task_status(database, setup, manager, signers, chance, n) -> tuple:
 
 def _assignment(database, setup, manager, signers, chance, n) -> tuple:
     from requests.models import Task
-    from requests.service import assign_task
+    from requests.tasks import assign_task
 
     task_id = chance.choice(setup.tasks)
     with database.read() as session:
@@ -272,7 +273,7 @@ def _catalogue(database, setup, manager, signers, chance, n) -> tuple:
 
 def _shift(database, setup, manager, signers, chance, n) -> tuple:
     from shift_briefing.models import Shift
-    from shift_briefing.service import update_shift
+    from shift_briefing.shifts import update_shift
 
     shift_id = chance.choice(setup.shifts)
     with database.read() as session:

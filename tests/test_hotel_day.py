@@ -18,8 +18,8 @@ from core.models import Property, Staff
 from core.notifications import Notification
 from core.scheduling import run_job
 from guests.demo import seed_demo
-from guests.service import ReservationInput, save_reservation
-from requests import service
+from guests.reservations import ReservationInput, save_reservation
+from requests import tasks as requests_tasks
 from requests.models import Task
 from requests.states import OPEN
 from shift_briefing.board import housekeeping_board
@@ -69,7 +69,7 @@ def staff_do_what_is_due(database, hotel_id: int, moment, neglected: set[int]) -
             status, reason = ("done", None)
             if task.kind == "wish" and task.id % 7 == 0:
                 status, reason = "not_possible", "none left tonight"
-            service.change_task_status(
+            requests_tasks.change_task_status(
                 session, actor_for(owner), task.id, task.version, status, reason
             )
 
@@ -90,7 +90,7 @@ def test_a_day_at_the_demo_hotel(database, seeded_at):
         assert all(t.due_at >= t.created_at for t in tasks if t.status in OPEN)
         assert all(t.completed_at <= t.due_at for t in tasks if t.status == "done")
         assert not any(t.booked_late for t in tasks)
-        assert service.late_task_count(session, hotel_id) == 0
+        assert requests_tasks.late_task_count(session, hotel_id) == 0
         assert all(t.owner_id is not None for t in tasks if t.status in OPEN)
 
     run_jobs(database, hotel_id, start)

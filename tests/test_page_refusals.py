@@ -29,7 +29,7 @@ from guests.importer import read_file
 from guests.models import Reservation, Room
 from requests.models import Task
 from shift_briefing.models import BriefingAcknowledgement, Shift
-from shift_briefing.service import update_shift
+from shift_briefing.shifts import update_shift
 from tests.conftest import _staff, assert_no_error, sign_in_on, staff_app, staff_row
 from tests.shift_briefing.conftest import DAY, book, morning_of_the_day, rooms  # noqa: F401
 

@@ -14,7 +14,8 @@ from core.models import AuditEvent, Property, Staff
 from core.staff import set_roles
 from guests.demo import seed_demo
 from guests.models import Reservation, Room
-from guests.service import ReservationInput, create_property, save_reservation
+from guests.properties import create_property
+from guests.reservations import ReservationInput, save_reservation
 
 NOON = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 

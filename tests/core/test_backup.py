@@ -21,7 +21,7 @@ from core.i18n import t
 from core.models import Property
 from core.scheduling import load_jobs, run_job, save_job_setting
 from core.settings import ROOT
-from guests.service import create_property
+from guests.properties import create_property
 
 NIGHT = datetime(2026, 7, 14, 1, 0, tzinfo=UTC)  # 03:00 in Paris
 

@@ -16,16 +16,15 @@ from core.db import Base
 from core.i18n import LANGUAGES, messages, t
 from core.session_guard import IDLE, INACTIVE, NOT_ALLOWED, SIGNED_OUT
 from core.settings import ROOT
-from core.shifts import WEEKDAYS
+from core.shifts import DEFAULT_SHIFTS, WEEKDAYS
 from core.versions import FIELD_LABELS
 from guests.models import HOUSEKEEPING_STATUSES
-from guests.service import FORM_FIELDS
+from guests.reservations import FORM_FIELDS
 from requests.catalogue_defaults import DEPARTMENTS, TIMINGS
 from requests.guest_outbox import MESSAGE_KINDS, NOT_EMAILED
 from requests.models import ASSIGNMENT_RULES, TASK_STATUSES
 from requests.ui import MINE
 from shift_briefing.board import ROOM_STATES, STAY_FACTS
-from shift_briefing.service import DEFAULT_SHIFTS
 
 LOCALES = ROOT / "core" / "locales"
 TRANSLATING_CALLS = {"t", "tr", "tr_md", "UserError"}
@@ -96,7 +95,7 @@ def _call_name(node: ast.Call) -> str | None:
 
 
 def _names_something_else(text: str) -> bool:
-    """'requests.service' names a module and 'staff.id' a column, not a translation."""
+    """'requests.tasks' names a module and 'staff.id' a column, not a translation."""
     first, _, rest = text.partition(".")
     table = Base.metadata.tables.get(first)
     if table is not None and rest in table.c:

@@ -11,7 +11,8 @@ from core import staff
 from core.auth import PermissionDenied, actor_for, authenticate, system_actor
 from core.errors import UserError
 from core.models import AuditEvent, Staff
-from guests.service import ReservationInput, create_property, save_reservation
+from guests.properties import create_property
+from guests.reservations import ReservationInput, save_reservation
 from tests.conftest import staff_row
 
 

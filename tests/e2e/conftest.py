@@ -19,7 +19,7 @@ from core.auth import system_actor
 from core.db import get_database
 from core.settings import ROOT
 from guests.models import Room
-from guests.service import record_room_status
+from guests.rooms import record_room_status
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -18,10 +18,10 @@ from core.i18n import t
 from core.models import Property
 from core.staff import create_staff
 from guests.models import Reservation
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 from requests import wishes  # noqa: F401  (a saved reservation becomes tasks)
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from shift_briefing.briefing import current_shift, shift_of, shift_window
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,8 @@ from core.auth import system_actor
 from core.clock import today
 from core.db import Database
 from core.i18n import t
-from guests.service import ReservationInput, first_property, save_reservation
+from guests.properties import first_property
+from guests.reservations import ReservationInput, save_reservation
 from guests.stays import free_rooms
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,8 @@ from core.db import get_database
 from core.i18n import t
 from core.models import Staff
 from guests.models import Reservation
-from guests.service import ReservationInput, first_property, save_reservation
+from guests.properties import first_property
+from guests.reservations import ReservationInput, save_reservation
 from guests.stays import free_rooms
 from requests.models import Request, Task
 from requests.states import OPEN

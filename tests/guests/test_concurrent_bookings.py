@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from core.auth import system_actor
 from core.settings import ROOT
 from guests.models import Reservation, RoomNight
-from guests.service import ReservationInput, add_room, create_reservation
+from guests.reservations import ReservationInput, create_reservation
+from guests.rooms import add_room
 
 pytestmark = pytest.mark.slow
 PROCESSES = 4
@@ -32,7 +33,7 @@ from pathlib import Path
 from core import events
 from core.auth import current_actor
 from core.db import Database
-from guests.service import ReservationInput, create_reservation, update_reservation
+from guests.reservations import ReservationInput, create_reservation, update_reservation
 
 events.load_domains()
 url, staff_id, folder, kind, me, rounds, reservation_id = sys.argv[1:]

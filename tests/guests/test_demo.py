@@ -18,7 +18,7 @@ from core.settings import ROOT
 from core.staff import reset_password, set_active
 from guests.demo import DEMO_ACCOUNTS, demo_logins, seed_demo
 from guests.models import Guest, Reservation, Room
-from guests.service import create_property
+from guests.properties import create_property
 
 # 23:30 UTC on 1 June is already 01:30 on 2 June in Paris: the demo's "today" is the hotel's.
 LATE_EVENING_UTC = datetime(2026, 6, 1, 23, 30, tzinfo=UTC)

@@ -19,7 +19,7 @@ from core.settings import ROOT
 from guests.__main__ import main
 from guests.importer import read_file, run_import
 from guests.models import ImportedReservation, ImportRecord, Reservation
-from requests import service as tasks_service
+from requests import tasks as tasks_service
 from requests.models import Request, Task
 
 OTA = Path(__file__).parent / "data" / "ota"

@@ -20,7 +20,7 @@ from core import clock
 from core.auth import system_actor
 from guests.importer import read_file, run_import
 from guests.models import Reservation
-from guests.service import create_property
+from guests.properties import create_property
 from requests.models import Request, Task
 
 HEADER = ["Conf. No", "Guest Name", "Arrival", "Departure", "ETA", "Room", "Adults", "Statut",

@@ -16,8 +16,8 @@ from core.models import AuditEvent
 from guests import importer
 from guests.importer import plan_import, problems_csv, read_file, run_import
 from guests.models import Guest, ImportRecord, Reservation, Room
-from guests.service import ReservationInput, reservation_input, save_reservation
-from requests import service as tasks_service
+from guests.reservations import ReservationInput, reservation_input, save_reservation
+from requests import tasks as tasks_service
 from requests.models import Request, Task
 from requests.wishes import WishChoice, correct_wishes
 

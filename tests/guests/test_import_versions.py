@@ -7,7 +7,7 @@ from datetime import date
 
 from core.auth import system_actor
 from guests.importer import read_file, run_import
-from guests.service import ReservationInput, reservation_by_confirmation, update_reservation
+from guests.reservations import ReservationInput, reservation_by_confirmation, update_reservation
 
 HEADER = "Conf. No,Guest Name,Arrival,Departure,Adults,Specials\n"
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.audit import Who
 from guests.models import Guest, Reservation
-from guests.service import (
+from guests.reservations import (
     ReservationChanged,
     ReservationExists,
     ReservationInput,
@@ -167,7 +167,7 @@ def test_a_typo_corrected_on_the_guests_only_stay_renames_that_guest(database, h
 
 def test_the_import_uses_the_same_guest_rule(database, hotel, rita):
     """The bulk path (import, demo) matches guests as the form does."""
-    from guests.service import create_reservations
+    from guests.reservations import create_reservations
 
     with database.write() as session:
         create_reservation(session, rita, hotel.id, booking("R1", email="team@example.com"))

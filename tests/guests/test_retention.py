@@ -15,7 +15,7 @@ from core.notifications import Notification, notify
 from core.scheduling import load_jobs, run_job, save_job_setting
 from guests.jobs import ANONYMOUS_NAME
 from guests.models import Guest, Reservation
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 from requests.models import Request, Task
 from shift_briefing.models import BriefingArchive, BriefingVersion
 

@@ -16,14 +16,14 @@ from core.models import AuditEvent
 from guests.__main__ import main
 from guests.importer import read_file, run_import
 from guests.models import Reservation, Room, RoomNight
-from guests.room_nights import RoomTaken
-from guests.service import (
+from guests.reservations import (
     ReservationInput,
     create_reservation,
     reservation_by_confirmation,
     save_reservation,
     update_reservation,
 )
+from guests.room_nights import RoomTaken
 from guests.stays import check_out, departures_of_day, free_rooms, move_reservation
 from requests.models import Task
 from shift_briefing.briefing import build_briefing
@@ -160,7 +160,7 @@ def test_a_move_takes_the_wish_items_along_and_is_audited(database, hotel, rita,
         create_reservation(session, rita, hotel.id, booking(
             "R1", "Marie Dubois", "101", wish_text="A baby cot please"))
         create_reservation(session, rita, hotel.id, booking("R9", "Someone Else", "103"))
-        from guests.service import add_room
+        from guests.rooms import add_room
         add_room(session, system_actor(hotel.id), hotel.id, "102")
     moved = reservation(database, hotel, "R1")
     with database.read() as session:
@@ -233,7 +233,7 @@ def test_a_move_over_someone_elses_move_is_refused_with_who_and_where(
     database, hotel, rita, alice, maria
 ):
     from core.errors import UserError
-    from guests.service import add_room
+    from guests.rooms import add_room
 
     with database.write() as session:
         create_reservation(session, rita, hotel.id, booking("R1", "Marie Dubois", "101"))

@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from core.clock import frozen_at
 from core.notifications import SmtpConfig
 from guests.guest_links import issue_link
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 from requests.guest_page import guest_routes
 from requests.guest_security import bad_tokens_per_address, requests_per_address
 from requests.models import Request, Task

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from core.clock import local_to_utc, set_now
 from core.errors import UserError
-from guests.service import ReservationInput, save_reservation
-from requests import service
+from guests.reservations import ReservationInput, save_reservation
+from requests import tasks
 from requests.models import Request, Task
 from requests.wishes import WishChoice, correct_wishes
 
@@ -59,9 +59,9 @@ def test_a_booking_made_today_for_today_is_due_half_an_hour_after_it_was_made(
     assert cot.due_at == BOOKED_AT + timedelta(minutes=30)
     assert cot.booked_late and cot.status == "open"
     with database.read() as session:
-        [view] = service.tasks_for(session, rita, hotel.id, day=TODAY, timezone=hotel.timezone)
+        [view] = tasks.tasks_for(session, rita, hotel.id, day=TODAY, timezone=hotel.timezone)
         assert view.booked_late and not view.overdue
-        assert service.late_task_count(session, hotel.id) == 0
+        assert tasks.late_task_count(session, hotel.id) == 0
 
 
 def test_a_task_booked_late_is_never_due_after_the_guest_arrives(database, hotel, rita):
@@ -85,7 +85,7 @@ def test_a_booking_in_good_time_keeps_its_ideal_deadline(database, hotel, rita):
 
 def test_the_managers_set_each_departments_handling_time(database, hotel, rita, maria):
     with database.write() as session:
-        service.set_department_rule(
+        tasks.set_department_rule(
             session, maria, hotel.id, "housekeeping", "on_shift", handling_minutes=45
         )
     set_now(BOOKED_AT)
@@ -98,7 +98,7 @@ def test_the_managers_set_each_departments_handling_time(database, hotel, rita, 
 
 def test_a_handling_time_out_of_bounds_is_refused(database, hotel, maria):
     with database.write() as session, pytest.raises(UserError) as refused:
-        service.set_department_rule(
+        tasks.set_department_rule(
             session, maria, hotel.id, "housekeeping", "on_shift", handling_minutes=0
         )
     assert refused.value.key == "owners.error_handling"
@@ -138,7 +138,7 @@ def test_a_task_already_late_stays_late_when_the_reservation_is_edited(database,
     cot = task_of(database, reservation, "baby_cot")
     assert cot.due_at == ideal and not cot.booked_late
     with database.read() as session:
-        assert service.late_task_count(session, hotel.id) == 1
+        assert tasks.late_task_count(session, hotel.id) == 1
 
 
 def test_a_wish_added_on_the_day_is_booked_late(database, hotel, rita):

@@ -16,8 +16,8 @@ from core.clock import set_now
 from core.db import Database
 from core.notifications import Notification, inbox, unread_count
 from core.scheduling import run_job
-from guests.service import ReservationInput, save_reservation
-from requests import service
+from guests.reservations import ReservationInput, save_reservation
+from requests import tasks
 from requests.models import Request, Task
 
 ARRIVAL = date(2026, 7, 14)
@@ -137,7 +137,7 @@ def test_the_owner_is_told_personally(database, hotel, hugo, maria, rita):
     reservation = book(database, hotel, rita, "C2", "extra pillows please")
     pillows = task_of(database, reservation, "extra_pillows")
     with database.write() as session:
-        service.assign_task(session, maria, pillows.id, pillows.version, hugo.id)
+        tasks.assign_task(session, maria, pillows.id, pillows.version, hugo.id)
     escalate(database, hotel, pillows.due_at)
     with database.read() as session:
         [item] = inbox(session, hugo, "en")
@@ -175,10 +175,10 @@ def test_a_reopened_task_late_again_is_escalated_and_told_again(database, hotel,
     set_now(cot.due_at + timedelta(minutes=45))
     with database.write() as session:
         task = session.get(Task, cot.id)
-        done = service.change_task_status(session, hugo, cot.id, task.version, "done")
+        done = tasks.change_task_status(session, hugo, cot.id, task.version, "done")
         version = done.version
     with database.write() as session:  # the cot was taken back: the task is open again
-        service.change_task_status(session, hugo, cot.id, version, "open")
+        tasks.change_task_status(session, hugo, cot.id, version, "open")
     escalate(database, hotel, cot.due_at + timedelta(minutes=50))
     assert len(told(database, hugo)) == 2
     escalate(database, hotel, cot.due_at + timedelta(minutes=85))
@@ -189,7 +189,7 @@ def test_a_reopened_task_late_again_is_escalated_and_told_again(database, hotel,
 def test_a_finished_task_does_not_escalate(database, hotel, hugo, maria, cot):
     set_now(cot.due_at - timedelta(minutes=5))
     with database.write() as session:
-        service.change_task_status(session, hugo, cot.id, cot.version, "done")
+        tasks.change_task_status(session, hugo, cot.id, cot.version, "done")
     escalate(database, hotel, cot.due_at + timedelta(hours=1))
     assert told(database, hugo) == [] and told(database, maria) == []
 
@@ -203,4 +203,4 @@ def test_escalating_is_audited_and_does_not_get_in_a_persons_way(database, hotel
     escalated = task_of(database, cot.reservation_id, "baby_cot")
     assert (escalated.version, escalated.updated_at) == (cot.version, cot.updated_at)
     with database.write() as session:  # Hugo saves the version he loaded before: no conflict
-        service.change_task_status(session, hugo, cot.id, cot.version, "done")
+        tasks.change_task_status(session, hugo, cot.id, cot.version, "done")

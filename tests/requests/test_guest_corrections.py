@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core.auth import system_actor
 from core.clock import frozen_at
-from requests import service
+from requests import tasks
 from requests.guest_models import GuestCorrection
 from shift_briefing.briefing import build_briefing
 from tests.requests.guest_support import (
@@ -48,7 +48,7 @@ def test_a_correction_adds_and_cancels_tasks_and_the_briefing_shows_a_new_versio
     stay = book(database, hotel, rita, language="en", wish_text="baby cot, parking, extra towels")
     towels = wish_task(database, stay.reservation_id, "extra_towels")
     with frozen_at(BEFORE), database.write() as session:  # housekeeping already did the towels
-        service.change_task_status(session, hugo, towels.id, towels.version, "done")
+        tasks.change_task_status(session, hugo, towels.id, towels.version, "done")
     with frozen_at(BEFORE):
         signed_version = _briefing(database, hotel).version
         browser = GuestBrowser(guest_server)
@@ -151,7 +151,7 @@ def test_health_details_the_guest_adds_are_sensitive_like_any_other(
         browser.post(f"/guest/{stay.token}/wishes", {"csrf": csrf, "text": "peanut allergy"})
         page = browser.get(f"/guest/{stay.token}")
         with database.read() as session:
-            views = service.tasks_for(session, hugo_like(hotel), hotel.id)
+            views = tasks.tasks_for(session, hugo_like(hotel), hotel.id)
     assert "Food allergy</span> — your information has been passed" in page.body
     allergy = next(v for v in views if v.code == "food_allergy")
     assert allergy.sensitive and allergy.detail is None  # housekeeping does not read the words

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.clock import frozen_at
 from core.scheduling import run_job
 from guests.guest_models import GuestMessage
-from requests import service
+from requests import tasks
 from requests.guest_outbox import deliver_guest_messages, outbox
 from shift_briefing.briefing import build_briefing
 from tests.requests.guest_support import (
@@ -59,7 +59,7 @@ def test_a_changed_promise_is_confirmed_again_once(database, hotel, rita, maria,
     confirm(database, hotel, THREE_DAYS_BEFORE, config)
     parking = wish_task(database, stay.reservation_id, "parking")
     with frozen_at(THREE_DAYS_BEFORE + timedelta(hours=2)), database.write() as session:
-        service.change_task_status(
+        tasks.change_task_status(
             session,
             maria,
             parking.id,
@@ -112,7 +112,7 @@ def test_a_booking_made_after_the_confirmation_day_is_confirmed_at_once(
 def _not_possible(database, hugo, reservation_id: int, moment: datetime) -> None:
     cot = wish_task(database, reservation_id, "baby_cot")
     with frozen_at(moment), database.write() as session:
-        service.change_task_status(
+        tasks.change_task_status(
             session,
             hugo,
             cot.id,
@@ -157,7 +157,7 @@ def test_less_than_24_hours_before_arrival_the_front_desk_calls_within_the_hour(
     assert call.title == "☎ Ms Anna Schmidt: +49 30 1234567"
     assert call.due_at == moment + timedelta(hours=1) and call.department == "front_desk"
     with frozen_at(moment + timedelta(minutes=10)), database.write() as session:
-        service.change_task_status(session, alice, call.id, call.version, "done")  # she called
+        tasks.change_task_status(session, alice, call.id, call.version, "done")  # she called
     with frozen_at(moment + timedelta(minutes=11)):
         deliver_guest_messages(database, config)
     assert len(mailbox.messages) == 1  # the e-mail as well

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.clock import set_now
 from core.i18n import t
 from core.shifts import StaffShift
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 from requests.models import DepartmentOwner, Task
 from tests.conftest import assert_no_error
 

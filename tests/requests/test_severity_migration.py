@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from core.settings import ROOT
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 from tests.shift_briefing.conftest import DAY
 
 

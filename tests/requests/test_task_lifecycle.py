@@ -11,10 +11,10 @@ from core.audit import audit_events
 from core.auth import PermissionDenied
 from core.clock import frozen_at
 from core.errors import UserError
-from guests.service import ReservationInput, save_reservation
-from requests import service
+from guests.reservations import ReservationInput, save_reservation
+from requests import tasks as requests_tasks
 from requests.models import Task
-from requests.service import TaskChanged
+from requests.tasks import TaskChanged
 
 ARRIVAL = date(2026, 7, 14)
 
@@ -50,10 +50,10 @@ def test_housekeeping_starts_then_finishes_the_cot_and_it_is_recorded(
 ):
     moment = datetime(2026, 7, 14, 9, 12, tzinfo=UTC)
     with frozen_at(moment), database.write() as session:
-        started = service.change_task_status(
+        started = requests_tasks.change_task_status(
             session, hugo, cot_task.id, cot_task.version, "in_progress"
         )
-        service.change_task_status(session, hugo, cot_task.id, started.version, "done")
+        requests_tasks.change_task_status(session, hugo, cot_task.id, started.version, "done")
     done = reload(database, cot_task.id)
     assert (done.status, done.completed_by_id, done.completed_at) == ("done", hugo.id, moment)
     with database.read() as session:
@@ -65,10 +65,12 @@ def test_not_possible_needs_a_reason_and_gives_the_front_desk_a_task_to_tell_the
     database, hotel, hugo, cot_task
 ):
     with pytest.raises(UserError) as refused, database.write() as session:
-        service.change_task_status(session, hugo, cot_task.id, cot_task.version, "not_possible")
+        requests_tasks.change_task_status(
+            session, hugo, cot_task.id, cot_task.version, "not_possible"
+        )
     assert refused.value.key == "task.error_reason_required"
     with frozen_at(datetime(2026, 7, 10, 8, 0, tzinfo=UTC)), database.write() as session:
-        service.change_task_status(
+        requests_tasks.change_task_status(
             session, hugo, cot_task.id, cot_task.version, "not_possible", "all cots are in use"
         )
     with database.read() as session:
@@ -90,9 +92,11 @@ def test_two_people_saving_the_same_task_one_wins_the_other_is_told_who_and_when
     seen_by_hugo = reload(database, cot_task.id)
     seen_by_maria = reload(database, cot_task.id)
     with frozen_at(datetime(2026, 7, 14, 8, 5, tzinfo=UTC)), database.write() as session:
-        service.change_task_status(session, maria, seen_by_maria.id, seen_by_maria.version, "done")
+        requests_tasks.change_task_status(
+            session, maria, seen_by_maria.id, seen_by_maria.version, "done"
+        )
     with pytest.raises(TaskChanged) as lost, database.write() as session:
-        service.change_task_status(
+        requests_tasks.change_task_status(
             session, hugo, seen_by_hugo.id, seen_by_hugo.version, "in_progress"
         )
     # Paris time; what changed in Hugo's language
@@ -102,21 +106,21 @@ def test_two_people_saving_the_same_task_one_wins_the_other_is_told_who_and_when
 
 def test_a_reservations_agent_cannot_work_a_housekeeping_task(database, rita, cot_task):
     with pytest.raises(PermissionDenied), database.write() as session:
-        service.change_task_status(session, rita, cot_task.id, cot_task.version, "done")
+        requests_tasks.change_task_status(session, rita, cot_task.id, cot_task.version, "done")
 
 
 def test_the_front_desk_cannot_tick_a_housekeeping_task(database, alice, cot_task):
     with pytest.raises(PermissionDenied), database.write() as session:
-        service.change_task_status(session, alice, cot_task.id, cot_task.version, "done")
+        requests_tasks.change_task_status(session, alice, cot_task.id, cot_task.version, "done")
 
 
 def test_a_cancelled_task_cannot_be_finished(database, hotel, hugo, maria, cot_task):
     with database.write() as session:
-        cancelled = service.change_task_status(
+        cancelled = requests_tasks.change_task_status(
             session, maria, cot_task.id, cot_task.version, "cancelled"
         )
     with pytest.raises(UserError) as refused, database.write() as session:
-        service.change_task_status(session, hugo, cot_task.id, cancelled.version, "done")
+        requests_tasks.change_task_status(session, hugo, cot_task.id, cancelled.version, "done")
     assert refused.value.key == "task.error_transition"
 
 
@@ -124,19 +128,19 @@ def test_only_a_manager_assigns_and_the_owner_then_sees_it_as_theirs(
     database, hotel, hugo, maria, cot_task
 ):
     with pytest.raises(PermissionDenied), database.write() as session:
-        service.assign_task(session, hugo, cot_task.id, cot_task.version, hugo.id)
+        requests_tasks.assign_task(session, hugo, cot_task.id, cot_task.version, hugo.id)
     with database.write() as session:
-        service.assign_task(session, maria, cot_task.id, cot_task.version, hugo.id)
+        requests_tasks.assign_task(session, maria, cot_task.id, cot_task.version, hugo.id)
     with database.read() as session:
-        mine = service.tasks_for(session, hugo, hotel.id, owner_id=hugo.id)
+        mine = requests_tasks.tasks_for(session, hugo, hotel.id, owner_id=hugo.id)
     assert [t.id for t in mine] == [cot_task.id]
 
 
 def test_overdue_tasks_are_those_open_past_their_deadline(database, hotel, hugo, cot_task):
     with frozen_at(cot_task.due_at + timedelta(minutes=1)), database.read() as session:
-        overdue = service.tasks_for(session, hugo, hotel.id, overdue_only=True)
+        overdue = requests_tasks.tasks_for(session, hugo, hotel.id, overdue_only=True)
     with frozen_at(cot_task.due_at - timedelta(minutes=1)), database.read() as session:
-        not_yet = service.tasks_for(session, hugo, hotel.id, overdue_only=True)
+        not_yet = requests_tasks.tasks_for(session, hugo, hotel.id, overdue_only=True)
     assert [t.id for t in overdue] == [cot_task.id] and overdue[0].overdue
     assert not_yet == []
 
@@ -145,6 +149,10 @@ def test_a_reopened_task_is_late_again_only_from_now_on(database, hotel, hugo, m
     with database.write() as session:  # as the escalation job marks it: without a new version
         session.execute(update(Task).where(Task.id == cot_task.id).values(escalation_level=2))
     with database.write() as session:
-        done = service.change_task_status(session, hugo, cot_task.id, cot_task.version, "done")
-        reopened = service.change_task_status(session, maria, cot_task.id, done.version, "open")
+        done = requests_tasks.change_task_status(
+            session, hugo, cot_task.id, cot_task.version, "done"
+        )
+        reopened = requests_tasks.change_task_status(
+            session, maria, cot_task.id, done.version, "open"
+        )
         assert reopened.escalation_level == 0

@@ -15,8 +15,9 @@ from core.errors import UserError
 from core.notifications import inbox
 from core.scheduling import run_job
 from core.shifts import WEEKDAYS, Roster, set_floor_sections, set_usual_shifts
-from guests.service import ReservationInput, add_room, save_reservation
-from requests import service
+from guests.reservations import ReservationInput, save_reservation
+from guests.rooms import add_room
+from requests import tasks
 from requests.assignment import departments_without_owner
 from requests.models import Request, Task
 from tests.conftest import _staff
@@ -109,7 +110,7 @@ def test_the_least_loaded_on_shift_gets_the_next_task(database, hotel, rita, fro
 def test_a_named_person_owns_every_task_of_the_department(database, hotel, rita, maria, front_desk):
     _, bruno = front_desk
     with database.write() as session:
-        service.set_department_rule(session, maria, hotel.id, "front_desk", "person", bruno.id)
+        tasks.set_department_rule(session, maria, hotel.id, "front_desk", "person", bruno.id)
     set_now(at(10))
     assert (
         owner_of(database, book(database, rita, hotel, "P1", "parking svp"), "parking") == bruno.id
@@ -118,7 +119,7 @@ def test_a_named_person_owns_every_task_of_the_department(database, hotel, rita,
 
 def test_a_named_rule_needs_a_person(database, hotel, maria):
     with database.write() as session, pytest.raises(UserError) as refused:
-        service.set_department_rule(session, maria, hotel.id, "front_desk", "person", None)
+        tasks.set_department_rule(session, maria, hotel.id, "front_desk", "person", None)
     assert refused.value.key == "owners.error_person_required"
 
 
@@ -193,7 +194,7 @@ def test_the_cli_tasks_keep_their_keys_with_the_owner_filled(database, hotel, ri
     set_now(at(10))
     book(database, rita, hotel, "J1", "parking svp")
     with database.read() as session:
-        [view] = service.tasks_for(session, rita, hotel.id, day=ARRIVAL, timezone=PARIS)
+        [view] = tasks.tasks_for(session, rita, hotel.id, day=ARRIVAL, timezone=PARIS)
     assert view.owner_name == "Alice Front"
 
 

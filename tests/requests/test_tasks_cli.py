@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from core.clock import frozen_at
 from core.settings import ROOT
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 
 
 def run(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -11,8 +11,8 @@ from core.auth import Actor
 from core.clock import local_to_utc, set_now
 from core.db import Database
 from core.models import Property
-from guests.service import ReservationInput, save_reservation
-from requests import service
+from guests.reservations import ReservationInput, save_reservation
+from requests import tasks
 from requests.catalogue import catalogue_entries
 from requests.models import Request, Task
 from requests.wishes import WishChoice, correct_wishes, earlier_wishes
@@ -144,7 +144,7 @@ def test_cancelling_the_reservation_cancels_open_tasks_and_keeps_done_ones(
     reservation_id = book(database, rita, hotel, "baby cot and extra pillows please")
     first, second = tasks_of(database, reservation_id)
     with database.write() as session:
-        service.change_task_status(session, hugo, first.id, first.version, "done")
+        tasks.change_task_status(session, hugo, first.id, first.version, "done")
     book(database, rita, hotel, "baby cot and extra pillows please", status="cancelled")
     statuses = {t.id: t.status for t in tasks_of(database, reservation_id)}
     assert statuses == {first.id: "done", second.id: "cancelled"}
@@ -162,7 +162,7 @@ def test_a_done_task_is_not_reopened_or_duplicated_by_an_edit(database, hotel, r
     reservation_id = book(database, rita, hotel, "baby cot please")
     [task] = tasks_of(database, reservation_id)
     with database.write() as session:
-        service.change_task_status(session, hugo, task.id, task.version, "done")
+        tasks.change_task_status(session, hugo, task.id, task.version, "done")
     book(database, rita, hotel, "baby cot please", arrival=ARRIVAL + timedelta(days=1))
     [after] = tasks_of(database, reservation_id)
     assert (after.id, after.status, after.due_at) == (task.id, "done", task.due_at)
@@ -201,7 +201,7 @@ def test_the_agents_correction_wins_over_the_parser(database, hotel, rita):
 
 def test_new_tasks_go_to_the_departments_default_owner(database, hotel, maria, rita, hugo):
     with database.write() as session:
-        service.set_department_owner(session, maria, hotel.id, "housekeeping", hugo.id)
+        tasks.set_department_owner(session, maria, hotel.id, "housekeeping", hugo.id)
     reservation_id = book(database, rita, hotel, "extra towels please")
     assert {t.owner_id for t in tasks_of(database, reservation_id)} == {hugo.id}
 
@@ -230,10 +230,10 @@ def test_housekeeping_sees_the_instruction_not_the_health_detail(
     book(database, rita, hotel, "Allergic to feathers, asthma: feather-free pillows please")
     with database.read() as session:
         [for_hugo] = [
-            t for t in service.tasks_for(session, hugo, hotel.id) if t.code == "feather_free"
+            t for t in tasks.tasks_for(session, hugo, hotel.id) if t.code == "feather_free"
         ]
         [for_alice] = [
-            t for t in service.tasks_for(session, alice, hotel.id) if t.code == "feather_free"
+            t for t in tasks.tasks_for(session, alice, hotel.id) if t.code == "feather_free"
         ]
     assert for_hugo.sensitive and for_hugo.detail is None
     assert for_alice.detail
@@ -243,10 +243,10 @@ def test_tasks_of_a_day_use_the_hotels_calendar_day(database, hotel, rita, alice
     # A wake-up call at 00:30 on the 15th in Paris is 22:30 UTC on the 14th.
     book(database, rita, hotel, "wake-up call at 0:30 please", eta=time(14, 0))
     with database.read() as session:
-        on_15th = service.tasks_for(
+        on_15th = tasks.tasks_for(
             session, alice, hotel.id, day=date(2026, 7, 15), timezone="Europe/Paris"
         )
-        on_14th = service.tasks_for(
+        on_14th = tasks.tasks_for(
             session, alice, hotel.id, day=date(2026, 7, 14), timezone="Europe/Paris"
         )
     assert [t.code for t in on_15th] == ["wake_up_call"]

@@ -10,7 +10,8 @@ from core.auth import Actor, system_actor
 from core.clock import set_now
 from core.db import Database
 from core.models import Property
-from guests.service import ReservationInput, add_room, save_reservation
+from guests.reservations import ReservationInput, save_reservation
+from guests.rooms import add_room
 
 DAY = date(2026, 7, 14)  # a summer day in Paris (UTC+2)
 

@@ -11,7 +11,7 @@ from core.clock import set_now
 from core.notifications import Notification, inbox, unread_count
 from core.scheduling import run_job
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from shift_briefing.attention import announce, changed_since_signed, unannounced
 from shift_briefing.briefing import build_briefing
 from shift_briefing.signing import sign_briefing

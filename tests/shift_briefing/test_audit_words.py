@@ -11,7 +11,7 @@ from core import audit
 from core.audit_text import AuditFilter, audit_lines
 from guests.models import Room
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from shift_briefing.checkin import check_in
 from shift_briefing.readiness import day_checklists, tick
 

@@ -14,7 +14,7 @@ from core.errors import UserError
 from core.models import Staff
 from guests.demo import seed_demo
 from guests.models import Reservation, Room
-from guests.service import room_by_number, set_housekeeping_status
+from guests.rooms import room_by_number, set_housekeeping_status
 from shift_briefing.board import housekeeping_board
 from shift_briefing.checkin import check_in
 from shift_briefing.readiness import tick, tick_room

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from core.clock import set_now
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from shift_briefing.briefing import build_briefing
 
 DAY = date(2026, 7, 14)

@@ -16,9 +16,9 @@ from core.clock import now
 from core.errors import UserError
 from core.i18n import t
 from guests.models import Reservation
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from requests.wishes import WishChoice, correct_wishes
 from shift_briefing.board import housekeeping_board
 from shift_briefing.briefing import build_briefing

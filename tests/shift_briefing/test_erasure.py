@@ -25,9 +25,9 @@ from core.notifications import notify
 from core.scheduling import load_jobs, run_job
 from guests.importer import read_file, run_import
 from guests.models import Guest, Reservation
-from guests.service import ReservationInput, save_reservation
+from guests.reservations import ReservationInput, save_reservation
 from requests.models import Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from shift_briefing.checkin import check_in
 from shift_briefing.models import BriefingArchive, BriefingVersion
 from tests.shift_briefing.conftest import DAY

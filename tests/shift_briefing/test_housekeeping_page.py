@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core.i18n import t
 from core.ui import escape_markdown
 from guests.models import Room
-from guests.service import set_housekeeping_status
+from guests.rooms import set_housekeeping_status
 from shift_briefing.checkin import check_in
 from tests.conftest import assert_no_error
 

@@ -15,9 +15,9 @@ from core.notifications import inbox
 from core.scheduling import due_runs, run_job
 from core.staff import create_staff
 from guests.models import Reservation
-from guests.service import set_housekeeping_status
+from guests.rooms import set_housekeeping_status
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from shift_briefing.briefing import build_briefing
 from shift_briefing.jobs import AroundShifts, archived_briefings, archived_pdf
 from shift_briefing.models import BriefingArchive, BriefingVersion

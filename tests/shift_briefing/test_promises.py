@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from core.clock import frozen_at
 from core.notifications import inbox
 from core.scheduling import run_job
-from requests import service
+from requests import tasks
 from requests.verdicts import Answer, save_verdict
 from shift_briefing.promises import measured_promises
 from tests.requests.guest_support import book, tasks_of, wish_task
@@ -22,14 +22,14 @@ def a_stay_with_three_promises(database, hotel, rita, hugo, maria, alice) -> int
     cot = wish_task(database, stay.reservation_id, "baby_cot")
     parking = wish_task(database, stay.reservation_id, "parking")
     with frozen_at(datetime(2026, 7, 13, 9, 0, tzinfo=UTC)), database.write() as session:
-        service.change_task_status(
+        tasks.change_task_status(
             session, maria, parking.id, parking.version, "not_possible", "garage closed"
         )
     tell = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
     with frozen_at(datetime(2026, 7, 13, 9, 5, tzinfo=UTC)), database.write() as session:
-        service.change_task_status(session, alice, tell.id, tell.version, "done")  # she called
+        tasks.change_task_status(session, alice, tell.id, tell.version, "done")  # she called
     with frozen_at(datetime(2026, 7, 14, 10, 0, tzinfo=UTC)), database.write() as session:
-        service.change_task_status(session, hugo, cot.id, cot.version, "done")
+        tasks.change_task_status(session, hugo, cot.id, cot.version, "done")
     with frozen_at(datetime(2026, 7, 17, 7, 0, tzinfo=UTC)), database.write() as session:
         save_verdict(session, stay.reservation_id, {cot.request_id: Answer(True)}, "")
     return stay.reservation_id

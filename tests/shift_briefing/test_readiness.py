@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from core.errors import UserError
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from shift_briefing.readiness import day_checklists, tick
 
 DAY = date(2026, 7, 14)

@@ -15,7 +15,7 @@ from core.db import get_database
 from core.models import AuditEvent
 from core.settings import ROOT
 from guests.models import Room
-from guests.service import add_room, room_by_number
+from guests.rooms import add_room, room_by_number
 
 PROCESSES = 4
 TICKS = 40

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.auth import PermissionDenied
 from core.errors import UserError
 from requests.models import Request, Task
-from requests.service import change_task_status
+from requests.tasks import change_task_status
 from shift_briefing.briefing import build_briefing
 from shift_briefing.signing import changes_since, last_signature, sign_briefing, signatures
 

@@ -1,4 +1,6 @@
-"""Properties, rooms, guests and reservations: creating and changing them, and reading arrivals."""
+"""Guests and reservations: creating and changing them, and reading arrivals.
+
+Properties are guests.properties, rooms and their housekeeping status guests.rooms."""
 
 from __future__ import annotations
 
@@ -14,169 +16,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from core import audit, events
 from core.audit import Who
 from core.auth import require
-from core.clock import now, to_local
+from core.clock import to_local
 from core.errors import UserError
-from core.models import Property
+from core.lib import chunks, get_property
 from guests.identity import GuestKey, guest_key, returning_guest, returning_guests, same_name
-from guests.models import HOUSEKEEPING_STATUSES, Guest, Reservation, Room
+from guests.models import Guest, Reservation
 from guests.room_nights import hold_nights, hold_nights_many
+from guests.rooms import add_room, room_by_number, rooms
 
 WRITERS = ("reservations", "manager")
 READERS = ("reservations", "front_desk", "housekeeping", "manager")
-
-
-def create_property(
-    session: Session,
-    who: Who,
-    *,
-    code: str,
-    name: str,
-    timezone: str = "Europe/Paris",
-    check_in_time: time = time(15, 0),
-    check_out_time: time = time(11, 0),
-    default_language: str = "fr",
-    is_demo: bool = False,
-) -> Property:
-    hotel = Property(
-        code=code,
-        name=name,
-        timezone=timezone,
-        check_in_time=check_in_time,
-        check_out_time=check_out_time,
-        default_language=default_language,
-        is_demo=is_demo,
-    )
-    session.add(hotel)
-    session.flush()
-    audit.record(
-        session,
-        who,
-        "property_created",
-        "property",
-        hotel.id,
-        after=audit.snapshot(hotel),
-        property_id=hotel.id,
-    )
-    events.publish(events.PROPERTY_CREATED, session, property_id=hotel.id, who=who)
-    return hotel
-
-
-def get_property(session: Session, property_id: int) -> Property:
-    hotel = session.get(Property, property_id)
-    if hotel is None:
-        raise UserError("error.no_property")
-    return hotel
-
-
-def property_by_code(session: Session, code: str) -> Property | None:
-    return session.scalar(select(Property).where(Property.code == code))
-
-
-def first_property(session: Session) -> Property | None:
-    return session.scalar(select(Property).order_by(Property.id))
-
-
-def database_is_empty(session: Session) -> bool:
-    return session.scalar(select(func.count()).select_from(Property)) == 0
-
-
-def add_room(
-    session: Session,
-    who: Who,
-    property_id: int,
-    number: str,
-    *,
-    room_type: str = "",
-    floor: int = 0,
-    features: list[str] | None = None,
-    connecting_to: str | None = None,
-    housekeeping_status: str = "dirty",
-) -> Room:
-    room = Room(
-        property_id=property_id,
-        number=number,
-        room_type=room_type,
-        floor=floor,
-        features=list(features or []),
-        connecting_to=connecting_to,
-        housekeeping_status=housekeeping_status,
-    )
-    session.add(room)
-    session.flush()
-    audit.record(
-        session,
-        who,
-        "room_created",
-        "room",
-        room.id,
-        after=audit.snapshot(room),
-        property_id=property_id,
-    )
-    return room
-
-
-def set_housekeeping_status(
-    session: Session, who: Who, room_id: int, status: str, *, seen_version: int | None = None
-) -> Room:
-    """Sets a room's housekeeping status, with the rules every door applies.
-
-    A room is inspected only once it is clean ("inspect after cleaning"). `seen_version` is
-    the status version the person was shown: if someone changed the status since, nothing is
-    saved and the refusal says who and when.
-    """
-    require(who, "housekeeping", "manager")
-    if status not in HOUSEKEEPING_STATUSES:
-        raise UserError("room.error_status")
-    # PostgreSQL: one saver at a time, reading the row as committed (not the session's copy).
-    room = session.get(Room, room_id, with_for_update=True, populate_existing=True)
-    if room is None:
-        raise UserError("room.error_not_found")
-    if seen_version is not None and room.status_version != seen_version:
-        hotel = session.get(Property, room.property_id)
-        changed_at = room.status_changed_at
-        raise UserError(
-            "room.error_status_changed",
-            room=room.number,
-            by=room.status_changed_by or "—",
-            at=to_local(changed_at, hotel.timezone).strftime("%H:%M")
-            if changed_at and hotel
-            else "—",
-        )
-    if status == "inspected" and room.housekeeping_status not in ("clean", "inspected"):
-        raise UserError("room.error_inspect_before_clean", room=room.number)
-    record_room_status(session, who, room, status)
-    return room
-
-
-def record_room_status(
-    session: Session, who: Who, room: Room, status: str, note: str | None = None
-) -> None:
-    """Writes a status change the way every door must: a new version, who and when (what the
-    housekeeping board's version check reads), and the audit event. Callers hold the rules."""
-    if room.housekeeping_status == status:
-        return
-    before = {"housekeeping_status": room.housekeeping_status}
-    room.housekeeping_status = status
-    room.status_version += 1
-    room.status_changed_at = now()
-    room.status_changed_by = who.name
-    audit.record(
-        session,
-        who,
-        "room_status_set",
-        "room",
-        room.id,
-        before=before,
-        after={"housekeeping_status": status},
-        note=note,
-        property_id=room.property_id,
-    )
-
-
-def room_by_number(session: Session, property_id: int, number: str) -> Room | None:
-    return session.scalar(
-        select(Room).where(Room.property_id == property_id, Room.number == number)
-    )
 
 
 @dataclass
@@ -597,13 +446,13 @@ def _reservations_by_number(
     session: Session, property_id: int, numbers: list[str]
 ) -> list[Reservation]:
     found: dict[str, Reservation] = {}
-    for start in range(0, len(numbers), 500):
+    for chunk in chunks(numbers):
         found.update(
             (r.confirmation_number, r)
             for r in session.scalars(
                 select(Reservation).where(
                     Reservation.property_id == property_id,
-                    Reservation.confirmation_number.in_(numbers[start : start + 500]),
+                    Reservation.confirmation_number.in_(chunk),
                 )
             ).unique()
         )
@@ -619,8 +468,8 @@ def _insert_guests(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         .execution_options(render_nulls=True)
     )
     ids: list[int] = []
-    for start in range(0, len(rows), 100):
-        ids += session.scalars(statement, rows[start : start + 100]).all()
+    for chunk in chunks(rows, 100):
+        ids += session.scalars(statement, chunk).all()
     return ids
 
 
@@ -677,12 +526,6 @@ def reservation_input(reservation: Reservation) -> ReservationInput:
         wish_text=reservation.wish_text,
         status=reservation.status,
         source=reservation.source,
-    )
-
-
-def rooms(session: Session, property_id: int) -> list[Room]:
-    return list(
-        session.scalars(select(Room).where(Room.property_id == property_id).order_by(Room.number))
     )
 
 

@@ -34,7 +34,7 @@ from requests.models import (
     Request,
     Task,
 )
-from requests.states import FINISHED, OPEN, TRANSITIONS, is_late, late_clause  # noqa: F401
+from requests.states import FINISHED, TRANSITIONS, is_late, late_clause
 
 TRIAGE = "triage"  # the request code of text that no catalogue code explains
 TELL_GUEST_BEFORE = timedelta(minutes=60)

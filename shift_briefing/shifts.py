@@ -12,7 +12,7 @@ from core.audit import Who
 from core.auth import Actor, require
 from core.errors import UserError
 from core.models import Property
-from core.shifts import DEFAULT_SHIFTS, Shift, seed_shifts, shifts  # noqa: F401
+from core.shifts import Shift, seed_shifts
 from core.versions import claim_version
 
 

@@ -1,0 +1,68 @@
+"""Small helpers every domain needs, kept in one place so that no module grows its own copy:
+batches of ids for IN (...) lists, the insert that a second writer cannot repeat, and the
+hotel a page works for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from core.db import Base
+from core.errors import UserError
+from core.models import Property
+
+if TYPE_CHECKING:  # core.audit batches with chunks: a run-time import would be circular
+    from core.audit import Who
+
+# Rows or ids per statement: one IN (...) list or one multi-row INSERT stays far below the
+# bound-parameter limits (SQLite 32766, PostgreSQL 65535) and the statement stays small.
+BATCH = 500
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+    """`items` in consecutive slices of at most `size`, in order (none when `items` is empty)."""
+    if size < 1:
+        raise ValueError("chunks: size must be at least 1")
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def insert_unless_exists(
+    session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]], keys: Sequence[str]
+) -> list[Any]:
+    """INSERT ... ON CONFLICT (keys) DO NOTHING, on SQLite and PostgreSQL alike; returns the
+    primary keys of the rows inserted (a row whose key exists is left out).
+
+    The claim behind once-only work: whoever inserts the row first owns it; a second insert of
+    the same unique key does nothing (on PostgreSQL it waits for the first to commit).
+    """
+    if not rows:
+        return []
+    build = sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
+    primary_key = next(iter(model.__table__.primary_key.columns))
+    statement = (
+        build(model.__table__)
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .returning(primary_key)
+    )
+    if len(rows) == 1:
+        return list(session.scalars(statement.values(**rows[0])))
+    return list(session.scalars(statement, list(rows)))
+
+
+def get_property(session: Session, property_id: int | None) -> Property:
+    """The hotel, or a refusal a person can read: it may have been removed since they looked."""
+    hotel = session.get(Property, property_id) if property_id is not None else None
+    if hotel is None:
+        raise UserError("error.no_property")
+    return hotel
+
+
+def current_property(session: Session, actor: Who) -> Property:
+    """The hotel of the signed-in person, which every page starts from."""
+    return get_property(session, actor.property_id)
