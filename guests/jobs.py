@@ -16,7 +16,7 @@ quote them.
 A domain that stores something new about a guest (a guest link, a verdict, an outbox message)
 lists a reaction to GUESTS_ANONYMISED in its listeners.py that erases it, and registers its
 audited personal fields and entities with core.audit.personal_fields / guest_entities;
-tests/guests/test_erasure.py searches every text column of every table for what is left.
+tests/shift_briefing/test_erasure.py searches every text column of every table for what is left.
 """
 
 from __future__ import annotations
