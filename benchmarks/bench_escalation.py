@@ -27,7 +27,7 @@ from sqlalchemy import func, insert, select, text
 from core.auth import system_actor
 from core.clock import set_now
 from core.notifications import Notification
-from core.scheduling import load_jobs, run_job
+from core.scheduling import run_job
 from core.startup import ready_database
 from guests.models import Guest, Reservation
 from guests.properties import create_property
@@ -50,7 +50,6 @@ def main() -> None:
         f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench_escalation_')) / 'hotel.db'}"
     )
     database = ready_database(url)
-    load_jobs()
     set_now(NOW - timedelta(days=1))
     with database.write() as session:
         hotel_id = create_property(session, system_actor(None), code="BENCH", name="Bench").id

@@ -27,7 +27,7 @@ from sqlalchemy import insert, select
 from core.auth import system_actor
 from core.clock import set_now, to_local
 from core.notifications import SmtpConfig
-from core.scheduling import load_jobs, run_job
+from core.scheduling import run_job
 from core.startup import ready_database
 from guests.guest_models import GuestMessage
 from guests.models import Guest, Reservation
@@ -64,7 +64,6 @@ def _free_port() -> int:
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench_confirmations_"))
     database = ready_database(f"sqlite:///{folder / 'hotel.db'}")
-    load_jobs()
     moment = datetime.now(UTC).replace(microsecond=0)
     set_now(moment)
     with database.write() as session:

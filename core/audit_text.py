@@ -427,9 +427,9 @@ def _row_words(event: AuditFields, named: dict[str, Any], language: str) -> str:
 
 
 def _job_title(name: str, language: str) -> str:
-    from core.scheduling import load_jobs  # the scheduler registers the domains' jobs
+    from core.scheduling import registered_jobs  # core/startup.py registered the domains' jobs
 
-    job = load_jobs().get(name)
+    job = registered_jobs().get(name)
     return t(job.title, language) if job else name
 
 

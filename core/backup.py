@@ -26,14 +26,13 @@ from core.db import Database
 from core.job_result import JobResult, said
 from core.models import Property
 from core.scheduling import (
-    JOBS,
     DailyAt,
     Job,
     JobContext,
     Setting,
     hour_setting,
     job_setting,
-    register,
+    registered_jobs,
 )
 
 PAGES_PER_STEP = 1024  # copy a few MB at a time, letting writers in between
@@ -116,7 +115,7 @@ def backup_sqlite(
 
 def retention_days(session: Session) -> int:
     """The shortest guest-data retention of the hotels: no backup may outlive it."""
-    job = JOBS.get(RETENTION_JOB)
+    job = registered_jobs().get(RETENTION_JOB)
     if job is None:
         return DEFAULT_RETENTION_DAYS
     days = [
@@ -153,15 +152,14 @@ def backup_database(session: Session, now: datetime, job: JobContext) -> JobResu
     )
 
 
-BACKUP = register(
-    Job(
-        name="backup_database",
-        title="jobs.backup_title",
-        help="jobs.backup_help",
-        run=backup_database,
-        schedule=DailyAt("hour"),
-        settings=(Setting("keep", 7, "jobs.setting_keep", 1, 365), hour_setting(3)),
-        per_property=False,
-        position=70,
-    )
+BACKUP = Job(
+    name="backup_database",
+    title="jobs.backup_title",
+    help="jobs.backup_help",
+    run=backup_database,
+    schedule=DailyAt("hour"),
+    settings=(Setting("keep", 7, "jobs.setting_keep", 1, 365), hour_setting(3)),
+    per_property=False,
+    position=70,
 )
+JOBS = (BACKUP,)  # registered by core/startup.py

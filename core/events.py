@@ -3,11 +3,12 @@
 guests/ announces that a property was created or a reservation saved; requests/ turns the
 wishes into tasks and shift_briefing/ adds shifts, without guests/ importing either of them.
 Listeners run inside the caller's unit of work: the change and its consequences commit together.
+Each domain lists its reactions in its listeners.py; core/startup.py subscribes them, in
+order (the lower domains' first), once per process: importing a module registers nothing.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -18,33 +19,22 @@ PROPERTY_CREATED = "property_created"  # property_id
 RESERVATION_SAVED = "reservation_saved"  # reservation_id, who, changed
 RESERVATIONS_SAVED = "reservations_saved"  # reservation_ids, who: many new ones at once
 DEMO_SEEDED = "demo_seeded"  # property_id, ready_by: the demo's day so far, told by the domains
-DOMAIN_SERVICES = (
-    "guests.reservations",
-    "requests.wishes",
-    "requests.demo",
-    "shift_briefing.shifts",
-    "shift_briefing.demo",
-)
 
-Listener = Callable[..., None]
+Listener = Callable[..., Any]
 _listeners: dict[str, list[Listener]] = defaultdict(list)
 
 
-def subscribe(event: str) -> Callable[[Listener], Listener]:
-    def register(listener: Listener) -> Listener:
-        if listener not in _listeners[event]:
-            _listeners[event].append(listener)
-        return listener
+def subscribe(event: str, listener: Listener) -> None:
+    """Adds `listener` after those already there; subscribing it twice changes nothing."""
+    if listener not in _listeners[event]:
+        _listeners[event].append(listener)
 
-    return register
+
+def listeners(event: str) -> list[Listener]:
+    return list(_listeners[event])
 
 
 def publish(event: str, session: Session, **payload: Any) -> list[Any]:
     """Runs the listeners in order and returns what they report (e.g. tasks created)."""
     return [listener(session, **payload) for listener in _listeners[event]]
 
-
-def load_domains() -> None:
-    """Every entry point calls this once, so that all listeners are registered."""
-    for module in DOMAIN_SERVICES:
-        importlib.import_module(module)

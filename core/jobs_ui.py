@@ -1,5 +1,5 @@
 """The manager's jobs page: each job, its last run and result, its next run; its settings;
-run it now. Streamlit only: the rules are in core/scheduling.py."""
+run it now. Streamlit only: the rules are in core/scheduling/ (board.py, runner.py)."""
 
 from __future__ import annotations
 

@@ -14,9 +14,9 @@ records' file names and quoted cells, which may name a guest), and the notificat
 quote them.
 
 A domain that stores something new about a guest (a guest link, a verdict, an outbox message)
-subscribes to GUESTS_ANONYMISED and erases it there, and registers its audited personal fields
-and entities with core.audit.personal_fields / guest_entities; tests/guests/test_erasure.py
-searches every text column of every table for what is left.
+lists a reaction to GUESTS_ANONYMISED in its listeners.py that erases it, and registers its
+audited personal fields and entities with core.audit.personal_fields / guest_entities;
+tests/shift_briefing/test_erasure.py searches every text column of every table for what is left.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from core.job_result import JobResult, said, words
 from core.lib import chunks
 from core.models import Property
 from core.notifications import Notification, NotificationRead, delete_older_than
-from core.scheduling import DailyAt, Job, JobContext, Setting, hour_setting, register
+from core.scheduling import DailyAt, Job, JobContext, Setting, hour_setting
 from guests.models import Guest, ImportedReservation, ImportRecord, Reservation
 
 # payload: property_id, reservation_ids, dates (the briefing days those stays touched), moment
@@ -144,8 +144,8 @@ def anonymise(
         dates=sorted(dates),
         moment=now,
     )
-    if not answers:
-        raise RuntimeError("nobody erased the wish texts: core.scheduling.load_jobs() first")
+    if not answers:  # erasing the guest but not their wishes' words must never happen quietly
+        raise RuntimeError("nobody erased the wish texts: core.startup.register_domains() first")
     counts: dict[str, int] = {"reservations": len(reservation_ids)}
     for answer in answers:
         for name, count in answer.items():
@@ -287,17 +287,16 @@ def _erase_notifications(session: Session, property_id: int, known: Sequence[Any
     return len(quoting)
 
 
-RETENTION = register(
-    Job(
-        name="purge_guest_data",
-        title="jobs.purge_title",
-        help="jobs.purge_help",
-        run=purge_guest_data,
-        schedule=DailyAt("hour"),
-        settings=(
-            Setting("retention_days", 30, "jobs.setting_retention_days", 1, 3650),
-            hour_setting(3),
-        ),
-        position=60,
-    )
+RETENTION = Job(
+    name="purge_guest_data",
+    title="jobs.purge_title",
+    help="jobs.purge_help",
+    run=purge_guest_data,
+    schedule=DailyAt("hour"),
+    settings=(
+        Setting("retention_days", 30, "jobs.setting_retention_days", 1, 3650),
+        hour_setting(3),
+    ),
+    position=60,
 )
+JOBS = (RETENTION,)  # registered by core/startup.py

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import events
 from core.auth import system_actor
 from core.models import Property
 from guests.models import Reservation
@@ -26,8 +25,7 @@ from requests.tasks import TRIAGE, record_status, stay_of
 from requests.wishes import TRIAGE_AHEAD
 
 
-@events.subscribe(events.DEMO_SEEDED)
-def _the_day_so_far(
+def finish_the_day_so_far(
     session: Session, property_id: int, ready_by: datetime, **_: object
 ) -> dict[str, int]:
     hotel = session.get(Property, property_id)

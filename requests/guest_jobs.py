@@ -3,7 +3,8 @@
 Every five minutes, for each hotel: the guests arriving within the manager's number of days
 (3 by default; a booking made later is confirmed at the next run) whose promises are not yet
 confirmed in their current state get one message in their language. The messages are sent
-after the job's transaction commits (core.scheduling.SENDERS), or wait in the outbox.
+after the job's transaction commits (send_guest_messages, which requests/jobs.py lists in
+SENDERS), or wait in the outbox.
 """
 
 from __future__ import annotations
@@ -15,8 +16,7 @@ from sqlalchemy.orm import Session
 from core.db import Database
 from core.job_result import JobResult, said
 from core.notifications import smtp_config
-from core.scheduling import SENDERS, Every, Job, JobContext, Setting, register
-from requests import verdicts as _verdicts  # noqa: F401  (its retention listener)
+from core.scheduling import Every, Job, JobContext, Setting
 from requests.guest_outbox import deliver_guest_messages, queue_confirmations
 
 
@@ -31,17 +31,12 @@ def send_guest_messages(database: Database) -> int:
     return deliver_guest_messages(database, smtp_config())
 
 
-if send_guest_messages not in SENDERS:
-    SENDERS.append(send_guest_messages)
-
-CONFIRMATIONS = register(
-    Job(
-        name="guest_confirmations",
-        title="jobs.guest_confirmations_title",
-        help="jobs.guest_confirmations_help",
-        run=guest_confirmations,
-        schedule=Every(5),
-        settings=(Setting("days_before", 3, "jobs.setting_days_before", 0, 60),),
-        position=25,
-    )
+CONFIRMATIONS = Job(
+    name="guest_confirmations",
+    title="jobs.guest_confirmations_title",
+    help="jobs.guest_confirmations_help",
+    run=guest_confirmations,
+    schedule=Every(5),
+    settings=(Setting("days_before", 3, "jobs.setting_days_before", 0, 60),),
+    position=25,
 )

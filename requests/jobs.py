@@ -1,4 +1,4 @@
-"""Overdue tasks escalate, and wish texts are erased with the guest data past its retention.
+"""Overdue tasks escalate; the list of requests/' jobs and of its outbox's sender.
 
 Escalation has two levels, stored on the task: at the deadline (level 1) the owner, or the
 department when nobody owns the task, is told; some time after level 1 actually fired (level 2,
@@ -8,28 +8,30 @@ twice for the same level. A reopened task starts again at level 0 and, late agai
 again: a notification's once-key carries the moment its level 1 fired.
 
 At the end of a shift, open tasks whose owner has gone home and that are due before the
-owner's next shift pass to whoever of the department is on shift, who is told.
+owner's next shift pass to whoever of the department is on shift, who is told
+(requests/handover.py). The guests' pre-arrival confirmations are requests/guest_jobs.py.
+core/startup.py registers JOBS and SENDERS; the reactions to events are requests/listeners.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from core import audit, events
+from core import audit
 from core.auth import system_actor
 from core.clock import to_local
 from core.job_result import JobResult, said
 from core.lib import chunks
 from core.models import Property, Staff
 from core.notifications import Link, notification_row, notify_many
-from core.scheduling import Every, Job, JobContext, Setting, register
-from guests.jobs import GUESTS_ANONYMISED
+from core.scheduling import Every, Job, JobContext, Setting
 from guests.models import Guest, Reservation, Room
+from requests.guest_jobs import CONFIRMATIONS, send_guest_messages
+from requests.handover import HANDOVER
 from requests.labels import catalogue_labels, task_label
 from requests.models import Request, Task
 from requests.states import OPEN
@@ -185,73 +187,17 @@ def _owner_or_department(
     return [{"role": "manager"}]  # a department nobody works: the managers hear of it
 
 
-ESCALATION = register(
-    Job(
-        name="escalate_overdue",
-        title="jobs.escalate_title",
-        help="jobs.escalate_help",
-        run=escalate_overdue,
-        schedule=Every(5),
-        settings=(
-            Setting("manager_after_minutes", 30, "jobs.setting_manager_after_minutes", 1, 1440),
-        ),
-        position=10,
-    )
+ESCALATION = Job(
+    name="escalate_overdue",
+    title="jobs.escalate_title",
+    help="jobs.escalate_help",
+    run=escalate_overdue,
+    schedule=Every(5),
+    settings=(Setting("manager_after_minutes", 30, "jobs.setting_manager_after_minutes", 1, 1440),),
+    position=10,
 )
 
 
-def _health_fields(sensitive: bool) -> dict[str, str]:
-    """How severe a guest's allergy was is health data too: it goes with the words."""
-    return {"severity": "normal"} if sensitive else {}
-
-
-@events.subscribe(GUESTS_ANONYMISED)
-def erase_wish_texts(
-    session: Session,
-    property_id: int,
-    reservation_ids: Sequence[int],
-    moment: datetime,
-    **_: object,
-) -> dict[str, int]:
-    """The guests' words go; the codes, statuses and timings of their wishes stay.
-
-    Health data first: the sensitive wishes are erased before the others.
-    """
-    wishes = Request.__table__
-    tasks = Task.__table__
-    erased = {"sensitive_wishes": 0, "wishes": 0, "task_reasons": 0}
-    for sensitive, counter in ((True, "sensitive_wishes"), (False, "wishes")):
-        for chunk in chunks(reservation_ids):
-            erased[counter] += session.execute(
-                update(wishes)
-                .where(
-                    wishes.c.property_id == property_id,
-                    wishes.c.reservation_id.in_(chunk),
-                    wishes.c.sensitive.is_(sensitive),
-                )
-                .values(original_text="", matched_text="", **_health_fields(sensitive))
-            ).rowcount
-    for chunk in chunks(reservation_ids):
-        erased["task_reasons"] += session.execute(
-            update(tasks)
-            .where(tasks.c.reservation_id.in_(chunk), tasks.c.reason.is_not(None))
-            .values(reason=None, updated_at=tasks.c.updated_at)
-        ).rowcount
-        session.execute(
-            update(tasks)
-            .where(tasks.c.reservation_id.in_(chunk), tasks.c.title != "")
-            .values(title="", updated_at=tasks.c.updated_at)
-        )
-    # What the audit log holds of those words: its personal values (core.audit).
-    erased["audit_values"] = 0
-    for chunk in chunks(reservation_ids):
-        request_ids = session.scalars(
-            select(wishes.c.id).where(wishes.c.reservation_id.in_(chunk))
-        ).all()
-        task_ids = session.scalars(
-            select(tasks.c.id).where(tasks.c.reservation_id.in_(chunk))
-        ).all()
-        erased["audit_values"] += audit.erase_personal(
-            session, property_id, "request", request_ids, moment
-        ) + audit.erase_personal(session, property_id, "task", task_ids, moment)
-    return erased
+# Registered by core/startup.py, in this order (the order a tick runs them in).
+JOBS = (ESCALATION, CONFIRMATIONS, HANDOVER)
+SENDERS = (send_guest_messages,)  # the messages to guests, sent after the jobs commit

@@ -13,14 +13,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from core import audit, events
+from core import audit
 from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import local_to_utc, now
 from core.lib import chunks
 from core.models import Property
 from guests.guest_links import VALID_AFTER_DEPARTURE
-from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Reservation
 from requests.guest_corrections import GuestRefusal
 from requests.guest_models import GuestCorrection, GuestVerdict
@@ -159,10 +158,9 @@ def verdicts(session: Session, who: Who, property_id: int, since: date) -> list[
     ]
 
 
-# Retention: the guest's own words on their page go with the rest of their data. The yes/no of
-# each verdict stays (no words, no person), for "promises kept".
-@events.subscribe(GUESTS_ANONYMISED)
-def _erase_guest_words(
+# Retention (requests/listeners.py): the guest's own words on their page go with the rest of their
+# data. The yes/no of each verdict stays (no words, no person), for "promises kept".
+def erase_guest_words(
     session: Session, reservation_ids: Sequence[int], **_: object
 ) -> dict[str, int]:
     from guests.guest_models import GuestLink, GuestMessage  # the guests/ side of the loop

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from core import audit, events
+from core import audit
 from core.audit import Who
 from core.auth import require
 from core.clock import now
@@ -29,7 +29,7 @@ from core.lib import chunks
 from core.models import Property
 from guests.models import Reservation
 from requests.assignment import Assigner
-from requests.catalogue import catalogue_entries, seed_catalogue
+from requests.catalogue import catalogue_entries
 from requests.catalogue_defaults import CatalogueEntry
 from requests.deadlines import Deadline, arrival_moment, deadlines, not_born_late
 from requests.models import Request, Task
@@ -49,23 +49,6 @@ class SyncReport:
     tasks_created: int = 0
     tasks_cancelled: int = 0
     conflicts: list[str] = field(default_factory=list)  # wish codes staff corrected
-
-
-@events.subscribe(events.PROPERTY_CREATED)
-def _seed_catalogue(session: Session, property_id: int, **_: object) -> None:
-    seed_catalogue(session, property_id)
-
-
-@events.subscribe(events.RESERVATION_SAVED)
-def _follow_reservation(session: Session, reservation_id: int, who: Who, **_: object) -> SyncReport:
-    return sync_reservations(session, who, [reservation_id])
-
-
-@events.subscribe(events.RESERVATIONS_SAVED)
-def _follow_reservations(
-    session: Session, reservation_ids: Sequence[int], who: Who, **_: object
-) -> SyncReport:
-    return sync_reservations(session, who, reservation_ids)
 
 
 def sync_reservations(session: Session, who: Who, reservation_ids: Sequence[int]) -> SyncReport:

@@ -41,7 +41,7 @@ def _day(text: str) -> date:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["scheduler"]:  # the background jobs as their own worker process
-        return scheduler_command(argv[1:])
+        return scheduler_command(argv[1:], prog="python -m shift_briefing scheduler")
     parser = argparse.ArgumentParser(prog="python -m shift_briefing")
     parser.add_argument("--property", help="property code (default: the first property)")
     parser.add_argument(

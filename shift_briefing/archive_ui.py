@@ -1,5 +1,5 @@
 """The briefing archive: each shift's briefing as it was frozen before the shift, to download.
-Streamlit only: the rules are in shift_briefing/jobs.py."""
+Streamlit only: the rules are in shift_briefing/archive.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from core.download_ui import guarded_download
 from core.lib import current_property
 from core.models import Property
 from core.ui import actor, tr
-from shift_briefing.jobs import ArchivedBriefing, archived_briefings, archived_pdf
+from shift_briefing.archive import ArchivedBriefing, archived_briefings, archived_pdf
 
 DEFAULT_DAYS = 7
 

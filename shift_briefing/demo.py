@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import events
 from core.auth import actor_for, system_actor
 from core.clock import now
 from core.models import Property, Staff
@@ -22,8 +21,7 @@ from shift_briefing.briefing import build_briefing, current_shift
 from shift_briefing.signing import sign_briefing
 
 
-@events.subscribe(events.DEMO_SEEDED)
-def _on_shift_signed(session: Session, property_id: int, **_: Any) -> dict[str, int]:
+def sign_for_those_on_shift(session: Session, property_id: int, **_: Any) -> dict[str, int]:
     hotel = session.get(Property, property_id)
     assert hotel is not None
     day, shift = current_shift(session, hotel)

@@ -1,4 +1,4 @@
-"""The shift's scheduled jobs, and the briefing archive they fill.
+"""The shift's scheduled jobs (the archive they fill is read through shift_briefing/archive.py).
 
 - 15 minutes before each shift, its briefing is frozen as a PDF in the archive;
 - 30 minutes into each shift, front-desk staff on it who have not signed the current version
@@ -8,7 +8,8 @@
 - at 17:00, tomorrow's wishes still open or not possible go to the front desk and managers.
 
 Each job re-checks the database and notifies "once" (a dedupe key per recipient), so a run
-made up after downtime, or a manager's "run now", repeats nothing already said.
+made up after downtime, or a manager's "run now", repeats nothing already said. What
+shift_briefing/ does on events (retention, a new property, the demo) is in its listeners.py.
 """
 
 from __future__ import annotations
@@ -18,16 +19,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import events
-from core.audit import Who
-from core.auth import require, system_actor
+from core.auth import system_actor
 from core.clock import to_local
-from core.errors import UserError
 from core.job_result import JobResult, said
-from core.lib import chunks, insert_unless_exists
+from core.lib import insert_unless_exists
 from core.models import AuditEvent, Property
 from core.notifications import Link, notify
 from core.scheduling import (
@@ -38,16 +36,14 @@ from core.scheduling import (
     Setting,
     hour_setting,
     latest_and_next,
-    register,
 )
 from core.shifts import Roster, shifts
-from guests.jobs import GUESTS_ANONYMISED
 from guests.models import Reservation
 from requests.jobs import catalogue_labels, task_label
 from requests.tasks import tasks_for
 from shift_briefing.attention import announce_changes
 from shift_briefing.briefing import build_briefing, expected_moment, shift_window
-from shift_briefing.models import BriefingAcknowledgement, BriefingArchive, BriefingVersion, CheckIn
+from shift_briefing.models import BriefingAcknowledgement, BriefingArchive
 from shift_briefing.pdf import briefing_pdf
 from shift_briefing.promises import notify_broken_promises
 from shift_briefing.readiness import arrivals_of_day, checklists_for
@@ -177,61 +173,6 @@ def archive_briefings(session: Session, now: datetime, job: JobContext) -> JobRe
                 }
             )
     return said("jobs.result_archived", items=made) if made else said("jobs.result_no_archive")
-
-
-@dataclass(frozen=True)
-class ArchivedBriefing:
-    id: int
-    day: date
-    shift: str
-    version: str
-    arrivals: int
-    made_at: datetime
-    size: int  # bytes; 0 once erased
-    erased: bool
-
-
-def archived_briefings(
-    session: Session, who: Who, property_id: int, since: date, until: date
-) -> list[ArchivedBriefing]:
-    """The frozen briefings of a period, newest first (the PDFs are read one at a time)."""
-    require(who, "front_desk", "manager")
-    rows = session.execute(
-        select(
-            BriefingArchive.id,
-            BriefingArchive.briefing_date,
-            BriefingArchive.shift,
-            BriefingArchive.version,
-            BriefingArchive.arrivals,
-            BriefingArchive.made_at,
-            func.coalesce(func.length(BriefingArchive.pdf), 0),
-            BriefingArchive.erased_at,
-        )
-        .where(
-            BriefingArchive.property_id == property_id,
-            BriefingArchive.briefing_date >= since,
-            BriefingArchive.briefing_date <= until,
-        )
-        .order_by(
-            BriefingArchive.briefing_date.desc(),
-            BriefingArchive.made_at.desc(),
-            BriefingArchive.id.desc(),
-        )
-    )
-    return [
-        ArchivedBriefing(i, day, shift, version, arrivals, made, size, erased is not None)
-        for i, day, shift, version, arrivals, made, size, erased in rows
-    ]
-
-
-def archived_pdf(session: Session, who: Who, property_id: int, archive_id: int) -> bytes:
-    require(who, "front_desk", "manager")
-    archive = session.get(BriefingArchive, archive_id)
-    if archive is None or archive.property_id != property_id:
-        raise UserError("archive.error_not_found")
-    if archive.pdf is None:
-        raise UserError("archive.error_erased")
-    return archive.pdf
 
 
 # --- reminders to sign ------------------------------------------------------------------------
@@ -454,47 +395,6 @@ def tomorrow_digest(session: Session, now: datetime, job: JobContext) -> JobResu
     )
 
 
-# --- retention --------------------------------------------------------------------------------
-
-
-@events.subscribe(GUESTS_ANONYMISED)
-def erase_briefings(
-    session: Session,
-    property_id: int,
-    reservation_ids: Sequence[int],
-    dates: Sequence[date],
-    moment: datetime,
-    **_: object,
-) -> dict[str, int]:
-    """Briefings name every guest of their day: those of the anonymised stays' days go."""
-    versions = BriefingVersion.__table__
-    archives = BriefingArchive.__table__
-    check_ins = CheckIn.__table__
-    erased = {"briefing_versions": 0, "briefing_pdfs": 0}
-    for chunk in chunks(dates):
-        erased["briefing_versions"] += session.execute(
-            update(versions)
-            .where(versions.c.property_id == property_id, versions.c.briefing_date.in_(chunk))
-            .values(content={"erased": True})
-        ).rowcount
-        erased["briefing_pdfs"] += session.execute(
-            update(archives)
-            .where(
-                archives.c.property_id == property_id,
-                archives.c.briefing_date.in_(chunk),
-                archives.c.pdf.is_not(None),
-            )
-            .values(pdf=None, erased_at=moment)
-        ).rowcount
-    for chunk in chunks(reservation_ids):
-        session.execute(
-            update(check_ins)
-            .where(check_ins.c.reservation_id.in_(chunk), check_ins.c.override_reason.is_not(None))
-            .values(override_reason="")
-        )
-    return erased
-
-
 # --- briefings changed after they were signed -------------------------------------------------
 
 
@@ -505,64 +405,53 @@ def tell_changed_briefings(session: Session, now: datetime, job: JobContext) -> 
     return said("jobs.result_changed_told", shifts=announced.shifts, told=announced.told)
 
 
-# --- the registry -----------------------------------------------------------------------------
+# --- the jobs, registered by core/startup.py in this order ------------------------------------
 
-ARCHIVE = register(
-    Job(
-        name="archive_briefings",
-        title="jobs.archive_title",
-        help="jobs.archive_help",
-        run=archive_briefings,
-        schedule=AroundShifts("minutes_before_shift", after_start=False),
-        settings=(
-            Setting("minutes_before_shift", 15, "jobs.setting_minutes_before_shift", 0, 240),
-        ),
-        position=20,
-    )
+ARCHIVE = Job(
+    name="archive_briefings",
+    title="jobs.archive_title",
+    help="jobs.archive_help",
+    run=archive_briefings,
+    schedule=AroundShifts("minutes_before_shift", after_start=False),
+    settings=(Setting("minutes_before_shift", 15, "jobs.setting_minutes_before_shift", 0, 240),),
+    position=20,
 )
-REMINDERS = register(
-    Job(
-        name="remind_unsigned",
-        title="jobs.remind_title",
-        help="jobs.remind_help",
-        run=remind_unsigned,
-        schedule=AroundShifts("minutes_into_shift", after_start=True),
-        settings=(Setting("minutes_into_shift", 30, "jobs.setting_minutes_into_shift", 0, 480),),
-        position=30,
-    )
+REMINDERS = Job(
+    name="remind_unsigned",
+    title="jobs.remind_title",
+    help="jobs.remind_help",
+    run=remind_unsigned,
+    schedule=AroundShifts("minutes_into_shift", after_start=True),
+    settings=(Setting("minutes_into_shift", 30, "jobs.setting_minutes_into_shift", 0, 480),),
+    position=30,
 )
-ROOMS = register(
-    Job(
-        name="room_not_ready",
-        title="jobs.rooms_title",
-        help="jobs.rooms_help",
-        run=alert_rooms_not_ready,
-        schedule=Every(5),
-        settings=(
-            Setting("minutes_before_arrival", 60, "jobs.setting_minutes_before_arrival", 5, 480),
-        ),
-        position=40,
-    )
+ROOMS = Job(
+    name="room_not_ready",
+    title="jobs.rooms_title",
+    help="jobs.rooms_help",
+    run=alert_rooms_not_ready,
+    schedule=Every(5),
+    settings=(
+        Setting("minutes_before_arrival", 60, "jobs.setting_minutes_before_arrival", 5, 480),
+    ),
+    position=40,
 )
-CHANGED = register(
-    Job(
-        name="briefing_changed",
-        title="jobs.changed_title",
-        help="jobs.changed_help",
-        run=tell_changed_briefings,
-        schedule=Every(5),
-        position=35,
-    )
+CHANGED = Job(
+    name="briefing_changed",
+    title="jobs.changed_title",
+    help="jobs.changed_help",
+    run=tell_changed_briefings,
+    schedule=Every(5),
+    position=35,
 )
-DIGEST = register(
-    Job(
-        name="tomorrow_digest",
-        title="jobs.digest_title",
-        help="jobs.digest_help",
-        run=tomorrow_digest,
-        schedule=DailyAt("hour"),
-        settings=(hour_setting(17),),
-        grace=timedelta(hours=6),
-        position=50,
-    )
+DIGEST = Job(
+    name="tomorrow_digest",
+    title="jobs.digest_title",
+    help="jobs.digest_help",
+    run=tomorrow_digest,
+    schedule=DailyAt("hour"),
+    settings=(hour_setting(17),),
+    grace=timedelta(hours=6),
+    position=50,
 )
+JOBS = (ARCHIVE, REMINDERS, ROOMS, CHANGED, DIGEST)

@@ -1,4 +1,4 @@
-"""Shifts: seeded for each new property, their hours set by managers."""
+"""Shifts: seeded for each new property (listeners.py), their hours set by managers."""
 
 from __future__ import annotations
 
@@ -7,18 +7,13 @@ from datetime import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit, events
+from core import audit
 from core.audit import Who
 from core.auth import Actor, require
 from core.errors import UserError
 from core.models import Property
-from core.shifts import Shift, seed_shifts
+from core.shifts import Shift
 from core.versions import claim_version
-
-
-@events.subscribe(events.PROPERTY_CREATED)
-def _seed_shifts(session: Session, property_id: int, **_: object) -> None:
-    seed_shifts(session, property_id)
 
 
 def update_shift(

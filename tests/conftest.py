@@ -15,17 +15,18 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from core import auth, clock, events
+from core import auth, clock
 from core.auth import Actor, actor_for, system_actor
 from core.db import Database, forget_database, get_database
 from core.i18n import LANGUAGES, t
 from core.migrations import upgrade_to_head
 from core.models import Property, Staff
 from core.staff import create_staff
+from core.startup import register_domains
 from guests.properties import create_property
 from tests import staff_app as staff_app_script
 
-events.load_domains()
+register_domains()  # the same registrations as the app and the command lines
 # Tests drive the jobs with a frozen clock; no app under test starts a real-time scheduler.
 os.environ["HOTEL_SCHEDULER_IN_APP"] = "false"
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -68,16 +68,16 @@ class Counts:
 def prepare(url: str, processes: int) -> Setup:
     """A hotel with a manager and a front-desk person per worker, three people to edit, and
     tomorrow's arrivals with tasks to work."""
-    from core import events
     from core.auth import system_actor
     from core.db import get_database
     from core.staff import create_staff
+    from core.startup import register_domains
     from guests.properties import create_property
     from guests.reservations import ReservationInput, save_reservation
     from requests.models import CatalogueItem, Task
     from shift_briefing.models import Shift
 
-    events.load_domains()
+    register_domains()
     database = get_database(url)
     with database.write() as session:
         hotel = create_property(session, system_actor(None), code="RACE", name="Hôtel Course")
@@ -161,9 +161,9 @@ def versions(setup: Setup) -> dict[str, int]:
 
 def work(setup: Setup, worker: int, operations: int, start: Any, results: Any) -> None:
     """One process: `operations` loads-then-saves on rows the other workers save too."""
-    from core import events
+    from core.startup import register_domains
 
-    events.load_domains()
+    register_domains()
     log: list[tuple] = []
     try:
         start.wait()

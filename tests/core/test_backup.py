@@ -19,7 +19,7 @@ from core.clock import set_now
 from core.db import Database
 from core.i18n import t
 from core.models import Property
-from core.scheduling import load_jobs, run_job, save_job_setting
+from core.scheduling import run_job, save_job_setting
 from core.settings import ROOT
 from guests.properties import create_property
 
@@ -121,7 +121,6 @@ def test_a_backup_is_readable_by_its_owner_only(sqlite_database, backup_dir):
 
 def test_no_backup_outlives_the_guest_data_retention(sqlite_database, backup_dir, tmp_path):
     """What the purge erased must not live on in a copy: older than the retention, it goes."""
-    load_jobs()
     with sqlite_database.write() as session:
         hotel = session.scalars(select(Property)).one()
         manager = system_actor(hotel.id, "test")

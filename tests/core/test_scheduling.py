@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core import scheduling
 from core.auth import PermissionDenied
 from core.clock import set_now
 from core.db import Database
@@ -29,7 +28,8 @@ from core.scheduling import (
     SchedulerProcess,
     due_runs,
     job_board,
-    load_jobs,
+    process,
+    registry,
     run_job,
     run_now,
     save_job_setting,
@@ -50,7 +50,6 @@ def calls() -> list[tuple[int | None, datetime]]:
 @pytest.fixture
 def jobs(monkeypatch: pytest.MonkeyPatch, calls) -> Callable[..., None]:
     """Replaces the registry with test jobs: the domains' jobs have their own tests."""
-    load_jobs()  # the domain modules are imported once, before the registry is swapped
 
     def install(*extra: Job) -> None:
         def count(session, now, job: JobContext) -> str:
@@ -59,7 +58,7 @@ def jobs(monkeypatch: pytest.MonkeyPatch, calls) -> Callable[..., None]:
             return f"call {len(calls)}"
 
         every_five = Job("count", "jobs.escalate_title", "jobs.escalate_help", count, Every(5))
-        monkeypatch.setattr(scheduling, "JOBS", {j.name: j for j in (every_five, *extra)})
+        monkeypatch.setattr(registry, "JOBS", {j.name: j for j in (every_five, *extra)})
 
     return install
 
@@ -219,7 +218,6 @@ def test_a_disabled_job_is_not_due(database, hotel, maria, jobs, calls):
 
 
 def test_settings_are_checked_and_audited(database, hotel, maria, alice):
-    load_jobs()
     with database.write() as session:
         save_job_setting(session, maria, "purge_guest_data", True, {"retention_days": 60})
     with database.read() as session:
@@ -276,11 +274,11 @@ def test_daily_slots_are_in_the_property_timezone_across_summer_time(database, h
 def test_the_app_starts_one_scheduler_per_process(database, monkeypatch):
     monkeypatch.setenv("HOTEL_SCHEDULER_IN_APP", "true")
     started: list[str] = []
-    monkeypatch.setattr(scheduling, "_processes", {})
+    monkeypatch.setattr(process, "_processes", {})
     monkeypatch.setattr(
         SchedulerProcess, "start_background", lambda self: started.append(self.holder)
     )
-    monkeypatch.setattr(scheduling.atexit, "register", lambda _callback: None)
+    monkeypatch.setattr(process.atexit, "register", lambda _callback: None)
     for _ in range(3):  # three browser sessions
         start_in_background(database)
     assert len(started) == 1 and started[0].startswith("app@")
@@ -289,7 +287,7 @@ def test_the_app_starts_one_scheduler_per_process(database, monkeypatch):
 def test_an_app_beside_a_worker_starts_no_scheduler(database, monkeypatch):
     monkeypatch.setenv("HOTEL_SCHEDULER_IN_APP", "false")
     started: list[str] = []
-    monkeypatch.setattr(scheduling, "_processes", {})
+    monkeypatch.setattr(process, "_processes", {})
     monkeypatch.setattr(
         SchedulerProcess, "start_background", lambda self: started.append(self.holder)
     )

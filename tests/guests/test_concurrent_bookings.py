@@ -30,12 +30,12 @@ WORKER = r"""
 import json, sys, time
 from datetime import date
 from pathlib import Path
-from core import events
 from core.auth import current_actor
 from core.db import Database
+from core.startup import register_domains
 from guests.reservations import ReservationInput, create_reservation, update_reservation
 
-events.load_domains()
+register_domains()
 url, staff_id, folder, kind, me, rounds, reservation_id = sys.argv[1:]
 folder, me = Path(folder), int(me)
 database = Database(url)

@@ -12,7 +12,7 @@ from sqlalchemy import event, func, select
 from core.audit import audit_events
 from core.clock import set_now
 from core.notifications import Notification, notify
-from core.scheduling import load_jobs, run_job, save_job_setting
+from core.scheduling import run_job, save_job_setting
 from guests.jobs import ANONYMOUS_NAME
 from guests.models import Guest, Reservation
 from guests.reservations import ReservationInput, save_reservation
@@ -52,7 +52,6 @@ def stay(database, hotel, rita):
             )
             return saved.reservation.guest_id
 
-    load_jobs()  # the purge's listeners in the later domains
     return stay
 
 

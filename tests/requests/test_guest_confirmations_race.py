@@ -17,11 +17,9 @@ SCRIPT = """
 import sys
 from datetime import datetime
 from core.clock import set_now
-from core.scheduling import load_jobs
 from core.startup import ready_database
 from requests.guest_outbox import queue_confirmations
 database = ready_database()
-load_jobs()
 set_now(datetime.fromisoformat(sys.argv[1]))
 with database.write() as session:
     print(queue_confirmations(session, int(sys.argv[2]), 3))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from core.clock import frozen_at
 from core.errors import UserError
-from core.scheduling import load_jobs, run_job
+from core.scheduling import run_job
 from guests.guest_models import GuestMessage
 from requests.guest_models import GuestCorrection, GuestVerdict
 from requests.guest_outbox import queue_confirmations
@@ -89,7 +89,6 @@ def test_no_verdict_before_its_window(database, hotel, rita):
 def test_retention_erases_the_guests_words_and_keeps_the_yes_and_no(
     database, hotel, rita, guest_server
 ):
-    load_jobs()
     stay = book(database, hotel, rita, language="en", wish_text="baby cot")
     cot = wish_task(database, stay.reservation_id, "baby_cot")
     with frozen_at(datetime(2026, 7, 12, 8, 0, tzinfo=UTC)), database.write() as session:

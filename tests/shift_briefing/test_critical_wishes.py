@@ -268,7 +268,7 @@ def test_the_briefing_page_shows_the_critical_wish_first_and_the_words_only_to_t
 
 
 def test_anonymising_a_guest_erases_how_severe_their_allergy_was(database, hotel, book):
-    from requests.jobs import erase_wish_texts
+    from requests.listeners import erase_wish_texts
 
     reservation = book("A", "Anna", "Severe nut allergy", room="101")
     with database.write() as session:

@@ -22,7 +22,7 @@ from core.clock import set_now
 from core.db import Base
 from core.models import AuditEvent
 from core.notifications import notify
-from core.scheduling import load_jobs, run_job
+from core.scheduling import run_job
 from guests.importer import read_file, run_import
 from guests.models import Guest, Reservation
 from guests.reservations import ReservationInput, save_reservation
@@ -82,7 +82,6 @@ def mentions_of_her(database) -> list[tuple[str, str, str]]:
 
 @pytest.fixture
 def her_stay(database, hotel, rita, alice, maria, book) -> int:
-    load_jobs()
     reservation_id = book(
         "M-1", "Marie Dubois", "severe peanut allergy, baby cot please", room="101"
     )

@@ -18,8 +18,9 @@ from guests.models import Reservation
 from guests.rooms import set_housekeeping_status
 from requests.models import Request, Task
 from requests.tasks import change_task_status
+from shift_briefing.archive import archived_briefings, archived_pdf
 from shift_briefing.briefing import build_briefing
-from shift_briefing.jobs import AroundShifts, archived_briefings, archived_pdf
+from shift_briefing.jobs import AroundShifts
 from shift_briefing.models import BriefingArchive, BriefingVersion
 from shift_briefing.signing import sign_briefing
 
