@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from weakref import WeakSet
 
 from requests.catalogue_defaults import CatalogueEntry
 from requests.severity import known_words
@@ -26,7 +27,8 @@ from requests.wish_text import (
     normalise,
 )
 
-__all__ = ["EXACT", "GAP", "PREFIX", "Matcher", "Phrase", "catalogue_key", "matcher_for"]
+__all__ = ["EXACT", "GAP", "PREFIX", "Matcher", "Phrase", "catalogue_key", "clear_caches",
+           "matcher_for"]
 
 EXACT, PREFIX, GAP = 0, 1, 2
 GAP_WORDS = 3  # "allerg* ... plume*": up to three other words in between
@@ -155,6 +157,8 @@ class Matcher:
     Built from a ``catalogue_key``; its per-word and per-sentence answers are cached on the
     instance, so they live exactly as long as the catalogue content they were computed for.
     """
+
+    cached = False  # True for the shared matcher of a catalogue key (``matcher_for``)
 
     def __init__(self, key: CatalogueKey):
         phrases: list[Phrase] = []
@@ -305,9 +309,21 @@ def catalogue_key(catalogue: Sequence[CatalogueEntry]) -> CatalogueKey:
     return tuple(key)
 
 
+_shared: WeakSet[Matcher] = WeakSet()
+
+
 @lru_cache(maxsize=32)
 def _compiled(key: CatalogueKey) -> Matcher:
-    return Matcher(key)
+    matcher = Matcher(key)
+    matcher.cached = True
+    _shared.add(matcher)
+    return matcher
+
+
+def clear_caches() -> None:
+    """Forget the words and sentences every shared matcher has seen (not the matchers)."""
+    for matcher in list(_shared):
+        matcher.cache_clear()
 
 
 # The catalogue tuple last seen, recognised by identity: the default catalogue, or one import

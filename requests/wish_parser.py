@@ -58,10 +58,12 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from requests.catalogue_defaults import DEFAULT_CATALOGUE, CatalogueEntry
 from requests.severity import NORMAL, health_context_length, read_severity
 from requests.wish_matcher import Matcher, Phrase, matcher_for
+from requests.wish_matcher import clear_caches as clear_matcher_caches
 from requests.wish_text import (
     ABBREVIATIONS,
     AND_WORDS,
@@ -86,7 +88,7 @@ from requests.wish_text import (
     normalise,
 )
 
-__all__ = ["ParseResult", "ParsedWish", "parse_wishes"]
+__all__ = ["ParseResult", "ParsedWish", "clear_caches", "parse_many", "parse_wishes"]
 
 _log = logging.getLogger(__name__)
 
@@ -1074,6 +1076,51 @@ def parse_wishes(
     ``check_in`` is the property's check-in time: wanting the room before it is an early
     check-in.
     """
+    return _parse_guarded(text, catalogue, check_in, None)
+
+
+def parse_many(
+    texts: Iterable[str],
+    catalogue: Sequence[CatalogueEntry] = DEFAULT_CATALOGUE,
+    check_in: dt.time = dt.time(15, 0),
+) -> list[ParseResult]:
+    """``parse_wishes`` for every text of a batch (an imported file), results in the same order.
+
+    Same results as one call per text, cheaper: the matcher is looked up once, and a text
+    already read (in this batch, or in one of the last batches: the same file imported again
+    the next day) is not read again. Results are immutable, so sharing them is safe.
+    """
+    if not isinstance(check_in, dt.time):
+        check_in = dt.time(15, 0)
+    try:
+        matcher: Matcher | None = matcher_for(catalogue)
+    except Exception:  # each text then fails, and is rescued, exactly as parse_wishes does
+        matcher = None
+    remembered = _remembered if matcher is not None and matcher.cached else None
+    out: list[ParseResult] = []
+    for text in texts:
+        if remembered is not None and type(text) is str:
+            out.append(remembered(text, matcher, check_in))
+        else:
+            out.append(_parse_guarded(text, catalogue, check_in, matcher))
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def _remembered(text: str, matcher: Matcher, check_in: dt.time) -> ParseResult:
+    return _parse_guarded(text, (), check_in, matcher)
+
+
+def clear_caches() -> None:
+    """Forget every text, sentence and word read so far (keeps the compiled matchers): what a
+    benchmark needs to time a first import."""
+    _remembered.cache_clear()
+    clear_matcher_caches()
+
+
+def _parse_guarded(
+    text: object, catalogue: Sequence[CatalogueEntry], check_in: object, matcher: Matcher | None
+) -> ParseResult:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     if not isinstance(check_in, dt.time):
@@ -1084,7 +1131,8 @@ def parse_wishes(
         cut = cut if cut > 0 else MAX_ANALYSED_CHARS
         analysed, rest = text[:cut], text[cut:]
     try:
-        result = _parse(analysed, matcher_for(catalogue), check_in)
+        result = _parse(analysed, matcher if matcher is not None else matcher_for(catalogue),
+                        check_in)
     except Exception:  # a bug here must not lose the guest's text: it all goes to a human
         _log.exception("wish parser failed; the whole text is kept for triage")
         collapsed = _collapse(_printable(text))
