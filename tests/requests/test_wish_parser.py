@@ -18,8 +18,8 @@ from requests import wish_parser
 from requests.catalogue_defaults import (
     DEFAULT_CATALOGUE,
     DEPARTMENTS,
-    LANGUAGES,
     TIMINGS,
+    WISH_LANGUAGES,
     CatalogueEntry,
 )
 from requests.wish_parser import ParseResult, parse_wishes
@@ -45,8 +45,8 @@ def test_default_catalogue_entries_are_complete_and_consistent():
         seen.add(entry.code)
         assert entry.department in DEPARTMENTS
         assert entry.timing in TIMINGS
-        assert set(entry.keywords) == set(LANGUAGES), entry.code
-        assert all(entry.keywords[lang] for lang in LANGUAGES), entry.code
+        assert set(entry.keywords) == set(WISH_LANGUAGES), entry.code
+        assert all(entry.keywords[lang] for lang in WISH_LANGUAGES), entry.code
         assert entry.lead_minutes >= 0
         assert entry.lead_minutes == 0 or entry.timing == "before_arrival"
 
