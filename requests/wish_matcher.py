@@ -35,6 +35,7 @@ GAP_WORDS = 3  # "allerg* ... plume*": up to three other words in between
 # Distinct words and sentences are few (guests write the same wishes); the bounds only keep a
 # flood of garbage from growing the caches without end.
 CACHE_SIZE = 50_000
+CACHED_SENTENCE_WORDS = 64  # a longer "sentence" is a pasted document: not kept
 
 # What a compiled matcher depends on, per catalogue entry: (code, sensitive, ((language,
 # phrases), ...)). Hashable unless a phrase list holds something unhashable.
@@ -208,6 +209,12 @@ class Matcher:
         self.candidates = lru_cache(maxsize=CACHE_SIZE)(self._candidates)
         self.repair = lru_cache(maxsize=CACHE_SIZE)(self._repair)
         self.sentence_matches = lru_cache(maxsize=CACHE_SIZE)(self._sentence_matches)
+
+    def phrases_in(self, words: tuple[str, ...]) -> tuple[tuple[Phrase, tuple[int, ...]], ...]:
+        """The phrases chosen in one sentence (see ``_sentence_matches``), cached when short."""
+        if len(words) <= CACHED_SENTENCE_WORDS:
+            return self.sentence_matches(words)
+        return self._sentence_matches(words)
 
     def cache_clear(self) -> None:
         """Forget the per-word and per-sentence answers (a benchmark's cold start)."""

@@ -67,6 +67,7 @@ from requests.wish_matcher import clear_caches as clear_matcher_caches
 from requests.wish_text import (
     ABBREVIATIONS,
     AND_WORDS,
+    CACHED_CHARS,
     CLOSING_WORDS,
     CONDITION_WORDS,
     CONTRAST_WORDS,
@@ -87,6 +88,7 @@ from requests.wish_text import (
     has_time_words,
     normalise,
 )
+from requests.wish_text import clear_caches as clear_text_caches
 
 __all__ = ["ParseResult", "ParsedWish", "clear_caches", "parse_many", "parse_wishes"]
 
@@ -330,14 +332,14 @@ class _Reading:
     def match_phrases(self) -> None:
         chosen: list[_Match] = []
         words, sentence, n = self.words, self.sentence, self.n
-        sentence_matches = self.matcher.sentence_matches
+        phrases_in = self.matcher.phrases_in
         start = 0
         while start < n:  # phrases never reach across a sentence: cached per sentence
             end = start + 1
             home = sentence[start]
             while end < n and sentence[end] == home:
                 end += 1
-            for phrase, positions in sentence_matches(tuple(words[start:end])):
+            for phrase, positions in phrases_in(tuple(words[start:end])):
                 chosen.append(_Match(phrase, [start + k for k in positions]))
             start = end
         self.matches = chosen
@@ -1088,7 +1090,8 @@ def parse_many(
 
     Same results as one call per text, cheaper: the matcher is looked up once, and a text
     already read (in this batch, or in one of the last batches: the same file imported again
-    the next day) is not read again. Results are immutable, so sharing them is safe.
+    the next day) is not read again (texts up to ``CACHED_CHARS``). Results are immutable,
+    so sharing them is safe.
     """
     if not isinstance(check_in, dt.time):
         check_in = dt.time(15, 0)
@@ -1099,7 +1102,7 @@ def parse_many(
     remembered = _remembered if matcher is not None and matcher.cached else None
     out: list[ParseResult] = []
     for text in texts:
-        if remembered is not None and type(text) is str:
+        if remembered is not None and type(text) is str and len(text) <= CACHED_CHARS:
             out.append(remembered(text, matcher, check_in))
         else:
             out.append(_parse_guarded(text, catalogue, check_in, matcher))
@@ -1116,6 +1119,7 @@ def clear_caches() -> None:
     benchmark needs to time a first import."""
     _remembered.cache_clear()
     clear_matcher_caches()
+    clear_text_caches()
 
 
 def _parse_guarded(

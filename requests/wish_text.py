@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --------------------------------------------------------------------------------------------
 # Normalisation
@@ -384,6 +385,20 @@ def has_time_words(norm: str) -> bool:
 
 def find_times(norm: str) -> list[TimeMention]:
     """Every clock time in the normalised text, left to right, without overlaps."""
+    return list(_times_in(norm)) if len(norm) <= CACHED_CHARS else _find_times(norm)
+
+
+# Wish texts are short; a pasted document is not worth keeping in memory.
+CACHED_CHARS = 2_000
+
+
+@lru_cache(maxsize=20_000)
+def _times_in(norm: str) -> tuple[TimeMention, ...]:
+    """Cached: a text in capitals, or sent again, has the same normalised text."""
+    return tuple(_find_times(norm))
+
+
+def _find_times(norm: str) -> list[TimeMention]:
     if not _DIGIT_RE.search(norm) and not has_time_words(norm):
         return []
     found: list[TimeMention] = []
@@ -496,12 +511,27 @@ _DATE_RE = re.compile(
 
 def find_dates(norm: str) -> list[tuple[int, int]]:
     """Calendar dates ("14.07.", "15/06/2025", "2025-06-15"): context, never a count or time."""
+    return list(_dates_in(norm) if len(norm) <= CACHED_CHARS else _find_dates(norm))
+
+
+@lru_cache(maxsize=20_000)
+def _dates_in(norm: str) -> tuple[tuple[int, int], ...]:
+    return _find_dates(norm)
+
+
+def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
     out = []
     for m in _DATE_RE.finditer(norm):
         text = m.group()
         if text[-1] == "." or "/" in text or text.count(".") == 2 or text.count("-") >= 2:
             out.append((m.start(), m.end()))
-    return out
+    return tuple(out)
+
+
+def clear_caches() -> None:
+    """Forget the times and dates found so far (a benchmark's cold start)."""
+    _times_in.cache_clear()
+    _dates_in.cache_clear()
 
 
 # --------------------------------------------------------------------------------------------
