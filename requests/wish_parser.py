@@ -13,7 +13,8 @@ How it reads a text, in order:
 2. find clock times ("vers 23h", "9.30pm", "gegen 18 Uhr", "a las 11 de la noche");
 3. repair typos in words nobody knows ("parkng" -> "parking") with one edit at most;
 4. match the catalogue's keyword phrases plus the parser's own function words (negations,
-   indifference, arrival words...), longest phrase first;
+   indifference, arrival words...), longest phrase first, sentence by sentence (steps 3 and 4
+   are ``requests.wish_matcher``, cached per catalogue, word and sentence);
 5. apply negation ("pas besoin de lit bébé"), indifference ("peu importe") and "X or Y" between
    two exclusive wishes;
 6. give each time an owner: the arrival (-> ETA), a wake-up call, a table, a transfer...;
