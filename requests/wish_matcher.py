@@ -54,10 +54,14 @@ class Phrase:
     chars: int
     # longest phrase first; on a tie a catalogue wish beats the parser's own words
     rank: tuple[int, int, int, bool] = field(init=False, repr=False, compare=False)
+    # the element right after the first word, unless a gap: most candidates fail on it
+    second: tuple[int, str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rank = (-self.words, -(self.words - self.numeric), -self.chars, self.role != "wish")
         object.__setattr__(self, "rank", rank)
+        second = self.elements[1] if len(self.elements) > 1 else None
+        object.__setattr__(self, "second", None if second and second[0] == GAP else second)
 
 
 def compile_phrase(text: str, code: str, role: str) -> Phrase | None:
@@ -242,13 +246,20 @@ class Matcher:
         """
         found: list[tuple[Phrase, tuple[int, ...]]] = []
         candidates = self.candidates
+        last = len(words) - 1
         for i, w in enumerate(words):
             if not w:
                 continue
+            following = words[i + 1] if i < last else ""
             for phrase in candidates(w):
                 if phrase.words == 1:  # the index lookup already matched its only word
                     found.append((phrase, (i,)))
                     continue
+                second = phrase.second
+                if second is not None and not (following and (
+                        following == second[1] if second[0] == EXACT
+                        else following.startswith(second[1]))):
+                    continue  # the word after the first is not the phrase's second word
                 positions = match_at(phrase, words, i)
                 if positions is not None:
                     found.append((phrase, positions))
