@@ -207,8 +207,11 @@ class Matcher:
         for w in vocab:
             for k in [w, *_deletes(w)]:
                 self._delete_index.setdefault(k, set()).add(w)
+        # Repair tries stems in a fixed order, longest first (the most specific wins:
+        # "barrierefrei*" before "barre*"), then alphabetical; a set's order would make the
+        # repair depend on PYTHONHASHSEED, hence vary from one process to the next.
         self._stems_by_head: dict[str, list[str]] = {}
-        for s in stems:
+        for s in sorted(stems, key=lambda stem: (-len(stem), stem)):
             self._stems_by_head.setdefault(s[:3], []).append(s)
         self.candidates = lru_cache(maxsize=CACHE_SIZE)(self._candidates)
         self.repair = lru_cache(maxsize=CACHE_SIZE)(self._repair)
