@@ -341,10 +341,39 @@ def _shifted(hour: int, minute: int, delta: int) -> tuple[int, int]:
     return total // 60, total % 60
 
 
+# What each pattern of _WORD_CLOCK_RES cannot match without: groups of literal pieces, one
+# piece of every group must be in the text. A text without them skips the pattern, which is
+# most of them for most texts (a substring test costs a fraction of a regex scan).
+_WORD_CLOCK_NEEDS: tuple[tuple[tuple[str, ...], ...] | re.Pattern[str], ...] = (
+    (("half", "quarter", "twenty", "ten", "five"), ("past", "to", "after")),  # en_rel
+    (("half",),),  # en_half
+    (("clock", "ish", "am", "pm", "a.m", "p.m", "evening", "morning", "afternoon", "night"),),
+    (("ish",),),  # "11ish"
+    re.compile(r"\sh"),  # fr: " heures", " h"
+    (("minuit", "midi", "midnight", "noon", "mezzanotte", "mezzogiorno", "medianoche",
+      "mediodia"),),  # fr_mid
+    (("midnight", "noon"),),  # "half past midnight"
+    (("halb", "viertel"),),  # de_rel
+    (("uhr",),),  # de
+    (("la",),),  # es: las / la
+    (("le", "l'"),),  # it: le, alle, dalle, l', all'
+)
+_WORD_TIME_NEEDS = ("midnight", "minuit", "mitternacht", "medianoche", "mezzanotte", "noon",
+                    "midday", "midi", "mittag", "mediodia", "mezzogiorno", "una")
+
+
+def _may_match(norm: str, needs: tuple[tuple[str, ...], ...] | re.Pattern[str]) -> bool:
+    if isinstance(needs, re.Pattern):
+        return needs.search(norm) is not None
+    return all(any(piece in norm for piece in group) for group in needs)
+
+
 def _word_times(norm: str) -> list[TimeMention]:
     """Times written in words; digits only where a word says it is a time ("11ish")."""
     found = []
-    for pattern, kind in _WORD_CLOCK_RES:
+    for (pattern, kind), needs in zip(_WORD_CLOCK_RES, _WORD_CLOCK_NEEDS, strict=True):
+        if not _may_match(norm, needs):
+            continue
         for m in pattern.finditer(norm):
             word = m.groupdict().get("h")
             if kind in ("es", "it") and word.isdigit() and not (
@@ -399,8 +428,26 @@ def _times_in(norm: str) -> tuple[TimeMention, ...]:
 
 
 def _find_times(norm: str) -> list[TimeMention]:
-    if not _DIGIT_RE.search(norm) and not has_time_words(norm):
+    digits = _DIGIT_RE.search(norm) is not None
+    if not digits and not has_time_words(norm):
         return []
+    found: list[TimeMention] = []
+    if digits:  # every clock of digits needs one: skip five scans of a text without
+        found = _digit_times(norm)
+    if any(word in norm for word in _WORD_TIME_NEEDS):
+        for m in _WORD_TIME_RE.finditer(norm):
+            if m.group("mid"):
+                found.append(TimeMention(m.start(), m.end(), 0, 0, True, False))
+            elif m.group("noon"):
+                found.append(TimeMention(m.start(), m.end(), 12, 0, True, False))
+            else:
+                found.append(_with_daypart(norm, m.start("one"), m.end(), 1, 0, False, False))
+    found += _word_times(norm)
+    return _without_overlaps(_with_ranges(norm, found))
+
+
+def _digit_times(norm: str) -> list[TimeMention]:
+    """Clock times written with digits: "21:30", "23h", "ore 20", "9pm", "vers 22"."""
     found: list[TimeMention] = []
     for m in _CLOCK_RE.finditer(norm):
         hour, minute = int(m.group("h")), int(m.group("m"))
@@ -421,7 +468,7 @@ def _find_times(norm: str) -> list[TimeMention]:
             hour = _apply_ampm(hour, ap.replace(".", "").replace(" ", ""))
         found.append(_with_daypart(norm, m.start(), m.end(), hour, 0,
                                    bool(ap) or hour > 12, True))
-    for m in _ORE_RE.finditer(norm):
+    for m in _ORE_RE.finditer(norm) if "ore" in norm else ():
         found.append(_with_daypart(norm, m.start("h"), m.end(), int(m.group("h")),
                                    int(m.group("m") or 0), int(m.group("h")) > 12, True))
     for m in _AMPM_RE.finditer(norm):
@@ -433,15 +480,7 @@ def _find_times(norm: str) -> list[TimeMention]:
         hour = int(m.group("h"))
         found.append(_with_daypart(norm, m.start("h"), m.end(), hour, int(m.group("m") or 0),
                                    hour > 12 or m.group("h").startswith("0"), False))
-    for m in _WORD_TIME_RE.finditer(norm):
-        if m.group("mid"):
-            found.append(TimeMention(m.start(), m.end(), 0, 0, True, False))
-        elif m.group("noon"):
-            found.append(TimeMention(m.start(), m.end(), 12, 0, True, False))
-        else:
-            found.append(_with_daypart(norm, m.start("one"), m.end(), 1, 0, False, False))
-    found += _word_times(norm)
-    return _without_overlaps(_with_ranges(norm, found))
+    return found
 
 
 def _with_daypart(norm: str, start: int, end: int, hour: int, minute: int, settled: bool,
@@ -520,6 +559,8 @@ def _dates_in(norm: str) -> tuple[tuple[int, int], ...]:
 
 
 def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
+    if not _DIGIT_RE.search(norm):
+        return ()  # a date is written with digits
     out = []
     for m in _DATE_RE.finditer(norm):
         text = m.group()
