@@ -273,8 +273,12 @@ class Matcher:
         chosen: list[tuple[Phrase, tuple[int, ...]]] = []
         for phrase, positions in found:
             wish = phrase.role == "wish"
-            if all(owner[k] is None or (wish and owner[k].role == "wish"
-                                        and owner[k].code == phrase.code) for k in positions):
+            for k in positions:  # free, or already owned by a phrase of the same wish
+                held = owner[k]
+                if held is not None and not (wish and held.role == "wish"
+                                             and held.code == phrase.code):
+                    break
+            else:
                 for k in positions:
                     if owner[k] is None:
                         owner[k] = phrase

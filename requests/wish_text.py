@@ -365,7 +365,8 @@ _WORD_TIME_NEEDS = ("midnight", "minuit", "mitternacht", "medianoche", "mezzanot
 def _may_match(norm: str, needs: tuple[tuple[str, ...], ...] | re.Pattern[str]) -> bool:
     if isinstance(needs, re.Pattern):
         return needs.search(norm) is not None
-    return all(any(piece in norm for piece in group) for group in needs)
+    contains = norm.__contains__
+    return all(any(map(contains, group)) for group in needs)
 
 
 def _word_times(norm: str) -> list[TimeMention]:
