@@ -31,10 +31,10 @@ def _typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(len(word) - 1)
     edit = rng.randrange(3)
     if edit == 0:
-        return word[:i] + word[i + 1:]  # a letter dropped
+        return word[:i] + word[i + 1 :]  # a letter dropped
     if edit == 1:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]  # two letters swapped
-    return word[:i] + rng.choice("aeirnst") + word[i + 1:]  # a letter mistyped
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # two letters swapped
+    return word[:i] + rng.choice("aeirnst") + word[i + 1 :]  # a letter mistyped
 
 
 def typo_texts() -> list[str]:
@@ -45,16 +45,26 @@ def typo_texts() -> list[str]:
     out = ["Barrierereies Zimmer, ich bin Rollstuhlfahrer"]
     for text in texts:
         for _ in range(2):
-            out.append(" ".join(_typo(w, rng) if len(w) >= 5 and rng.random() < 0.5 else w
-                                for w in text.split()))
+            out.append(
+                " ".join(
+                    _typo(w, rng) if len(w) >= 5 and rng.random() < 0.5 else w for w in text.split()
+                )
+            )
     return out
 
 
 def _read_in_a_process(texts: list[str], seed: str) -> list:
     env = {**os.environ, "PYTHONHASHSEED": seed}
-    done = subprocess.run([sys.executable, "-c", _READ], input=json.dumps(texts),
-                          capture_output=True, text=True, cwd=REPO_ROOT, env=env, check=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", _READ],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+    )
     return json.loads(done.stdout)
 
 
