@@ -29,6 +29,7 @@ from core.clock import set_now, to_local
 from core.notifications import SmtpConfig
 from core.scheduling import run_job
 from core.startup import ready_database
+from guests.guest_i18n import GUEST_LANGUAGES
 from guests.guest_models import GuestMessage
 from guests.models import Guest, Reservation
 from guests.properties import create_property
@@ -36,6 +37,7 @@ from requests.guest_outbox import deliver_guest_messages
 from requests.wishes import sync_reservations
 
 ARRIVALS = 2_000
+GUEST_CODES = tuple(GUEST_LANGUAGES)  # one guest in five per guest language
 TWO_WISHES = (
     "Un lit bébé et des oreillers supplémentaires svp",
     "Late check-out please, and a parking space",
@@ -43,7 +45,6 @@ TWO_WISHES = (
     "Una cama supletoria y toallas extra, gracias",
     "Camera con vista e parcheggio per favore",
 )
-LANGUAGES = ("fr", "en", "de", "es", "it")
 
 
 class Counter:
@@ -75,7 +76,7 @@ def main() -> None:
             insert(Guest).returning(Guest.id, sort_by_parameter_order=True),
             [
                 {"property_id": hotel_id, "name": f"Guest {n}", "preferences": [],
-                 "email": f"guest{n}@example.org", "language": LANGUAGES[n % 5]}
+                 "email": f"guest{n}@example.org", "language": GUEST_CODES[n % 5]}
                 for n in range(ARRIVALS)
             ],
         ).all()

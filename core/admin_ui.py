@@ -11,7 +11,7 @@ from core import audit_text, staff
 from core.auth import ROLES
 from core.clock import local_to_utc, to_local, today
 from core.db import get_database
-from core.i18n import LANGUAGES
+from core.i18n import STAFF_LANGUAGES
 from core.lib import current_property
 from core.ui import action, actor, language, tr, tr_md, translator
 from core.ui_versions import forget_seen, seen_version
@@ -45,7 +45,9 @@ def staff_page() -> None:
         login = st.text_input(tr("login.login"))
         password = st.text_input(tr("login.password"), type="password")
         roles = st.multiselect(tr("staff.roles"), ROLES, format_func=translator("role."))
-        language = st.selectbox(tr("staff.language"), list(LANGUAGES), format_func=LANGUAGES.get)
+        language = st.selectbox(
+            tr("staff.language"), list(STAFF_LANGUAGES), format_func=STAFF_LANGUAGES.get
+        )
         if st.form_submit_button(tr("staff.add"), type="primary"):
             with action(database, done=tr_md("staff.added", name=name)) as session:
                 staff.create_staff(

@@ -8,7 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-LANGUAGES = {"fr": "Français", "en": "English"}
+# The staff interface's languages (core/locales); guest-facing text has GUEST_LANGUAGES.
+STAFF_LANGUAGES = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
 _LOCALES = Path(__file__).parent / "locales"
 log = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def t(key: str, language: str, /, **values: Any) -> str:
     `key` and `language` are positional-only, so that a text may have a {language} or {key}
     placeholder of its own.
     """
-    language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    language = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
     text = messages(language).get(key)
     if text is None:
         log.error("missing translation %r in %s", key, language)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.i18n import LANGUAGES, messages, t
+from core.i18n import STAFF_LANGUAGES, messages, t
 
 
 @dataclass(frozen=True)
@@ -50,4 +50,4 @@ def _value(value: Any, language: str) -> Any:
 def words(key: str, fallback: str) -> dict[str, str]:
     """A value in each language: the key's text where it exists, else the fallback (a count
     name another domain added, say)."""
-    return {lang: messages(lang).get(key, fallback) for lang in LANGUAGES}
+    return {lang: messages(lang).get(key, fallback) for lang in STAFF_LANGUAGES}

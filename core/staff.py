@@ -20,7 +20,7 @@ from core.auth import (
     roles_valid,
 )
 from core.errors import UserError
-from core.i18n import LANGUAGES
+from core.i18n import STAFF_LANGUAGES
 from core.models import Property, Staff
 from core.versions import claim_version
 
@@ -58,7 +58,7 @@ def create_staff(
         login=login,
         roles=roles_valid(roles),
         department=department or None,
-        language=language if language in LANGUAGES else "fr",
+        language=language if language in STAFF_LANGUAGES else "fr",
         password_hash=hash_password(password),
         active=True,
     )
@@ -144,7 +144,7 @@ def set_active(
 
 def set_language(session: Session, actor: Actor, language: str) -> None:
     """Anyone may choose their own language; it is remembered for their next login."""
-    if language not in LANGUAGES:
+    if language not in STAFF_LANGUAGES:
         raise UserError("error.unknown_language", language=language)
     staff = session.get(Staff, actor.id)
     if staff is None or staff.language == language:

@@ -19,7 +19,7 @@ from core import auth, staff
 from core.auth import Actor, PermissionDenied
 from core.db import Database
 from core.errors import UserError
-from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, t
 from core.session_guard import IDLE, INACTIVE, SIGNED_OUT, SessionGuard
 from core.settings import idle_timeout_minutes
 
@@ -144,12 +144,12 @@ def client_address() -> str:
 
 
 def _language_picker(database: Database, key: str) -> None:
-    codes = list(LANGUAGES)
+    codes = list(STAFF_LANGUAGES)
     chosen = st.selectbox(
         "Langue / Language",
         codes,
         index=codes.index(language()),
-        format_func=LANGUAGES.__getitem__,
+        format_func=STAFF_LANGUAGES.__getitem__,
         key=key,
     )
     if chosen != language():

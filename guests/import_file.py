@@ -610,7 +610,7 @@ def _vip(value: Any) -> int:
     return 1
 
 
-_LANGUAGES = {
+_LANGUAGE_CODES = {
     "fr": "fr", "fra": "fr", "fre": "fr", "french": "fr", "francais": "fr",
     "en": "en", "eng": "en", "english": "en", "anglais": "en",
     "de": "de", "deu": "de", "ger": "de", "german": "de", "deutsch": "de", "allemand": "de",
@@ -625,8 +625,8 @@ def _language(value: Any) -> str | None:
     """ "FR", "fr-FR", "French", "Français" -> "fr"; anything else is left unset."""
     text = _text(value)
     key = header_key(text)
-    if key in _LANGUAGES:
-        return _LANGUAGES[key]
+    if key in _LANGUAGE_CODES:
+        return _LANGUAGE_CODES[key]
     if re.fullmatch(r"[A-Za-z]{2}(?:[-_][A-Za-z]{2})?", text):
         return text[:2].lower()
     return None

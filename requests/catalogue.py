@@ -18,8 +18,8 @@ from core.versions import changed, claim_version
 from requests.catalogue_defaults import (
     DEFAULT_CATALOGUE,
     DEPARTMENTS,
-    LANGUAGES,
     TIMINGS,
+    WISH_LANGUAGES,
     CatalogueEntry,
     ReadinessItem,
 )
@@ -115,7 +115,7 @@ class CatalogueChange:
             raise UserError("catalogue.error_timing")
         if not 0 <= self.lead_minutes <= 14 * 24 * 60:
             raise UserError("catalogue.error_lead")
-        unknown = set(self.keywords) - set(LANGUAGES)
+        unknown = set(self.keywords) - set(WISH_LANGUAGES)
         if unknown:
             raise UserError("catalogue.error_language", languages=", ".join(sorted(unknown)))
 

@@ -36,7 +36,10 @@ from types import MappingProxyType
 
 DEPARTMENTS = ("front_desk", "housekeeping", "food_beverage", "concierge", "maintenance")
 TIMINGS = ("before_arrival", "at_check_in", "at_time", "daily", "at_departure")
-LANGUAGES = ("fr", "en", "de", "es", "it")
+# The languages of the keyword lists, hence of the wishes the parser reads (guests mix them).
+# Not the staff interface (core.i18n.STAFF_LANGUAGES) nor the guest pages
+# (guests.guest_i18n.GUEST_LANGUAGES), even where the codes are the same.
+WISH_LANGUAGES = ("fr", "en", "de", "es", "it")
 
 
 @dataclass(frozen=True)

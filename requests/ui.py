@@ -37,7 +37,7 @@ from guests.ui import OPEN_RESERVATION
 from requests import catalogue, wishes
 from requests import tasks as requests_tasks
 from requests.assignment import department_rules, departments_without_owner
-from requests.catalogue_defaults import DEPARTMENTS, LANGUAGES, TIMINGS
+from requests.catalogue_defaults import DEPARTMENTS, TIMINGS, WISH_LANGUAGES
 from requests.labels import Labels, catalogue_labels, task_label_text
 from requests.models import ASSIGNMENT_RULES, TASK_STATUSES, Request
 from requests.reservation_save import WishPicks, save_reservation_with_wishes
@@ -658,7 +658,7 @@ def catalogue_page() -> None:
             key=key("readiness"),
         )
         keywords = {}
-        for lang in LANGUAGES:
+        for lang in WISH_LANGUAGES:
             keywords[lang] = st.text_area(
                 tr("catalogue.keywords", language=lang.upper()),
                 value="\n".join((item.keywords or {}).get(lang, []) if item else []),

@@ -13,7 +13,8 @@ How it reads a text, in order:
 2. find clock times ("vers 23h", "9.30pm", "gegen 18 Uhr", "a las 11 de la noche");
 3. repair typos in words nobody knows ("parkng" -> "parking") with one edit at most;
 4. match the catalogue's keyword phrases plus the parser's own function words (negations,
-   indifference, arrival words...), longest phrase first;
+   indifference, arrival words...), longest phrase first, sentence by sentence (steps 3 and 4
+   are ``requests.wish_matcher``, cached per catalogue, word and sentence);
 5. apply negation ("pas besoin de lit bébé"), indifference ("peu importe") and "X or Y" between
    two exclusive wishes;
 6. give each time an owner: the arrival (-> ETA), a wake-up call, a table, a transfer...;
@@ -58,13 +59,16 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from requests.catalogue_defaults import DEFAULT_CATALOGUE, CatalogueEntry
-from requests.severity import NORMAL, health_context_length, known_words, read_severity
+from requests.severity import NORMAL, health_context_length, read_severity
+from requests.wish_matcher import Matcher, Phrase, matcher_for
+from requests.wish_matcher import clear_caches as clear_matcher_caches
 from requests.wish_text import (
     ABBREVIATIONS,
     AND_WORDS,
-    BUILTIN_PHRASES,
+    CACHED_CHARS,
     CLOSING_WORDS,
     CONDITION_WORDS,
     CONTRAST_WORDS,
@@ -85,8 +89,9 @@ from requests.wish_text import (
     has_time_words,
     normalise,
 )
+from requests.wish_text import clear_caches as clear_text_caches
 
-__all__ = ["ParseResult", "ParsedWish", "parse_wishes"]
+__all__ = ["ParseResult", "ParsedWish", "clear_caches", "parse_many", "parse_wishes"]
 
 _log = logging.getLogger(__name__)
 
@@ -152,8 +157,6 @@ MAX_ANALYSED_CHARS = 20_000
 # Typo repair is for short wish texts; a flood of unknown words must not cost a second.
 MAX_TYPO_REPAIRS = 300
 
-_EXACT, _PREFIX, _GAP = 0, 1, 2
-_GAP_WORDS = 3
 _NEG_REACH_AHEAD = 6
 _NEG_REACH_BACK = 5
 _FOR_WORDS = frozenset({"for", "pour", "fur", "para", "per"})
@@ -180,235 +183,6 @@ _INDIFFERENCE_REACH = 12  # "lit double ou deux lits séparés, c'est égal": ab
 
 
 # --------------------------------------------------------------------------------------------
-# Compiled matcher, cached per catalogue
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    code: str  # catalogue code; "" for the parser's own phrases
-    role: str  # "wish" or a BUILTIN_PHRASES role
-    elements: tuple[tuple[int, str], ...]
-    words: int
-    numeric: int
-    chars: int
-
-
-def _compile_phrase(text: str, code: str, role: str) -> _Phrase | None:
-    """Parse one keyword phrase of the documented syntax; None if it has no usable word."""
-    if not isinstance(text, str):
-        return None
-    norm, _ = normalise(text)
-    elements: list[tuple[int, str]] = []
-    for piece in norm.split():
-        if piece.strip(".") == "" and len(piece) >= 3:
-            if elements and elements[-1][0] != _GAP:
-                elements.append((_GAP, ""))
-            continue
-        words = TOKEN_RE.findall(piece)
-        if not words:
-            continue
-        star = piece.endswith("*")
-        for i, w in enumerate(words):
-            last = i == len(words) - 1
-            if star and last and len(w) >= 3:
-                elements.append((_PREFIX, w))
-            else:
-                elements.append((_EXACT, w))
-    while elements and elements[-1][0] == _GAP:
-        elements.pop()
-    if not elements:
-        return None
-    real = [e for e in elements if e[0] != _GAP]
-    numeric = sum(1 for _, w in real if w.isdigit() or w in NUMBER_WORDS)
-    return _Phrase(code, role, tuple(elements), len(real), numeric, sum(len(w) for _, w in real))
-
-
-def _damerau_one(a: str, b: str) -> str | None:
-    """The kind of single edit turning a into b ('sub', 'swap', 'indel'), or None."""
-    la, lb = len(a), len(b)
-    if a == b or abs(la - lb) > 1:
-        return None
-    if la == lb:
-        diff = [i for i in range(la) if a[i] != b[i]]
-        if len(diff) == 1:
-            return "sub"
-        if (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
-                and a[diff[1]] == b[diff[0]]):
-            return "swap"
-        return None
-    short, long_ = (a, b) if la < lb else (b, a)
-    i = 0
-    while i < len(short) and short[i] == long_[i]:
-        i += 1
-    return "indel" if short[i:] == long_[i + 1:] else None
-
-
-def _typo_allowed(word: str, target: str, edit: str) -> bool:
-    """Short words are only repaired by safe edits, so "tower" never becomes "towel"."""
-    n = len(word)
-    if n < 4:
-        return False
-    if n == 4:
-        return edit == "swap"
-    if n < 7 and word[0] != target[0]:
-        return False
-    return not (n <= 5 and edit == "sub")
-
-
-def _deletes(word: str) -> list[str]:
-    return [word[:i] + word[i + 1:] for i in range(len(word))]
-
-
-class _Matcher:
-    """Keyword phrases of one catalogue, indexed for word-by-word lookup."""
-
-    def __init__(self, catalogue: Sequence[CatalogueEntry]):
-        phrases: list[_Phrase] = []
-        self.codes: frozenset[str] = frozenset(
-            e.code for e in catalogue if isinstance(getattr(e, "code", None), str)
-        )
-        self.health_codes: frozenset[str] = frozenset(
-            e.code for e in catalogue if getattr(e, "sensitive", False) is True
-        )
-        for entry in catalogue:
-            code = getattr(entry, "code", None)
-            keywords = getattr(entry, "keywords", None)
-            if not isinstance(code, str) or not hasattr(keywords, "values"):
-                continue
-            for lang_phrases in keywords.values():
-                if isinstance(lang_phrases, str):
-                    lang_phrases = (lang_phrases,)
-                for text in lang_phrases or ():
-                    p = _compile_phrase(text, code, "wish")
-                    if p is not None:
-                        phrases.append(p)
-        for role, texts in BUILTIN_PHRASES.items():
-            for text in texts:
-                p = _compile_phrase(text, "", role)
-                if p is not None:
-                    phrases.append(p)
-        self.exact: dict[str, list[_Phrase]] = {}
-        self.prefix: dict[str, list[_Phrase]] = {}
-        vocab: set[str] = set()
-        stems: set[str] = set()
-        for p in phrases:
-            kind, first = p.elements[0]
-            (self.exact if kind == _EXACT else self.prefix).setdefault(first, []).append(p)
-            for k, w in p.elements:
-                if p.role == "negation":
-                    continue
-                if k == _EXACT and len(w) >= 4 and w.isalpha():
-                    vocab.add(w)
-                elif k == _PREFIX and len(w) >= 4:
-                    stems.add(w)
-        self.prefix_lengths = tuple(sorted({len(s) for s in self.prefix}))
-        self.known: frozenset[str] = frozenset(
-            FILLER | set(NUMBER_WORDS) | set(ABBREVIATIONS) | vocab | known_words()
-            | {w for p in phrases for _, w in p.elements}
-        )
-        self._delete_index: dict[str, set[str]] = {}
-        for w in vocab:
-            for key in [w, *_deletes(w)]:
-                self._delete_index.setdefault(key, set()).add(w)
-        self._stems_by_head: dict[str, list[str]] = {}
-        for s in stems:
-            self._stems_by_head.setdefault(s[:3], []).append(s)
-        self._candidates: dict[str, tuple[_Phrase, ...]] = {}
-        self._repairs: dict[str, str] = {}
-
-    def candidates(self, word: str) -> tuple[_Phrase, ...]:
-        """Phrases whose first word can be ``word``."""
-        found = self._candidates.get(word)
-        if found is None:
-            hits = list(self.exact.get(word, ()))
-            for n in self.prefix_lengths:
-                if n > len(word):
-                    break
-                hits.extend(self.prefix.get(word[:n], ()))
-            found = tuple(hits)
-            if len(self._candidates) > 50_000:
-                self._candidates.clear()
-            self._candidates[word] = found
-        return found
-
-    def repair(self, word: str) -> str:
-        """The known word one typo away from ``word``, or ``word`` itself."""
-        fixed = self._repairs.get(word)
-        if fixed is None:
-            fixed = self._find_repair(word) or word
-            if len(self._repairs) > 50_000:
-                self._repairs.clear()
-            self._repairs[word] = fixed
-        return fixed
-
-    def _find_repair(self, word: str) -> str | None:
-        stems = self._stems_by_head.get(word[:3], ())
-        if any(word.startswith(stem) for stem in stems):
-            return None  # a known word with its own ending ("plumes" for "plume*")
-        best: str | None = None
-        seen: set[str] = set()
-        for key in [word, *_deletes(word)]:
-            for target in self._delete_index.get(key, ()):
-                if target in seen:
-                    continue
-                seen.add(target)
-                edit = _damerau_one(word, target)
-                if edit and _typo_allowed(word, target, edit) and (best is None or target < best):
-                    best = target
-        if best is not None:
-            return best
-        for stem in stems:
-            n = len(stem)
-            for size in (n - 1, n, n + 1):
-                if size < 4 or size > len(word):
-                    continue
-                head = word[:size]
-                edit = _damerau_one(head, stem)
-                if edit and _typo_allowed(head, stem, edit):
-                    return stem + word[size:]
-        return None
-
-
-_MATCHERS: dict[object, _Matcher] = {}
-_LAST: list[tuple[object, _Matcher]] = []
-
-
-def _catalogue_key(catalogue: Sequence[CatalogueEntry]) -> object:
-    """What the compiled matcher depends on: each entry's code and keywords (cheap to build:
-    the services hand over a fresh catalogue tuple for every reservation)."""
-    key = []
-    for e in catalogue:
-        kw = getattr(e, "keywords", None)
-        items: tuple = ()
-        if hasattr(kw, "items"):
-            items = tuple(
-                (lang, ps if type(ps) is tuple else (ps,) if isinstance(ps, str) else tuple(ps))
-                for lang, ps in kw.items()
-            )
-        key.append((getattr(e, "code", None), getattr(e, "sensitive", False) is True, items))
-    return tuple(key)
-
-
-def _matcher_for(catalogue: Sequence[CatalogueEntry]) -> _Matcher:
-    """Compile once per catalogue content; the default catalogue is found by identity."""
-    if _LAST and _LAST[0][0] is catalogue and isinstance(catalogue, tuple):
-        return _LAST[0][1]
-    key = _catalogue_key(catalogue)
-    try:
-        matcher = _MATCHERS.get(key)
-    except TypeError:  # an unhashable keyword: still parse, just without the cache
-        return _Matcher(catalogue)
-    if matcher is None:
-        if len(_MATCHERS) > 32:
-            _MATCHERS.clear()
-        matcher = _MATCHERS[key] = _Matcher(catalogue)
-    if isinstance(catalogue, tuple):
-        _LAST[:] = [(catalogue, matcher)]
-    return matcher
-
-
-# --------------------------------------------------------------------------------------------
 # One parse
 # --------------------------------------------------------------------------------------------
 
@@ -419,7 +193,7 @@ class _Match:
     __slots__ = ("code", "first", "last", "negated", "phrase", "pieces", "positions",
                  "quantity", "quantity_pos", "role", "time")
 
-    def __init__(self, phrase: _Phrase, positions: list[int]):
+    def __init__(self, phrase: Phrase, positions: list[int]):
         self.phrase = phrase
         self.positions = positions
         self.first = positions[0]
@@ -446,7 +220,7 @@ class _Found:
 class _Reading:
     """The state of parsing one text; methods are the steps of the module docstring."""
 
-    def __init__(self, text: str, matcher: _Matcher, check_in: dt.time):
+    def __init__(self, text: str, matcher: Matcher, check_in: dt.time):
         self.text = text
         self.matcher = matcher
         self.check_in_minutes = check_in.hour * 60 + check_in.minute
@@ -557,32 +331,18 @@ class _Reading:
 
     # -- 4. phrases -------------------------------------------------------------------------
     def match_phrases(self) -> None:
-        found: list[_Match] = []
-        words, sentence, n = self.words, self.sentence, self.n
-        for i in range(n):
-            w = words[i]
-            if not w:
-                continue
-            for phrase in self.matcher.candidates(w):
-                if phrase.words == 1:  # the index lookup already matched its only word
-                    found.append(_Match(phrase, [i]))
-                    continue
-                positions = _match_at(phrase, words, i, sentence, n)
-                if positions is not None:
-                    found.append(_Match(phrase, positions))
-        # longest phrase first; on a tie a catalogue wish beats the parser's own words
-        found.sort(key=lambda m: (-m.phrase.words, -(m.phrase.words - m.phrase.numeric),
-                                  -m.phrase.chars, m.role != "wish", m.first))
-        owner: list[_Match | None] = [None] * n
         chosen: list[_Match] = []
-        for m in found:
-            if all(owner[k] is None or (owner[k].role == "wish" and m.role == "wish"
-                                        and owner[k].code == m.code) for k in m.positions):
-                for k in m.positions:
-                    if owner[k] is None:
-                        owner[k] = m
-                chosen.append(m)
-        chosen.sort(key=lambda m: m.first)
+        words, sentence, n = self.words, self.sentence, self.n
+        phrases_in = self.matcher.phrases_in
+        start = 0
+        while start < n:  # phrases never reach across a sentence: cached per sentence
+            end = start + 1
+            home = sentence[start]
+            while end < n and sentence[end] == home:
+                end += 1
+            for phrase, positions in phrases_in(tuple(words[start:end])):
+                chosen.append(_Match(phrase, [start + k for k in positions]))
+            start = end
         self.matches = chosen
         self.wishes = [m for m in chosen if m.role == "wish"]
         for m in chosen:
@@ -1296,35 +1056,6 @@ class _Reading:
         ))
 
 
-def _match_at(phrase: _Phrase, words: list[str], i: int, sentence: list[int],
-              n: int) -> list[int] | None:
-    """Token positions of ``phrase`` starting at word ``i``, or None."""
-    positions: list[int] = []
-    j = i
-    reach = 0
-    home = sentence[i]
-    for kind, text in phrase.elements:
-        if kind == _GAP:
-            reach = _GAP_WORDS
-            continue
-        hit = -1
-        for k in range(j, min(n, j + reach + 1)):
-            if sentence[k] != home:
-                break
-            w = words[k]
-            if w and (w == text if kind == _EXACT else w.startswith(text)):
-                hit = k
-                break
-            if not positions:
-                break
-        if hit < 0:
-            return None
-        positions.append(hit)
-        j = hit + 1
-        reach = 0
-    return positions
-
-
 def _hhmm(minutes: int) -> str:
     minutes %= 24 * 60
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -1348,6 +1079,53 @@ def parse_wishes(
     ``check_in`` is the property's check-in time: wanting the room before it is an early
     check-in.
     """
+    return _parse_guarded(text, catalogue, check_in, None)
+
+
+def parse_many(
+    texts: Iterable[str],
+    catalogue: Sequence[CatalogueEntry] = DEFAULT_CATALOGUE,
+    check_in: dt.time = dt.time(15, 0),
+) -> list[ParseResult]:
+    """``parse_wishes`` for every text of a batch (an imported file), results in the same order.
+
+    Same results as one call per text, cheaper: the matcher is looked up once, and a text
+    already read (in this batch, or in one of the last batches: the same file imported again
+    the next day) is not read again (texts up to ``CACHED_CHARS``). Results are immutable,
+    so sharing them is safe.
+    """
+    if not isinstance(check_in, dt.time):
+        check_in = dt.time(15, 0)
+    try:
+        matcher: Matcher | None = matcher_for(catalogue)
+    except Exception:  # each text then fails, and is rescued, exactly as parse_wishes does
+        matcher = None
+    remembered = _remembered if matcher is not None and matcher.cached else None
+    out: list[ParseResult] = []
+    for text in texts:
+        if remembered is not None and type(text) is str and len(text) <= CACHED_CHARS:
+            out.append(remembered(text, matcher, check_in))
+        else:
+            out.append(_parse_guarded(text, catalogue, check_in, matcher))
+    return out
+
+
+@lru_cache(maxsize=20_000)
+def _remembered(text: str, matcher: Matcher, check_in: dt.time) -> ParseResult:
+    return _parse_guarded(text, (), check_in, matcher)
+
+
+def clear_caches() -> None:
+    """Forget every text, sentence and word read so far (keeps the compiled matchers): what a
+    benchmark needs to time a first import."""
+    _remembered.cache_clear()
+    clear_matcher_caches()
+    clear_text_caches()
+
+
+def _parse_guarded(
+    text: object, catalogue: Sequence[CatalogueEntry], check_in: object, matcher: Matcher | None
+) -> ParseResult:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     if not isinstance(check_in, dt.time):
@@ -1358,7 +1136,8 @@ def parse_wishes(
         cut = cut if cut > 0 else MAX_ANALYSED_CHARS
         analysed, rest = text[:cut], text[cut:]
     try:
-        result = _parse(analysed, _matcher_for(catalogue), check_in)
+        result = _parse(analysed, matcher if matcher is not None else matcher_for(catalogue),
+                        check_in)
     except Exception:  # a bug here must not lose the guest's text: it all goes to a human
         _log.exception("wish parser failed; the whole text is kept for triage")
         collapsed = _collapse(_printable(text))
@@ -1371,7 +1150,7 @@ def parse_wishes(
     return result
 
 
-def _parse(text: str, matcher: _Matcher, check_in: dt.time) -> ParseResult:
+def _parse(text: str, matcher: Matcher, check_in: dt.time) -> ParseResult:
     reading = _Reading(text, matcher, check_in)
     if reading.n == 0:
         left = _collapse(_printable(text))

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --------------------------------------------------------------------------------------------
 # Normalisation
@@ -340,10 +341,40 @@ def _shifted(hour: int, minute: int, delta: int) -> tuple[int, int]:
     return total // 60, total % 60
 
 
+# What each pattern of _WORD_CLOCK_RES cannot match without: groups of literal pieces, one
+# piece of every group must be in the text. A text without them skips the pattern, which is
+# most of them for most texts (a substring test costs a fraction of a regex scan).
+_WORD_CLOCK_NEEDS: tuple[tuple[tuple[str, ...], ...] | re.Pattern[str], ...] = (
+    (("half", "quarter", "twenty", "ten", "five"), ("past", "to", "after")),  # en_rel
+    (("half",),),  # en_half
+    (("clock", "ish", "am", "pm", "a.m", "p.m", "evening", "morning", "afternoon", "night"),),
+    (("ish",),),  # "11ish"
+    re.compile(r"\sh"),  # fr: " heures", " h"
+    (("minuit", "midi", "midnight", "noon", "mezzanotte", "mezzogiorno", "medianoche",
+      "mediodia"),),  # fr_mid
+    (("midnight", "noon"),),  # "half past midnight"
+    (("halb", "viertel"),),  # de_rel
+    (("uhr",),),  # de
+    (("la",),),  # es: las / la
+    (("le", "l'"),),  # it: le, alle, dalle, l', all'
+)
+_WORD_TIME_NEEDS = ("midnight", "minuit", "mitternacht", "medianoche", "mezzanotte", "noon",
+                    "midday", "midi", "mittag", "mediodia", "mezzogiorno", "una")
+
+
+def _may_match(norm: str, needs: tuple[tuple[str, ...], ...] | re.Pattern[str]) -> bool:
+    if isinstance(needs, re.Pattern):
+        return needs.search(norm) is not None
+    contains = norm.__contains__
+    return all(any(map(contains, group)) for group in needs)
+
+
 def _word_times(norm: str) -> list[TimeMention]:
     """Times written in words; digits only where a word says it is a time ("11ish")."""
     found = []
-    for pattern, kind in _WORD_CLOCK_RES:
+    for (pattern, kind), needs in zip(_WORD_CLOCK_RES, _WORD_CLOCK_NEEDS, strict=True):
+        if not _may_match(norm, needs):
+            continue
         for m in pattern.finditer(norm):
             word = m.groupdict().get("h")
             if kind in ("es", "it") and word.isdigit() and not (
@@ -384,8 +415,40 @@ def has_time_words(norm: str) -> bool:
 
 def find_times(norm: str) -> list[TimeMention]:
     """Every clock time in the normalised text, left to right, without overlaps."""
-    if not _DIGIT_RE.search(norm) and not has_time_words(norm):
+    return list(_times_in(norm)) if len(norm) <= CACHED_CHARS else _find_times(norm)
+
+
+# Wish texts are short; a pasted document is not worth keeping in memory.
+CACHED_CHARS = 2_000
+
+
+@lru_cache(maxsize=20_000)
+def _times_in(norm: str) -> tuple[TimeMention, ...]:
+    """Cached: a text in capitals, or sent again, has the same normalised text."""
+    return tuple(_find_times(norm))
+
+
+def _find_times(norm: str) -> list[TimeMention]:
+    digits = _DIGIT_RE.search(norm) is not None
+    if not digits and not has_time_words(norm):
         return []
+    found: list[TimeMention] = []
+    if digits:  # every clock of digits needs one: skip five scans of a text without
+        found = _digit_times(norm)
+    if any(word in norm for word in _WORD_TIME_NEEDS):
+        for m in _WORD_TIME_RE.finditer(norm):
+            if m.group("mid"):
+                found.append(TimeMention(m.start(), m.end(), 0, 0, True, False))
+            elif m.group("noon"):
+                found.append(TimeMention(m.start(), m.end(), 12, 0, True, False))
+            else:
+                found.append(_with_daypart(norm, m.start("one"), m.end(), 1, 0, False, False))
+    found += _word_times(norm)
+    return _without_overlaps(_with_ranges(norm, found))
+
+
+def _digit_times(norm: str) -> list[TimeMention]:
+    """Clock times written with digits: "21:30", "23h", "ore 20", "9pm", "vers 22"."""
     found: list[TimeMention] = []
     for m in _CLOCK_RE.finditer(norm):
         hour, minute = int(m.group("h")), int(m.group("m"))
@@ -406,7 +469,7 @@ def find_times(norm: str) -> list[TimeMention]:
             hour = _apply_ampm(hour, ap.replace(".", "").replace(" ", ""))
         found.append(_with_daypart(norm, m.start(), m.end(), hour, 0,
                                    bool(ap) or hour > 12, True))
-    for m in _ORE_RE.finditer(norm):
+    for m in _ORE_RE.finditer(norm) if "ore" in norm else ():
         found.append(_with_daypart(norm, m.start("h"), m.end(), int(m.group("h")),
                                    int(m.group("m") or 0), int(m.group("h")) > 12, True))
     for m in _AMPM_RE.finditer(norm):
@@ -418,15 +481,7 @@ def find_times(norm: str) -> list[TimeMention]:
         hour = int(m.group("h"))
         found.append(_with_daypart(norm, m.start("h"), m.end(), hour, int(m.group("m") or 0),
                                    hour > 12 or m.group("h").startswith("0"), False))
-    for m in _WORD_TIME_RE.finditer(norm):
-        if m.group("mid"):
-            found.append(TimeMention(m.start(), m.end(), 0, 0, True, False))
-        elif m.group("noon"):
-            found.append(TimeMention(m.start(), m.end(), 12, 0, True, False))
-        else:
-            found.append(_with_daypart(norm, m.start("one"), m.end(), 1, 0, False, False))
-    found += _word_times(norm)
-    return _without_overlaps(_with_ranges(norm, found))
+    return found
 
 
 def _with_daypart(norm: str, start: int, end: int, hour: int, minute: int, settled: bool,
@@ -496,12 +551,29 @@ _DATE_RE = re.compile(
 
 def find_dates(norm: str) -> list[tuple[int, int]]:
     """Calendar dates ("14.07.", "15/06/2025", "2025-06-15"): context, never a count or time."""
+    return list(_dates_in(norm) if len(norm) <= CACHED_CHARS else _find_dates(norm))
+
+
+@lru_cache(maxsize=20_000)
+def _dates_in(norm: str) -> tuple[tuple[int, int], ...]:
+    return _find_dates(norm)
+
+
+def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
+    if not _DIGIT_RE.search(norm):
+        return ()  # a date is written with digits
     out = []
     for m in _DATE_RE.finditer(norm):
         text = m.group()
         if text[-1] == "." or "/" in text or text.count(".") == 2 or text.count("-") >= 2:
             out.append((m.start(), m.end()))
-    return out
+    return tuple(out)
+
+
+def clear_caches() -> None:
+    """Forget the times and dates found so far (a benchmark's cold start)."""
+    _times_in.cache_clear()
+    _dates_in.cache_clear()
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ DEMO_LOGINS = {
     ),
 }
 EVERY_ROLE_PAGE = set().union(*(pages for _, pages in DEMO_LOGINS.values()))
-LANGUAGES = {login: language for _, login, _, _, _, language in DEMO_ACCOUNTS}
+LANGUAGE_OF_LOGIN = {login: language for _, login, _, _, _, language in DEMO_ACCOUNTS}
 
 
 def _navigation(page, language: str) -> set[str]:
@@ -45,7 +45,7 @@ def test_each_demo_role_signs_in_and_sees_its_own_navigation(server, browser):
         page.get_by_label(t("login.login", "fr")).fill(login)
         page.get_by_label(t("login.password", "fr")).fill(password)
         page.get_by_role("button", name=t("login.submit", "fr")).click()
-        offered = _navigation(page, LANGUAGES[login])
+        offered = _navigation(page, LANGUAGE_OF_LOGIN[login])
         assert own_pages <= offered, login
         assert offered & (EVERY_ROLE_PAGE - own_pages) == set(), login
         assert page.get_by_text(t("error.unexpected", "fr")).count() == 0

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-import time
 from types import MappingProxyType
 from unittest import mock
 
@@ -18,8 +17,8 @@ from requests import wish_parser
 from requests.catalogue_defaults import (
     DEFAULT_CATALOGUE,
     DEPARTMENTS,
-    LANGUAGES,
     TIMINGS,
+    WISH_LANGUAGES,
     CatalogueEntry,
 )
 from requests.wish_parser import ParseResult, parse_wishes
@@ -45,8 +44,8 @@ def test_default_catalogue_entries_are_complete_and_consistent():
         seen.add(entry.code)
         assert entry.department in DEPARTMENTS
         assert entry.timing in TIMINGS
-        assert set(entry.keywords) == set(LANGUAGES), entry.code
-        assert all(entry.keywords[lang] for lang in LANGUAGES), entry.code
+        assert set(entry.keywords) == set(WISH_LANGUAGES), entry.code
+        assert all(entry.keywords[lang] for lang in WISH_LANGUAGES), entry.code
         assert entry.lead_minutes >= 0
         assert entry.lead_minutes == 0 or entry.timing == "before_arrival"
 
@@ -525,14 +524,13 @@ def test_control_characters_never_reach_the_remainder():
     assert result.unmatched == "vélo svp"
 
 
-def test_a_megabyte_of_text_parses_in_well_under_a_second():
+def test_a_megabyte_of_text_parses_and_keeps_every_word_for_a_human():
+    # How fast is a figure of benchmarks/bench_parse.py ("1 MB text"), never a timed test.
     text = (
         "Lit bébé svp, arrivée vers 23h. Nous voyageons avec un vélo et une trottinette. " * 13_000
     )[:1_000_000]
-    parse_wishes("warm-up")
-    started = time.perf_counter()
-    result = parse_wishes(text)
-    assert time.perf_counter() - started < 0.5
+    with mock.patch.object(wish_parser._log, "exception", side_effect=AssertionError):
+        result = parse_wishes(text)  # no parser failure, no rescue path
     assert {"baby_cot", "late_arrival"} <= {w.code for w in result.requests}
     assert result.needs_triage  # nothing is dropped: the rest is there for a human
     assert len(result.unmatched) > 900_000
