@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from core import auth, clock
 from core.auth import Actor, actor_for, system_actor
 from core.db import Database, forget_database, get_database
-from core.i18n import LANGUAGES, t
+from core.i18n import STAFF_LANGUAGES, t
 from core.migrations import upgrade_to_head
 from core.models import Property, Staff
 from core.staff import create_staff
@@ -269,7 +269,7 @@ def open_page(app: AppTest, url_path: str) -> AppTest:
 def unexpected_errors(app: AppTest) -> list[str]:
     """What the person sees when a page failed: core.ui.run_page shows a short message instead
     of raising, so `app.exception` alone never sees a page body fail."""
-    failed = {t("error.unexpected", language) for language in LANGUAGES}
+    failed = {t("error.unexpected", language) for language in STAFF_LANGUAGES}
     return [e.value for e in app.exception] + [e.value for e in app.error if e.value in failed]
 
 
@@ -277,7 +277,7 @@ def assert_no_error(app: AppTest) -> None:
     assert unexpected_errors(app) == [], unexpected_errors(app)
 
 
-SIGN_IN_LABELS = {t("login.submit", language) for language in LANGUAGES}
+SIGN_IN_LABELS = {t("login.submit", language) for language in STAFF_LANGUAGES}
 
 
 def sign_in_on(app: AppTest, login: str, password: str) -> AppTest:
