@@ -372,7 +372,7 @@ class _BriefingPrinter:
             room += "<br/>" + _small(f"<b>{_markup(flags, REASON_CAP)}</b>")
 
         stay = _Text(
-            _markup(tr("pdf.nights", nights=guest.nights), LABEL_CAP)
+            _markup(tr("pdf.nights", count=guest.nights), LABEL_CAP)
             + "<br/>"
             + _markup(tr("pdf.people", adults=guest.adults, children=guest.children), LABEL_CAP),
             CELL,

@@ -119,8 +119,12 @@ def _guest_block(
         _whereabouts(guest, timezone, arriving, day),
         guest.guest_name + " ★" * guest.vip_level,
         f"{tr('room.label')} {guest.room_number or tr('room.not_assigned')}",
-        tr("arrivals.nights", nights=guest.nights),
-        tr("arrivals.people", adults=guest.adults, children=guest.children),
+        tr("arrivals.nights", count=guest.nights),
+        tr(
+            "arrivals.people",
+            adults=tr("arrivals.adults", count=guest.adults),
+            children=tr("arrivals.children", count=guest.children),
+        ),
     ]
     st.text(" · ".join(head))
     if guest.changed_by_guest_at:
