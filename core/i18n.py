@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time, match_skeleton
+from babel.dates import DateTimePattern, match_skeleton, parse_pattern
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
@@ -40,6 +40,13 @@ _DAY_SKELETONS = {"day_month": "ddMM", "weekday": "MMMEd"}
 @cache
 def messages(language: str) -> dict[str, Text]:
     return json.loads((_LOCALES / f"{language}.json").read_text(encoding="utf-8"))
+
+
+def reader_language(who: object) -> str:
+    """The language of whoever a service answers: a signed-in person's own, else French (a
+    system actor, a script). Services word a time in it when the message is built there."""
+    language = getattr(who, "language", None)
+    return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
 @cache
@@ -68,20 +75,22 @@ def plural_text(text: Text, language: str, count: Any) -> str:
 
 def format_day(day: date | datetime, language: str, form: DayForm = "short") -> str:
     """A day as the reader's language writes it, e.g. 01/08 (fr, en) or 01.08. (de)."""
-    locale = babel_locale(language)
     if isinstance(day, datetime):
         day = day.date()
-    skeleton = _DAY_SKELETONS.get(form)
-    if skeleton:
-        return format_skeleton(skeleton, day, locale=locale)
-    return format_date(day, form, locale=locale)
+    return _compiled(day_pattern(language, form)).apply(day, babel_locale(language))
 
 
 def format_clock(moment: time | datetime, language: str) -> str:
     """A time of day, 21:30 in all our languages (9:30 PM would be en_US)."""
     if isinstance(moment, datetime):
         moment = moment.timetz().replace(tzinfo=None)
-    return format_time(moment, "short", locale=babel_locale(language))
+    return _compiled(clock_pattern(language)).apply(moment, babel_locale(language))
+
+
+@cache
+def _compiled(pattern: str) -> DateTimePattern:
+    """Babel's parsed pattern, parsed once: a PDF formats hundreds of times."""
+    return parse_pattern(pattern)
 
 
 def format_moment(moment: datetime, language: str, form: DayForm = "day_month") -> str:
@@ -108,6 +117,7 @@ def t(key: str, language: str, /, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+@cache
 def day_pattern(language: str, form: DayForm = "short") -> str:
     """The CLDR pattern `format_day` uses, e.g. 'dd/MM/y' (for tables that format themselves)."""
     locale = babel_locale(language)
@@ -118,11 +128,13 @@ def day_pattern(language: str, form: DayForm = "short") -> str:
     return locale.date_formats[form].pattern
 
 
+@cache
 def clock_pattern(language: str) -> str:
     """The CLDR pattern `format_clock` uses: 'HH:mm'."""
     return babel_locale(language).time_formats["short"].pattern
 
 
+@cache
 def moment_pattern(language: str, form: DayForm = "day_month") -> str:
     """The CLDR pattern `format_moment` uses, e.g. 'dd/MM HH:mm'."""
     glue = babel_locale(language).datetime_formats["short"]

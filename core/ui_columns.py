@@ -15,10 +15,12 @@ import streamlit as st
 from core.i18n import DayForm, clock_pattern, day_pattern, moment_js, moment_pattern
 
 
-def moment_column(language: str, timezone: str | None = None, **options: Any) -> Any:
-    """A day and time of day: 01/08 21:30 (fr), 01/08, 21:30 (en)."""
+def moment_column(
+    language: str, timezone: str | None = None, form: DayForm = "day_month", **options: Any
+) -> Any:
+    """A day and time of day: 01/08 21:30 (fr), 01/08, 21:30 (en); form="short" adds the year."""
     return st.column_config.DatetimeColumn(
-        format=moment_js(moment_pattern(language)), timezone=timezone, **options
+        format=moment_js(moment_pattern(language, form)), timezone=timezone, **options
     )
 
 

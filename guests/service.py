@@ -16,6 +16,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import now, to_local
 from core.errors import UserError
+from core.i18n import format_clock, format_moment, reader_language
 from core.models import Property
 from guests.identity import GuestKey, guest_key, returning_guest, returning_guests, same_name
 from guests.models import HOUSEKEEPING_STATUSES, Guest, Reservation, Room
@@ -138,7 +139,7 @@ def set_housekeeping_status(
             "room.error_status_changed",
             room=room.number,
             by=room.status_changed_by or "—",
-            at=to_local(changed_at, hotel.timezone).strftime("%H:%M")
+            at=format_clock(to_local(changed_at, hotel.timezone), reader_language(who))
             if changed_at and hotel
             else "—",
         )
@@ -325,14 +326,14 @@ def update_reservation(
     )
     if reservation is None or reservation.property_id != property_id:
         raise UserError("reservation.error_not_found")
-    _check_version(session, property_id, reservation, version, guest_version)
+    _check_version(session, property_id, reservation, version, guest_version, who)
     data.confirmation_number = reservation.confirmation_number  # an edit keeps its number
     return _write(session, who, property_id, reservation, data)
 
 
 def _check_version(
     session: Session, property_id: int, reservation: Reservation, version: int,
-    guest_version: int | None,
+    guest_version: int | None, who: Who,
 ) -> None:
     guest = reservation.guest
     if reservation.version == version and (
@@ -348,7 +349,7 @@ def _check_version(
         reservation,
         reservation_input(reservation),
         by or "?",
-        to_local(at, hotel.timezone).strftime("%Y-%m-%d %H:%M") if at else "?",
+        format_moment(to_local(at, hotel.timezone), reader_language(who), "short") if at else "?",
     )
 
 
@@ -371,7 +372,7 @@ def save_reservation(
         ),
     )
     if reservation is not None and version is not None:
-        _check_version(session, property_id, reservation, version, None)
+        _check_version(session, property_id, reservation, version, None, who)
     return _write(session, who, property_id, reservation, data)
 
 
