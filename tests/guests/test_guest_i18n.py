@@ -101,3 +101,30 @@ def test_the_guest_page_says_dates_and_times_in_the_guests_language():
     assert format_day(day, "es", "long") == "1 de agosto de 2026"
     assert format_day(day, "it", "long") == "1 agosto 2026"
     assert {format_clock(time(21, 30), lang) for lang in GUEST_LANGUAGES} == {"21:30"}
+
+
+def test_the_confirmation_state_hashes_the_dates_as_before_so_nothing_is_resent():
+    """Confirmations already sent stored GuestView.state over the old wording of the dates
+    ("14/07/2026", "14 Jul 2026", "14.07.2026"): a new wording must not change the hash."""
+    import hashlib
+
+    from requests.guest_view import GuestView
+
+    old_words = {"fr": ("14/07/2026", "17/07/2026"), "en": ("14 Jul 2026", "17 Jul 2026"),
+                 "de": ("14.07.2026", "17.07.2026")}
+    for language, (arrival, departure) in old_words.items():
+        view = GuestView(
+            reservation_id=1, hotel="H", first_name="Anna", language=language,
+            arrival=format_day_long(date(2026, 7, 14), language),
+            departure=format_day_long(date(2026, 7, 17), language), nights=3, eta="21:30",
+            check_in="15:00", status="booked", wishes=(),
+            stay=(date(2026, 7, 14), date(2026, 7, 17), time(21, 30)),
+        )
+        before = json.dumps([arrival, departure, "21:30", []])
+        assert view.state() == hashlib.sha256(before.encode()).hexdigest()[:32]
+
+
+def format_day_long(day: date, language: str) -> str:
+    from core.i18n import format_day
+
+    return format_day(day, language, "long")
