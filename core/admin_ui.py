@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -14,6 +14,7 @@ from core.db import get_database
 from core.i18n import STAFF_LANGUAGES
 from core.lib import current_property
 from core.ui import action, actor, language, tr, tr_md, translator
+from core.ui_columns import moment_column, yes_no_column
 from core.ui_versions import forget_seen, seen_version
 
 
@@ -39,6 +40,7 @@ def staff_page() -> None:
             ]
         ),
         hide_index=True,
+        column_config={tr("staff.active"): yes_no_column()},
     )
     with st.expander(tr("staff.add"), expanded=False), st.form("add_staff", clear_on_submit=True):
         name = st.text_input(tr("staff.name"))
@@ -135,7 +137,7 @@ def audit_page() -> None:
         pd.DataFrame(
             [
                 {
-                    tr("audit.at"): _local(line.at, hotel.timezone),
+                    tr("audit.at"): to_local(line.at, hotel.timezone),
                     tr("audit.event"): line.text,
                     tr("audit.actor"): line.actor,
                     tr("audit.action"): line.action,
@@ -147,9 +149,8 @@ def audit_page() -> None:
         ),
         hide_index=True,
         width="stretch",
-        column_config={tr("audit.event"): st.column_config.TextColumn(width="large")},
+        column_config={
+            tr("audit.at"): moment_column(language(), hotel.timezone, "short"),
+            tr("audit.event"): st.column_config.TextColumn(width="large"),
+        },
     )
-
-
-def _local(moment: datetime, timezone: str) -> str:
-    return to_local(moment, timezone).strftime("%Y-%m-%d %H:%M:%S")

@@ -19,14 +19,14 @@ import re
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from core.audit import Who, event_values
-from core.i18n import messages, t
+from core.i18n import PLURAL_COUNT, format_day, messages, plural_text, t
 from core.models import AuditEvent, Staff
 
 NAMER_MODULES = ("guests.audit_names", "requests.audit_names", "shift_briefing.audit_names")
@@ -343,7 +343,8 @@ def describe(event: AuditFields, named: dict[str, Any], language: str) -> str:
     template = messages(language).get(key) or messages("en").get(key)
     if template is None:
         return t("audit.line_generic", language, **values)
-    return string.Formatter().vformat(template, (), _Blank(values))
+    text = plural_text(template, language, values.get(PLURAL_COUNT))
+    return string.Formatter().vformat(text, (), _Blank(values))
 
 
 class _Blank(dict):
@@ -384,7 +385,7 @@ def _values(event: AuditFields, named: dict[str, Any], language: str) -> dict[st
         code = str(after["department"])
         values["department"] = _translated(f"department.{code}", code, language)
     if event.action == "briefing_signed":
-        values["date"] = _day(str(after.get("date", "")))
+        values["date"] = _day(str(after.get("date", "")), language)
         values["shift"] = _translated(
             f"shift.{after.get('shift')}", str(after.get("shift")), language
         )
@@ -402,7 +403,7 @@ def _values(event: AuditFields, named: dict[str, Any], language: str) -> dict[st
         values["fields"] = ", ".join(_field_words(k, language) for k in sorted(after)) or "—"
     for dates in ("arrival_date", "departure_date"):
         if after.get(dates):
-            values[dates.split("_")[0]] = _day(str(after[dates]))
+            values[dates.split("_")[0]] = _day(str(after[dates]), language)
     if "guest" in after and isinstance(after["guest"], dict) and "guest" not in values:
         values["guest"] = after["guest"].get("name") or "—"
     if "confirmation_number" in after and "confirmation" not in values:
@@ -450,10 +451,12 @@ def _in(value: Any, language: str) -> Any:
     return value
 
 
-def _day(iso: str) -> str:
-    """2026-07-14 as 14/07/2026."""
-    parts = iso[:10].split("-")
-    return "/".join(reversed(parts)) if len(parts) == 3 else iso
+def _day(iso: str, language: str) -> str:
+    """2026-07-14 as the reader writes it: 14/07/2026; anything else as stored."""
+    try:
+        return format_day(date.fromisoformat(iso[:10]), language)
+    except ValueError:
+        return iso
 
 
 @dataclass(frozen=True)

@@ -292,7 +292,7 @@ def roles_valid(roles: Iterable[str]) -> list[str]:
     roles = list(dict.fromkeys(roles))
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        raise UserError("staff.error_unknown_roles", roles=", ".join(unknown))
+        raise UserError("staff.error_unknown_roles", roles=", ".join(unknown), count=len(unknown))
     if not roles:
         raise UserError("staff.error_no_role")
     return roles

@@ -4,7 +4,7 @@ A job returns a `JobResult`; the run stores its key and values (and, for the log
 command line, its English text), and the jobs page renders it in the reader's language. A value
 may itself be translated ({"t": key, "v": {...}}), given per language ({"fr": ..., "en": ...}),
 or be a list, whose items (values of their own) are joined with ", " ({"join": [...], "sep":
-"; "} to join them otherwise).
+"; "} to join them otherwise). A day or time is stored as core.i18n.when_value, worded when read.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.i18n import STAFF_LANGUAGES, messages, t
+from core.i18n import STAFF_LANGUAGES, format_when, messages, t
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ def render_result(key: str, values: dict[str, Any] | None, language: str) -> str
 
 
 def _value(value: Any, language: str) -> Any:
+    if (when := format_when(value, language)) is not None:  # core.i18n.when_value
+        return when
     if isinstance(value, dict):
         if "join" in value:
             return str(value.get("sep", ", ")).join(str(_value(v, language)) for v in value["join"])

@@ -12,6 +12,7 @@ from core.auth import Actor, PermissionDenied
 from core.clock import now, to_local
 from core.db import Database, get_database
 from core.errors import UserError
+from core.i18n import format_moment
 from core.lib import current_property
 from core.retention_ui import retention_notice
 from core.scheduling import (
@@ -24,6 +25,7 @@ from core.scheduling import (
     save_job_setting,
 )
 from core.ui import action, actor, language, tr, tr_md
+from core.ui_columns import moment_column
 from core.ui_versions import forget_seen, seen_version
 
 STATUS = {"ok": "jobs.status_ok", "failed": "jobs.status_failed", "running": "jobs.status_running"}
@@ -72,7 +74,7 @@ def jobs_page() -> None:
 
 
 def _when(moment: datetime | None, timezone: str) -> str:
-    return to_local(moment, timezone).strftime("%d/%m %H:%M") if moment else "—"
+    return format_moment(to_local(moment, timezone), language()) if moment else "—"
 
 
 def _title(status: JobStatus) -> str:
@@ -135,12 +137,13 @@ def _job(database: Database, me: Actor, status: JobStatus, timezone: str) -> Non
                 ),
                 hide_index=True,
                 width="stretch",
+                column_config={tr("jobs.col_started"): moment_column(language(), timezone)},
             )
 
 
-def _run_row(run: JobRun, timezone: str) -> list[str]:
+def _run_row(run: JobRun, timezone: str) -> list[object]:
     return [
-        _when(run.started_at, timezone),
+        to_local(run.started_at, timezone),  # a time: the table sorts by it
         tr(TRIGGER[run.trigger]),
         tr(STATUS[run.status]),
         run.result_in(language()),

@@ -41,7 +41,7 @@ from core.auth import ROLES, Actor, require
 from core.clock import now
 from core.db import Base, Database, UTCDateTime
 from core.errors import UserError
-from core.i18n import t
+from core.i18n import format_when, t
 from core.lib import chunks, insert_unless_exists
 from core.models import Property, Staff
 from core.settings import env_bool, env_int, env_str
@@ -182,6 +182,8 @@ def render_value(value: Any, language: str) -> Any:
 
 
 def _value(value: Any, language: str) -> Any:
+    if (when := format_when(value, language)) is not None:  # a day or time, worded now
+        return when
     if isinstance(value, dict):
         if "t" in value:
             inner = value.get("v") or {}

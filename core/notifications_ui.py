@@ -8,6 +8,7 @@ import streamlit as st
 from core.auth import Actor
 from core.clock import to_local
 from core.db import Database, get_database
+from core.i18n import format_moment
 from core.inbox_lines import inbox_lines
 from core.lib import current_property
 from core.notifications import (
@@ -58,7 +59,7 @@ def inbox_page() -> None:
 def _item(database: Database, me: Actor, item: InboxItem, timezone: str) -> None:
     with st.container(border=True):
         text, link, read = st.columns([7, 2, 2], vertical_alignment="center")
-        when = to_local(item.created_at, timezone).strftime("%d/%m %H:%M")
+        when = format_moment(to_local(item.created_at, timezone), language())
         head = ("● " if not item.read else "") + when
         if item.to_role:
             head += " · " + tr("inbox.to_role", role=tr(f"role.{item.to_role}"))

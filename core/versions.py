@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.errors import UserError
-from core.i18n import t
+from core.i18n import format_clock, t
 from core.models import AuditEvent
 
 BOOKKEEPING = {"version", "updated_at", "updated_by_id", "id", "property_id"}
@@ -105,7 +105,7 @@ def changed(
     event = latest_change(session, entity, entity_id)
     if event is None:
         return Changed(key, by=t("error.changed_someone", language), at="?", what="")
-    at = event.at.astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+    at = format_clock(event.at.astimezone(ZoneInfo(timezone)), language)
     return Changed(key, by=event.actor_name, at=at, what=what_changed(event, language))
 
 

@@ -1,6 +1,7 @@
 """Guest-facing text in the guest's language (fr, en, de, es, it; English otherwise).
 
 Kept apart from core/locales, which hold the staff interface in French and English only.
+A text may have plural forms ({"one": ..., "other": ...}), chosen by its `count` as in core.i18n.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import json
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from core.i18n import PLURAL_COUNT, Text, plural_text
 
 GUEST_LANGUAGES = {
     "en": "English",
@@ -22,7 +25,7 @@ _FOLDER = Path(__file__).parent / "locales_guest"
 
 
 @cache
-def _messages(language: str) -> dict[str, str]:
+def _messages(language: str) -> dict[str, Text]:
     return json.loads((_FOLDER / f"{language}.json").read_text(encoding="utf-8"))
 
 
@@ -33,11 +36,13 @@ def guest_language(wanted: str | None) -> str:
 
 
 def gt(key: str, language: str, /, **values: Any) -> str:
-    text = _messages(guest_language(language)).get(key) or _messages(FALLBACK).get(key, key)
+    language = guest_language(language)
+    text = _messages(language).get(key) or _messages(FALLBACK).get(key, key)
+    text = plural_text(text, language, values.get(PLURAL_COUNT))
     return text.format(**values) if values else text
 
 
 def wish_label(code: str, language: str, fallback: str) -> str:
     """The catalogue's own label when the guest texts have none (a hotel's own code)."""
     text = _messages(guest_language(language)).get(f"wish.{code}")
-    return text or fallback
+    return plural_text(text, language, None) if text else fallback

@@ -691,7 +691,8 @@ def parse_rows(export: ExportFile) -> tuple[list[ImportRow], list[RowProblem], i
                 others = ", ".join(_where_text(w, where[0]) for w, _ in seen if w != where)
                 problems.append(RowProblem(
                     where[1], export.columns["confirmation"][0], "import.error_duplicate",
-                    {"number": confirmation, "rows": others}, sheet=where[0],
+                    {"number": confirmation, "rows": others, "count": len(seen) - 1},
+                sheet=where[0],
                 ))
     good = [r for r in good
             if r.confirmation_number not in clashing and (r.sheet, r.row) not in repeats]

@@ -14,7 +14,9 @@ from core.auth import PermissionDenied
 from core.db import get_database
 from core.download_ui import guarded_download
 from core.errors import UserError
+from core.i18n import format_day
 from core.ui import actor, language, tr, tr_md
+from core.ui_columns import day_column, number_column
 from guests.import_file import FIELD_LABELS, ExportFile, RowProblem, check_size
 from guests.import_ota import OTA_KIND
 from guests.import_run import import_in_batches
@@ -126,15 +128,17 @@ def _preview(plan: ImportPlan) -> None:
     columns[4].metric(tr("import.rejected"), len(plan.parsed.problems))
     if plan.missing and plan.date_range is not None:
         first, last = plan.date_range
-        st.text(tr("import.will_cancel_title", first=first.isoformat(), last=last.isoformat()))
+        st.text(tr("import.will_cancel_title", first=format_day(first, language()),
+                   last=format_day(last, language())))
         st.dataframe(
             pd.DataFrame(
                 [{tr("reservations.confirmation"): r.confirmation_number,
                   tr("reservations.guest"): r.guest.name,
-                  tr("reservations.arrival"): r.arrival_date.isoformat()}
+                  tr("reservations.arrival"): r.arrival_date}
                  for r in plan.missing]
             ),
             hide_index=True,
+            column_config={tr("reservations.arrival"): day_column(language())},
         )
     _conflicts(plan.conflicts)
     _problems(plan.parsed.problems)
@@ -170,9 +174,10 @@ def _conflicts(conflicts: list[Conflict]) -> None:
         return
     st.subheader(tr("import.conflicts_title"))
     st.dataframe(
-        pd.DataFrame([{tr("import.row"): c.row or "", tr("import.message"): c.message(language())}
+        pd.DataFrame([{tr("import.row"): c.row or None, tr("import.message"): c.message(language())}
                       for c in conflicts]),
         hide_index=True,
+        column_config={tr("import.row"): number_column()},  # row 10 after row 9, not after 1
     )
 
 

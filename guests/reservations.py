@@ -18,6 +18,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import to_local
 from core.errors import UserError
+from core.i18n import format_moment, reader_language
 from core.lib import chunks, get_property
 from guests.identity import GuestKey, guest_key, returning_guest, returning_guests, same_name
 from guests.models import Guest, Reservation
@@ -174,14 +175,14 @@ def update_reservation(
     )
     if reservation is None or reservation.property_id != property_id:
         raise UserError("reservation.error_not_found")
-    _check_version(session, property_id, reservation, version, guest_version)
+    _check_version(session, property_id, reservation, version, guest_version, who)
     data.confirmation_number = reservation.confirmation_number  # an edit keeps its number
     return _write(session, who, property_id, reservation, data)
 
 
 def _check_version(
     session: Session, property_id: int, reservation: Reservation, version: int,
-    guest_version: int | None,
+    guest_version: int | None, who: Who,
 ) -> None:
     guest = reservation.guest
     if reservation.version == version and (
@@ -197,7 +198,7 @@ def _check_version(
         reservation,
         reservation_input(reservation),
         by or "?",
-        to_local(at, hotel.timezone).strftime("%Y-%m-%d %H:%M") if at else "?",
+        format_moment(to_local(at, hotel.timezone), reader_language(who), "short") if at else "?",
     )
 
 
@@ -220,7 +221,7 @@ def save_reservation(
         ),
     )
     if reservation is not None and version is not None:
-        _check_version(session, property_id, reservation, version, None)
+        _check_version(session, property_id, reservation, version, None, who)
     return _write(session, who, property_id, reservation, data)
 
 

@@ -10,6 +10,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import now, to_local
 from core.errors import UserError
+from core.i18n import format_clock, reader_language
 from core.models import Property
 from guests.models import HOUSEKEEPING_STATUSES, Room
 
@@ -72,7 +73,7 @@ def set_housekeeping_status(
             "room.error_status_changed",
             room=room.number,
             by=room.status_changed_by or "—",
-            at=to_local(changed_at, hotel.timezone).strftime("%H:%M")
+            at=format_clock(to_local(changed_at, hotel.timezone), reader_language(who))
             if changed_at and hotel
             else "—",
         )

@@ -19,6 +19,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import now, to_local
 from core.errors import UserError
+from core.i18n import format_clock, reader_language
 from core.models import Property
 from guests.models import Reservation, Room, RoomNight
 from guests.room_nights import HOLDING, hold_nights, release_nights
@@ -63,7 +64,9 @@ def move_reservation(
         raise UserError(
             "stay.error_moved_meanwhile",
             who=reservation.updated_by or "?",
-            at=to_local(at, hotel.timezone).strftime("%H:%M") if at and hotel else "?",
+            at=format_clock(to_local(at, hotel.timezone), reader_language(who))
+            if at and hotel
+            else "?",
             room=current or "—",
         )
     room = room_by_number(session, property_id, room_number.strip())

@@ -10,7 +10,8 @@ import streamlit as st
 from core.clock import today
 from core.db import get_database
 from core.lib import current_property
-from core.ui import actor, tr
+from core.ui import actor, language, tr
+from core.ui_columns import clock_column, day_column
 from guests.reservations import arrivals_between
 
 
@@ -35,9 +36,9 @@ def reservations_page() -> None:
                 {
                     tr("reservations.confirmation"): a.confirmation_number,
                     tr("reservations.guest"): a.guest_name,
-                    tr("reservations.arrival"): a.arrival_date.isoformat(),
-                    tr("reservations.departure"): a.departure_date.isoformat(),
-                    tr("arrivals.eta"): a.eta.strftime("%H:%M") if a.eta else "",
+                    tr("reservations.arrival"): a.arrival_date,
+                    tr("reservations.departure"): a.departure_date,
+                    tr("arrivals.eta"): a.eta,
                     tr("room.label"): a.room_number or "",
                     tr("reservations.wishes"): a.wish_text,
                 }
@@ -45,6 +46,11 @@ def reservations_page() -> None:
             ]
         ),
         hide_index=True,
+        column_config={  # dates and times, not text: the table sorts by them
+            tr("reservations.arrival"): day_column(language()),
+            tr("reservations.departure"): day_column(language()),
+            tr("arrivals.eta"): clock_column(language()),
+        },
         on_select="rerun",
         selection_mode="single-row",
         key=_LIST,

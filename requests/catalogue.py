@@ -117,7 +117,11 @@ class CatalogueChange:
             raise UserError("catalogue.error_lead")
         unknown = set(self.keywords) - set(WISH_LANGUAGES)
         if unknown:
-            raise UserError("catalogue.error_language", languages=", ".join(sorted(unknown)))
+            raise UserError(
+                "catalogue.error_language",
+                languages=", ".join(sorted(unknown)),
+                count=len(unknown),
+            )
 
 
 def save_catalogue_item(

@@ -8,8 +8,9 @@ import streamlit as st
 from core.clock import to_local
 from core.db import get_database
 from core.errors import UserError
+from core.i18n import format_moment
 from core.lib import current_property
-from core.ui import action, actor, flash, tr
+from core.ui import action, actor, flash, language, tr
 from guests.guest_links import issue_link, link_state, page_url, revoke_links
 from guests.reservations import reservation_by_confirmation
 from requests.guest_outbox import mark_printed, outbox
@@ -78,7 +79,7 @@ def guest_messages_page() -> None:
     )
     for message in waiting:
         with st.container(border=True):
-            made = to_local(message.created_at, hotel.timezone).strftime("%d/%m %H:%M")
+            made = format_moment(to_local(message.created_at, hotel.timezone), language())
             st.text(
                 f"{made} · {message.guest_name} ({message.confirmation_number}) · "
                 f"{message.to_address or tr('guest_ui.no_address')} · "
@@ -88,7 +89,7 @@ def guest_messages_page() -> None:
             with st.expander(tr("guest_ui.read")):
                 st.text(message.body)
             if message.printed_at:
-                at = to_local(message.printed_at, hotel.timezone).strftime("%d/%m %H:%M")
+                at = format_moment(to_local(message.printed_at, hotel.timezone), language())
                 st.caption(tr("guest_ui.printed_at", at=at))
             elif st.button(tr("guest_ui.mark_printed"), key=f"printed_{message.id}"):
                 with action(database) as session:

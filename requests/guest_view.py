@@ -11,12 +11,13 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import local_to_utc
+from core.i18n import format_clock, format_day
 from core.lib import chunks
 from core.models import Property
 from guests.guest_i18n import gt, wish_label
@@ -53,9 +54,14 @@ class GuestView:
     check_in: str
     status: str
     wishes: tuple[GuestWish, ...]
+    stay: tuple[date, date, time | None] = (date.min, date.min, None)  # arrival, departure, eta
 
     def state(self) -> str:
-        """A hash of the promises: a confirmation is written again only when it changes."""
+        """A hash of the promises: a confirmation is written again only when it changes.
+
+        Hashes the dates as they read before Babel worded them, so the hashes stored for the
+        confirmations already sent still match, and a new wording resends nothing.
+        """
         promised = [
             (
                 w.code,
@@ -65,7 +71,13 @@ class GuestView:
             )
             for w in self.wishes
         ]
-        data = [self.arrival, self.departure, self.eta, sorted(promised)]
+        arrival, departure, eta = self.stay
+        data = [
+            _hashed_date(arrival, self.language),
+            _hashed_date(departure, self.language),
+            f"{eta:%H:%M}" if eta else None,
+            sorted(promised),
+        ]
         return hashlib.sha256(json.dumps(data).encode()).hexdigest()[:32]
 
 
@@ -109,11 +121,11 @@ def guest_moment(reservation: Reservation, hotel: Property) -> datetime:
     return local_to_utc(day, reservation.eta or hotel.check_in_time, hotel.timezone)
 
 
-def _date(value: object, language: str) -> str:
-    day = value  # a date
+def _hashed_date(day: date, language: str) -> str:
+    """A date as GuestView.state has always hashed it (not shown to anyone)."""
     if language == "en":
-        return f"{day:%d %b %Y}"  # type: ignore[str-format]
-    return f"{day:%d.%m.%Y}" if language == "de" else f"{day:%d/%m/%Y}"  # type: ignore[str-format]
+        return f"{day:%d %b %Y}"
+    return f"{day:%d.%m.%Y}" if language == "de" else f"{day:%d/%m/%Y}"
 
 
 def catalogue_by_code(session: Session, property_id: int) -> dict[str, CatalogueEntry]:
@@ -163,23 +175,24 @@ def guest_views(
     views = []
     for reservation in reservations:
         language = languages[reservation.id]
-        eta = reservation.eta.strftime("%H:%M") if reservation.eta else None
+        eta = format_clock(reservation.eta, language) if reservation.eta else None
         views.append(
             GuestView(
                 reservation_id=reservation.id,
                 hotel=hotel.name,
                 first_name=first_name(reservation.guest.name),
                 language=language,
-                arrival=_date(reservation.arrival_date, language),
-                departure=_date(reservation.departure_date, language),
+                arrival=format_day(reservation.arrival_date, language, "long"),
+                departure=format_day(reservation.departure_date, language, "long"),
                 nights=reservation.nights,
                 eta=eta,
-                check_in=hotel.check_in_time.strftime("%H:%M"),
+                check_in=format_clock(hotel.check_in_time, language),
                 status=reservation.status,
                 wishes=tuple(
                     _wish(request, tasks.get(request.id, []), entries, language, eta)
                     for request in wishes[reservation.id]
                 ),
+                stay=(reservation.arrival_date, reservation.departure_date, reservation.eta),
             )
         )
     return views

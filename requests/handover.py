@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.auth import system_actor
 from core.clock import to_local
+from core.i18n import when_value
 from core.job_result import JobResult, said
 from core.models import Property, Staff
 from core.notifications import Link, notification_row, notify_many
@@ -132,7 +133,7 @@ def _tell(
             "task": task_label(kind, code, labels, quantity=quantity, at_time=at_time),
             "guest": guest,
             "room": room or "—",
-            "due": to_local(due_at, hotel.timezone).strftime("%d/%m %H:%M"),
+            "due": when_value(to_local(due_at, hotel.timezone)),
             "previous": names.get(old) if old is not None else {"t": "notify.no_owner"},
         }
         rows.append(

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.auth import system_actor
 from core.clock import to_local
+from core.i18n import when_value
 from core.job_result import JobResult, said
 from core.lib import chunks
 from core.models import Property, Staff
@@ -152,7 +153,7 @@ def _notify(session: Session, property_id: int, to_owner: list[int], to_manager:
                 "task": task_label(kind, code, labels),
                 "guest": guest,
                 "room": room or "—",
-                "due": to_local(due_at, hotel.timezone).strftime("%d/%m %H:%M"),
+                "due": when_value(to_local(due_at, hotel.timezone)),
                 "department": {"t": f"department.{department}"},
                 "owner": names.get(owner_id) if owner_id else {"t": "notify.no_owner"},
             }

@@ -21,6 +21,7 @@ from core.audit import Who
 from core.auth import Actor, require
 from core.clock import local_to_utc, now
 from core.errors import UserError
+from core.i18n import format_clock, reader_language
 from core.models import Property, Staff
 from core.versions import Changed, latest_change, what_changed
 from guests.models import Reservation
@@ -99,7 +100,7 @@ def _language(who: Who) -> str:
 
 def _changed(session: Session, task: Task, hotel_tz: str, language: str = "en") -> TaskChanged:
     editor = session.get(Staff, task.updated_by_id) if task.updated_by_id else None
-    at = task.updated_at.astimezone(ZoneInfo(hotel_tz)).strftime("%H:%M")
+    at = format_clock(task.updated_at.astimezone(ZoneInfo(hotel_tz)), language)
     event = latest_change(session, "task", task.id)
     what = what_changed(event, language) if event else ""
     return TaskChanged(by=editor.name if editor else "system", at=at, what=what)
@@ -169,7 +170,7 @@ def change_task_status(
         session.flush()
     except StaleDataError as lost:
         # Someone saved between our read and our write (PostgreSQL's READ COMMITTED).
-        at = now().astimezone(ZoneInfo(hotel.timezone)).strftime("%H:%M")
+        at = format_clock(now().astimezone(ZoneInfo(hotel.timezone)), reader_language(who))
         raise TaskChanged(by="?", at=at) from lost
     return task
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import to_local, today
 from core.db import Database, get_database
+from core.i18n import format_clock, format_moment
 from core.lib import current_property
 from core.models import Property, Staff
 from core.shifts import floor_sections, set_floor_sections
@@ -29,6 +30,7 @@ from core.ui import (
     translator,
     widget_key,
 )
+from core.ui_columns import moment_column, yes_no_column
 from core.ui_versions import forget_seen, seen_version
 from guests import reservations, rooms
 from guests.models import Reservation
@@ -351,7 +353,7 @@ def _shown(value: object) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, time):
-        return value.strftime("%H:%M")
+        return format_clock(value, language())
     return escape_markdown(str(value))
 
 
@@ -497,7 +499,7 @@ def _task_card(
 ) -> None:
     me = actor()
     with st.container(border=True):
-        due = to_local(task.due_at, timezone).strftime("%d/%m %H:%M")
+        due = format_moment(to_local(task.due_at, timezone), language())
         room = task.room_number or tr("room.not_assigned")
         head = f"{due} · {tr('room.label')} {room} · {tr(f'status.{task.status}')}"
         if task.overdue:
@@ -565,10 +567,11 @@ def _task_card(
 
 
 def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:
+    """Shown with `tasks_columns`: the due time is a time, so the table sorts by it."""
     return pd.DataFrame(
         [
             {
-                tr("tasks.due"): to_local(t.due_at, timezone).strftime("%d/%m %H:%M"),
+                tr("tasks.due"): to_local(t.due_at, timezone),
                 tr("room.label"): t.room_number or tr("room.not_assigned"),
                 tr("tasks.guest"): t.guest_name,
                 tr("tasks.task"): task_label(t, labels),
@@ -581,6 +584,15 @@ def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.Data
             for t in tasks
         ]
     )
+
+
+def tasks_columns(timezone: str) -> dict[str, object]:
+    """How `tasks_table`'s columns read: the due time in the reader's words, ticks for yes/no."""
+    return {
+        tr("tasks.due"): moment_column(language(), timezone),
+        tr("tasks.overdue"): yes_no_column(),
+        tr("tasks.booked_late"): yes_no_column(),
+    }
 
 
 # --- catalogue settings (managers) ------------------------------------------------------------

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import system_actor
 from core.clock import to_local
-from core.i18n import t
+from core.i18n import format_clock, format_day, format_moment, t
 from core.models import Property
 from core.scheduling import scheduler_command
 from core.shifts import SHIFT_NAMES
@@ -161,21 +161,21 @@ def briefing_json(briefing: Briefing, signed: list[tuple[str, Any]]) -> dict[str
 
 def _print_briefing(briefing: Briefing, language: str) -> None:
     print(
-        f"{briefing.hotel_name} · {briefing.day:%d/%m/%Y} · "
+        f"{briefing.hotel_name} · {format_day(briefing.day, language)} · "
         f"{t(f'shift.{briefing.shift}', language)} · version {briefing.version}"
     )
     for guest in briefing.arrivals + briefing.in_house + briefing.awaited:
         room = guest.room_number or t("room.not_assigned", language)
-        when = f"{guest.expected_at:%H:%M}"
+        when = format_clock(guest.expected_at, language)
         if guest.checked_in_at is not None:
-            at = to_local(guest.checked_in_at, briefing.timezone).strftime("%d/%m %H:%M")
+            at = format_moment(to_local(guest.checked_in_at, briefing.timezone), language)
             when = t("pdf.checked_in_at", language, date=at)
         elif guest in briefing.awaited and guest.expected_moment is not None:
-            at = to_local(guest.expected_moment, briefing.timezone).strftime("%d/%m %H:%M")
+            at = format_moment(to_local(guest.expected_moment, briefing.timezone), language)
             when = t("pdf.expected_at", language, date=at)
         print(f"{when}  {guest.guest_name}  {room}")
         for wish in guest.wishes:
-            due = to_local(wish.due_at, briefing.timezone).strftime("%d/%m %H:%M")
+            due = format_moment(to_local(wish.due_at, briefing.timezone), language)
             mark = f"⚠ {t('pdf.critical', language)} " if wish.critical else ""
             print(f"    - {mark}{wish.label}: {t(f'status.{wish.status}', language)} ({due})")
 
@@ -195,7 +195,8 @@ def _checklist(session: Session, hotel: Property, args: argparse.Namespace, lang
         for room in board.on_floor(args.floor):
             state = t(f"board.{room.state}", language)
             facts = ", ".join(
-                f"{t(f'board.{s.fact}', language)} {s.at:%H:%M} {s.guest_name}" for s in room.stays
+                f"{t(f'board.{s.fact}', language)} {format_clock(s.at, language)} {s.guest_name}"
+                for s in room.stays
             )
             print(f"{room.number:>5}  {state}  {facts}")
             for item in (*room.standard, *(i for _r, i in room.wish_items)):

@@ -11,9 +11,10 @@ from core.auth import Actor
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.download_ui import guarded_download
+from core.i18n import format_day, format_moment
 from core.lib import current_property
 from core.models import Property
-from core.ui import actor, tr
+from core.ui import actor, language, tr
 from shift_briefing.archive import ArchivedBriefing, archived_briefings, archived_pdf
 
 DEFAULT_DAYS = 7
@@ -56,13 +57,13 @@ def _period(period: object, fallback: date) -> tuple[date, date]:
 def _line(database: Database, hotel: Property, item: ArchivedBriefing, highlighted: bool) -> None:
     with st.container(border=True):
         what, made, download = st.columns([4, 4, 2], vertical_alignment="center")
-        title = f"{item.day:%d/%m/%Y} · {tr(f'shift.{item.shift}')}"
+        title = f"{format_day(item.day, language())} · {tr(f'shift.{item.shift}')}"
         what.markdown(f"**{title}**" if highlighted else title)
         what.caption(tr("archive.arrivals", count=item.arrivals))
         made.caption(
             tr(
                 "archive.made",
-                at=to_local(item.made_at, hotel.timezone).strftime("%d/%m %H:%M"),
+                at=format_moment(to_local(item.made_at, hotel.timezone), language()),
                 version=item.version[:8],
             )
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import Actor, system_actor
 from core.clock import now, to_local
+from core.i18n import when_value
 from core.lib import insert_unless_exists
 from core.models import Property, Staff
 from core.notifications import Link, Notification, NotificationRead, notify
@@ -103,7 +104,7 @@ def announce(session: Session, who: Actor, changed: list[ChangedBriefing]) -> in
             session,
             who.property_id,
             NOTICE_KEY,
-            {"shift": {"t": f"shift.{change.shift}"}, "date": change.day.strftime("%d/%m")},
+            {"shift": {"t": f"shift.{change.shift}"}, "date": when_value(change.day)},
             staff_id=who.id,
             link=Link("briefing"),
             once=_once(who.property_id, change.day, change.shift, change.current_version),
@@ -170,7 +171,7 @@ def announce_changes(session: Session, hotel: Property, moment: datetime) -> Ann
                 session,
                 hotel.id,
                 NOTICE_KEY,
-                {"shift": {"t": f"shift.{shift_name}"}, "date": day.strftime("%d/%m")},
+                {"shift": {"t": f"shift.{shift_name}"}, "date": when_value(day)},
                 staff_id=staff_id,
                 link=Link("briefing"),
                 once=_once(hotel.id, day, shift_name, version),

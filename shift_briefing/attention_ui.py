@@ -13,8 +13,9 @@ import streamlit as st
 
 from core.auth import Actor
 from core.db import Database
+from core.i18n import format_day
 from core.notifications_ui import unread_badge
-from core.ui import tr
+from core.ui import language, tr
 from shift_briefing.attention import ChangedBriefing, announce, changed_since_signed, unannounced
 
 log = logging.getLogger("hotel.ui")
@@ -64,7 +65,7 @@ def landing_notice(attention: Attention) -> None:
             tr(
                 "attention.briefing_changed",
                 shift=tr(f"shift.{change.shift}"),
-                date=change.day.strftime("%d/%m"),
+                date=format_day(change.day, language(), "day_month"),
             ),
             icon=":material/notification_important:",
         )

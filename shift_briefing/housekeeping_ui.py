@@ -12,6 +12,7 @@ import streamlit as st
 from core.clock import today
 from core.db import Database, get_database
 from core.download_ui import guarded_download
+from core.i18n import format_clock
 from core.lib import current_property
 from core.models import Property
 from core.ui import action, actor, escape_markdown, language, show_flashes, tr, widget_key
@@ -122,7 +123,7 @@ def _room_card(database: Database, hotel: Property, room: BoardRoom) -> None:
         st.markdown(head)
         for stay in room.stays:  # guest text escaped: it shows as typed
             who = escape_markdown(f"{stay.guest_name} ({stay.confirmation_number})")
-            st.markdown(f"{_mark(stay.fact)} {stay.at:%H:%M} · {who}")
+            st.markdown(f"{_mark(stay.fact)} {format_clock(stay.at, language())} · {who}")
         for arrival in room.arrivals:
             severity_ui.critical_room(arrival)
         show_flashes(place)
@@ -168,7 +169,8 @@ def _unassigned_card(database: Database, hotel: Property, arrival: RoomChecklist
     place = f"arrival_{arrival.reservation_id}"
     with st.container(border=True):
         who = escape_markdown(f"{arrival.guest_name} ({arrival.confirmation_number})")
-        st.markdown(f"{_mark('arrival')} {arrival.expected_at:%H:%M} · {who}")
+        at = format_clock(arrival.expected_at, language())
+        st.markdown(f"{_mark('arrival')} {at} · {who}")
         st.caption(tr("readiness.error_no_room"))
         severity_ui.critical_room(arrival)
         show_flashes(place)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import system_actor
 from core.clock import to_local
+from core.i18n import when_value
 from core.job_result import JobResult, said
 from core.lib import insert_unless_exists
 from core.models import AuditEvent, Property
@@ -115,8 +116,9 @@ def _hotel(session: Session, job: JobContext) -> Property:
     return hotel
 
 
-def _day(day: date) -> str:
-    return day.strftime("%d/%m")
+def _day(day: date) -> dict[str, str]:
+    """A day for a stored text, worded when read in the reader's language (01/08)."""
+    return when_value(day)
 
 
 # --- the briefing archive ---------------------------------------------------------------------
@@ -297,7 +299,7 @@ def alert_rooms_not_ready(session: Session, now: datetime, job: JobContext) -> J
         values = {
             "guest": checklist.guest_name,
             "room": checklist.room_number or "",
-            "time": to_local(moment, hotel.timezone).strftime("%H:%M"),
+            "time": when_value(to_local(moment, hotel.timezone).time()),
             "missing": {
                 "fr": ", ".join(i.label_fr for i in missing),
                 "en": ", ".join(i.label_en for i in missing),

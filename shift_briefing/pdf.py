@@ -39,7 +39,7 @@ from reportlab.platypus import (
 )
 
 from core.clock import to_local
-from core.i18n import messages, t
+from core.i18n import format_clock, format_day, format_moment, messages, t
 from shift_briefing.board import BoardRoom, HousekeepingBoard
 from shift_briefing.briefing import LONG_WISH, Briefing, BriefingGuest, WishLine, short
 from shift_briefing.readiness import ChecklistItem, RoomChecklist
@@ -237,8 +237,8 @@ def _render(story: list[Flowable], header: list[Paragraph], language: str, title
     return buffer.getvalue()
 
 
-def _day(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+def _day(day: date, language: str) -> str:
+    return format_day(day, language)
 
 
 def _shift_name(shift: str, language: str) -> str:
@@ -314,8 +314,12 @@ class _BriefingPrinter:
     def tr(self, key: str, **values: Any) -> str:
         return t(key, self.language, **values)
 
-    def when(self, moment: datetime, pattern: str = "%d/%m %H:%M") -> str:
-        return to_local(moment, self.zone).strftime(pattern)
+    def when(self, moment: datetime, with_day: bool = True) -> str:
+        """The hotel's time of `moment` in the reader's words: 01/08 21:30, or 21:30."""
+        local = to_local(moment, self.zone)
+        if with_day:
+            return format_moment(local, self.language)
+        return format_clock(local, self.language)
 
     def table(self, guests: Sequence[BriefingGuest], arriving: bool) -> Table:
         rows = [self.head_row]
@@ -335,7 +339,7 @@ class _BriefingPrinter:
     def row(self, guest: BriefingGuest, arriving: bool, wishes: list[_Text]) -> list[Any]:
         tr = self.tr
         if arriving:
-            when = guest.expected_at.strftime("%H:%M")
+            when = format_clock(guest.expected_at, self.language)
             if guest.eta_given:
                 when += "\n" + tr("pdf.eta")
         else:
@@ -372,7 +376,7 @@ class _BriefingPrinter:
             room += "<br/>" + _small(f"<b>{_markup(flags, REASON_CAP)}</b>")
 
         stay = _Text(
-            _markup(tr("pdf.nights", nights=guest.nights), LABEL_CAP)
+            _markup(tr("pdf.nights", count=guest.nights), LABEL_CAP)
             + "<br/>"
             + _markup(tr("pdf.people", adults=guest.adults, children=guest.children), LABEL_CAP),
             CELL,
@@ -383,11 +387,12 @@ class _BriefingPrinter:
         """A guest not arriving in the shift: checked in when, or still expected when."""
         if guest.checked_in_at is not None:
             return self.tr("pdf.checked_in_at", date=self.when(guest.checked_in_at))
+        arrived = format_day(guest.arrival_date, self.language, "day_month")
         if guest.arrival_date < self.briefing.day:
-            return self.tr("pdf.staying_since", date=guest.arrival_date.strftime("%d/%m"))
+            return self.tr("pdf.staying_since", date=arrived)
         if guest.expected_moment is not None:
             return self.tr("pdf.expected_at", date=self.when(guest.expected_moment))
-        return self.tr("pdf.expected_on", date=guest.arrival_date.strftime("%d/%m"))
+        return self.tr("pdf.expected_on", date=arrived)
 
     def wish(self, wish: WishLine) -> list[_Text]:
         """The wish's line, then the guest's words in a plain paragraph of their own (one font
@@ -480,10 +485,10 @@ def briefing_pdf(briefing: Briefing, signed: Sequence[Signature], language: str)
     title = t("pdf.briefing_title", language)
     subtitle = " · ".join(
         (
-            _day(briefing.day),
+            _day(briefing.day, language),
             _shift_name(briefing.shift, language),
             t("pdf.version", language, version=briefing.version[:8]),
-            t("pdf.made_at", language, time=printer.when(briefing.made_at, "%H:%M")),
+            t("pdf.made_at", language, time=printer.when(briefing.made_at, with_day=False)),
         )
     )
     header = [
@@ -553,7 +558,7 @@ def _room_lines(room: BoardRoom, language: str) -> list[_Text]:
         state += " · " + t("board.ready" if room.ready else "board.not_ready", language)
     lines = [_Text(f"<b>{_markup(state, LABEL_CAP)}</b>", GUEST)]
     for stay in room.stays:
-        fact = f"{t(f'board.{stay.fact}', language)} {stay.at:%H:%M}"
+        fact = f"{t(f'board.{stay.fact}', language)} {format_clock(stay.at, language)}"
         lines.append(
             _Text(
                 f"{_markup(fact, LABEL_CAP)} · <b>{_markup(stay.guest_name, NAME_CAP)}</b> "
@@ -617,7 +622,8 @@ def checklist_pdf(
         story.append(Paragraph(_markup(t("pdf.unassigned_rooms", language), LABEL_CAP), SECTION))
         rows = []
         for arrival in board.unassigned:
-            fact = f"{t('board.arrival', language)} {arrival.expected_at:%H:%M}"
+            at = format_clock(arrival.expected_at, language)
+            fact = f"{t('board.arrival', language)} {at}"
             lines = [
                 _Text(
                     f"{_markup(fact, LABEL_CAP)} · <b>{_markup(arrival.guest_name, NAME_CAP)}</b> "
@@ -634,7 +640,7 @@ def checklist_pdf(
         story.append(Paragraph(_markup(t("pdf.no_rooms", language), LABEL_CAP), TEXT))
 
     title = t("pdf.checklist_title", language)
-    subtitle = _day(board.day)
+    subtitle = _day(board.day, language)
     if floor is not None:
         subtitle += " · " + t("pdf.floor", language, floor=floor)
     header = [

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from core.audit import Who
 from core.auth import require
 from core.clock import now, to_local
+from core.i18n import when_value
 from core.models import Property
 from core.notifications import Link, notify
 from guests.guest_models import GuestMessage
@@ -237,7 +238,7 @@ def notify_broken_promises(session: Session, hotel: Property, day: date) -> int:
         session,
         hotel.id,
         "notify.broken_promises",
-        {"date": day.strftime("%d/%m/%Y"), "count": len(broken), "lines": lines},
+        {"date": when_value(day, "short"), "count": len(broken), "lines": lines},
         role="manager",
         link=Link("dashboard"),
         once=f"broken:{hotel.id}:{day.isoformat()}",

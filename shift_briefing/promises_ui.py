@@ -11,7 +11,8 @@ import streamlit as st
 from core.clock import now, to_local
 from core.db import get_database
 from core.lib import current_property
-from core.ui import actor, tr
+from core.ui import actor, language, tr
+from core.ui_columns import day_column
 from requests.verdicts import verdicts
 from shift_briefing.promises import PromiseRow, measured_promises
 
@@ -84,7 +85,7 @@ def promises_section() -> None:
             pd.DataFrame(
                 {
                     tr("promises.reservation"): [a.confirmation_number for a in answers],
-                    tr("promises.departure"): [a.departure_date.isoformat() for a in answers],
+                    tr("promises.departure"): [a.departure_date for a in answers],
                     tr("promises.code"): [a.code or tr("promises.free_comment") for a in answers],
                     tr("promises.ready"): [
                         "—" if a.ready is None else tr("promises.yes" if a.ready else "promises.no")
@@ -94,4 +95,5 @@ def promises_section() -> None:
                 }
             ),
             hide_index=True,
+            column_config={tr("promises.departure"): day_column(language())},
         )

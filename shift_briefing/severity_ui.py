@@ -14,6 +14,7 @@ from datetime import datetime
 import streamlit as st
 
 from core.clock import to_local
+from core.i18n import format_moment
 from core.ui import escape_markdown, language, tr, tr_md
 from shift_briefing.briefing import BriefingGuest, WishLine
 from shift_briefing.checkin import ArrivalCard
@@ -26,7 +27,8 @@ def _state(wish: WishLine, timezone: str) -> str:
     state = tr(f"status.{wish.status}")
     if wish.status in ("open", "in_progress"):
         due: datetime = wish.due_at
-        state += " · " + tr("briefing.due", at=to_local(due, timezone).strftime("%d/%m %H:%M"))
+        at = format_moment(to_local(due, timezone), language())
+        state += " · " + tr("briefing.due", at=at)
         if wish.overdue:
             state = "⚠ " + tr("tasks.overdue") + " · " + state
     if wish.status == "not_possible" and wish.reason:

@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import streamlit as st
 
 from core.db import Database
+from core.i18n import format_day
 from core.models import Property
-from core.ui import action, actor, tr, tr_md
+from core.ui import action, actor, language, tr, tr_md
 from guests.stays import check_out, departures_of_day, free_rooms, move_reservation
 
 
@@ -52,7 +53,8 @@ def departures(database: Database, hotel: Property, day: date) -> None:
         columns = st.columns([4, 1])
         columns[0].text(
             f"{departure.guest_name} · {departure.room_number or tr('room.not_assigned')} · "
-            f"{departure.arrival_date:%d/%m} → {departure.departure_date:%d/%m}"
+            f"{format_day(departure.arrival_date, language(), 'day_month')} → "
+            f"{format_day(departure.departure_date, language(), 'day_month')}"
         )
         if columns[1].button(
             tr("stay.check_out"), key=f"check_out_{departure.reservation_id}", type="primary"

@@ -14,6 +14,7 @@ import streamlit as st
 from core.clock import to_local, today
 from core.db import Database, get_database
 from core.download_ui import guarded_download
+from core.i18n import format_clock, format_day, format_moment
 from core.lib import current_property
 from core.models import Property
 from core.roster_ui import roster_section
@@ -27,11 +28,12 @@ from core.ui import (
     tr_md,
     translator,
 )
+from core.ui_columns import moment_column, yes_no_column
 from core.ui_versions import forget_seen, seen_version
 from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
 from requests.tasks import late_task_count, promises_kept, tasks_for
-from requests.ui import tasks_table, wish_labels
+from requests.ui import tasks_columns, tasks_table, wish_labels
 from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
@@ -49,8 +51,10 @@ from shift_briefing.signing import (
 SHIFTS = SHIFT_NAMES
 
 
-def _local(moment: datetime, timezone: str, pattern: str = "%H:%M") -> str:
-    return to_local(moment, timezone).strftime(pattern)
+def _local(moment: datetime, timezone: str, with_day: bool = False) -> str:
+    """The hotel's time of `moment` in the reader's words: 21:30, or 01/08 21:30 with the day."""
+    local = to_local(moment, timezone)
+    return format_moment(local, language()) if with_day else format_clock(local, language())
 
 
 def _wish_lines(guest: BriefingGuest, timezone: str) -> list[str]:
@@ -63,7 +67,7 @@ def _wish_lines(guest: BriefingGuest, timezone: str) -> list[str]:
             text += f" {wish.at_time}"
         state = tr(f"status.{wish.status}")
         if wish.status in ("open", "in_progress"):
-            state += " · " + tr("briefing.due", at=_local(wish.due_at, timezone, "%d/%m %H:%M"))
+            state += " · " + tr("briefing.due", at=_local(wish.due_at, timezone, with_day=True))
             if wish.overdue:
                 state = "⚠ " + tr("tasks.overdue") + " · " + state
         if wish.status == "not_possible" and wish.reason:
@@ -95,14 +99,13 @@ def _whereabouts(
     """When the guest arrives, or arrived: never "arrived" before they have checked in."""
     if guest.checked_in_at is not None:
         key = "briefing.checked_in_at" if arriving else "briefing.checked_in_on"
-        return tr(
-            key, at=_local(guest.checked_in_at, timezone, "%H:%M" if arriving else "%d/%m %H:%M")
-        )
+        return tr(key, at=_local(guest.checked_in_at, timezone, with_day=not arriving))
     if not arriving and day is not None and guest.arrival_date < day:
-        return tr("briefing.staying_since", day=guest.arrival_date.strftime("%d/%m"))
+        since = format_day(guest.arrival_date, language(), "day_month")
+        return tr("briefing.staying_since", day=since)
     if arriving or guest.expected_moment is None:
-        return guest.expected_at.strftime("%H:%M") + ("" if guest.eta_given else " *")
-    return tr("briefing.expected_on", at=_local(guest.expected_moment, timezone, "%d/%m %H:%M"))
+        return format_clock(guest.expected_at, language()) + ("" if guest.eta_given else " *")
+    return tr("briefing.expected_on", at=_local(guest.expected_moment, timezone, with_day=True))
 
 
 def _guest_block(
@@ -113,12 +116,16 @@ def _guest_block(
         _whereabouts(guest, timezone, arriving, day),
         guest.guest_name + " ★" * guest.vip_level,
         f"{tr('room.label')} {guest.room_number or tr('room.not_assigned')}",
-        tr("arrivals.nights", nights=guest.nights),
-        tr("arrivals.people", adults=guest.adults, children=guest.children),
+        tr("arrivals.nights", count=guest.nights),
+        tr(
+            "arrivals.people",
+            adults=tr("arrivals.adults", count=guest.adults),
+            children=tr("arrivals.children", count=guest.children),
+        ),
     ]
     st.text(" · ".join(head))
     if guest.changed_by_guest_at:
-        at = _local(guest.changed_by_guest_at, timezone, "%d/%m %H:%M")
+        at = _local(guest.changed_by_guest_at, timezone, with_day=True)
         st.warning(tr_md("briefing.changed_by_guest", at=at), icon=":material/edit:")
     if guest.returning:
         remembered = ", ".join(guest.remembered) or "—"
@@ -164,7 +171,7 @@ def arrivals_page() -> None:
         else:
             state, icon = tr("readiness.not_ready_short"), ":material/hourglass_empty:"
         title = escape_markdown(
-            f"{guest.expected_at:%H:%M} · {guest.guest_name} · "
+            f"{format_clock(guest.expected_at, language())} · {guest.guest_name} · "
             f"{guest.room_number or tr('room.not_assigned')} · {state}"
         ) + severity_ui.title_mark(guest)
         with st.expander(title, expanded=False, icon=icon):
@@ -341,15 +348,19 @@ def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) 
                 {
                     tr("staff.name"): s.name,
                     tr("briefing.signed_version"): (s.version or "—")[:8],
-                    tr("briefing.signed_when"): _local(s.signed_at, timezone, "%d/%m %H:%M")
+                    tr("briefing.signed_when"): to_local(s.signed_at, timezone)
                     if s.signed_at
-                    else "—",
+                    else None,
                     tr("briefing.current"): s.current,
                 }
                 for s in board
             ]
         ),
         hide_index=True,
+        column_config={
+            tr("briefing.signed_when"): moment_column(language(), timezone),
+            tr("briefing.current"): yes_no_column(),
+        },
     )
 
 
@@ -391,11 +402,19 @@ def dashboard_page() -> None:
     _signature_board(board, briefing, hotel.timezone)
     st.subheader(tr("dashboard.overdue"))
     if overdue:
-        st.dataframe(tasks_table(overdue, labels, hotel.timezone), hide_index=True)
+        st.dataframe(
+            tasks_table(overdue, labels, hotel.timezone),
+            hide_index=True,
+            column_config=tasks_columns(hotel.timezone),
+        )
     else:
         st.success(tr("dashboard.nothing_late"))
     st.subheader(tr("dashboard.tasks_today"))
-    st.dataframe(tasks_table(todays, labels, hotel.timezone), hide_index=True)
+    st.dataframe(
+        tasks_table(todays, labels, hotel.timezone),
+        hide_index=True,
+        column_config=tasks_columns(hotel.timezone),
+    )
     promises_ui.promises_section()
 
 

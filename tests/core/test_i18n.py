@@ -7,13 +7,14 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from core import audit_text
 from core.auth import ROLES
 from core.db import Base
-from core.i18n import STAFF_LANGUAGES, messages, t
+from core.i18n import STAFF_LANGUAGES, messages, plural_category, t
 from core.session_guard import IDLE, INACTIVE, NOT_ALLOWED, SIGNED_OUT
 from core.settings import ROOT
 from core.shifts import DEFAULT_SHIFTS, WEEKDAYS
@@ -28,6 +29,7 @@ from shift_briefing.board import ROOM_STATES, STAY_FACTS
 
 LOCALES = ROOT / "core" / "locales"
 TRANSLATING_CALLS = {"t", "tr", "tr_md", "UserError"}
+FIELDS = re.compile(r"\{(\w+)\}")
 KEY = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
 LOGIN_FAILURES = ("invalid", "limited")
 SHIFT_NAMES = tuple(name for name, _, _ in DEFAULT_SHIFTS)
@@ -151,8 +153,36 @@ def _prefix(f_string: ast.JoinedStr) -> str:
     return head.value if isinstance(head, ast.Constant) else ""
 
 
-def _raw(language: str) -> dict[str, str]:
+def _raw(language: str) -> dict[str, Any]:
     return json.loads((LOCALES / f"{language}.json").read_text(encoding="utf-8"))
+
+
+def _forms(text: Any) -> list[str]:
+    """A text's forms: itself, or each of its plural forms."""
+    return [f.strip() for f in (text.values() if isinstance(text, dict) else [text])]
+
+
+def _placeholders(text: Any) -> set[str]:
+    return {name for form in _forms(text) for name in FIELDS.findall(form)}
+
+
+def plural_categories(language: str) -> set[str]:
+    """The CLDR categories a count of things a hotel has (0 to 10,000) takes in `language`."""
+    return {plural_category(n, language) for n in range(10_001)} | {"other"}
+
+
+def plural_problems(texts: dict[str, Any], language: str) -> dict[str, str]:
+    needed = plural_categories(language)
+    problems = {}
+    for key, text in texts.items():
+        if not isinstance(text, dict):
+            continue
+        missing, extra = sorted(needed - set(text)), sorted(set(text) - needed)
+        if missing or extra:
+            problems[key] = f"missing {missing}" if missing else f"not needed {extra}"
+        elif not all(isinstance(form, str) for form in text.values()):
+            problems[key] = "a form is not a text"
+    return problems
 
 
 def test_french_and_english_have_the_same_keys():
@@ -163,19 +193,44 @@ def test_french_and_english_have_the_same_keys():
 
 @pytest.mark.parametrize("language", list(STAFF_LANGUAGES))
 def test_no_translation_is_empty(language):
-    empty = [key for key, text in _raw(language).items() if not text.strip()]
+    empty = [key for key, text in _raw(language).items() if not all(_forms(text))]
     assert empty == []
 
 
 @pytest.mark.parametrize("language", list(STAFF_LANGUAGES))
 def test_placeholders_are_the_same_in_both_languages(language):
-    fields = re.compile(r"\{(\w+)\}")
     english = _raw("en")
     different = [
         key for key, text in _raw(language).items()
-        if set(fields.findall(text)) != set(fields.findall(english.get(key, "")))
+        if _placeholders(text) != _placeholders(english.get(key, ""))
     ]
     assert different == []
+
+
+@pytest.mark.parametrize("language", list(STAFF_LANGUAGES))
+def test_plural_texts_have_the_forms_the_language_needs(language):
+    """A text with plural forms has each CLDR category a count can take in its language
+    ("one" and "other" in French and English), and none it cannot."""
+    wrong = plural_problems(_raw(language), language)
+    assert wrong == {}
+
+
+def test_the_plural_check_finds_a_missing_form():
+    """Guards the guard: a French text without its 'other' form, or with a 'few', is caught."""
+    assert plural_problems({"x.nights": {"one": "{count} nuit"}}, "fr") == {
+        "x.nights": "missing ['other']"
+    }
+    assert "x.nights" in plural_problems(
+        {"x.nights": {"one": "{count} nuit", "few": "-", "other": "{count} nuits"}}, "fr"
+    )
+
+
+def test_a_plural_text_is_chosen_by_its_count():
+    assert t("arrivals.nights", "fr", count=1) == "1 nuit"
+    assert t("arrivals.nights", "fr", count=0) == "0 nuit"  # French: 0 is singular
+    assert t("arrivals.nights", "en", count=0) == "0 nights"
+    assert t("arrivals.nights", "en", count=2) == "2 nights"
+    assert t("arrivals.nights", "en", count="1") == "1 night"  # escaped for markdown
 
 
 @pytest.mark.parametrize("language", list(STAFF_LANGUAGES))

@@ -87,7 +87,7 @@ def test_a_guest_gone_thirty_days_is_anonymised_and_the_statistics_stay(database
     }
     result = purge(database, hotel)
     assert result.startswith(
-        "1 guests anonymised (reservations: 1, health-related wishes: 1, wishes: 1"
+        "1 guest anonymised (reservations: 1, health-related wishes: 1, wishes: 1"
     )
     gone = guest(database, marie)
     assert (gone.name, gone.email, gone.phone) == (ANONYMOUS_NAME, None, None)

@@ -83,7 +83,7 @@ def test_at_the_deadline_the_department_is_told_and_later_the_managers(
     escalate(database, hotel, cot.due_at + timedelta(minutes=1))
     [to_housekeeping] = told(database, hugo)
     assert to_housekeeping == (
-        "Overdue: Baby cot for Marie Dubois (room 101), due 14/07 13:00 — Housekeeping."
+        "Overdue: Baby cot for Marie Dubois (room 101), due 14/07, 13:00 — Housekeeping."
     )
     assert told(database, maria) == []
     escalate(database, hotel, cot.due_at + timedelta(minutes=29))

@@ -27,7 +27,7 @@ def test_the_page_shows_the_stay_and_each_wish_with_its_promise_in_the_guests_la
     assert page.status == 200
     assert '<html lang="de">' in page.body
     assert "Hôtel Test" in page.body and "Guten Tag Anna," in page.body
-    assert "Vom 14.07.2026 bis 17.07.2026 (3 Nächte)" in page.body
+    assert "Vom 14. Juli 2026 bis 17. Juli 2026 (3 Nächte)" in page.body
     assert "Babybett</span> — es wird bei Ihrer Ankunft in Ihrem Zimmer sein" in page.body
     assert "Parkplatz</span> — es wird bei Ihrer Ankunft bereit sein" in page.body
     # health: named, never repeated

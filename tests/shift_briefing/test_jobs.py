@@ -185,7 +185,7 @@ def test_an_hour_before_the_guest_a_room_not_ready_alerts_housekeeping_and_the_f
         "no arrival within the hour"
     )
     result = run(database, hotel, "room_not_ready", paris(DAY, 15, 0))
-    assert result == "1 arrivals soon; not ready: 101"
+    assert result == "1 arrival soon; not ready: 101"
     expected = (
         "Room 101 is not ready for Anna Late, expected at 16:00. "
         "Still to do: Room cleaned, Room inspected, "
@@ -206,7 +206,7 @@ def test_a_ready_room_raises_no_alert(database, hotel, hugo, book):
         set_housekeeping_status(session, hugo, room_id, "clean")
         set_housekeeping_status(session, hugo, room_id, "inspected")
     result = run(database, hotel, "room_not_ready", paris(DAY, 15, 10))
-    assert result == "1 arrivals soon; not ready: none"
+    assert result == "1 arrival soon; not ready: none"
     assert told(database, hugo) == []
 
 

@@ -301,12 +301,12 @@ def test_a_very_long_wish_is_cut_with_the_continued_in_the_app_mark(english: lis
 
 def test_wishes_print_quantity_time_and_status_with_local_deadlines(english: list[str]) -> None:
     text = " ".join(english)
-    assert "Cot in the room — Open, due 14/03 14:00" in text
+    assert "Cot in the room — Open, due 14/03, 14:00" in text
     assert "Feather-free bedding — Done" in text
     assert "Late check-out — Not possible: Fully booked" in text
-    assert "Champagne on arrival — OVERDUE since 14/03 14:00" in text
-    assert "Airport shuttle at 16:30 — In progress, due 14/03 14:00" in text
-    assert "Extra pillows ×3 — Open, due 14/03 14:00" in text
+    assert "Champagne on arrival — OVERDUE since 14/03, 14:00" in text
+    assert "Airport shuttle at 16:30 — In progress, due 14/03, 14:00" in text
+    assert "Extra pillows ×3 — Open, due 14/03, 14:00" in text
 
 
 def test_guest_details_show_vip_room_readiness_and_flags(english: list[str]) -> None:
@@ -317,7 +317,7 @@ def test_guest_details_show_vip_room_readiness_and_flags(english: list[str]) -> 
     assert "⚠ check room: Twin beds, Bathtub" in first
     assert re.search(r"\b102 ready\b", first)
     assert "not assigned" in first
-    assert "3 night(s) 2 ad. + 1 ch." in first
+    assert "3 nights 2 ad. + 1 ch." in first
 
 
 def test_guest_text_prints_as_text_and_never_as_markup(english: list[str]) -> None:
@@ -329,14 +329,14 @@ def test_guests_in_house_follow_the_arrivals_in_their_own_section(english: list[
     section = text.index("Guests in house: wishes due during the shift")
     assert text.index(f"Filler Guest {FILLERS - 1:02d}") < section
     assert section < text.index("Marta Nowak") < text.index("Daily newspaper at 07:00")
-    assert "checked in 13/03 19:05" in text[section:]  # the hotel's time (UTC+1)
+    assert "checked in 13/03, 19:05" in text[section:]  # the hotel's time (UTC+1)
     (page,) = [page for page in english if "Guests in house" in page]
     assert "Marta Nowak" in page  # the heading is never left alone at the foot of a page
 
 
 def test_signatures_of_this_version_then_empty_lines_to_sign_by_hand(english: list[str]) -> None:
     last = english[-1]
-    assert "Signed (this version) ✓ Alice Front, signed 14/03 08:02" in last
+    assert "Signed (this version) ✓ Alice Front, signed 14/03, 08:02" in last
     assert "Bob Earlier" not in " ".join(english)  # he signed an older version
     assert last.index("Alice Front") < last.index("Sign by hand")
     assert last.count("Name Signature Time") == 6
@@ -544,4 +544,4 @@ def test_a_refusal_prints_what_was_proposed_and_a_guests_own_change_is_flagged()
     text = " ".join(pages_of(briefing_pdf(make_briefing((corrected,), ()), (), "en")))
     assert ("Parking — Not possible: Garage closed · proposed instead: public car park 200 m "
             "away") in text
-    assert "Changed by the guest 14/03 08:45" in text
+    assert "Changed by the guest 14/03, 08:45" in text

@@ -24,7 +24,7 @@ def test_a_checked_in_guest_leaves_the_expected_arrivals(
 ):
     checked_in(database, hotel, alice, hugo, book)
     app = signed_in("alice", "arrivals")
-    assert any(c.value == "1 arrivées attendues" for c in app.caption)
+    assert any(c.value == "1 arrivée attendue" for c in app.caption)
     titles = [e.label for e in app.expander]
     assert [t for t in titles if "Bruno" in t or "Anna" in t] == [
         next(t for t in titles if "Bruno Expected" in t),

@@ -53,7 +53,7 @@ def test_a_guest_arriving_tonight_is_awaited_before_never_in_house(
     assert [g.guest_name for g in morning.awaited] == ["Dan Night"]
     text = pdf_text(morning)
     assert "arrived" not in text and "checked in" not in text
-    assert "expected 14/07 23:30" in text
+    assert "expected 14/07, 23:30" in text
     night = briefing(database, alice, hotel, "night")
     assert [g.guest_name for g in night.expected] == ["Dan Night"]
 
@@ -72,7 +72,7 @@ def test_a_checked_in_guest_shows_when_and_leaves_the_expected_list(
     [anna_now] = afternoon.checked_in
     assert anna_now.checked_in_at == datetime(2026, 7, 14, 14, 10, tzinfo=UTC)
     text = pdf_text(afternoon)
-    assert "Arrivals expected (1)" in text and "checked in 14/07 16:10" in text
+    assert "Arrivals expected (1)" in text and "checked in 14/07, 16:10" in text
     with database.read() as session:
         cards = arrival_cards(session, alice, hotel.id, DAY, "en")
     assert [c.guest.guest_name for c in cards if c.check_in is None] == ["Bruno Later"]
