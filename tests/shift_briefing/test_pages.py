@@ -10,6 +10,7 @@ from sqlalchemy import select
 from guests.models import Reservation
 from requests.models import Request, Task
 from shift_briefing.models import BriefingAcknowledgement
+from tests.shift_briefing.conftest import open_arrival
 
 DAY = date(2026, 7, 14)
 
@@ -54,7 +55,7 @@ def test_checking_in_on_the_arrivals_page_is_saved(database, alice, hugo, book, 
     with database.write() as session:
         tick(session, hugo, 1, reservation, "cleaned", True)
         tick(session, hugo, 1, reservation, "inspected", True)
-    app = signed_in("alice", "arrivals")
+    app = open_arrival(signed_in("alice", "arrivals"), reservation)
     [check_in] = [b for b in app.button if b.label == "Enregistrer l'arrivée"]
     check_in.click().run()
     assert not app.exception, app.exception
