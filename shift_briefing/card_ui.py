@@ -25,7 +25,13 @@ log = logging.getLogger("hotel.ui")
 
 _MESSAGES = "card_messages"  # place -> [(kind, text)], shown by the card's next run
 _GENERATIONS = "card_generations"  # widget name -> how many times a refusal rebuilt it
-_SHOW = {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}
+_SHOW = {
+    "success": st.success,
+    "error": st.error,
+    "info": st.info,
+    "warning": st.warning,
+    "toast": lambda text: st.toast(text, icon=":material/check_circle:"),
+}
 
 
 def fresh_actor(database: Database) -> Actor:
@@ -66,7 +72,8 @@ def write(
 ) -> bool:
     """For a widget's callback: `change` in one transaction, by the person signed in now.
 
-    Committed: `done` shows as a toast (nothing else on the page moves). Refused (UserError,
+    Committed: `done` shows as a toast from the card's next run (a callback that shows an
+    element during a fragment's rerun would put it at the top of the page). Refused (UserError,
     PermissionDenied): nothing is written, the card says why, and the widget named `reset` is
     rebuilt from what is stored (not left showing what was refused, nor sent again later).
     Returns whether it committed.
@@ -87,7 +94,7 @@ def write(
         refusal = tr("error.unexpected")
     else:
         if done:
-            st.toast(done, icon=":material/check_circle:")
+            say(place, done, "toast")
         return True
     if reset is not None:
         generations = st.session_state.setdefault(_GENERATIONS, {})

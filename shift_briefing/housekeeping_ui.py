@@ -56,6 +56,7 @@ COLOURS = {
     "not_ready": "orange",
 }
 _ALL_FLOORS = "all"
+ROOMS_PER_PAGE = 30
 
 
 def _hotel(session: Session) -> Property:
@@ -95,27 +96,49 @@ def housekeeping_page() -> None:
     _summary(board.counts(chosen), board, chosen)
     _legend()
     to_do_only = st.toggle(tr("board.to_do_only"), key="board_to_do_only")
+    rooms = [r for r in board.on_floor(chosen) if not (to_do_only and r.nothing_to_do)]
+    shown, last_page = _page_of(rooms)
     lang = language()
-    for shown in board.floors if chosen is None else [chosen]:
-        st.subheader(tr("housekeeping.floor", floor=shown))
+    for on_floor in dict.fromkeys(room.floor for room in shown):
+        st.subheader(tr("housekeeping.floor", floor=on_floor))
         guarded_download(  # made at the click, for the person checked then
             database,
-            tr("housekeeping.print_floor", floor=shown),
-            lambda me, shown=shown: downloads.checklist_pdf(
-                database, me, hotel.id, day, shown, lang
+            tr("housekeeping.print_floor", floor=on_floor),
+            lambda me, on_floor=on_floor: downloads.checklist_pdf(
+                database, me, hotel.id, day, on_floor, lang
             ),
             roles=("housekeeping", "manager"),
-            file_name=f"checklist-{day}-floor-{shown}.pdf",
+            file_name=f"checklist-{day}-floor-{on_floor}.pdf",
             mime="application/pdf",
-            key=f"print_{shown}",
+            key=f"print_{on_floor}",
         )
-        for room in board.on_floor(shown):
-            if not (to_do_only and room.nothing_to_do):
+        for room in shown:
+            if room.floor == on_floor:
                 _room_card(database, hotel, day, room.room_id, {"room": room})
-    if board.unassigned and chosen is None:
+    if board.unassigned and chosen is None and last_page:
         st.subheader(tr("housekeeping.no_room"))
         for arrival in board.unassigned:
             _unassigned_card(database, hotel, arrival)
+
+
+def _page_of(rooms: list[BoardRoom]) -> tuple[list[BoardRoom], bool]:
+    """The ROOMS_PER_PAGE rooms of the page picked, and whether it is the last page: a big
+    hotel's board is paged (or filtered by floor), so a page does not grow with the hotel."""
+    pages = max(1, -(-len(rooms) // ROOMS_PER_PAGE))
+    if pages == 1:
+        return rooms, True
+    page = st.selectbox(
+        tr("board.page"),
+        range(pages),
+        format_func=lambda n: tr(
+            "arrivals.page_range",
+            first=n * ROOMS_PER_PAGE + 1,
+            last=min((n + 1) * ROOMS_PER_PAGE, len(rooms)),
+            count=len(rooms),
+        ),
+        key="board_page",
+    )
+    return rooms[page * ROOMS_PER_PAGE : (page + 1) * ROOMS_PER_PAGE], page == pages - 1
 
 
 def _summary(counts: dict[str, int], board: HousekeepingBoard, floor: int | None) -> None:

@@ -136,7 +136,10 @@ def _guest_block(
     if guest.returning:
         remembered = ", ".join(guest.remembered) or "—"
         st.text(tr("briefing.returning", wishes=remembered))
-    st.text(_readiness_line(guest))
+    readiness = _readiness_line(guest)
+    if readiness:  # a badge: its colour says it at a glance, its words say it for everyone
+        ready = guest.readiness is not None and guest.readiness.ready
+        st.badge(readiness, color="green" if ready else "orange")
     if guest.room_flags:
         st.warning(
             tr_md("briefing.room_flags", wishes=", ".join(guest.room_flags)), icon=":material/bed:"
