@@ -417,25 +417,49 @@ def briefing_page() -> None:
         file_name=f"briefing-{day}-{shift}.pdf",
         mime="application/pdf",
     )
-    st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
-    if briefing.arrivals and not briefing.expected:
-        st.caption(tr("briefing.no_expected"))
-    for guest in briefing.expected:
-        with st.container(border=True):
-            _guest_block(guest, hotel.timezone)
-    sections = (
-        (tr("briefing.checked_in", count=len(briefing.checked_in)), briefing.checked_in, True),
-        (tr("briefing.in_house"), briefing.in_house, False),
-        (tr("briefing.awaited"), briefing.awaited, False),
-    )
-    for title, guests, arriving in sections:
-        if guests:
+    # Every guest of the briefing in its order, paged: a big hotel's day is hundreds of blocks
+    # (the printed briefing has them all).
+    blocks: list[tuple[str, BriefingGuest, bool]] = [
+        (tr("briefing.checked_in", count=len(briefing.checked_in)), g, True)
+        for g in briefing.checked_in
+    ]
+    blocks += [(tr("briefing.in_house"), g, False) for g in briefing.in_house]
+    blocks += [(tr("briefing.awaited"), g, False) for g in briefing.awaited]
+    expected = [("", g, True) for g in briefing.expected]
+    shown = _briefing_page_of(expected + blocks)
+    if not shown or shown[0][0] == "":
+        st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
+        if briefing.arrivals and not briefing.expected:
+            st.caption(tr("briefing.no_expected"))
+    heading = ""
+    for title, guest, arriving in shown:
+        if title and title != heading:
             st.subheader(title)
-        for guest in guests:
-            with st.container(border=True):
-                _guest_block(guest, hotel.timezone, arriving, briefing.day)
+        heading = title
+        with st.container(border=True):
+            _guest_block(guest, hotel.timezone, arriving, briefing.day if title else None)
     if me.has("manager"):
         _signature_board(board, briefing, hotel.timezone)
+
+
+def _briefing_page_of(
+    blocks: list[tuple[str, BriefingGuest, bool]],
+) -> list[tuple[str, BriefingGuest, bool]]:
+    pages = max(1, -(-len(blocks) // PAGE_SIZE))
+    if pages == 1:
+        return blocks
+    page = st.selectbox(
+        tr("briefing.page"),
+        range(pages),
+        format_func=lambda n: tr(
+            "arrivals.page_range",
+            first=n * PAGE_SIZE + 1,
+            last=min((n + 1) * PAGE_SIZE, len(blocks)),
+            count=len(blocks),
+        ),
+        key="briefing_page",
+    )
+    return blocks[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
 
 
 def _signing_status(
