@@ -134,6 +134,14 @@ class HousekeepingBoard:
         return tuple(r for r in self.rooms if any(s.fact in ARRIVING for s in r.stays))
 
 
+def board_room(
+    session: Session, who: Who, hotel: Property, day: date, room_id: int
+) -> BoardRoom | None:
+    """One room of the board, read again on its own: a tick reruns that room's card only."""
+    rooms = housekeeping_board(session, who, hotel, day, room_id=room_id).rooms
+    return rooms[0] if rooms else None
+
+
 def _number_order(number: str) -> tuple[int, str]:
     return (int(number) if number.isdigit() else 1 << 30, number)
 
@@ -153,18 +161,25 @@ def _fact(reservation: Reservation, day: date, future: bool) -> str | None:
     return "due_out" if reservation.departure_date <= day else "stay_over"
 
 
-def housekeeping_board(session: Session, who: Who, hotel: Property, day: date) -> HousekeepingBoard:
-    """The board of `day`: every room once, with its state, its stays and its checklist."""
+def housekeeping_board(
+    session: Session, who: Who, hotel: Property, day: date, room_id: int | None = None
+) -> HousekeepingBoard:
+    """The board of `day`: every room once, with its state, its stays and its checklist.
+    With `room_id`, that room alone (and no unassigned arrival): what one card reads again."""
     require(who, *READERS)
     future = day > today(hotel.timezone)
-    rooms = session.scalars(select(Room).where(Room.property_id == hotel.id)).all()
+    which = [Room.property_id == hotel.id] + ([Room.id == room_id] if room_id is not None else [])
+    rooms = session.scalars(select(Room).where(*which)).all()
     on_day = Reservation.departure_date >= day
     if day == today(hotel.timezone):  # a guest still checked in after their departure date
         on_day = or_(on_day, Reservation.status == "checked_in")
+    in_room = (
+        Reservation.room_id == room_id if room_id is not None else Reservation.room_id.is_not(None)
+    )
     touching = session.scalars(
         select(Reservation).where(
             Reservation.property_id == hotel.id,
-            Reservation.room_id.is_not(None),
+            in_room,
             Reservation.arrival_date <= day,
             on_day,
             Reservation.status.in_(("booked", "checked_in", "checked_out")),
@@ -213,6 +228,8 @@ def housekeeping_board(session: Session, who: Who, hotel: Property, day: date) -
         for room in rooms
     ]
     board_rooms.sort(key=lambda r: (r.floor, *_number_order(r.number)))
+    if room_id is not None:
+        return HousekeepingBoard(day=day, rooms=tuple(board_rooms), unassigned=())
     without_room = [r for r in arrivals_of_day(session, hotel.id, day) if r.room_id is None]
     unassigned = checklists_for(session, who, hotel.id, without_room, hotel.check_in_time)
     return HousekeepingBoard(

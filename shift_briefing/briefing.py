@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -100,6 +101,7 @@ class BriefingGuest:
     @property
     def checked_in(self) -> bool:
         return self.status == "checked_in"
+
     changed_by_guest_at: datetime | None = None  # the guest corrected their wishes on their page
 
 
@@ -372,15 +374,22 @@ def _earlier_stays(
     codes_of: dict[int, set[str]] = {}
     for reservation_id, code in codes:
         codes_of.setdefault(reservation_id, set()).add(code)
-    stays_of: dict[int, list[tuple[int, date]]] = {}
-    for i, guest, day in stays:  # grouped once: a busy day has hundreds of arrivals
-        stays_of.setdefault(guest, []).append((i, day))
+    # Per guest, once: how many of their stays had each code, and their two first arrivals.
+    # A reservation's "other stays" are then the guest's less its own, with no loop over the
+    # others: a guest with hundreds of stays (a company, a tour operator) costs no square.
+    counted: dict[int, Counter[str]] = {}
+    firsts: dict[int, list[tuple[date, int]]] = {}
+    for i, guest, day in stays:
+        counted.setdefault(guest, Counter()).update(codes_of.get(i, set()))
+        firsts[guest] = sorted([*firsts.get(guest, []), (day, i)])[:2]
     result = {}
     for r in reservations:
-        others = [(i, day) for i, day in stays_of.get(r.guest_id, []) if i != r.id]
+        own = codes_of.get(r.id, set())
+        others = counted.get(r.guest_id, Counter())
+        earlier = [day for day, i in firsts.get(r.guest_id, []) if i != r.id][:1]
         result[r.id] = (
-            any(day < r.arrival_date for _, day in others),
-            set().union(*(codes_of.get(i, set()) for i, _ in others)) if others else set(),
+            bool(earlier) and earlier[0] < r.arrival_date,
+            {code for code, n in others.items() if n - (code in own) > 0},
         )
     return result
 

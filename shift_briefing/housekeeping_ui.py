@@ -2,10 +2,14 @@
 
 Streamlit only: the board is read by shift_briefing.board, the ticks go through
 shift_briefing.readiness (whose rules are the services'). Each box shows what is stored: its
-key follows the stored version, and a refused tick is put back (core.ui.action).
+key follows the stored version, and a refused tick is put back (shift_briefing.card_ui).
+Each room card is a fragment: a tick writes in the box's callback and reruns that card alone,
+which reads its room again; a big hotel's board is not rebuilt for one box.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 import streamlit as st
 
@@ -15,13 +19,14 @@ from core.download_ui import guarded_download
 from core.i18n import format_clock
 from core.lib import current_property
 from core.models import Property
-from core.ui import action, actor, escape_markdown, language, show_flashes, tr, widget_key
-from shift_briefing import downloads, severity_ui
+from core.ui import actor, escape_markdown, language, tr
+from shift_briefing import card_ui, downloads, severity_ui
 from shift_briefing.board import (
     ROOM_STATES,
     STAY_FACTS,
     BoardRoom,
     HousekeepingBoard,
+    board_room,
     housekeeping_board,
 )
 from shift_briefing.readiness import ChecklistItem, RoomChecklist, tick, tick_room
@@ -41,12 +46,28 @@ ICONS = {
     "ready": ":material/check_circle:",
     "not_ready": ":material/hourglass_empty:",
 }
+# Badge colours of the room states (with their icon and word, never the colour alone).
+COLOURS = {
+    "vacant_dirty": "orange",
+    "vacant_clean": "blue",
+    "inspected": "green",
+    "occupied": "violet",
+    "out_of_order": "gray",
+    "ready": "green",
+    "not_ready": "orange",
+}
 _ALL_FLOORS = "all"
+ROOMS_PER_PAGE = 30
 
 
 def _mark(name: str) -> str:
     """An icon with its word, for markdown places."""
     return f"{ICONS[name]} {escape_markdown(tr(f'board.{name}'))}"
+
+
+def _badge(name: str, extra: str = "") -> str:
+    """A state as a Streamlit badge: colour, icon and word."""
+    return f":{COLOURS[name]}-badge[{_mark(name)}{extra}]"
 
 
 def housekeeping_page() -> None:
@@ -70,27 +91,49 @@ def housekeeping_page() -> None:
     _summary(board.counts(chosen), board, chosen)
     _legend()
     to_do_only = st.toggle(tr("board.to_do_only"), key="board_to_do_only")
+    rooms = [r for r in board.on_floor(chosen) if not (to_do_only and r.nothing_to_do)]
+    shown, last_page = _page_of(rooms)
     lang = language()
-    for shown in board.floors if chosen is None else [chosen]:
-        st.subheader(tr("housekeeping.floor", floor=shown))
+    for on_floor in dict.fromkeys(room.floor for room in shown):
+        st.subheader(tr("housekeeping.floor", floor=on_floor))
         guarded_download(  # made at the click, for the person checked then
             database,
-            tr("housekeeping.print_floor", floor=shown),
-            lambda me, shown=shown: downloads.checklist_pdf(
-                database, me, hotel.id, day, shown, lang
+            tr("housekeeping.print_floor", floor=on_floor),
+            lambda me, on_floor=on_floor: downloads.checklist_pdf(
+                database, me, hotel.id, day, on_floor, lang
             ),
             roles=("housekeeping", "manager"),
-            file_name=f"checklist-{day}-floor-{shown}.pdf",
+            file_name=f"checklist-{day}-floor-{on_floor}.pdf",
             mime="application/pdf",
-            key=f"print_{shown}",
+            key=f"print_{on_floor}",
         )
-        for room in board.on_floor(shown):
-            if not (to_do_only and room.nothing_to_do):
-                _room_card(database, hotel, room)
-    if board.unassigned and chosen is None:
+        for room in shown:
+            if room.floor == on_floor:
+                _room_card(database, hotel, day, room.room_id, {"room": room})
+    if board.unassigned and chosen is None and last_page:
         st.subheader(tr("housekeeping.no_room"))
         for arrival in board.unassigned:
             _unassigned_card(database, hotel, arrival)
+
+
+def _page_of(rooms: list[BoardRoom]) -> tuple[list[BoardRoom], bool]:
+    """The ROOMS_PER_PAGE rooms of the page picked, and whether it is the last page: a big
+    hotel's board is paged (or filtered by floor), so a page does not grow with the hotel."""
+    pages = max(1, -(-len(rooms) // ROOMS_PER_PAGE))
+    if pages == 1:
+        return rooms, True
+    page = st.selectbox(
+        tr("board.page"),
+        range(pages),
+        format_func=lambda n: tr(
+            "arrivals.page_range",
+            first=n * ROOMS_PER_PAGE + 1,
+            last=min((n + 1) * ROOMS_PER_PAGE, len(rooms)),
+            count=len(rooms),
+        ),
+        key="board_page",
+    )
+    return rooms[page * ROOMS_PER_PAGE : (page + 1) * ROOMS_PER_PAGE], page == pages - 1
 
 
 def _summary(counts: dict[str, int], board: HousekeepingBoard, floor: int | None) -> None:
@@ -112,42 +155,67 @@ def _legend() -> None:
             st.markdown(f"{_mark(name)}: {escape_markdown(tr(f'board.help_{name}'))}")
 
 
-def _room_card(database: Database, hotel: Property, room: BoardRoom) -> None:
+@st.fragment
+def _room_card(
+    database: Database, hotel: Property, day: date, room_id: int, first: dict[str, BoardRoom]
+) -> None:
+    """One room's card. The page's run hands it the room it read with the whole board
+    (`first`, used once); a tick reruns this card alone, and it reads its room again."""
+    room = first.pop("room", None)
+    if room is None:  # this card alone: the page did not check the person, nor read the room
+        me = card_ui.fresh_actor(database)
+        with database.read() as session:
+            room = board_room(session, me, hotel, day, room_id)
+        if room is None:
+            return
     place = f"room_{room.room_id}"
     with st.container(border=True, key=f"board_room_{room.room_id}"):
-        head = f"**{escape_markdown(room.number)}** · {_mark(room.state)}"
+        extra = ""
         if room.state == "occupied":
-            head += " · " + escape_markdown(tr(f"room_status.{room.housekeeping_status}"))
+            extra = " · " + escape_markdown(tr(f"room_status.{room.housekeeping_status}"))
+        head = f"**{escape_markdown(room.number)}** {_badge(room.state, extra)}"
         if room.arrivals:
-            head += " · " + _mark("ready" if room.ready else "not_ready")
+            head += " " + _badge("ready" if room.ready else "not_ready")
         st.markdown(head)
         for stay in room.stays:  # guest text escaped: it shows as typed
             who = escape_markdown(f"{stay.guest_name} ({stay.confirmation_number})")
             st.markdown(f"{_mark(stay.fact)} {format_clock(stay.at, language())} · {who}")
         for arrival in room.arrivals:
             severity_ui.critical_room(arrival)
-        show_flashes(place)
+        card_ui.show_messages(place)
         for item in room.standard:
             name = f"room_{room.room_id}_{item.key}"
-            checked = st.checkbox(
+            st.checkbox(
                 item.label(language()),
                 value=item.done,
-                key=widget_key(name, room.status_version),
+                key=card_ui.key(name, room.status_version),
                 disabled=room.state == "out_of_order",
+                on_change=_tick_room,
+                args=(database, hotel.id, room, item.key, not item.done, name, place),
             )
-            if checked != item.done:
-                with action(database, reset=[name], place=place) as session:
-                    tick_room(
-                        session,
-                        actor(),
-                        hotel.id,
-                        room.room_id,
-                        item.key,
-                        checked,
-                        room.status_version,
-                    )
         for reservation_id, item in room.wish_items:
             _wish_item(database, hotel, reservation_id, item, place)
+
+
+def _tick_room(
+    database: Database,
+    property_id: int,
+    room: BoardRoom,
+    key: str,
+    done: bool,
+    name: str,
+    place: str,
+) -> None:
+    """The box's callback: the room's status, from the version the person saw."""
+    card_ui.write(
+        database,
+        place,
+        lambda session, me: tick_room(
+            session, me, property_id, room.room_id, key, done, room.status_version
+        ),
+        reset=name,
+        done=f"{room.number} · {tr('saved')}",
+    )
 
 
 def _wish_item(
@@ -155,14 +223,20 @@ def _wish_item(
 ) -> None:
     """One item a guest's wish adds: ticking it finishes its task (and unticking reopens it)."""
     name = f"tick_{reservation_id}_{item.key}"
-    checked = st.checkbox(
+    st.checkbox(
         severity_ui.checklist_label(item),
         value=item.done,
-        key=widget_key(name, item.done, item.task_version),
+        key=card_ui.key(name, item.done, item.task_version),
+        on_change=card_ui.write,
+        args=(
+            database,
+            place,
+            lambda session, me: tick(
+                session, me, hotel.id, reservation_id, item.key, not item.done, item.task_version
+            ),
+        ),
+        kwargs={"reset": name, "done": tr("saved")},  # the card shows the box ticked
     )
-    if checked != item.done:
-        with action(database, reset=[name], place=place) as session:
-            tick(session, actor(), hotel.id, reservation_id, item.key, checked, item.task_version)
 
 
 def _unassigned_card(database: Database, hotel: Property, arrival: RoomChecklist) -> None:
@@ -173,7 +247,7 @@ def _unassigned_card(database: Database, hotel: Property, arrival: RoomChecklist
         st.markdown(f"{_mark('arrival')} {at} · {who}")
         st.caption(tr("readiness.error_no_room"))
         severity_ui.critical_room(arrival)
-        show_flashes(place)
+        card_ui.show_messages(place)
         for item in arrival.items:
             if item.task_id is not None:
                 _wish_item(database, hotel, arrival.reservation_id, item, place)

@@ -67,14 +67,14 @@ def critical_room(room: RoomChecklist) -> None:
         st.error(tr_md("severity.critical_room", wishes=wishes), icon=ICON)
 
 
-def kitchen_informed(card: ArrivalCard) -> bool:
+def kitchen_informed(card: ArrivalCard, key: str | None = None) -> bool:
     """The explicit confirmation a check-in with an open critical wish needs."""
     if not card.critical_open:
         return False
     wishes = ", ".join(w.label for w in card.critical_open)
     return st.checkbox(
         tr("checkin.kitchen_informed", wishes=wishes),
-        key=f"kitchen_{card.guest.reservation_id}",
+        key=key or f"kitchen_{card.guest.reservation_id}",
     )
 
 

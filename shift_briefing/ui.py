@@ -34,9 +34,16 @@ from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
 from requests.tasks import late_task_count, promises_kept, tasks_for
 from requests.ui import tasks_columns, tasks_table, wish_labels
-from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
+from shift_briefing import card_ui, downloads, promises_ui, severity_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
-from shift_briefing.checkin import ArrivalCard, arrival_cards, check_in
+from shift_briefing.checkin import (
+    ArrivalCard,
+    ArrivalLine,
+    arrival_card,
+    arrival_cards_for,
+    arrival_lines,
+    check_in,
+)
 from shift_briefing.models import BriefingAcknowledgement
 from shift_briefing.shifts import update_shift
 from shift_briefing.signing import (
@@ -130,7 +137,10 @@ def _guest_block(
     if guest.returning:
         remembered = ", ".join(guest.remembered) or "—"
         st.text(tr("briefing.returning", wishes=remembered))
-    st.text(_readiness_line(guest))
+    readiness = _readiness_line(guest)
+    if readiness:  # a badge: its colour says it at a glance, its words say it for everyone
+        ready = guest.readiness is not None and guest.readiness.ready
+        st.badge(readiness, color="green" if ready else "orange")
     if guest.room_flags:
         st.warning(
             tr_md("briefing.room_flags", wishes=", ".join(guest.room_flags)), icon=":material/bed:"
@@ -146,72 +156,199 @@ def _guest_block(
 # --- arrivals and check-in (front desk) -------------------------------------------------------
 
 
+PAGE_SIZE = 20  # arrival cards a page shows: a big hotel's day is paged, and searched
+_OVERRIDE = "checkin_override_open"  # the reservation whose override dialog is open
+
+
 def arrivals_page() -> None:
-    """Today's arrivals, each with its card: wishes, room readiness, and check-in."""
+    """Today's arrivals, each with its card: wishes, room readiness, and check-in.
+
+    A card is described and built only when shown (a page of PAGE_SIZE), and its content only
+    when opened; each card is a fragment, so opening one reruns that card alone.
+    """
     st.title(tr("arrivals.title"))
     database = get_database()
     me = actor()
     with database.read() as session:
         hotel = current_property(session, me)
-        day = st.date_input(tr("arrivals.day"), value=today(hotel.timezone))
-        cards = arrival_cards(session, me, hotel.id, day, language())
-    expected = [card for card in cards if card.check_in is None]
-    st.caption(tr("arrivals.count", count=len(expected)))
-    st.caption(tr("arrivals.legend"))
-    # A guest checked in leaves the expected list: they follow under their own heading.
-    for number, card in enumerate([*expected, *(c for c in cards if c.check_in is not None)]):
-        if number == len(expected):
-            st.subheader(tr("arrivals.checked_in", count=len(cards) - len(expected)))
-        guest = card.guest
-        # Words and icons, never colour or emoji alone: reception reads it at a glance.
-        if card.check_in:
-            state, icon = tr("checkin.state_checked_in"), ":material/how_to_reg:"
-        elif card.room_ready:
-            state, icon = tr("readiness.ready"), ":material/check_circle:"
-        else:
-            state, icon = tr("readiness.not_ready_short"), ":material/hourglass_empty:"
-        title = escape_markdown(
-            f"{format_clock(guest.expected_at, language())} · {guest.guest_name} · "
-            f"{guest.room_number or tr('room.not_assigned')} · {state}"
-        ) + severity_ui.title_mark(guest)
-        with st.expander(title, expanded=False, icon=icon):
-            _guest_block(guest, hotel.timezone)
-            if card.check_in is not None:
-                st.success(tr("checkin.done", at=_local(card.check_in.at, hotel.timezone)))
-            else:
-                _check_in_form(database, hotel, card)
-            stays_ui.move_form(database, hotel, guest.reservation_id, guest.arrival_date,
-                               guest.nights, guest.room_number)
+        columns = st.columns([1, 2])
+        day = columns[0].date_input(tr("arrivals.day"), value=today(hotel.timezone))
+        search = columns[1].text_input(
+            tr("arrivals.search"), key="arrivals_search", placeholder=tr("arrivals.search_hint")
+        )
+        lines = arrival_lines(session, me, hotel.id, day)
+        expected = [line for line in lines if not line.checked_in]
+        st.caption(tr("arrivals.count", count=len(expected)))
+        st.caption(tr("arrivals.legend"))
+        wanted = search.strip().casefold()
+        if wanted:
+            lines = [line for line in lines if wanted in _searched(line)]
+        # A guest checked in leaves the expected list: they follow under their own heading.
+        ordered = [line for line in lines if not line.checked_in] + [
+            line for line in lines if line.checked_in
+        ]
+        shown = _page_of(ordered)
+        cards = arrival_cards_for(
+            session, me, hotel.id, [line.reservation_id for line in shown], language()
+        )
+    checked_in = sum(line.checked_in for line in lines)
+    if wanted and not lines:
+        st.info(tr("arrivals.none_found"))
+    for line in shown:
+        if line.checked_in and line is next(x for x in shown if x.checked_in):
+            st.subheader(tr("arrivals.checked_in", count=checked_in))
+        card = cards.get(line.reservation_id)
+        if card is not None:
+            _arrival_card(database, hotel, line.reservation_id, {"card": card})
     stays_ui.departures(database, hotel, day)
 
 
+def _searched(line: ArrivalLine) -> str:
+    return " ".join([line.guest_name, line.room_number or "", line.confirmation_number]).casefold()
+
+
+def _page_of(lines: list[ArrivalLine]) -> list[ArrivalLine]:
+    """The PAGE_SIZE lines of the page picked (the first while there is only one)."""
+    pages = max(1, -(-len(lines) // PAGE_SIZE))
+    if pages == 1:
+        return lines
+    page = st.selectbox(
+        tr("arrivals.page"),
+        range(pages),
+        format_func=lambda n: tr(
+            "arrivals.page_range",
+            first=n * PAGE_SIZE + 1,
+            last=min((n + 1) * PAGE_SIZE, len(lines)),
+            count=len(lines),
+        ),
+        key="arrivals_page",
+    )
+    return lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+
+
+@st.fragment
+def _arrival_card(
+    database: Database, hotel: Property, reservation_id: int, first: dict[str, ArrivalCard]
+) -> None:
+    """One arrival's card. The page's run hands it the card it described with the others
+    (`first`, used once); opening it, or a click inside, reruns this card alone, which then
+    checks the person and reads the card again."""
+    card = first.pop("card", None)
+    if card is None:
+        me = card_ui.fresh_actor(database)
+        with database.read() as session:
+            card = arrival_card(session, me, hotel.id, reservation_id, language())
+    guest = card.guest
+    # Words and icons, never colour or emoji alone: reception reads it at a glance.
+    if card.check_in:
+        state, icon = tr("checkin.state_checked_in"), ":material/how_to_reg:"
+    elif card.room_ready:
+        state, icon = tr("readiness.ready"), ":material/check_circle:"
+    else:
+        state, icon = tr("readiness.not_ready_short"), ":material/hourglass_empty:"
+    title = escape_markdown(
+        f"{format_clock(guest.expected_at, language())} · {guest.guest_name} · "
+        f"{guest.room_number or tr('room.not_assigned')} · {state}"
+    ) + severity_ui.title_mark(guest)
+    box = st.expander(title, icon=icon, key=f"arrival_{reservation_id}", on_change="rerun")
+    if not box.open:  # closed: nothing inside is built
+        return
+    with box:
+        _guest_block(guest, hotel.timezone)
+        if card.check_in is not None:
+            st.badge(
+                tr("checkin.done", at=_local(card.check_in.at, hotel.timezone)),
+                icon=":material/how_to_reg:",
+                color="green",
+            )
+        else:
+            _check_in_form(database, hotel, card)
+        stays_ui.move_form(
+            database,
+            hotel,
+            guest.reservation_id,
+            guest.arrival_date,
+            guest.nights,
+            guest.room_number,
+        )
+
+
 def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> None:
-    me = actor()
     guest = card.guest
     with st.form(f"check_in_{guest.reservation_id}"):
         reviewed = False
         if card.needs_review:
             reviewed = st.checkbox(tr("checkin.reviewed"), key=f"reviewed_{guest.reservation_id}")
         kitchen_informed = severity_ui.kitchen_informed(card)
-        reason = login = password = ""
         if "checkin.blocker_room_not_ready" in card.blockers:
-            st.warning(tr("checkin.blocker_room_not_ready"))
-            st.caption(tr("checkin.override_hint"))
-            reason = st.text_input(
-                tr("checkin.override_reason"), key=f"reason_{guest.reservation_id}"
-            )
-            if not me.has("manager"):
-                login = st.text_input(
-                    tr("checkin.manager_login"), key=f"mlogin_{guest.reservation_id}"
-                )
-                password = st.text_input(
-                    tr("login.password"), type="password", key=f"mpass_{guest.reservation_id}"
-                )
+            st.warning(tr("checkin.blocker_room_not_ready"), icon=":material/hourglass_empty:")
         if "checkin.blocker_no_room" in card.blockers:
-            st.warning(tr("checkin.blocker_no_room"))
+            st.warning(tr("checkin.blocker_no_room"), icon=":material/no_meeting_room:")
         submitted = st.form_submit_button(tr("checkin.submit"), type="primary")
-    if not submitted:
-        return
+    if "checkin.blocker_room_not_ready" in card.blockers:
+        st.caption(tr("checkin.override_hint"))
+        st.button(
+            tr("checkin.override_open"),
+            key=f"override_{guest.reservation_id}",
+            icon=":material/admin_panel_settings:",
+            on_click=st.session_state.__setitem__,
+            args=(_OVERRIDE, guest.reservation_id),
+        )
+        if st.session_state.get(_OVERRIDE) == guest.reservation_id:
+            st.dialog(
+                tr("checkin.override_title"),
+                width="medium",
+                on_dismiss=lambda: st.session_state.pop(_OVERRIDE, None),
+            )(_override_dialog)(database, hotel, card)
+    if submitted:
+        _check_in(database, hotel, card, reviewed=reviewed, kitchen_informed=kitchen_informed)
+
+
+def _override_dialog(database: Database, hotel: Property, card: ArrivalCard) -> None:
+    """A room not ready: check-in on a manager's override, with a reason (a fragment: its
+    clicks rerun the dialog alone, so it checks the person again)."""
+    me = card_ui.fresh_actor(database)
+    guest = card.guest
+    rid = guest.reservation_id
+    st.warning(tr("checkin.blocker_room_not_ready"), icon=":material/hourglass_empty:")
+    with st.form(f"override_form_{rid}"):
+        reviewed = False
+        if card.needs_review:
+            reviewed = st.checkbox(tr("checkin.reviewed"), key=f"override_reviewed_{rid}")
+        kitchen_informed = severity_ui.kitchen_informed(card, key=f"override_kitchen_{rid}")
+        reason = st.text_input(tr("checkin.override_reason"), key=f"reason_{rid}")
+        login = password = ""
+        if not me.has("manager"):
+            login = st.text_input(tr("checkin.manager_login"), key=f"mlogin_{rid}")
+            password = st.text_input(tr("login.password"), type="password", key=f"mpass_{rid}")
+        submitted = st.form_submit_button(tr("checkin.submit"), type="primary")
+    if submitted:
+        _check_in(
+            database,
+            hotel,
+            card,
+            reviewed=reviewed,
+            kitchen_informed=kitchen_informed,
+            reason=reason,
+            login=login,
+            password=password,
+        )
+
+
+def _check_in(
+    database: Database,
+    hotel: Property,
+    card: ArrivalCard,
+    *,
+    reviewed: bool,
+    kitchen_informed: bool,
+    reason: str = "",
+    login: str = "",
+    password: str = "",
+) -> None:
+    """The check-in itself: committed, the whole page reruns (the guest changes list) and the
+    confirmation stays until the next action; refused, the reason shows in place."""
+    guest = card.guest
     done = tr_md(
         "checkin.done_now",
         guest=guest.guest_name,
@@ -220,7 +357,7 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
     with action(database, done=done) as session:
         check_in(
             session,
-            me,
+            actor(),
             hotel.id,
             guest.reservation_id,
             wishes_reviewed=reviewed,
@@ -230,6 +367,7 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
             language=language(),
             kitchen_informed=kitchen_informed,
         )
+        st.session_state.pop(_OVERRIDE, None)  # checked in: the dialog closes
 
 
 # --- the shift briefing ----------------------------------------------------------------------
@@ -280,25 +418,49 @@ def briefing_page() -> None:
         file_name=f"briefing-{day}-{shift}.pdf",
         mime="application/pdf",
     )
-    st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
-    if briefing.arrivals and not briefing.expected:
-        st.caption(tr("briefing.no_expected"))
-    for guest in briefing.expected:
-        with st.container(border=True):
-            _guest_block(guest, hotel.timezone)
-    sections = (
-        (tr("briefing.checked_in", count=len(briefing.checked_in)), briefing.checked_in, True),
-        (tr("briefing.in_house"), briefing.in_house, False),
-        (tr("briefing.awaited"), briefing.awaited, False),
-    )
-    for title, guests, arriving in sections:
-        if guests:
+    # Every guest of the briefing in its order, paged: a big hotel's day is hundreds of blocks
+    # (the printed briefing has them all).
+    blocks: list[tuple[str, BriefingGuest, bool]] = [
+        (tr("briefing.checked_in", count=len(briefing.checked_in)), g, True)
+        for g in briefing.checked_in
+    ]
+    blocks += [(tr("briefing.in_house"), g, False) for g in briefing.in_house]
+    blocks += [(tr("briefing.awaited"), g, False) for g in briefing.awaited]
+    expected = [("", g, True) for g in briefing.expected]
+    shown = _briefing_page_of(expected + blocks)
+    if not shown or shown[0][0] == "":
+        st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
+        if briefing.arrivals and not briefing.expected:
+            st.caption(tr("briefing.no_expected"))
+    heading = ""
+    for title, guest, arriving in shown:
+        if title and title != heading:
             st.subheader(title)
-        for guest in guests:
-            with st.container(border=True):
-                _guest_block(guest, hotel.timezone, arriving, briefing.day)
+        heading = title
+        with st.container(border=True):
+            _guest_block(guest, hotel.timezone, arriving, briefing.day if title else None)
     if me.has("manager"):
         _signature_board(board, briefing, hotel.timezone)
+
+
+def _briefing_page_of(
+    blocks: list[tuple[str, BriefingGuest, bool]],
+) -> list[tuple[str, BriefingGuest, bool]]:
+    pages = max(1, -(-len(blocks) // PAGE_SIZE))
+    if pages == 1:
+        return blocks
+    page = st.selectbox(
+        tr("briefing.page"),
+        range(pages),
+        format_func=lambda n: tr(
+            "arrivals.page_range",
+            first=n * PAGE_SIZE + 1,
+            last=min((n + 1) * PAGE_SIZE, len(blocks)),
+            count=len(blocks),
+        ),
+        key="briefing_page",
+    )
+    return blocks[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
 
 
 def _signing_status(

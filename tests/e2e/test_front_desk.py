@@ -74,24 +74,21 @@ def test_a_manager_s_password_typed_at_check_in_is_checked_by_the_service(
     card = page.locator('[data-testid="stExpander"]', has_text="山田 太郎")
     card.get_by_text("山田 太郎").first.click()
     expect(card.get_by_text(t("checkin.blocker_room_not_ready", FR)).first).to_be_visible()
-    card.get_by_text(t("checkin.reviewed", FR)).click()
-    card.get_by_label(t("checkin.override_reason", FR)).fill("chambre finie dans 5 minutes")
-    card.get_by_label(t("checkin.manager_login", FR)).fill("manager")
-    card.get_by_label(t("login.password", FR)).fill("not-the-password")
-    card.get_by_role("button", name=t("checkin.submit", FR)).click()
-    expect(page.get_by_text(t("checkin.error_manager_credentials", FR))).to_be_visible()
+    # The override is a dialog, opened from the card.
+    card.get_by_role("button", name=t("checkin.override_open", FR)).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text(t("checkin.reviewed", FR)).click()
+    dialog.get_by_label(t("checkin.override_reason", FR)).fill("chambre finie dans 5 minutes")
+    dialog.get_by_label(t("checkin.manager_login", FR)).fill("manager")
+    dialog.get_by_label(t("login.password", FR)).fill("not-the-password")
+    dialog.get_by_role("button", name=t("checkin.submit", FR)).click()
+    expect(dialog.get_by_text(t("checkin.error_manager_credentials", FR))).to_be_visible()
 
-    card = page.locator('[data-testid="stExpander"]', has_text="山田 太郎")
-    if not card.get_by_role("button").count():
-        card.get_by_text("山田 太郎").first.click()
-    card.get_by_label(t("login.password", FR)).fill("demo-manager")
-    if not card.get_by_label(t("checkin.override_reason", FR)).input_value():
-        card.get_by_label(t("checkin.override_reason", FR)).fill("chambre finie dans 5 minutes")
-        card.get_by_label(t("checkin.manager_login", FR)).fill("manager")
-    reviewed = card.get_by_role("checkbox", name=t("checkin.reviewed", FR))
-    if not reviewed.is_checked():
-        card.get_by_text(t("checkin.reviewed", FR)).click()
-    card.get_by_role("button", name=t("checkin.submit", FR)).click()
+    # Refused, the dialog keeps what was typed: the right password checks him in.
+    dialog.get_by_label(t("login.password", FR)).fill("demo-manager")
+    assert dialog.get_by_label(t("checkin.override_reason", FR)).input_value()
+    assert dialog.get_by_role("checkbox", name=t("checkin.reviewed", FR)).is_checked()
+    dialog.get_by_role("button", name=t("checkin.submit", FR)).click()
     checked_in = re.escape(t("checkin.state_checked_in", FR))
     title = re.compile(rf"^\d\d:\d\d · 山田 太郎 · 409 · {checked_in}$")
     expect(page.get_by_text(title)).to_be_visible()

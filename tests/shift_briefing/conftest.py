@@ -65,3 +65,10 @@ def book(database: Database, hotel: Property, rita: Actor, rooms: None, morning_
             return saved.reservation.id
 
     return book
+
+
+def open_arrival(app, reservation_id: int):
+    """What a click on an arrival card's title does: the card opens (its content, and its
+    check-in form, are built only then)."""
+    app.session_state[f"arrival_{reservation_id}"] = True
+    return app.run()

@@ -27,7 +27,7 @@ from shift_briefing.pdf import briefing_pdf, checklist_pdf
 from shift_briefing.readiness import day_checklists, tick
 from shift_briefing.signing import compare_contents
 from tests.conftest import assert_no_error
-from tests.shift_briefing.conftest import DAY
+from tests.shift_briefing.conftest import DAY, open_arrival
 
 CRITICAL_ALLERGY = WishChoice("food_allergy", severity="critical")
 SEVERE = "Severe nut allergy, please inform the restaurant. Baby cot please"
@@ -219,7 +219,7 @@ def test_the_arrival_card_shows_the_critical_wish_in_red_and_check_in_needs_the_
 ):
     reservation = book("A", "Anna", SEVERE.split(".")[0], eta=time(11, 0), room="101")
     ready_room(database, hotel, hugo, reservation)
-    app = signed_in("alice", "arrivals")
+    app = open_arrival(signed_in("alice", "arrivals"), reservation)
     [alert] = [e for e in app.error if "CRITIQUE" in e.value]
     assert "Allergie alimentaire" in alert.value
     assert r"Severe nut allergy, please inform the restaurant" in alert.value.replace("\\", "")

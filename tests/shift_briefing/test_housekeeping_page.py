@@ -14,6 +14,7 @@ from guests.models import Room
 from guests.rooms import set_housekeeping_status
 from shift_briefing.checkin import check_in
 from tests.conftest import assert_no_error
+from tests.shift_briefing.conftest import open_arrival
 
 DAY = date(2026, 7, 14)
 
@@ -106,7 +107,7 @@ def test_the_check_in_confirmation_stays_until_the_next_action(
         room_id = session.scalars(select(Room.id).where(Room.number == "101")).one()
         set_housekeeping_status(session, hugo, room_id, "clean")
         set_housekeeping_status(session, hugo, room_id, "inspected")
-    app = signed_in("alice", "arrivals")
+    app = open_arrival(signed_in("alice", "arrivals"), reservation)
     [submit] = [b for b in app.button if b.label == t("checkin.submit", "fr")]
     submit.click().run()
     assert_no_error(app)

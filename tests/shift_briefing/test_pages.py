@@ -11,6 +11,7 @@ from guests.models import Reservation
 from requests.models import Request, Task
 from shift_briefing.models import BriefingAcknowledgement
 from tests.conftest import assert_no_error
+from tests.shift_briefing.conftest import open_arrival
 
 DAY = date(2026, 7, 14)
 
@@ -53,7 +54,7 @@ def test_checking_in_on_the_arrivals_page_is_saved(database, alice, hugo, book, 
     with database.write() as session:
         tick(session, hugo, 1, reservation, "cleaned", True)
         tick(session, hugo, 1, reservation, "inspected", True)
-    app = signed_in("alice", "arrivals")
+    app = open_arrival(signed_in("alice", "arrivals"), reservation)
     [check_in] = [b for b in app.button if b.label == "Enregistrer l'arrivée"]
     check_in.click().run()
     assert_no_error(app)

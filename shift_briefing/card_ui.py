@@ -1,0 +1,103 @@
+"""Cards that rerun alone (st.fragment) and widgets that write in their callback.
+
+A page of a big hotel holds hundreds of cards: a tick that reran the whole page rebuilt every
+card. Here a card is a fragment, its widgets write in their on_change/on_click callback, and the
+card alone reruns and reads itself again. A fragment rerun skips the page's sign-in check, so
+the callback and the card check the person again (core.ui.signed_in_actor).
+Streamlit only: the writes are the services'.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from core.auth import Actor, PermissionDenied
+from core.db import Database
+from core.errors import UserError
+from core.ui import signed_in_actor, tr, tr_md
+
+log = logging.getLogger("hotel.ui")
+
+_MESSAGES = "card_messages"  # place -> [(kind, text)], shown by the card's next run
+_GENERATIONS = "card_generations"  # widget name -> how many times a refusal rebuilt it
+_SHOW = {
+    "success": st.success,
+    "error": st.error,
+    "info": st.info,
+    "warning": st.warning,
+    "toast": lambda text: st.toast(text, icon=":material/check_circle:"),
+}
+
+
+def fresh_actor(database: Database) -> Actor:
+    """The person again, for a card rerunning alone: signed out meanwhile (idle, deactivated)
+    means the whole app reruns, and shows the sign-in page."""
+    me = signed_in_actor(database)
+    if me is None:
+        st.rerun(scope="app")
+    assert me is not None
+    return me
+
+
+def key(name: str, *stored: object) -> str:
+    """A widget's key from what is stored (value, version) and how often a refusal put it back:
+    a new key gives a widget that shows the stored value again."""
+    generation = st.session_state.get(_GENERATIONS, {}).get(name, 0)
+    return "|".join([name, *(str(value) for value in stored), str(generation)])
+
+
+def say(place: str, text: str, kind: str = "error") -> None:
+    """A message for the card at `place`, shown by its next run."""
+    st.session_state.setdefault(_MESSAGES, {}).setdefault(place, []).append((kind, text))
+
+
+def show_messages(place: str) -> None:
+    """Shows (once) what the last write of this card said."""
+    for kind, text in st.session_state.get(_MESSAGES, {}).pop(place, []):
+        _SHOW.get(kind, st.info)(text)
+
+
+def write(
+    database: Database,
+    place: str,
+    change: Callable[[Session, Actor], Any],
+    *,
+    reset: str | None = None,
+    done: str | None = None,
+) -> bool:
+    """For a widget's callback: `change` in one transaction, by the person signed in now.
+
+    Committed: `done` shows as a toast from the card's next run (a callback that shows an
+    element during a fragment's rerun would put it at the top of the page). Refused (UserError,
+    PermissionDenied): nothing is written, the card says why, and the widget named `reset` is
+    rebuilt from what is stored (not left showing what was refused, nor sent again later).
+    Returns whether it committed.
+    """
+    me = signed_in_actor(database)
+    if me is None:  # the card's run that follows checks again and shows the sign-in page
+        return False
+    try:
+        with database.write() as session:
+            change(session, me)
+    except PermissionDenied:
+        log.warning("permission denied", exc_info=True)
+        refusal = tr("error.permission")
+    except UserError as exc:
+        refusal = tr_md(exc.key, **exc.values)
+    except Exception:
+        log.exception("card write failed")
+        refusal = tr("error.unexpected")
+    else:
+        if done:
+            say(place, done, "toast")
+        return True
+    if reset is not None:
+        generations = st.session_state.setdefault(_GENERATIONS, {})
+        generations[reset] = generations.get(reset, 0) + 1
+    say(place, refusal)
+    return False
