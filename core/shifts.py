@@ -21,11 +21,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import audit
 from core.audit import Who
-from core.auth import require
+from core.auth import Actor, require
 from core.clock import local_to_utc, to_local
 from core.db import Base
 from core.errors import UserError
 from core.models import Property, Staff
+from core.versions import claim_version
 
 DEFAULT_SHIFTS = (
     ("morning", time(7, 0), time(15, 0)),
@@ -267,3 +268,49 @@ def staff_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(ids))).all())
+
+
+def update_shift(
+    session: Session,
+    who: Who,
+    property_id: int,
+    name: str,
+    starts: time,
+    ends: time,
+    *,
+    version: int | None = None,
+) -> None:
+    """Sets a shift's hours; `version` is the one the manager loaded (None: as stored)."""
+    require(who, "manager")
+    if starts == ends:
+        raise UserError("shifts.error_empty", shift=name)
+    shift = session.scalar(
+        select(Shift).where(Shift.property_id == property_id, Shift.name == name)
+    )
+    if shift is None:
+        raise UserError("briefing.error_shift", shift=name)
+    if (shift.starts_at, shift.ends_at) == (starts, ends):
+        return
+    hotel = session.get(Property, property_id)
+    claim_version(
+        session,
+        Shift,
+        shift.id,
+        version,
+        entity="shift",
+        timezone=hotel.timezone if hotel else "UTC",
+        language=who.language if isinstance(who, Actor) else "en",
+        key="shifts.error_changed",
+    )
+    before = {"starts_at": shift.starts_at.isoformat(), "ends_at": shift.ends_at.isoformat()}
+    shift.starts_at, shift.ends_at = starts, ends
+    audit.record(
+        session,
+        who,
+        "shift_updated",
+        "shift",
+        shift.id,
+        before=before,
+        after={"starts_at": starts.isoformat(), "ends_at": ends.isoformat()},
+        property_id=property_id,
+    )

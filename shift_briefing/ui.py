@@ -18,7 +18,7 @@ from core.i18n import format_clock, format_day, format_moment
 from core.lib import current_property
 from core.models import Property
 from core.roster_ui import roster_section
-from core.shifts import SHIFT_NAMES, shifts
+from core.shifts import SHIFT_NAMES, shifts, update_shift
 from core.ui import (
     action,
     actor,
@@ -45,7 +45,6 @@ from shift_briefing.checkin import (
     check_in,
 )
 from shift_briefing.models import BriefingAcknowledgement
-from shift_briefing.shifts import update_shift
 from shift_briefing.signing import (
     Change,
     Signature,

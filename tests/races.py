@@ -272,8 +272,8 @@ def _catalogue(database, setup, manager, signers, chance, n) -> tuple:
 
 
 def _shift(database, setup, manager, signers, chance, n) -> tuple:
+    from core.shifts import update_shift
     from shift_briefing.models import Shift
-    from shift_briefing.shifts import update_shift
 
     shift_id = chance.choice(setup.shifts)
     with database.read() as session:

@@ -21,6 +21,7 @@ from core.i18n import t
 from core.models import Property, Staff
 from core.notifications import email_address
 from core.scheduling import save_job_setting
+from core.shifts import update_shift
 from core.staff import set_active
 from core.ui import escape_markdown
 from core.versions import changed
@@ -29,7 +30,6 @@ from guests.importer import read_file
 from guests.models import Reservation, Room
 from requests.models import Task
 from shift_briefing.models import BriefingAcknowledgement, Shift
-from shift_briefing.shifts import update_shift
 from tests.conftest import _staff, assert_no_error, sign_in_on, staff_app, staff_row
 from tests.shift_briefing.conftest import DAY, book, morning_of_the_day, rooms  # noqa: F401
 

@@ -9,13 +9,12 @@ import pytest
 
 from core import clock
 from core.scheduling import JobSetting, job_board, save_job_setting
-from core.shifts import shifts
+from core.shifts import shifts, update_shift
 from core.staff import reset_password, set_active, set_roles
 from core.versions import Changed
 from requests.catalogue import CatalogueChange, save_catalogue_item
 from requests.models import CatalogueItem
 from shift_briefing.models import Shift
-from shift_briefing.shifts import update_shift
 from tests.conftest import _staff, staff_row
 
 TEN_PAST_NINE = datetime(2026, 7, 14, 7, 10, tzinfo=UTC)  # 09:10 in Paris

@@ -7,8 +7,8 @@ from datetime import time
 
 from streamlit.testing.v1 import AppTest
 
+from core.shifts import update_shift
 from shift_briefing.models import Shift
-from shift_briefing.shifts import update_shift
 from tests.conftest import _staff, assert_no_error
 
 
