@@ -25,6 +25,7 @@ from core.auth import Actor, require
 from core.clock import local_to_utc, to_local
 from core.db import Base
 from core.errors import UserError
+from core.lib import get_property
 from core.models import Property, Staff
 from core.versions import claim_version
 
@@ -106,8 +107,7 @@ class Roster:
     """Who works when, read once: tasks ask it many times in one pass (an import, a job)."""
 
     def __init__(self, session: Session, property_id: int) -> None:
-        hotel = session.get(Property, property_id)
-        assert hotel is not None
+        hotel = get_property(session, property_id)
         self.hotel = hotel
         self.shifts = {s.name: s for s in shifts(session, property_id)}
         active = set(

@@ -21,7 +21,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import now, to_local
 from core.errors import UserError
-from core.models import Property
+from core.lib import get_property
 from core.settings import env_str
 from guests.guest_models import GuestLink
 from guests.models import Reservation
@@ -133,8 +133,7 @@ def reservation_for_token(
     reservation = session.get(Reservation, link.reservation_id)
     if reservation is None or reservation.guest.anonymised_at is not None:
         return None
-    hotel = session.get(Property, reservation.property_id)
-    assert hotel is not None
+    hotel = get_property(session, reservation.property_id)
     if to_local(now(), hotel.timezone).date() > last_valid_day(reservation):
         return None
     if touch:

@@ -33,8 +33,7 @@ from core import audit, events
 from core.auth import system_actor
 from core.clock import to_local
 from core.job_result import JobResult, said, words
-from core.lib import chunks
-from core.models import Property
+from core.lib import chunks, get_property
 from core.notifications import Notification, NotificationRead, delete_older_than
 from core.scheduling import DailyAt, Job, JobContext, Setting, hour_setting
 from guests.models import Guest, ImportedReservation, ImportRecord, Reservation
@@ -79,8 +78,7 @@ def anonymisable_guests(session: Session, property_id: int, today: date, days: i
 def purge_guest_data(session: Session, now: datetime, job: JobContext) -> JobResult:
     property_id = job.property_id
     assert property_id is not None
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     days = job.settings["retention_days"]
     today = to_local(now, hotel.timezone).date()
     notifications = delete_older_than(session, property_id, now - timedelta(days=days))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.auth import system_actor
-from core.models import Property
+from core.lib import get_property
 from guests.models import Reservation
 from requests.catalogue import catalogue_entries
 from requests.deadlines import arrival_moment, deadlines
@@ -28,8 +28,7 @@ from requests.wishes import TRIAGE_AHEAD
 def finish_the_day_so_far(
     session: Session, property_id: int, ready_by: datetime, **_: object
 ) -> dict[str, int]:
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     demo = system_actor(property_id, "demo")
     catalogue = {entry.code: entry for entry in catalogue_entries(session, property_id)}
     rows = session.execute(

@@ -22,6 +22,7 @@ from core.audit import Who
 from core.auth import system_actor
 from core.clock import now, to_local
 from core.errors import UserError
+from core.lib import get_property
 from core.models import Property
 from guests.models import Reservation
 from requests.guest_models import GuestCorrection
@@ -79,8 +80,7 @@ def apply_guest_correction(
     reservation = session.get(Reservation, reservation_id)
     if reservation is None:
         raise GuestRefusal("gone.title")
-    hotel = session.get(Property, reservation.property_id)
-    assert hotel is not None
+    hotel = get_property(session, reservation.property_id)
     if not may_correct(reservation, hotel):
         raise GuestRefusal("form.closed")
     text = _clean(added_text)

@@ -32,7 +32,7 @@ from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import now, to_local
 from core.db import Database
-from core.lib import chunks, insert_unless_exists
+from core.lib import chunks, get_property, insert_unless_exists
 from core.models import Property
 from core.notifications import SmtpConfig
 from guests.guest_i18n import gt, guest_language
@@ -163,8 +163,7 @@ def queue_confirmations(session: Session, property_id: int, days_before: int) ->
     In bulk: the views in two queries, the states already written in one, then the new links,
     messages and audit events inserted together (a message whose state another process wrote a
     moment ago is skipped by the unique constraint)."""
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     today = to_local(now(), hotel.timezone).date()
     reservations = [
         r

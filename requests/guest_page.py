@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.db import Database
 from core.errors import UserError
-from core.models import Property
+from core.lib import get_property
 from core.settings import database_url
 from core.startup import ready_database
 from guests.guest_i18n import GUEST_LANGUAGES, gt, guest_language
@@ -149,8 +149,7 @@ def _read(token: str, wanted: str | None, action=None) -> _Page:
             session.expire_all()
             reservation = reservation_for_token(session, token)
             assert reservation is not None
-        hotel = session.get(Property, reservation.property_id)
-        assert hotel is not None
+        hotel = get_property(session, reservation.property_id)
         language = guest_language(wanted or reservation.guest.language)
         page.view = guest_view(session, reservation, language)
         page.may_correct = may_correct(reservation, hotel)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import local_to_utc
 from core.i18n import format_clock, format_day
-from core.lib import chunks
+from core.lib import chunks, get_property
 from core.models import Property
 from guests.guest_i18n import gt, wish_label
 from guests.models import Reservation
@@ -151,8 +151,7 @@ def guest_views(
     """Many reservations of one hotel at once (the confirmation job): two queries in all."""
     if not reservations:
         return []
-    hotel = session.get(Property, reservations[0].property_id)
-    assert hotel is not None
+    hotel = get_property(session, reservations[0].property_id)
     entries = entries if entries is not None else catalogue_by_code(session, hotel.id)
     ids = [r.id for r in reservations]
     wishes: dict[int, list[Request]] = {i: [] for i in ids}

@@ -20,7 +20,8 @@ from core.auth import system_actor
 from core.clock import to_local
 from core.i18n import when_value
 from core.job_result import JobResult, said
-from core.models import Property, Staff
+from core.lib import get_property
+from core.models import Staff
 from core.notifications import Link, notification_row, notify_many
 from core.scheduling import Every, Job, JobContext
 from guests.models import Guest, Reservation, Room
@@ -99,8 +100,7 @@ def _at_work(
 def _tell(
     session: Session, property_id: int, moved: list[tuple[int, int | None, int]], now: datetime
 ) -> None:
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     labels = catalogue_labels(session, property_id)
     names = dict(
         session.execute(select(Staff.id, Staff.name).where(Staff.property_id == property_id)).all()

@@ -26,8 +26,8 @@ from core.auth import system_actor
 from core.clock import to_local
 from core.i18n import when_value
 from core.job_result import JobResult, said
-from core.lib import chunks
-from core.models import Property, Staff
+from core.lib import chunks, get_property
+from core.models import Staff
 from core.notifications import Link, notification_row, notify_many
 from core.scheduling import Every, Job, JobContext, Setting
 from guests.models import Guest, Reservation, Room
@@ -105,8 +105,7 @@ def escalate_overdue(session: Session, now: datetime, job: JobContext) -> JobRes
 
 
 def _notify(session: Session, property_id: int, to_owner: list[int], to_manager: list[int]) -> None:
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     labels = catalogue_labels(session, property_id)
     staff = list(
         session.execute(

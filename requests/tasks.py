@@ -22,6 +22,7 @@ from core.auth import Actor, require
 from core.clock import local_to_utc, now
 from core.errors import UserError
 from core.i18n import format_clock, reader_language
+from core.lib import get_property
 from core.models import Property, Staff
 from core.versions import Changed, latest_change, what_changed
 from guests.models import Reservation
@@ -151,8 +152,7 @@ def change_task_status(
     task = session.get(Task, task_id)
     if task is None:
         raise UserError("task.error_not_found")
-    hotel = session.get(Property, task.property_id)
-    assert hotel is not None
+    hotel = get_property(session, task.property_id)
     if via_checklist:
         require(who, "housekeeping", "manager")
     else:
@@ -219,8 +219,7 @@ def assign_task(
     task = session.get(Task, task_id)
     if task is None:
         raise UserError("task.error_not_found")
-    hotel = session.get(Property, task.property_id)
-    assert hotel is not None
+    hotel = get_property(session, task.property_id)
     task = _locked_task(session, task_id, expected_version, hotel.timezone, _language(who))
     if owner_id is not None:
         owner = session.get(Staff, owner_id)

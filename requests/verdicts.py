@@ -17,7 +17,7 @@ from core import audit
 from core.audit import Who
 from core.auth import require, system_actor
 from core.clock import local_to_utc, now
-from core.lib import chunks
+from core.lib import chunks, get_property
 from core.models import Property
 from guests.guest_links import VALID_AFTER_DEPARTURE
 from guests.models import Reservation
@@ -77,8 +77,7 @@ def save_verdict(
     reservation = session.get(Reservation, reservation_id)
     if reservation is None:
         raise GuestRefusal("gone.title")
-    hotel = session.get(Property, reservation.property_id)
-    assert hotel is not None
+    hotel = get_property(session, reservation.property_id)
     if not verdict_open(reservation, hotel):
         raise GuestRefusal("gone.title")
     texts = [a.comment for a in answers.values()] + [free_comment]

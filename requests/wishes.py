@@ -25,7 +25,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import now
 from core.errors import UserError
-from core.lib import chunks
+from core.lib import chunks, get_property
 from core.models import Property
 from guests.models import Reservation
 from requests.assignment import Assigner
@@ -467,8 +467,7 @@ class _Batch:
 
 def preview_wishes(session: Session, property_id: int, text: str) -> ParseResult:
     """What the parser understands of a text with this property's catalogue; writes nothing."""
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     return parse_wishes(text, catalogue_entries(session, property_id), hotel.check_in_time)
 
 

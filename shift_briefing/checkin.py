@@ -19,7 +19,7 @@ from core.audit import Who
 from core.auth import Actor, authenticate_manager, require
 from core.clock import now
 from core.errors import UserError
-from core.models import Property
+from core.lib import get_property
 from guests.models import Reservation
 from requests.states import OPEN
 from shift_briefing.briefing import BriefingGuest, GuestDescriber, WishLine, narrowed_guest
@@ -71,8 +71,7 @@ def arrival_lines(session: Session, who: Who, property_id: int, day: date) -> li
     """The day's arrivals in order of arrival time, undescribed: a page shows a few cards of a
     big hotel's hundreds, and describes only those (arrival_cards_for)."""
     require(who, *AGENTS)
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     lines = [
         ArrivalLine(
             reservation_id=r.id,
@@ -119,8 +118,7 @@ def arrival_cards(
 def _cards(
     session: Session, who: Who, property_id: int, reservations: list[Reservation], language: str
 ) -> list[ArrivalCard]:
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     describe = GuestDescriber(session, hotel, reservations, language)
     done = {
         check.reservation_id: check

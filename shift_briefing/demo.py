@@ -15,15 +15,15 @@ from sqlalchemy.orm import Session
 
 from core.auth import actor_for, system_actor
 from core.clock import now
-from core.models import Property, Staff
+from core.lib import get_property
+from core.models import Staff
 from core.shifts import Roster
 from shift_briefing.briefing import build_briefing, current_shift
 from shift_briefing.signing import sign_briefing
 
 
 def sign_for_those_on_shift(session: Session, property_id: int, **_: Any) -> dict[str, int]:
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     day, shift = current_shift(session, hotel)
     roster = Roster(session, property_id)
     working = {staff_id for staff_id, duty in roster.on_shift(now()).items() if duty.shift == shift}

@@ -10,7 +10,7 @@ from datetime import date
 
 from core.auth import Actor
 from core.db import Database
-from core.models import Property
+from core.lib import get_property
 from shift_briefing import pdf
 from shift_briefing.board import housekeeping_board
 from shift_briefing.briefing import build_briefing
@@ -30,7 +30,6 @@ def checklist_pdf(
     database: Database, me: Actor, property_id: int, day: date, floor: int, language: str
 ) -> bytes:
     with database.read() as session:
-        hotel = session.get(Property, property_id)
-        assert hotel is not None
+        hotel = get_property(session, property_id)
         board = housekeeping_board(session, me, hotel, day)
     return pdf.checklist_pdf(hotel.name, board, language, floor)

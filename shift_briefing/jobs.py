@@ -26,7 +26,7 @@ from core.auth import system_actor
 from core.clock import to_local
 from core.i18n import when_value
 from core.job_result import JobResult, said
-from core.lib import insert_unless_exists
+from core.lib import get_property, insert_unless_exists
 from core.models import AuditEvent, Property
 from core.notifications import Link, notify
 from core.scheduling import (
@@ -111,8 +111,7 @@ class AroundShifts:
 
 
 def _hotel(session: Session, job: JobContext) -> Property:
-    hotel = session.get(Property, job.property_id)
-    assert hotel is not None
+    hotel = get_property(session, job.property_id)
     return hotel
 
 

@@ -23,6 +23,7 @@ from core.audit import Who
 from core.auth import require
 from core.clock import now, to_local
 from core.i18n import when_value
+from core.lib import get_property
 from core.models import Property
 from core.notifications import Link, notify
 from guests.guest_models import GuestMessage
@@ -190,8 +191,7 @@ class Promises:
 
 def measured_promises(session: Session, who: Who, property_id: int, weeks: int = WEEKS) -> Promises:
     require(who, "manager")
-    hotel = session.get(Property, property_id)
-    assert hotel is not None
+    hotel = get_property(session, property_id)
     this_week = monday(to_local(now(), hotel.timezone).date())
     first = this_week - timedelta(weeks=weeks - 1)
     outcomes = wish_outcomes(session, hotel, first, this_week + timedelta(days=6))

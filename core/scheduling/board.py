@@ -15,6 +15,7 @@ from core import audit, clock
 from core.audit import Who
 from core.auth import require
 from core.errors import UserError
+from core.lib import get_property
 from core.models import Property
 from core.scheduling.models import JobRun, JobSetting, scope_of
 from core.scheduling.registry import (
@@ -47,8 +48,7 @@ def job_board(session: Session, who: Who) -> list[JobStatus]:
     require(who, "manager")
     if who.property_id is None:
         return []
-    hotel = session.get(Property, who.property_id)
-    assert hotel is not None
+    hotel = get_property(session, who.property_id)
     now = clock.now()
     board = []
     for job in sorted(registered_jobs().values(), key=lambda j: (j.position, j.name)):
