@@ -12,6 +12,7 @@ from datetime import time, timedelta
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.clock import to_local, today
 from core.db import Database, get_database
@@ -23,10 +24,12 @@ from core.ui import (
     escape_markdown,
     flash,
     language,
+    on_action,
+    show_flashes,
+    still_signed_in,
     tr,
     tr_md,
     translator,
-    widget_key,
 )
 from core.ui_versions import forget_seen, seen_version
 from guests import service as guests
@@ -141,8 +144,9 @@ def reservation_page() -> None:
         text_read = st.session_state.get(text_key, saved_text)
         understood = wishes.preview_wishes(session, hotel.id, text_read)
     if data is not None:
-        st.subheader(tr_md("reservation.editing", number=data.confirmation_number,
-                           guest=data.guest_name))
+        st.subheader(
+            tr_md("reservation.editing", number=data.confirmation_number, guest=data.guest_name)
+        )
     else:
         st.subheader(tr("reservation.creating"))
     if data is not None and st.button(tr("reservation.new"), key="reservation_new"):
@@ -306,7 +310,8 @@ def _refused_creation() -> None:
         return
     st.error(refused["message"])
     if st.button(
-        tr("reservation.open_existing", number=refused["number"]), type="primary",
+        tr("reservation.open_existing", number=refused["number"]),
+        type="primary",
         key="reservation_open_existing",
     ):
         open_reservation(refused["id"])
@@ -328,7 +333,8 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
                     {
                         tr("reservation.conflict_field"): tr(f"reservation.field_{name}"),
                         tr("reservation.conflict_changed_by"): tr(
-                            "reservation.conflict_by_them" if by_them
+                            "reservation.conflict_by_them"
+                            if by_them
                             else "reservation.conflict_by_you"
                         ),
                         tr("reservation.conflict_theirs"): _shown(their_value),
@@ -343,8 +349,15 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
     columns = st.columns(2)
     if columns[0].button(tr("reservation.keep_mine"), type="primary", key="conflict_keep_mine"):
         merged = guests.keep_mine(opened["data"], theirs, mine)
-        _save(database, hotel, opened, merged, conflict["picks"],
-              version=conflict["version"], guest_version=conflict["guest_version"])
+        _save(
+            database,
+            hotel,
+            opened,
+            merged,
+            conflict["picks"],
+            version=conflict["version"],
+            guest_version=conflict["guest_version"],
+        )
     if columns[1].button(tr("reservation.take_theirs"), key="conflict_take_theirs"):
         open_reservation(opened["id"])
         st.rerun()
@@ -438,10 +451,16 @@ def my_departments() -> list[str]:
 
 
 MINE = "mine"
+PAGE_SIZE = 30  # cards a page: a big hotel's 600 tasks never render at once
+_DIALOG = "tasks_dialog"  # {"kind": "owner" | "not_possible", "task": id, "seen": version}
 
 
 def tasks_page() -> None:
-    """My tasks, or a department's board, by deadline; one tap to start or finish; phone-sized."""
+    """My tasks, or a department's board, by deadline; one tap to start or finish; phone-sized.
+
+    30 cards a page. Each card is a fragment: a tap reruns that card only (after the write ran
+    in the button's callback), not the whole board; an owner or a reason is asked in a dialog.
+    """
     st.title(tr("tasks.title"))
     database = get_database()
     me = actor()
@@ -492,15 +511,86 @@ def tasks_page() -> None:
     if not tasks:
         st.info(tr("tasks.none"))
         return
-    for task in tasks:
-        _task_card(database, task, labels, hotel.timezone, people)
+    shown = _page_of(tasks)
+    for task in shown:
+        _task_card(database, hotel.id, task, labels, hotel.timezone, people)
 
 
+def _page_of(tasks: list[TaskView]) -> list[TaskView]:
+    """The page of cards picked (the first by default); the picker only when there are more."""
+    if len(tasks) <= PAGE_SIZE:
+        return tasks
+    starts = list(range(0, len(tasks), PAGE_SIZE))
+    # Unkeyed: a new filter (another count of pages) starts again at the first page.
+    start = st.selectbox(
+        tr("tasks.page"),
+        starts,
+        format_func=lambda first: tr(
+            "tasks.page_range",
+            first=first + 1,
+            last=min(first + PAGE_SIZE, len(tasks)),
+            count=len(tasks),
+        ),
+    )
+    return tasks[start : start + PAGE_SIZE]
+
+
+def _open_dialog(kind: str, task_id: int, seen: int) -> None:
+    st.session_state[_DIALOG] = {"kind": kind, "task": task_id, "seen": seen}
+
+
+def _close_dialog() -> None:
+    st.session_state.pop(_DIALOG, None)
+
+
+def _fresh(database: Database, me, property_id: int, task: TaskView, timezone: str):
+    """The card's task as stored now: a fragment rerun gets the arguments of the last full run."""
+    context = get_script_run_ctx(suppress_warning=True)
+    if context is None or not context.fragment_ids_this_run:
+        return task
+    with database.read() as session:
+        found = service.tasks_for(
+            session, me, property_id, reservation_ids=[task.reservation_id], timezone=timezone
+        )
+    return next((t for t in found if t.id == task.id), None)
+
+
+def _status_change(task_id: int, seen: int, status: str, words: str):
+    def write(session: Session, me) -> None:
+        service.change_task_status(session, me, task_id, seen, status)
+        forget_seen(f"task:{task_id}")
+        flash(words, "toast")
+
+    return write
+
+
+# Badges: the status in a colour and an icon, and its word (never the colour alone).
+_BADGES = {
+    "open": ("blue", ":material/radio_button_unchecked:"),
+    "in_progress": ("orange", ":material/pending:"),
+    "done": ("green", ":material/check_circle:"),
+    "not_possible": ("red", ":material/block:"),
+    "cancelled": ("gray", ":material/cancel:"),
+}
+
+
+@st.fragment
 def _task_card(
-    database: Database, task: TaskView, labels: Labels, timezone: str, people: dict[int, str]
+    database: Database,
+    property_id: int,
+    task: TaskView,
+    labels: Labels,
+    timezone: str,
+    people: dict[int, str],
 ) -> None:
-    me = actor()
+    me = still_signed_in(database)  # a fragment rerun skips the page's sign-in check
+    fresh = _fresh(database, me, property_id, task, timezone)
+    if fresh is None:
+        return
+    task = fresh
+    place = f"task:{task.id}"
     with st.container(border=True):
+        show_flashes(place)
         due = to_local(task.due_at, timezone).strftime("%d/%m %H:%M")
         room = task.room_number or tr("room.not_assigned")
         head = f"{due} · {tr('room.label')} {room} · {tr(f'status.{task.status}')}"
@@ -513,7 +603,9 @@ def _task_card(
             )
             st.caption(tr("tasks.booked_late_help"))
         else:
-            st.text(head)
+            colour, icon = _BADGES.get(task.status, ("gray", None))
+            st.badge(f"{due} · {tr('room.label')} {room}", color="gray")
+            st.badge(tr(f"status.{task.status}"), icon=icon, color=colour)
         st.text(f"{task_label(task, labels)} — {task.guest_name} ({task.confirmation_number})")
         if task.detail:
             st.text(task.detail)
@@ -529,43 +621,88 @@ def _task_card(
         )
         seen = seen_version(f"task:{task.id}", task.version)  # what the click was made on
         moves = board_moves(task.status)  # the lifecycle's TRANSITIONS decide, not the page
-        plain = [m for m in moves if m not in NEEDS_REASON]
-        columns = st.columns(len(moves) or 1)
-        for column, status in zip(columns, moves, strict=False):
-            if status in NEEDS_REASON:
-                with column.popover(tr("tasks.not_possible"), use_container_width=True):
-                    reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
-                    alternative = st.text_input(tr("tasks.alternative"), key=f"alt_{task.id}")
-                    if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
-                        with action(database) as session:
-                            service.change_task_status(
-                                session, me, task.id, seen, status, reason,
-                                alternative=alternative,
-                            )
-                            forget_seen(f"task:{task.id}")
-            elif status in plain and column.button(
-                tr(f"tasks.to_{status}"),
-                key=f"task_{task.id}_{status}",
-                type="primary" if status == "done" else "secondary",
-                use_container_width=True,
-            ):
-                with action(database) as session:
-                    service.change_task_status(session, me, task.id, seen, status)
-                    forget_seen(f"task:{task.id}")
-        if me.has("manager"):
-            options = [None, *people]
-            owner_names = {None: tr("tasks.unassigned"), **people}
-            owner = st.selectbox(
-                tr("tasks.owner"),
-                options,
-                index=options.index(task.owner_id) if task.owner_id in options else 0,
-                format_func=owner_names.get,
-                key=widget_key(f"owner_{task.id}", task.owner_id, task.version),
+        buttons = [*moves, "owner"] if me.has("manager") else moves
+        columns = st.columns(len(buttons) or 1)
+        for column, status in zip(columns, buttons, strict=False):
+            if status == "owner":
+                column.button(
+                    tr("tasks.owner_change"),
+                    key=f"owner_open_{task.id}",
+                    icon=":material/person:",
+                    on_click=_open_dialog,
+                    args=("owner", task.id, seen),
+                    use_container_width=True,
+                )
+            elif status in NEEDS_REASON:
+                column.button(
+                    tr("tasks.not_possible"),
+                    key=f"np_open_{task.id}",
+                    on_click=_open_dialog,
+                    args=("not_possible", task.id, seen),
+                    use_container_width=True,
+                )
+            else:
+                words = tr(
+                    "tasks.moved", task=task_label(task, labels), status=tr(f"status.{status}")
+                )
+                column.button(
+                    tr(f"tasks.to_{status}"),
+                    key=f"task_{task.id}_{status}",
+                    type="primary" if status == "done" else "secondary",
+                    use_container_width=True,
+                    on_click=on_action(
+                        database,
+                        _status_change(task.id, seen, status, words),
+                        place=place,
+                    ),
+                )
+        asked = st.session_state.get(_DIALOG)
+        if asked and asked["task"] == task.id:
+            # Made here, not as a decorator: the dialog's title is in the reader's language.
+            if asked["kind"] == "owner":
+                dialog = st.dialog(tr("tasks.owner"), on_dismiss=_close_dialog)(_owner_dialog)
+                dialog(database, task, asked["seen"], people)
+            else:
+                dialog = st.dialog(tr("tasks.not_possible"), on_dismiss=_close_dialog)(
+                    _not_possible_dialog
+                )
+                dialog(database, task, asked["seen"])
+
+
+def _owner_dialog(database: Database, task: TaskView, seen: int, people: dict[int, str]) -> None:
+    me = still_signed_in(database)
+    st.text(f"{task.guest_name} ({task.confirmation_number})")
+    options = [None, *people]
+    owner_names = {None: tr("tasks.unassigned"), **people}
+    owner = st.selectbox(
+        tr("tasks.owner"),
+        options,
+        index=options.index(task.owner_id) if task.owner_id in options else 0,
+        format_func=owner_names.get,
+        key="owner_pick",
+    )
+    if st.button(tr("tasks.owner_save"), key="owner_save", type="primary"):
+        if owner == task.owner_id:
+            _close_dialog()
+            st.rerun()
+        with action(database, done=tr("saved"), place=f"task:{task.id}") as session:
+            service.assign_task(session, me, task.id, seen, owner)
+            forget_seen(f"task:{task.id}")
+            _close_dialog()
+
+
+def _not_possible_dialog(database: Database, task: TaskView, seen: int) -> None:
+    me = still_signed_in(database)
+    st.text(f"{task.guest_name} ({task.confirmation_number})")
+    reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
+    alternative = st.text_input(tr("tasks.alternative"), key=f"alt_{task.id}")
+    if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}", type="primary"):
+        with action(database, place=f"task:{task.id}") as session:
+            service.change_task_status(
+                session, me, task.id, seen, "not_possible", reason, alternative=alternative
             )
-            if owner != task.owner_id:
-                with action(database, reset=[f"owner_{task.id}"]) as session:
-                    service.assign_task(session, me, task.id, seen, owner)
-                    forget_seen(f"task:{task.id}")
+            forget_seen(f"task:{task.id}")
+            _close_dialog()
 
 
 def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:
