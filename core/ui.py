@@ -409,6 +409,25 @@ def still_signed_in(database: Database) -> Actor:
     return current
 
 
+PAGE_SIZE = 30  # a long list's items a page: nothing on screen grows with the hotel's size
+
+
+def page_of(items: list, size: int = PAGE_SIZE) -> list:
+    """The page of a long list picked (the first by default); a picker only when there are
+    more than `size`. Unkeyed: another filter (another count of pages) starts at the first."""
+    if len(items) <= size:
+        return items
+    starts = list(range(0, len(items), size))
+    start = st.selectbox(
+        tr("pages.pick"),
+        starts,
+        format_func=lambda first: tr(
+            "pages.range", first=first + 1, last=min(first + size, len(items)), count=len(items)
+        ),
+    )
+    return items[start : start + size]
+
+
 def run_page(body: Callable[[], None]) -> None:
     """Details go to the log; the person sees a short message and what to do.
 

@@ -25,6 +25,7 @@ from core.ui import (
     flash,
     language,
     on_action,
+    page_of,
     show_flashes,
     still_signed_in,
     tr,
@@ -451,7 +452,6 @@ def my_departments() -> list[str]:
 
 
 MINE = "mine"
-PAGE_SIZE = 30  # cards a page: a big hotel's 600 tasks never render at once
 _DIALOG = "tasks_dialog"  # {"kind": "owner" | "not_possible", "task": id, "seen": version}
 
 
@@ -511,28 +511,9 @@ def tasks_page() -> None:
     if not tasks:
         st.info(tr("tasks.none"))
         return
-    shown = _page_of(tasks)
+    shown = page_of(tasks)
     for task in shown:
         _task_card(database, hotel.id, task, labels, hotel.timezone, people)
-
-
-def _page_of(tasks: list[TaskView]) -> list[TaskView]:
-    """The page of cards picked (the first by default); the picker only when there are more."""
-    if len(tasks) <= PAGE_SIZE:
-        return tasks
-    starts = list(range(0, len(tasks), PAGE_SIZE))
-    # Unkeyed: a new filter (another count of pages) starts again at the first page.
-    start = st.selectbox(
-        tr("tasks.page"),
-        starts,
-        format_func=lambda first: tr(
-            "tasks.page_range",
-            first=first + 1,
-            last=min(first + PAGE_SIZE, len(tasks)),
-            count=len(tasks),
-        ),
-    )
-    return tasks[start : start + PAGE_SIZE]
 
 
 def _open_dialog(kind: str, task_id: int, seen: int) -> None:
