@@ -240,6 +240,11 @@ def main() -> None:
         f"{timer.perf_counter() - started:.1f} s; median of {args.runs} server-side runs"
     )
     os.chdir(ROOT)
+    from streamlit import config
+
+    print(
+        f"runner.postScriptGC = {config.get_option('runner.postScriptGC')} (.streamlit/config.toml)"
+    )
     wanted = set(filter(None, args.only.split(",")))
     header = f"{'page':<16}{'rerun':>8}{'bare':>8}{'ratio':>7}{'action':>8}{'ratio':>7}  elements"
     print(header)
