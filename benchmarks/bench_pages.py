@@ -74,6 +74,9 @@ def _next_day(app) -> str | None:
     return f"date {box.label} +1"
 
 
+_owner_turn: list[int] = []
+
+
 def _owner(app) -> str | None:
     """A manager gives the first task an owner (a select box before issue 13, a dialog after)."""
     box = _first(app.selectbox, "owner_")
@@ -85,7 +88,8 @@ def _owner(app) -> str | None:
         return None
     button.click().run()
     box = _first(app.selectbox, "owner_pick")
-    box.select_index((box.index + 1) % len(box.options))
+    _owner_turn.append(1)  # each action another person (the box may hold None: no .index)
+    box.select_index(1 + len(_owner_turn) % (len(box.options) - 1))
     _first(app.button, "owner_save").click()
     return "owner dialog"
 
