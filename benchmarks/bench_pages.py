@@ -74,24 +74,23 @@ def _next_day(app) -> str | None:
     return f"date {box.label} +1"
 
 
-_owner_turn: list[int] = []
-
-
 def _owner(app) -> str | None:
-    """A manager gives the first task an owner (a select box before issue 13, a dialog after)."""
+    """A manager opens the first task's owner dialog (issue 13: the owner is asked there).
+
+    Saving it is tested in tests/requests/test_task_board_page.py: once the dialog's box holds
+    None (an unassigned task), AppTest fails on every later run (its .index), so the dialog
+    is opened once, and timed once."""
+    if _first(app.selectbox, "owner_pick") is not None:
+        return None  # open since the last turn: timed once
     box = _first(app.selectbox, "owner_")
-    if box is not None:
+    if box is not None:  # before issue 13: a select box on every card
         box.select_index((box.index + 1) % len(box.options))
         return f"owner {box.key}"
     button = _first(app.button, "owner_open_")
     if button is None:
         return None
-    button.click().run()
-    box = _first(app.selectbox, "owner_pick")
-    _owner_turn.append(1)  # each action another person (the box may hold None: no .index)
-    box.select_index(1 + len(_owner_turn) % (len(box.options) - 1))
-    _first(app.button, "owner_save").click()
-    return "owner dialog"
+    button.click()
+    return "open the owner dialog"
 
 
 def _tick_first_board_box(app) -> str | None:

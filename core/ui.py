@@ -418,13 +418,12 @@ def page_of(items: list, size: int = PAGE_SIZE) -> list:
     if len(items) <= size:
         return items
     starts = list(range(0, len(items), size))
-    start = st.selectbox(
-        tr("pages.pick"),
-        starts,
-        format_func=lambda first: tr(
-            "pages.range", first=first + 1, last=min(first + size, len(items)), count=len(items)
-        ),
-    )
+    # The options are the labels themselves: a format_func would be called outside the run.
+    labels = [
+        tr("pages.range", first=first + 1, last=min(first + size, len(items)), count=len(items))
+        for first in starts
+    ]
+    start = starts[labels.index(st.selectbox(tr("pages.pick"), labels))]
     return items[start : start + size]
 
 
