@@ -43,7 +43,7 @@ def test_a_manager_starts_a_task_and_gives_it_an_owner_in_a_dialog(
     page.get_by_role("button", name=t("login.submit", "fr")).click()
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", lang)).click()
     start = page.locator('[class*="st-key-task_"][class*="_in_progress"] button').first
-    expect(start).to_be_visible()
+    expect(start).to_be_visible(timeout=60_000)  # a loaded machine: the first board run
     key = next(
         name
         for name in start.locator("xpath=..").get_attribute("class").split()
