@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from functools import partial
 
@@ -30,6 +31,12 @@ def _database() -> Database:
         with database.write() as session:
             demo.seed_demo(session)
     scheduling.start_in_background(database)
+    # Everything imported and built so far (Streamlit, SQLAlchemy, pandas, altair, the mappers:
+    # ~200,000 objects) lives as long as the process. Frozen, the garbage collector no longer
+    # walks it on each full collection: ~0.1 s (0.8 s on a loaded machine) down to nothing.
+    # .streamlit/config.toml also turns off Streamlit's gc.collect() after every script run;
+    # Python's own collector still runs as objects are allocated.
+    gc.freeze()
     return database
 
 

@@ -24,7 +24,7 @@ from core.scheduling import (
     run_now,
     save_job_setting,
 )
-from core.ui import action, actor, language, tr, tr_md
+from core.ui import action, actor, language, still_signed_in, tr, tr_md
 from core.ui_columns import moment_column
 from core.ui_versions import forget_seen, seen_version
 
@@ -70,7 +70,7 @@ def jobs_page() -> None:
     )
     retention_notice(board)
     for status in board:
-        _job(database, me, status, timezone)
+        _job(database, status, timezone)
 
 
 def _when(moment: datetime | None, timezone: str) -> str:
@@ -95,7 +95,10 @@ def _row(status: JobStatus, timezone: str) -> list[str]:
     ]
 
 
-def _job(database: Database, me: Actor, status: JobStatus, timezone: str) -> None:
+@st.fragment
+def _job(database: Database, status: JobStatus, timezone: str) -> None:
+    """One job's expander; "run now" reruns this expander only, not the whole page."""
+    me = still_signed_in(database)  # a fragment rerun skips the page's sign-in check
     with st.expander(_title(status)):
         st.caption(tr(status.help))
         seen = seen_version(f"job:{status.name}", status.version)

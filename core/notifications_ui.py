@@ -3,10 +3,15 @@ core/notifications.py. Notifications quote guests' names: they are shown as text
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import streamlit as st
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.auth import Actor
-from core.clock import to_local
+from core.clock import now, to_local
 from core.db import Database, get_database
 from core.i18n import format_moment
 from core.inbox_lines import inbox_lines
@@ -14,6 +19,8 @@ from core.lib import current_property
 from core.notifications import (
     InboxItem,
     Link,
+    Notification,
+    NotificationRead,
     email_address,
     inbox,
     mark_all_read,
@@ -22,13 +29,40 @@ from core.notifications import (
     smtp_config,
     unread_count,
 )
-from core.ui import action, actor, language, tr
+from core.ui import action, actor, language, on_action, page_of, still_signed_in, tr
+
+_BADGE = "inbox_unread_badge"  # ((staff id, newest notification), counted at, count)
+_RECOUNT = timedelta(minutes=1)
 
 
 def unread_badge(database: Database, current: Actor) -> int:
-    """How many of the person's (and their roles') notifications are unread."""
+    """How many of the person's (and their roles') notifications are unread.
+
+    The navigation shows it on every run; counting scans the last 30 days of the hotel's
+    notifications. So the count is kept in the session and made again only when a newer
+    notification exists (one row read through the (property, created) index), when the person
+    marked some read here (forget_unread_badge), or a minute later (read in another session,
+    aged out of the 30 days).
+    """
     with database.read() as session:
-        return unread_count(session, current)
+        newest = session.execute(
+            select(Notification.created_at, Notification.id)
+            .where(Notification.property_id == current.property_id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(1)
+        ).first()
+        marker = (current.id, tuple(newest) if newest else None)
+        kept = st.session_state.get(_BADGE)
+        moment = now()
+        if kept is not None and kept[0] == marker and timedelta(0) <= moment - kept[1] < _RECOUNT:
+            return kept[2]
+        count = unread_count(session, current)
+    st.session_state[_BADGE] = (marker, moment, count)
+    return count
+
+
+def forget_unread_badge() -> None:
+    st.session_state.pop(_BADGE, None)
 
 
 def inbox_page() -> None:
@@ -42,25 +76,55 @@ def inbox_page() -> None:
         standing = inbox_lines(session, me)
     for key, values in standing:  # e.g. the late tasks, counted as on the board and dashboard
         st.warning(tr(key, **values), icon=":material/alarm:")
-    if any(not item.read for item in items) and st.button(
-        tr("inbox.mark_all_read"), key="inbox_mark_all"
-    ):
-        with action(database) as session:
-            mark_all_read(session, me)
+    if any(not item.read for item in items):
+        st.button(
+            tr("inbox.mark_all_read"),
+            key="inbox_mark_all",
+            on_click=on_action(database, _mark_all_read),
+        )
     if not items:
         st.info(tr("inbox.empty"))
     elif any(not item.read for item in items):
         st.caption(tr("inbox.legend"))
-    for item in items:
-        _item(database, me, item, timezone)
+    for item in page_of(items):
+        _item(database, item, timezone)
     _email_settings(database, me)
 
 
-def _item(database: Database, me: Actor, item: InboxItem, timezone: str) -> None:
+def _mark_all_read(session: Session, me: Actor) -> None:
+    mark_all_read(session, me)
+    forget_unread_badge()
+
+
+def _mark_read(notification_id: int):
+    def write(session: Session, me: Actor) -> None:
+        mark_read(session, me, [notification_id])
+        forget_unread_badge()
+
+    return write
+
+
+def _read_now(database: Database, me: Actor, item: InboxItem) -> bool:
+    """Whether the item is read, as stored now: a fragment rerun gets the last full run's item."""
+    context = get_script_run_ctx(suppress_warning=True)
+    if item.read or context is None or not context.fragment_ids_this_run:
+        return item.read
+    with database.read() as session:
+        return (
+            session.get(NotificationRead, {"notification_id": item.id, "staff_id": me.id})
+            is not None
+        )
+
+
+@st.fragment
+def _item(database: Database, item: InboxItem, timezone: str) -> None:
+    """One notification; marking it read reruns this item only."""
+    me = still_signed_in(database)  # a fragment rerun skips the page's sign-in check
+    read_now = _read_now(database, me, item)
     with st.container(border=True):
         text, link, read = st.columns([7, 2, 2], vertical_alignment="center")
         when = format_moment(to_local(item.created_at, timezone), language())
-        head = ("● " if not item.read else "") + when
+        head = ("● " if not read_now else "") + when
         if item.to_role:
             head += " · " + tr("inbox.to_role", role=tr(f"role.{item.to_role}"))
         text.caption(head)
@@ -71,9 +135,12 @@ def _item(database: Database, me: Actor, item: InboxItem, timezone: str) -> None
                 label=tr("inbox.open"),
                 query_params={"id": str(item.link.id)} if item.link.id is not None else None,
             )
-        if not item.read and read.button(tr("inbox.mark_read"), key=f"inbox_read_{item.id}"):
-            with action(database) as session:
-                mark_read(session, me, [item.id])
+        if not read_now:
+            read.button(
+                tr("inbox.mark_read"),
+                key=f"inbox_read_{item.id}",
+                on_click=on_action(database, _mark_read(item.id)),
+            )
 
 
 def _registered(url_path: str) -> bool:

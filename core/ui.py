@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core import auth, staff
 from core.auth import Actor, PermissionDenied
@@ -32,7 +33,30 @@ _NOTICE = "notice"
 
 
 def language() -> str:
-    return st.session_state.get(_LANG, DEFAULT_LANGUAGE)
+    """The reader's language, read from the session once per script run.
+
+    A page calls tr() thousands of times and each st.session_state read costs tens of
+    microseconds (a big task board spent ~0.1 s there). The language only changes between
+    runs (sign-in and the picker rerun), so the run's first read is kept on the run's context,
+    tied to that run's own cursor dict: a new run (or fragment run) starts a new dict and reads
+    again.
+    """
+    context = get_script_run_ctx(suppress_warning=True)
+    if context is None:
+        return st.session_state.get(_LANG, DEFAULT_LANGUAGE)
+    kept = getattr(context, "_hotel_language", None)
+    if kept is not None and kept[0] is context.cursors:
+        return kept[1]
+    chosen = st.session_state.get(_LANG, DEFAULT_LANGUAGE)
+    context._hotel_language = (context.cursors, chosen)  # type: ignore[attr-defined]
+    return chosen
+
+
+def _set_language(chosen: str) -> None:
+    st.session_state[_LANG] = chosen
+    context = get_script_run_ctx(suppress_warning=True)
+    if context is not None:
+        context._hotel_language = None  # type: ignore[attr-defined]
 
 
 def tr(key: str, /, **values: Any) -> str:
@@ -89,7 +113,7 @@ def session_guard() -> SessionGuard | None:
 
 def sign_in(signed_in: Actor) -> None:
     st.session_state[_ACTOR] = signed_in
-    st.session_state[_LANG] = signed_in.language
+    _set_language(signed_in.language)
     st.session_state[_GUARD] = SessionGuard(signed_in.id)
 
 
@@ -145,20 +169,27 @@ def client_address() -> str:
 
 def _language_picker(database: Database, key: str) -> None:
     codes = list(STAFF_LANGUAGES)
-    chosen = st.selectbox(
+    st.selectbox(
         "Langue / Language",
         codes,
         index=codes.index(language()),
         format_func=STAFF_LANGUAGES.__getitem__,
         key=key,
+        on_change=_language_chosen,
+        args=(database, key),
     )
-    if chosen != language():
-        st.session_state[_LANG] = chosen
-        current: Actor | None = st.session_state.get(_ACTOR)
-        if current is not None:
-            with database.write() as session:
-                staff.set_language(session, current, chosen)
-        st.rerun()
+
+
+def _language_chosen(database: Database, key: str) -> None:
+    """A callback: the run that follows is already in the new language (no second run)."""
+    chosen = st.session_state[key]
+    if chosen == language():
+        return
+    _set_language(chosen)
+    current: Actor | None = st.session_state.get(_ACTOR)
+    if current is not None:
+        with database.write() as session:
+            staff.set_language(session, current, chosen)
 
 
 # Streamlit closes the navigation after a pick only on a phone's user agent; a narrow window
@@ -188,9 +219,7 @@ def sidebar(database: Database, current: Actor) -> None:
         st.markdown(f"**{escape_markdown(current.name)}**")
         st.caption(", ".join(tr(f"role.{role}") for role in current.roles))
         _language_picker(database, key="sidebar_language")
-        if st.button(tr("login.sign_out"), key="sign_out"):
-            sign_out()
-            st.rerun()
+        st.button(tr("login.sign_out"), key="sign_out", on_click=sign_out)
 
 
 def escape_markdown(text: str) -> str:
@@ -213,7 +242,19 @@ _FLASHES = "flashes"  # [(kind, text, place)], shown by the next run
 _PENDING = "flashes_pending"  # said by the running action, kept only if it commits
 _GENERATIONS = "widget_generations"  # name -> how many times action() rebuilt that widget
 
-_SHOW = {"success": st.success, "error": st.error, "info": st.info, "warning": st.warning}
+
+def _toast(text: str) -> None:
+    st.toast(text, icon=":material/check_circle:")
+
+
+# "toast": a result that needs no reading twice (a task started), shown as a toast, not a line
+_SHOW = {
+    "success": st.success,
+    "error": st.error,
+    "info": st.info,
+    "warning": st.warning,
+    "toast": _toast,
+}
 
 
 def widget_key(name: str, *stored: object) -> str:
@@ -306,6 +347,84 @@ def action(
     if control is not None:
         raise control
     st.rerun()
+
+
+def on_action(
+    database: Database,
+    write: Callable[[Session, Actor], object],
+    *,
+    done: str | None = None,
+    reset: Iterable[str] = (),
+    place: str | None = None,
+) -> Callable[[], None]:
+    """action() as a widget callback (on_click / on_change): one click is one script run.
+
+    `if st.button(...): with action(...)` writes during a run and then reruns, so the person
+    waits for two runs of the whole page; a callback writes before the run, which then shows
+    what is stored. Streamlit runs callbacks before the page's sign-in check, so this one
+    checks the session itself and writes as the freshly read actor (`write(session, actor)`);
+    a session that ended writes nothing and the run shows the sign-in page. Messages and
+    `reset` as in action(); a refusal is always kept as a message (nothing is typed in place).
+    """
+    reset = tuple(reset)
+
+    def callback() -> None:
+        current = signed_in_actor(database)
+        if current is None:
+            return
+        st.session_state[_PENDING] = []
+        refusal: str | None = None
+        try:
+            with database.write() as session:
+                write(session, current)
+        except PermissionDenied:
+            log.warning("permission denied", exc_info=True)
+            refusal = tr("error.permission")
+        except UserError as exc:
+            refusal = tr_md(exc.key, **exc.values)
+        said = st.session_state.pop(_PENDING, [])
+        flashes = st.session_state.setdefault(_FLASHES, [])
+        if refusal is not None:
+            flashes.append(("error", refusal, place))
+        else:
+            if done:
+                said.insert(0, ("success", done, place))
+            flashes.extend(said)
+        _rebuild(reset)
+
+    return callback
+
+
+def still_signed_in(database: Database) -> Actor:
+    """For a fragment: its own reruns skip the router's sign-in check, so it checks again; a
+    session that ended (idle, signed out, account deactivated) reruns the whole app, which
+    shows the sign-in page. In a full run the router has just checked: no second read."""
+    context = get_script_run_ctx(suppress_warning=True)
+    if context is None or not context.fragment_ids_this_run:
+        return actor()
+    current = signed_in_actor(database)
+    if current is None:
+        st.rerun(scope="app")
+    assert current is not None
+    return current
+
+
+PAGE_SIZE = 30  # a long list's items a page: nothing on screen grows with the hotel's size
+
+
+def page_of(items: list, size: int = PAGE_SIZE) -> list:
+    """The page of a long list picked (the first by default); a picker only when there are
+    more than `size`. Unkeyed: another filter (another count of pages) starts at the first."""
+    if len(items) <= size:
+        return items
+    starts = list(range(0, len(items), size))
+    # The options are the labels themselves: a format_func would be called outside the run.
+    labels = [
+        tr("pages.range", first=first + 1, last=min(first + size, len(items)), count=len(items))
+        for first in starts
+    ]
+    start = starts[labels.index(st.selectbox(tr("pages.pick"), labels))]
+    return items[start : start + size]
 
 
 def run_page(body: Callable[[], None]) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -451,8 +451,10 @@ def tasks_for(
     due_from: datetime | None = None,
     due_before: datetime | None = None,
     timezone: str = "UTC",
+    or_late: bool = False,
 ) -> list[TaskView]:
-    """Tasks sorted by deadline; a day is the property's calendar day."""
+    """Tasks sorted by deadline; a day is the property's calendar day. `or_late`: the day's
+    tasks and every late one, of any day (the dashboard's two lists in one query)."""
     require(who, "reservations", "front_desk", "housekeeping", "manager")
     query = (
         select(Task, Request, Reservation)
@@ -463,7 +465,8 @@ def tasks_for(
     if day is not None:
         start = local_to_utc(day, time(0, 0), timezone)
         end = local_to_utc(day + timedelta(days=1), time(0, 0), timezone)
-        query = query.where(Task.due_at >= start, Task.due_at < end)
+        in_day = and_(Task.due_at >= start, Task.due_at < end)
+        query = query.where(or_(in_day, late_clause(now())) if or_late else in_day)
     if department:
         query = query.where(Task.department == department)
     if status:

@@ -12,6 +12,7 @@ from datetime import time, timedelta
 import pandas as pd
 import streamlit as st
 from sqlalchemy.orm import Session
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.clock import to_local, today
 from core.db import Database, get_database
@@ -25,10 +26,13 @@ from core.ui import (
     escape_markdown,
     flash,
     language,
+    on_action,
+    page_of,
+    show_flashes,
+    still_signed_in,
     tr,
     tr_md,
     translator,
-    widget_key,
 )
 from core.ui_columns import moment_column, yes_no_column
 from core.ui_versions import forget_seen, seen_version
@@ -139,8 +143,9 @@ def reservation_page() -> None:
         text_read = st.session_state.get(text_key, saved_text)
         understood = wishes.preview_wishes(session, hotel.id, text_read)
     if data is not None:
-        st.subheader(tr_md("reservation.editing", number=data.confirmation_number,
-                           guest=data.guest_name))
+        st.subheader(
+            tr_md("reservation.editing", number=data.confirmation_number, guest=data.guest_name)
+        )
     else:
         st.subheader(tr("reservation.creating"))
     if data is not None and st.button(tr("reservation.new"), key="reservation_new"):
@@ -304,7 +309,8 @@ def _refused_creation() -> None:
         return
     st.error(refused["message"])
     if st.button(
-        tr("reservation.open_existing", number=refused["number"]), type="primary",
+        tr("reservation.open_existing", number=refused["number"]),
+        type="primary",
         key="reservation_open_existing",
     ):
         open_reservation(refused["id"])
@@ -326,7 +332,8 @@ def _conflict(database: Database, hotel: Property, opened: dict | None) -> None:
                     {
                         tr("reservation.conflict_field"): tr(f"reservation.field_{name}"),
                         tr("reservation.conflict_changed_by"): tr(
-                            "reservation.conflict_by_them" if by_them
+                            "reservation.conflict_by_them"
+                            if by_them
                             else "reservation.conflict_by_you"
                         ),
                         tr("reservation.conflict_theirs"): _shown(their_value),
@@ -436,10 +443,15 @@ def my_departments() -> list[str]:
 
 
 MINE = "mine"
+_DIALOG = "tasks_dialog"  # {"kind": "owner" | "not_possible", "task": id, "seen": version}
 
 
 def tasks_page() -> None:
-    """My tasks, or a department's board, by deadline; one tap to start or finish; phone-sized."""
+    """My tasks, or a department's board, by deadline; one tap to start or finish; phone-sized.
+
+    30 cards a page. Each card is a fragment: a tap reruns that card only (after the write ran
+    in the button's callback), not the whole board; an owner or a reason is asked in a dialog.
+    """
     st.title(tr("tasks.title"))
     database = get_database()
     me = actor()
@@ -490,15 +502,67 @@ def tasks_page() -> None:
     if not tasks:
         st.info(tr("tasks.none"))
         return
-    for task in tasks:
-        _task_card(database, task, labels, hotel.timezone, people)
+    shown = page_of(tasks)
+    for task in shown:
+        _task_card(database, hotel.id, task, labels, hotel.timezone, people)
 
 
+def _open_dialog(kind: str, task_id: int, seen: int) -> None:
+    st.session_state[_DIALOG] = {"kind": kind, "task": task_id, "seen": seen}
+
+
+def _close_dialog() -> None:
+    st.session_state.pop(_DIALOG, None)
+
+
+def _fresh(database: Database, me, property_id: int, task: TaskView, timezone: str):
+    """The card's task as stored now: a fragment rerun gets the arguments of the last full run."""
+    context = get_script_run_ctx(suppress_warning=True)
+    if context is None or not context.fragment_ids_this_run:
+        return task
+    with database.read() as session:
+        found = requests_tasks.tasks_for(
+            session, me, property_id, reservation_ids=[task.reservation_id], timezone=timezone
+        )
+    return next((t for t in found if t.id == task.id), None)
+
+
+def _status_change(task_id: int, seen: int, status: str, words: str):
+    def write(session: Session, me) -> None:
+        requests_tasks.change_task_status(session, me, task_id, seen, status)
+        forget_seen(f"task:{task_id}")
+        flash(words, "toast")
+
+    return write
+
+
+# Badges: the status in a colour and an icon, and its word (never the colour alone).
+_BADGES = {
+    "open": ("blue", ":material/radio_button_unchecked:"),
+    "in_progress": ("orange", ":material/pending:"),
+    "done": ("green", ":material/check_circle:"),
+    "not_possible": ("red", ":material/block:"),
+    "cancelled": ("gray", ":material/cancel:"),
+}
+
+
+@st.fragment
 def _task_card(
-    database: Database, task: TaskView, labels: Labels, timezone: str, people: dict[int, str]
+    database: Database,
+    property_id: int,
+    task: TaskView,
+    labels: Labels,
+    timezone: str,
+    people: dict[int, str],
 ) -> None:
-    me = actor()
+    me = still_signed_in(database)  # a fragment rerun skips the page's sign-in check
+    fresh = _fresh(database, me, property_id, task, timezone)
+    if fresh is None:
+        return
+    task = fresh
+    place = f"task:{task.id}"
     with st.container(border=True):
+        show_flashes(place)
         due = format_moment(to_local(task.due_at, timezone), language())
         room = task.room_number or tr("room.not_assigned")
         head = f"{due} · {tr('room.label')} {room} · {tr(f'status.{task.status}')}"
@@ -511,7 +575,9 @@ def _task_card(
             )
             st.caption(tr("tasks.booked_late_help"))
         else:
-            st.text(head)
+            colour, icon = _BADGES.get(task.status, ("gray", None))
+            st.badge(f"{due} · {tr('room.label')} {room}", color="gray")
+            st.badge(tr(f"status.{task.status}"), icon=icon, color=colour)
         st.text(f"{task_label(task, labels)} — {task.guest_name} ({task.confirmation_number})")
         if task.detail:
             st.text(task.detail)
@@ -527,43 +593,88 @@ def _task_card(
         )
         seen = seen_version(f"task:{task.id}", task.version)  # what the click was made on
         moves = board_moves(task.status)  # the lifecycle's TRANSITIONS decide, not the page
-        plain = [m for m in moves if m not in NEEDS_REASON]
-        columns = st.columns(len(moves) or 1)
-        for column, status in zip(columns, moves, strict=False):
-            if status in NEEDS_REASON:
-                with column.popover(tr("tasks.not_possible"), width="stretch"):
-                    reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
-                    alternative = st.text_input(tr("tasks.alternative"), key=f"alt_{task.id}")
-                    if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}"):
-                        with action(database) as session:
-                            requests_tasks.change_task_status(
-                                session, me, task.id, seen, status, reason,
-                                alternative=alternative,
-                            )
-                            forget_seen(f"task:{task.id}")
-            elif status in plain and column.button(
-                tr(f"tasks.to_{status}"),
-                key=f"task_{task.id}_{status}",
-                type="primary" if status == "done" else "secondary",
-                width="stretch",
-            ):
-                with action(database) as session:
-                    requests_tasks.change_task_status(session, me, task.id, seen, status)
-                    forget_seen(f"task:{task.id}")
-        if me.has("manager"):
-            options = [None, *people]
-            owner_names = {None: tr("tasks.unassigned"), **people}
-            owner = st.selectbox(
-                tr("tasks.owner"),
-                options,
-                index=options.index(task.owner_id) if task.owner_id in options else 0,
-                format_func=owner_names.get,
-                key=widget_key(f"owner_{task.id}", task.owner_id, task.version),
+        buttons = [*moves, "owner"] if me.has("manager") else moves
+        columns = st.columns(len(buttons) or 1)
+        for column, status in zip(columns, buttons, strict=False):
+            if status == "owner":
+                column.button(
+                    tr("tasks.owner_change"),
+                    key=f"owner_open_{task.id}",
+                    icon=":material/person:",
+                    on_click=_open_dialog,
+                    args=("owner", task.id, seen),
+                    width="stretch",
+                )
+            elif status in NEEDS_REASON:
+                column.button(
+                    tr("tasks.not_possible"),
+                    key=f"np_open_{task.id}",
+                    on_click=_open_dialog,
+                    args=("not_possible", task.id, seen),
+                    width="stretch",
+                )
+            else:
+                words = tr(
+                    "tasks.moved", task=task_label(task, labels), status=tr(f"status.{status}")
+                )
+                column.button(
+                    tr(f"tasks.to_{status}"),
+                    key=f"task_{task.id}_{status}",
+                    type="primary" if status == "done" else "secondary",
+                    width="stretch",
+                    on_click=on_action(
+                        database,
+                        _status_change(task.id, seen, status, words),
+                        place=place,
+                    ),
+                )
+        asked = st.session_state.get(_DIALOG)
+        if asked and asked["task"] == task.id:
+            # Made here, not as a decorator: the dialog's title is in the reader's language.
+            if asked["kind"] == "owner":
+                dialog = st.dialog(tr("tasks.owner"), on_dismiss=_close_dialog)(_owner_dialog)
+                dialog(database, task, asked["seen"], people)
+            else:
+                dialog = st.dialog(tr("tasks.not_possible"), on_dismiss=_close_dialog)(
+                    _not_possible_dialog
+                )
+                dialog(database, task, asked["seen"])
+
+
+def _owner_dialog(database: Database, task: TaskView, seen: int, people: dict[int, str]) -> None:
+    me = still_signed_in(database)
+    st.text(f"{task.guest_name} ({task.confirmation_number})")
+    options = [None, *people]
+    owner_names = {None: tr("tasks.unassigned"), **people}
+    owner = st.selectbox(
+        tr("tasks.owner"),
+        options,
+        index=options.index(task.owner_id) if task.owner_id in options else 0,
+        format_func=owner_names.get,
+        key="owner_pick",
+    )
+    if st.button(tr("tasks.owner_save"), key="owner_save", type="primary"):
+        if owner == task.owner_id:
+            _close_dialog()
+            st.rerun()
+        with action(database, done=tr("saved"), place=f"task:{task.id}") as session:
+            requests_tasks.assign_task(session, me, task.id, seen, owner)
+            forget_seen(f"task:{task.id}")
+            _close_dialog()
+
+
+def _not_possible_dialog(database: Database, task: TaskView, seen: int) -> None:
+    me = still_signed_in(database)
+    st.text(f"{task.guest_name} ({task.confirmation_number})")
+    reason = st.text_input(tr("tasks.reason"), key=f"reason_{task.id}")
+    alternative = st.text_input(tr("tasks.alternative"), key=f"alt_{task.id}")
+    if st.button(tr("tasks.confirm_not_possible"), key=f"np_{task.id}", type="primary"):
+        with action(database, place=f"task:{task.id}") as session:
+            requests_tasks.change_task_status(
+                session, me, task.id, seen, "not_possible", reason, alternative=alternative
             )
-            if owner != task.owner_id:
-                with action(database, reset=[f"owner_{task.id}"]) as session:
-                    requests_tasks.assign_task(session, me, task.id, seen, owner)
-                    forget_seen(f"task:{task.id}")
+            forget_seen(f"task:{task.id}")
+            _close_dialog()
 
 
 def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:

@@ -6,12 +6,12 @@ Guest text is shown with st.text or inside tables, never as markdown or HTML.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from core.clock import to_local, today
+from core.clock import local_to_utc, to_local, today
 from core.db import Database, get_database
 from core.download_ui import guarded_download
 from core.i18n import format_clock, format_day, format_moment
@@ -32,7 +32,7 @@ from core.ui_columns import moment_column, yes_no_column
 from core.ui_versions import forget_seen, seen_version
 from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
-from requests.tasks import late_task_count, promises_kept, tasks_for
+from requests.tasks import promises_kept, tasks_for
 from requests.ui import tasks_columns, tasks_table, wish_labels
 from shift_briefing import card_ui, downloads, promises_ui, severity_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
@@ -529,20 +529,30 @@ def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) 
 
 
 def dashboard_page() -> None:
-    """What is late, who has not read the current briefing, how many promises were kept."""
+    """What is late, who has not read the current briefing, how many promises were kept.
+
+    One task query: today's tasks and the late ones of any day together; the late count is
+    the late list's length, the same clause as the board's and the inbox's count.
+    """
     st.title(tr("dashboard.title"))
     me = actor()
     with get_database().read() as session:
         hotel = current_property(session, me)
         day = today(hotel.timezone)
-        late = late_task_count(session, hotel.id)  # the board's and the inbox's count
-        overdue = tasks_for(session, me, hotel.id, overdue_only=True, timezone=hotel.timezone)
-        todays = tasks_for(session, me, hotel.id, day=day, timezone=hotel.timezone)
+        tasks = tasks_for(session, me, hotel.id, day=day, or_late=True, timezone=hotel.timezone)
+        start = local_to_utc(day, time(0, 0), hotel.timezone)
+        end = local_to_utc(day + timedelta(days=1), time(0, 0), hotel.timezone)
+        overdue = [t for t in tasks if t.overdue]
+        todays = [t for t in tasks if start <= t.due_at < end]
+        late = len(overdue)
         kept = promises_kept(session, me, hotel.id, day, hotel.timezone)
         nobody = departments_without_owner(session, hotel.id)
         labels = catalogue_labels(session, hotel.id)
         running_day, running = current_shift(session, hotel)
-        briefing = build_briefing(session, me, hotel.id, running_day, running, language())
+        # The arrivals' count and the version the signatures are compared with: no readiness.
+        briefing = build_briefing(
+            session, me, hotel.id, running_day, running, language(), version_only=True
+        )
         board = signatures(session, me, briefing)
     unsigned = [s.name for s in board if not s.current]
     for department in nobody:

@@ -86,3 +86,61 @@ def test_a_refused_form_shows_why_in_place_and_keeps_what_was_typed(database_url
     assert_no_error(app)
     assert [e.value for e in app.error] == [REFUSAL] and not app.success
     assert app.text_input(key="typed").value == "Anna"
+
+
+def _callback_page() -> None:
+    """A button whose write runs in its callback (ui.on_action), and a count of script runs."""
+    import streamlit as st
+
+    from core import ui
+    from core.db import get_database
+    from core.errors import UserError
+
+    database = get_database()
+    if ui.session_guard() is None:
+        ui.sign_in(st.session_state["who"])
+        st.session_state["lang"] = "en"  # whatever the staff member's own language
+    st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+
+    def write(session, me) -> None:
+        session.connection()  # a real write transaction
+        if st.session_state.get("refuse"):
+            raise UserError("room.error_inspect_before_clean", room="303")
+        st.session_state["written_by"] = me.login
+
+    def body() -> None:
+        st.button("save", on_click=ui.on_action(database, write, done="saved"))
+
+    ui.run_page(body)
+
+
+def _callback_app(actor) -> AppTest:
+    app = AppTest.from_function(_callback_page, default_timeout=30)
+    app.session_state["lang"] = "en"
+    app.session_state["who"] = actor
+    return app.run()
+
+
+def test_a_callback_action_writes_as_the_signed_in_actor_in_one_script_run(database_url, maria):
+    app = _callback_app(maria)
+    runs = app.session_state["runs"]
+    _button(app, "save").click().run()
+    assert not app.exception, app.exception
+    assert app.session_state["written_by"] == "maria"
+    assert [s.value for s in app.success] == ["saved"]
+    assert app.session_state["runs"] == runs + 1  # no second run after the write
+
+
+def test_a_refused_callback_action_says_why_and_writes_nothing(database_url, maria):
+    app = _callback_app(maria)
+    app.session_state["refuse"] = True
+    _button(app, "save").click().run()
+    assert [e.value for e in app.error] == [REFUSAL] and not app.success
+    assert "written_by" not in app.session_state
+
+
+def test_a_callback_action_of_an_ended_session_writes_nothing(database_url, maria):
+    app = _callback_app(maria)
+    app.session_state["session_guard"].end()  # signed out elsewhere (another tab, an admin)
+    _button(app, "save").click().run()
+    assert "written_by" not in app.session_state
