@@ -31,7 +31,7 @@ from guests.models import Reservation, Room
 from requests.models import Task
 from shift_briefing.models import BriefingAcknowledgement, Shift
 from tests.conftest import _staff, assert_no_error, sign_in_on, staff_app, staff_row
-from tests.shift_briefing.conftest import DAY, book, morning_of_the_day, rooms  # noqa: F401
+from tests.shift_briefing.conftest import DAY, book, morning_of_the_day, open_arrival, rooms  # noqa: F401
 
 FR = "fr"
 
@@ -76,7 +76,7 @@ def test_login_refuses_a_wrong_password(alice, signed_in):
 
 def test_arrivals_refuses_a_check_in_into_a_room_not_ready(database, alice, book, signed_in):  # noqa: F811
     reservation = book("A", "Anna Morning", eta=time(11, 0), room="101")  # 101 is dirty
-    app = signed_in("alice", "arrivals")
+    app = open_arrival(signed_in("alice", "arrivals"), reservation)  # its form is built then
     button(app, t("checkin.submit", FR)).click().run()
     refusal = t("checkin.blocker_room_not_ready", FR)
     assert refusal in errors(app)
