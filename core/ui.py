@@ -412,9 +412,10 @@ def still_signed_in(database: Database) -> Actor:
 PAGE_SIZE = 30  # a long list's items a page: nothing on screen grows with the hotel's size
 
 
-def page_of(items: list, size: int = PAGE_SIZE) -> list:
+def page_of(items: list, size: int = PAGE_SIZE, *, key: str | None = None) -> list:
     """The page of a long list picked (the first by default); a picker only when there are
-    more than `size`. Unkeyed: another filter (another count of pages) starts at the first."""
+    more than `size`. Unkeyed, another filter (another count of pages) starts at the first;
+    keyed, the page picked stays while the person works on it (the board, the arrivals)."""
     if len(items) <= size:
         return items
     starts = list(range(0, len(items), size))
@@ -423,7 +424,8 @@ def page_of(items: list, size: int = PAGE_SIZE) -> list:
         tr("pages.range", first=first + 1, last=min(first + size, len(items)), count=len(items))
         for first in starts
     ]
-    start = starts[labels.index(st.selectbox(tr("pages.pick"), labels))]
+    picked = st.selectbox(tr("pages.pick"), labels, key=key)
+    start = starts[labels.index(picked)] if picked in labels else 0
     return items[start : start + size]
 
 

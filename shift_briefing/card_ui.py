@@ -34,16 +34,6 @@ _SHOW = {
 }
 
 
-def fresh_actor(database: Database) -> Actor:
-    """The person again, for a card rerunning alone: signed out meanwhile (idle, deactivated)
-    means the whole app reruns, and shows the sign-in page."""
-    me = signed_in_actor(database)
-    if me is None:
-        st.rerun(scope="app")
-    assert me is not None
-    return me
-
-
 def key(name: str, *stored: object) -> str:
     """A widget's key from what is stored (value, version) and how often a refusal put it back:
     a new key gives a widget that shows the stored value again."""

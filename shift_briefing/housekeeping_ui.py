@@ -19,7 +19,7 @@ from core.download_ui import guarded_download
 from core.i18n import format_clock
 from core.lib import current_property
 from core.models import Property
-from core.ui import actor, escape_markdown, language, tr
+from core.ui import actor, escape_markdown, language, page_of, still_signed_in, tr
 from shift_briefing import card_ui, downloads, severity_ui
 from shift_briefing.board import (
     ROOM_STATES,
@@ -92,7 +92,8 @@ def housekeeping_page() -> None:
     _legend()
     to_do_only = st.toggle(tr("board.to_do_only"), key="board_to_do_only")
     rooms = [r for r in board.on_floor(chosen) if not (to_do_only and r.nothing_to_do)]
-    shown, last_page = _page_of(rooms)
+    shown = page_of(rooms, ROOMS_PER_PAGE, key="board_page")
+    last_page = not rooms or shown[-1] is rooms[-1]
     lang = language()
     for on_floor in dict.fromkeys(room.floor for room in shown):
         st.subheader(tr("housekeeping.floor", floor=on_floor))
@@ -114,26 +115,6 @@ def housekeeping_page() -> None:
         st.subheader(tr("housekeeping.no_room"))
         for arrival in board.unassigned:
             _unassigned_card(database, hotel, arrival)
-
-
-def _page_of(rooms: list[BoardRoom]) -> tuple[list[BoardRoom], bool]:
-    """The ROOMS_PER_PAGE rooms of the page picked, and whether it is the last page: a big
-    hotel's board is paged (or filtered by floor), so a page does not grow with the hotel."""
-    pages = max(1, -(-len(rooms) // ROOMS_PER_PAGE))
-    if pages == 1:
-        return rooms, True
-    page = st.selectbox(
-        tr("board.page"),
-        range(pages),
-        format_func=lambda n: tr(
-            "arrivals.page_range",
-            first=n * ROOMS_PER_PAGE + 1,
-            last=min((n + 1) * ROOMS_PER_PAGE, len(rooms)),
-            count=len(rooms),
-        ),
-        key="board_page",
-    )
-    return rooms[page * ROOMS_PER_PAGE : (page + 1) * ROOMS_PER_PAGE], page == pages - 1
 
 
 def _summary(counts: dict[str, int], board: HousekeepingBoard, floor: int | None) -> None:
@@ -163,7 +144,7 @@ def _room_card(
     (`first`, used once); a tick reruns this card alone, and it reads its room again."""
     room = first.pop("room", None)
     if room is None:  # this card alone: the page did not check the person, nor read the room
-        me = card_ui.fresh_actor(database)
+        me = still_signed_in(database)
         with database.read() as session:
             room = board_room(session, me, hotel, day, room_id)
         if room is None:

@@ -24,6 +24,8 @@ from core.ui import (
     actor,
     escape_markdown,
     language,
+    page_of,
+    still_signed_in,
     tr,
     tr_md,
     translator,
@@ -34,7 +36,7 @@ from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
 from requests.tasks import promises_kept, tasks_for
 from requests.ui import tasks_columns, tasks_table, wish_labels
-from shift_briefing import card_ui, downloads, promises_ui, severity_ui, stays_ui
+from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
 from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
 from shift_briefing.checkin import (
     ArrivalCard,
@@ -186,7 +188,7 @@ def arrivals_page() -> None:
         ordered = [line for line in lines if not line.checked_in] + [
             line for line in lines if line.checked_in
         ]
-        shown = _page_of(ordered)
+        shown = page_of(ordered, PAGE_SIZE, key="arrivals_page")
         cards = arrival_cards_for(
             session, me, hotel.id, [line.reservation_id for line in shown], language()
         )
@@ -206,25 +208,6 @@ def _searched(line: ArrivalLine) -> str:
     return " ".join([line.guest_name, line.room_number or "", line.confirmation_number]).casefold()
 
 
-def _page_of(lines: list[ArrivalLine]) -> list[ArrivalLine]:
-    """The PAGE_SIZE lines of the page picked (the first while there is only one)."""
-    pages = max(1, -(-len(lines) // PAGE_SIZE))
-    if pages == 1:
-        return lines
-    page = st.selectbox(
-        tr("arrivals.page"),
-        range(pages),
-        format_func=lambda n: tr(
-            "arrivals.page_range",
-            first=n * PAGE_SIZE + 1,
-            last=min((n + 1) * PAGE_SIZE, len(lines)),
-            count=len(lines),
-        ),
-        key="arrivals_page",
-    )
-    return lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-
-
 @st.fragment
 def _arrival_card(
     database: Database, hotel: Property, reservation_id: int, first: dict[str, ArrivalCard]
@@ -234,7 +217,7 @@ def _arrival_card(
     checks the person and reads the card again."""
     card = first.pop("card", None)
     if card is None:
-        me = card_ui.fresh_actor(database)
+        me = still_signed_in(database)
         with database.read() as session:
             card = arrival_card(session, me, hotel.id, reservation_id, language())
     guest = card.guest
@@ -306,7 +289,7 @@ def _check_in_form(database: Database, hotel: Property, card: ArrivalCard) -> No
 def _override_dialog(database: Database, hotel: Property, card: ArrivalCard) -> None:
     """A room not ready: check-in on a manager's override, with a reason (a fragment: its
     clicks rerun the dialog alone, so it checks the person again)."""
-    me = card_ui.fresh_actor(database)
+    me = still_signed_in(database)
     guest = card.guest
     rid = guest.reservation_id
     st.warning(tr("checkin.blocker_room_not_ready"), icon=":material/hourglass_empty:")
@@ -426,7 +409,7 @@ def briefing_page() -> None:
     blocks += [(tr("briefing.in_house"), g, False) for g in briefing.in_house]
     blocks += [(tr("briefing.awaited"), g, False) for g in briefing.awaited]
     expected = [("", g, True) for g in briefing.expected]
-    shown = _briefing_page_of(expected + blocks)
+    shown = page_of(expected + blocks, PAGE_SIZE, key="briefing_page")
     if not shown or shown[0][0] == "":
         st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
         if briefing.arrivals and not briefing.expected:
@@ -440,26 +423,6 @@ def briefing_page() -> None:
             _guest_block(guest, hotel.timezone, arriving, briefing.day if title else None)
     if me.has("manager"):
         _signature_board(board, briefing, hotel.timezone)
-
-
-def _briefing_page_of(
-    blocks: list[tuple[str, BriefingGuest, bool]],
-) -> list[tuple[str, BriefingGuest, bool]]:
-    pages = max(1, -(-len(blocks) // PAGE_SIZE))
-    if pages == 1:
-        return blocks
-    page = st.selectbox(
-        tr("briefing.page"),
-        range(pages),
-        format_func=lambda n: tr(
-            "arrivals.page_range",
-            first=n * PAGE_SIZE + 1,
-            last=min((n + 1) * PAGE_SIZE, len(blocks)),
-            count=len(blocks),
-        ),
-        key="briefing_page",
-    )
-    return blocks[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
 
 
 def _signing_status(
