@@ -38,6 +38,11 @@ from requests.wish_parser import ParseResult, parse_wishes
 
 TRIAGE_AHEAD = timedelta(hours=24)  # someone reads unclassified text a day before arrival
 _CHUNK = 500  # ids per IN (...) query
+_PARSED_TEXTS = 20_000  # distinct wish texts remembered per catalogue, at most
+# What the parser made of each text, per (catalogue, check-in time): an import's batches come
+# one after another with the same catalogue, and its rows repeat the same few hundred texts.
+# The parser is a pure function of those three, so a text is read once per import, not per row.
+_recent_parses: list[tuple[tuple[CatalogueEntry, ...], time, dict[str, ParseResult]]] = []
 
 
 @dataclass
@@ -99,6 +104,7 @@ class _Batch:
         self._new_tasks: list[dict[str, Any]] = []
         self._touched: list[Reservation] = []
         self._audit: list[dict[str, Any]] = []
+        self._parses: dict[int, dict[str, ParseResult]] = {}
 
     # -- lookups, once per property --
 
@@ -119,6 +125,20 @@ class _Batch:
         if property_id not in self._by_code:
             self._by_code[property_id] = {e.code: e for e in self.entries(property_id)}
         return self._by_code[property_id]
+
+    def parse(self, hotel: Property, text: str) -> ParseResult:
+        """parse_wishes with the property's catalogue, each distinct text read once."""
+        parses = self._parses.get(hotel.id)
+        if parses is None:
+            parses = self._parses[hotel.id] = _parses_for(self.entries(hotel.id),
+                                                          hotel.check_in_time)
+        found = parses.get(text)
+        if found is None:
+            if len(parses) >= _PARSED_TEXTS:
+                parses.clear()
+            found = parses[text] = parse_wishes(text, self.entries(hotel.id),
+                                                hotel.check_in_time)
+        return found
 
     def assigner(self, property_id: int) -> Assigner:
         """The owners' rules, roster and loads, read once per property and pass."""
@@ -191,9 +211,7 @@ class _Batch:
                 self.cancel(request)
             return
         catalogue = self.catalogue(hotel.id)
-        parsed = parse_wishes(
-            reservation.wish_text or "", self.entries(hotel.id), hotel.check_in_time
-        )
+        parsed = self.parse(hotel, reservation.wish_text or "")
         if reservation.eta is None and parsed.eta:
             reservation.eta = time.fromisoformat(parsed.eta)
             self.log(
@@ -477,6 +495,17 @@ class _Batch:
         if wanted.due_at > task.due_at:
             task.escalation_level, task.escalated_at = 0, None  # later: not late any more
         task.due_at, task.service_date, task.booked_late = wanted.due_at, day, booked_late
+
+
+def _parses_for(entries: tuple[CatalogueEntry, ...], check_in: time) -> dict[str, ParseResult]:
+    """The texts already parsed with this very catalogue (equal entries) and check-in time."""
+    for known, known_check_in, parses in _recent_parses:
+        if known_check_in == check_in and known == entries:
+            return parses
+    parses: dict[str, ParseResult] = {}
+    _recent_parses.insert(0, (entries, check_in, parses))
+    del _recent_parses[4:]  # a few properties' catalogues, the newest first
+    return parses
 
 
 # --- capture and correction on the reservation screen ------------------------------------------
