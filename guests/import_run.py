@@ -42,6 +42,7 @@ from guests.importer import (
     IMPORTERS,
     ImportSummary,
     ParsedFile,
+    PlannedRow,
     Progress,
     _apply_row,
     _cancel_missing,
@@ -119,10 +120,17 @@ def _run(
         start, size = 0, min(FIRST_BATCH, batch_rows)
         while start < total:
             chunk = rows[start:start + size]
+            batch = replace(parsed, rows=chunk, problems=[], repeats=0)
+            if _nothing_to_write(database, who, property_id, batch, resumed, record_id,
+                                 summary):
+                start += len(chunk)  # no write lock taken: nobody waited, no pause
+                size = min(size * 2, batch_rows)
+                if progress is not None:
+                    progress(start, total)
+                continue
             began = time.perf_counter()
             with _unit(database, dry_run) as session:
                 record = _record(session, record_id, who, property_id, parsed, replace_range)
-                batch = replace(parsed, rows=chunk, problems=[], repeats=0)
                 plan = plan_import(session, who, property_id, batch)
                 # Rooms held (in the database, or by an earlier row) are left out before the
                 # batch is written, so that its new rows go in together, never one by one.
@@ -133,9 +141,7 @@ def _run(
                 for planned in plan.rows:
                     if planned.reservation is None and planned.target is not None:
                         continue  # created above
-                    if resumed and planned.state is not None and planned.state_is_current and (
-                        planned.state.import_id == record.id
-                    ):
+                    if _applied_before(planned, resumed, record.id):
                         continue  # applied by the run that was killed, and counted then
                     _apply_row(session, who, property_id, record, planned, summary)
                 _store_counts(record, summary)
@@ -157,6 +163,36 @@ def _run(
         _finish(session, who, record, summary)
         summary.import_id = None if dry_run else record.id
     return summary
+
+
+def _applied_before(planned: PlannedRow, resumed: bool, record_id: int) -> bool:
+    return resumed and planned.state is not None and planned.state_is_current and (
+        planned.state.import_id == record_id)
+
+
+def _nothing_to_write(
+    database: Database, who: Who, property_id: int, batch: ParsedFile, resumed: bool,
+    record_id: int, summary: ImportSummary,
+) -> bool:
+    """Rows the file did not change (a re-import) are planned in a read transaction, which
+    takes no write lock; if none of them needs a write, they are counted and that is all.
+    Otherwise the batch is planned again inside its write transaction, as any other."""
+    with database.read() as session:
+        plan = plan_import(session, who, property_id, batch)
+        quiet = all(
+            planned.action == "stale"
+            or (planned.action == "unchanged"
+                and (planned.reservation is None or planned.state_is_current))
+            for planned in plan.rows
+        )
+        if not quiet:
+            return False
+        for planned in plan.rows:
+            if _applied_before(planned, resumed, record_id):
+                continue
+            summary.conflicts += planned.conflicts
+            summary.unchanged += 1
+    return True
 
 
 def _cancel_the_missing(
