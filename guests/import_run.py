@@ -118,11 +118,12 @@ def _run(
     gc.freeze()
     try:
         start, size = 0, min(FIRST_BATCH, batch_rows)
+        probe = True  # plan in a read transaction first: the file may not have changed here
         while start < total:
             chunk = rows[start:start + size]
             batch = replace(parsed, rows=chunk, problems=[], repeats=0)
-            if _nothing_to_write(database, who, property_id, batch, resumed, record_id,
-                                 summary):
+            if probe and _nothing_to_write(database, who, property_id, batch, resumed,
+                                           record_id, summary):
                 start += len(chunk)  # no write lock taken: nobody waited, no pause
                 size = min(size * 2, batch_rows)
                 if progress is not None:
@@ -145,6 +146,9 @@ def _run(
                         continue  # applied by the run that was killed, and counted then
                     _apply_row(session, who, property_id, record, planned, summary)
                 _store_counts(record, summary)
+                # A batch mostly written (a first import) makes the next one likely to be
+                # too: planning it twice, once to find that out, would be wasted.
+                probe = _written(plan.rows) * 2 < len(plan.rows)
             start += len(chunk)
             held = time.perf_counter() - began
             size = _next_size(size, held, batch_rows)
@@ -163,6 +167,10 @@ def _run(
         _finish(session, who, record, summary)
         summary.import_id = None if dry_run else record.id
     return summary
+
+
+def _written(rows: list[PlannedRow]) -> int:
+    return sum(1 for planned in rows if planned.action not in ("unchanged", "stale"))
 
 
 def _applied_before(planned: PlannedRow, resumed: bool, record_id: int) -> bool:
