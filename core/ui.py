@@ -418,7 +418,7 @@ def page_of(items: list, size: int = PAGE_SIZE, *, key: str | None = None) -> li
     keyed, the page picked stays while the person works on it (the board, the arrivals)."""
     if len(items) <= size:
         return items
-    starts = list(range(0, len(items), size))
+    starts = list(range(len(items)))[::size]
     # The options are the labels themselves: a format_func would be called outside the run.
     labels = [
         tr("pages.range", first=first + 1, last=min(first + size, len(items)), count=len(items))

@@ -18,6 +18,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -490,6 +491,8 @@ def _is_missing(value: Any) -> bool:
 
 def _text(value: Any) -> str:
     """A cell as text: Excel's 104.0 is "104", a missing cell is ""."""
+    if type(value) is str:  # nearly every cell: the quick way first
+        return value.replace("\x00", "").strip()
     if _is_missing(value):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -527,7 +530,12 @@ def parse_date(value: Any) -> date | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _serial(float(value))
-    text = _text(value)
+    return _date_of_text(_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _date_of_text(text: str) -> date | None:
+    """A file has a few hundred distinct dates in thousands of cells: each is read once."""
     if not text:
         return None
     plain = "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
@@ -570,7 +578,12 @@ def parse_time(value: Any) -> time | None:
             raise ValueError(value)
         minutes = round(value * 24 * 60) % (24 * 60)
         return time(minutes // 60, minutes % 60)
-    text = _text(value).casefold().replace(" ", "")
+    return _time_of_text(_text(value))
+
+
+@lru_cache(maxsize=4096)
+def _time_of_text(cell: str) -> time | None:
+    text = cell.casefold().replace(" ", "")
     if not text:
         return None
     if m := _TIME_24.fullmatch(text):
@@ -602,7 +615,12 @@ _VIP_YES = {"yes", "oui", "y", "o", "x", "true", "vrai", "vip"}
 
 def _vip(value: Any) -> int:
     """0 for no, the level for "2" or "VIP2", 1 for any other mark."""
-    text = header_key(_text(value))
+    return _vip_of_text(_text(value))
+
+
+@lru_cache(maxsize=1024)
+def _vip_of_text(cell: str) -> int:
+    text = header_key(cell)
     if text in _VIP_NO:
         return 0
     if m := re.fullmatch(r"(?:vip|v)?(\d{1,2})", text):
@@ -623,7 +641,11 @@ _LANGUAGE_CODES = {
 
 def _language(value: Any) -> str | None:
     """ "FR", "fr-FR", "French", "Français" -> "fr"; anything else is left unset."""
-    text = _text(value)
+    return _language_of_text(_text(value))
+
+
+@lru_cache(maxsize=1024)
+def _language_of_text(text: str) -> str | None:
     key = header_key(text)
     if key in _LANGUAGE_CODES:
         return _LANGUAGE_CODES[key]
@@ -633,7 +655,12 @@ def _language(value: Any) -> str | None:
 
 
 def _status(value: Any) -> str:
-    return "cancelled" if header_key(_text(value)) in CANCELLED else "booked"
+    return _status_of_text(_text(value))
+
+
+@lru_cache(maxsize=1024)
+def _status_of_text(text: str) -> str:
+    return "cancelled" if header_key(text) in CANCELLED else "booked"
 
 
 # --- rows -----------------------------------------------------------------------------------------

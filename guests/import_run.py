@@ -1,8 +1,8 @@
 """An arrivals import that lets everyone else keep working, and survives being killed.
 
 The file is read and checked before any transaction (guests.import_file); then the rows go in
-short write transactions (at most a few hundred rows, sized to last about BATCH_SECONDS on
-this machine today), every one planned again inside its own transaction (so a staff edit made
+short write transactions (sized to last about BATCH_SECONDS, at most BATCH_ROWS rows), every
+one planned again inside its own transaction (so a staff edit made
 meanwhile is seen, never overwritten). Between two batches other people's saves go through:
 on SQLite the write lock is held for one batch at a time.
 
@@ -43,19 +43,25 @@ from guests.importer import (
     IMPORTERS,
     ImportSummary,
     ParsedFile,
+    PlannedRow,
     Progress,
     _apply_row,
     _cancel_missing,
     _create_many,
     _finish,
+    _leave_out_taken_rooms,
     plan_import,
 )
 from guests.models import ImportRecord, Reservation
 
-BATCH_ROWS = 300  # at most, per transaction (HOTEL_IMPORT_BATCH_ROWS)
-BATCH_SECONDS = 0.1  # a batch aims at this long: a staff save waits for one batch at most
+BATCH_ROWS = 2000  # at most, per transaction (HOTEL_IMPORT_BATCH_ROWS)
+BATCH_SECONDS = 0.2  # a batch aims at this long: a staff save waits for one batch at most
 FIRST_BATCH = 25
+SMALLEST_BATCH = 25  # on a loaded machine: below this, the pauses would be all the import does
 SQLITE_PAUSE = 0.12  # seconds between two batches, longer than SQLite's busy-handler sleep
+# SQLite's busy handler (sqliteDefaultBusyCallback) sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50,
+# 50 ms, then 100 ms at a time: how long a writer sleeps depends on how long it has waited.
+_BUSY_DELAYS = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
 _COUNTS = ("created", "updated", "unchanged", "cancelled", "requests_created", "tasks_created",
            "tasks_cancelled")
 
@@ -112,29 +118,42 @@ def _run(
     gc.freeze()
     try:
         start, size = 0, min(FIRST_BATCH, batch_rows)
+        probe = True  # plan in a read transaction first: the file may not have changed here
         while start < total:
             chunk = rows[start:start + size]
+            batch = replace(parsed, rows=chunk, problems=[], repeats=0)
+            if probe and _nothing_to_write(database, who, property_id, batch, resumed,
+                                           record_id, summary):
+                start += len(chunk)  # no write lock taken: nobody waited, no pause
+                size = min(size * 2, batch_rows)
+                if progress is not None:
+                    progress(start, total)
+                continue
             began = time.perf_counter()
             with _unit(database, dry_run) as session:
                 record = _record(session, record_id, who, property_id, parsed, replace_range)
-                batch = replace(parsed, rows=chunk, problems=[], repeats=0)
                 plan = plan_import(session, who, property_id, batch)
+                # Rooms held (in the database, or by an earlier row) are left out before the
+                # batch is written, so that its new rows go in together, never one by one.
+                _leave_out_taken_rooms(session, property_id, plan, summary)
                 new = [p for p in plan.rows if p.reservation is None and p.target is not None]
                 if new:
                     _create_many(session, who, property_id, record, new, summary)
                 for planned in plan.rows:
                     if planned.reservation is None and planned.target is not None:
                         continue  # created above
-                    if resumed and planned.state is not None and planned.state_is_current and (
-                        planned.state.import_id == record.id
-                    ):
+                    if _applied_before(planned, resumed, record.id):
                         continue  # applied by the run that was killed, and counted then
                     _apply_row(session, who, property_id, record, planned, summary)
                 _store_counts(record, summary)
+                # A batch mostly written (a first import) makes the next one likely to be
+                # too: planning it twice, once to find that out, would be wasted.
+                probe = _written(plan.rows) * 2 < len(plan.rows)
             start += len(chunk)
-            size = _next_size(size, time.perf_counter() - began, batch_rows)
+            held = time.perf_counter() - began
+            size = _next_size(size, held, batch_rows)
             _checkpoint(database)
-            _let_others_in(database)
+            _let_others_in(database, held)
             if progress is not None:
                 progress(start, total)
         if replace_range and rows:
@@ -148,6 +167,40 @@ def _run(
         _finish(session, who, record, summary)
         summary.import_id = None if dry_run else record.id
     return summary
+
+
+def _written(rows: list[PlannedRow]) -> int:
+    return sum(1 for planned in rows if planned.action not in ("unchanged", "stale"))
+
+
+def _applied_before(planned: PlannedRow, resumed: bool, record_id: int) -> bool:
+    return resumed and planned.state is not None and planned.state_is_current and (
+        planned.state.import_id == record_id)
+
+
+def _nothing_to_write(
+    database: Database, who: Who, property_id: int, batch: ParsedFile, resumed: bool,
+    record_id: int, summary: ImportSummary,
+) -> bool:
+    """Rows the file did not change (a re-import) are planned in a read transaction, which
+    takes no write lock; if none of them needs a write, they are counted and that is all.
+    Otherwise the batch is planned again inside its write transaction, as any other."""
+    with database.read() as session:
+        plan = plan_import(session, who, property_id, batch)
+        quiet = all(
+            planned.action == "stale"
+            or (planned.action == "unchanged"
+                and (planned.reservation is None or planned.state_is_current))
+            for planned in plan.rows
+        )
+        if not quiet:
+            return False
+        for planned in plan.rows:
+            if _applied_before(planned, resumed, record_id):
+                continue
+            summary.conflicts += planned.conflicts
+            summary.unchanged += 1
+    return True
 
 
 def _cancel_the_missing(
@@ -239,12 +292,23 @@ def _record(
     return record
 
 
-def _let_others_in(database: Database) -> None:
+def _let_others_in(database: Database, held: float = SQLITE_PAUSE) -> None:
     """SQLite has no queue for its write lock: a waiting writer sleeps in its busy handler (up
     to 100 ms between two tries), and a batch that began at once would take the lock again
-    every time. A pause longer than that lets every waiting save in first."""
+    every time. A pause longer than the sleep a writer can be in lets every waiting save in
+    first: one that began waiting during this batch (`held` seconds) sleeps no longer than the
+    busy handler's step at that time, which is shorter than 100 ms after a short batch."""
     if database.is_sqlite:
-        time.sleep(SQLITE_PAUSE)
+        time.sleep(_pause_after(held))
+
+
+def _pause_after(held: float) -> float:
+    waited = 0.0
+    for delay in _BUSY_DELAYS:
+        waited += delay
+        if waited >= held:
+            return min(delay + 0.01, SQLITE_PAUSE)
+    return SQLITE_PAUSE
 
 
 def _checkpoint(database: Database) -> None:
@@ -261,7 +325,7 @@ def _next_size(size: int, seconds: float, most: int) -> int:
     """Batches as long as BATCH_SECONDS, whatever the machine's load: halve a slow one,
     double a quick one, never over `most` rows."""
     if seconds > BATCH_SECONDS * 1.5:
-        return max(size // 2, 1)
+        return max(size // 2, min(SMALLEST_BATCH, most))
     if seconds < BATCH_SECONDS / 2:
         return min(size * 2, most)
     return size

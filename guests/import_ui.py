@@ -7,6 +7,8 @@ text, never as markdown or HTML.
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +19,7 @@ from core.errors import UserError
 from core.i18n import format_day
 from core.ui import actor, language, tr, tr_md
 from core.ui_columns import day_column, number_column
-from guests.import_file import FIELD_LABELS, ExportFile, RowProblem, check_size
+from guests.import_file import FIELD_LABELS, ExportFile, ImportLimits, RowProblem, check_size
 from guests.import_ota import OTA_KIND
 from guests.import_run import import_in_batches
 from guests.importer import (
@@ -25,6 +27,7 @@ from guests.importer import (
     Conflict,
     ImportPlan,
     ImportSummary,
+    ParsedFile,
     UnreadableFile,
     plan_import,
     problems_csv,
@@ -51,7 +54,8 @@ def import_page() -> None:
         return
     try:
         check_size(getattr(upload, "size", 0))  # before the bytes are read
-        parsed = read_file(upload.getvalue(), upload.name)
+        parsed = _parsed(upload.getvalue(), upload.name,
+                         astuple(ImportLimits.from_environment()))
     except UnreadableFile as exc:
         st.error(tr_md(exc.key, **exc.values))
         return
@@ -88,6 +92,15 @@ def import_page() -> None:
     if summary is not None:
         st.session_state[_SUMMARY] = summary
         st.rerun()
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _parsed(data: bytes, file_name: str, limits: tuple[int, ...]) -> ParsedFile:
+    """The upload read and checked once, keyed by its bytes (and the limits in force): every
+    widget change reruns the page, and parsing a large export again each time took seconds.
+    An unreadable file raises, and is not cached."""
+    del limits  # part of the cache key only: read_file reads them from the environment
+    return read_file(data, file_name)
 
 
 def _file_read(export: ExportFile) -> None:

@@ -43,7 +43,7 @@ from guests.import_file import (
     read_export,
 )
 from guests.import_ota import VERSION, looks_like_xml, read_ota
-from guests.models import ImportedReservation, ImportRecord, Reservation
+from guests.models import ImportedReservation, ImportRecord, Reservation, Room
 from guests.reservations import (
     ReservationChanged,
     ReservationInput,
@@ -51,7 +51,6 @@ from guests.reservations import (
     save_reservation,
 )
 from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
-from guests.rooms import rooms
 
 IMPORTERS = ("reservations", "manager")
 APP_STATUSES = ("checked_in", "checked_out", "no_show")  # the hotel's own, never the file's
@@ -444,7 +443,11 @@ def _leave_out_taken_rooms(
     wanted = [p for p in rows if p.target is not None and p.target.room_number]
     if not wanted:
         return
-    number_of = {room.id: room.number for room in rooms(session, property_id)}
+    numbers = {(p.target.room_number or "").strip() for p in wanted if p.target}
+    number_of = {  # only the rooms these rows ask for
+        room_id: number for room_id, number in session.execute(
+            select(Room.id, Room.number).where(Room.property_id == property_id))
+        if number in numbers}
     first = min(p.target.arrival_date for p in wanted if p.target)
     last = max(p.target.departure_date for p in wanted if p.target)
     holder: dict[tuple[str, date], Any] = {  # (room number, night) -> reservation id or row
@@ -454,6 +457,7 @@ def _leave_out_taken_rooms(
     }
     held_by: dict[Any, list[tuple[str, date]]] = {}
     in_file: dict[Any, PlannedRow] = {}
+    left_out: list[tuple[RowProblem, str, Any]] = []  # the clash told once all are known
     for pair, who_holds in holder.items():
         held_by.setdefault(who_holds, []).append(pair)
     for planned in rows:
@@ -474,27 +478,42 @@ def _leave_out_taken_rooms(
         clash = next((holder[(number, n)] for n in nights if (number, n) in holder), None)
         if clash is not None:
             target.room_number = None
-            summary.errors.append(RowProblem(planned.row.row, "room", ROOM_LEFT_OUT,
-                                             _clash_values(session, number,
-                                                           in_file.get(clash, clash))))
+            problem = RowProblem(planned.row.row, "room", ROOM_LEFT_OUT, {})
+            summary.errors.append(problem)
+            left_out.append((problem, number, in_file.get(clash, clash)))
             continue
         for night in nights:
             holder[(number, night)] = me
         held_by.setdefault(me, []).extend((number, night) for night in nights)
+    stored = _bookings(session, [h for _, _, h in left_out if not isinstance(h, PlannedRow)])
+    for problem, number, clash in left_out:
+        problem.values.update(_clash_values(number, clash, stored))
 
 
-def _clash_values(session: Session, number: str, holder: Any) -> dict[str, Any]:
+def _bookings(session: Session, ids: list[int]) -> dict[int, tuple[str, date, date]]:
+    """(number, arrival, departure) of these reservations, in a few queries."""
+    found: dict[int, tuple[str, date, date]] = {}
+    unique = sorted(set(ids))
+    for batch in chunks(unique):
+        found.update(
+            (row[0], (row[1], row[2], row[3])) for row in session.execute(
+                select(Reservation.id, Reservation.confirmation_number,
+                       Reservation.arrival_date, Reservation.departure_date)
+                .where(Reservation.id.in_(batch))))
+    return found
+
+
+def _clash_values(
+    number: str, holder: Any, stored: dict[int, tuple[str, date, date]]
+) -> dict[str, Any]:
     if isinstance(holder, PlannedRow):
         assert holder.target is not None
         booking = holder.target
         confirmation, arrival, departure = (booking.confirmation_number, booking.arrival_date,
                                             booking.departure_date)
     else:
-        reservation = session.get(Reservation, holder)
-        assert reservation is not None
-        confirmation, arrival, departure = (reservation.confirmation_number,
-                                            reservation.arrival_date, reservation.departure_date)
-    return {"room": number, "number": confirmation, "arrival": arrival.isoformat(),
+        confirmation, arrival, departure = stored[holder]
+    return {"room": number, "number": confirmation, "guest": "", "arrival": arrival.isoformat(),
             "departure": departure.isoformat()}
 
 

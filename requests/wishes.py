@@ -36,7 +36,7 @@ from requests.models import Request, Task
 from requests.severity import NORMAL, SEVERITIES
 from requests.states import OPEN
 from requests.tasks import TRIAGE, record_status, stay_of
-from requests.wish_parser import ParseResult, parse_wishes
+from requests.wish_parser import ParseResult, parse_many, parse_wishes
 
 TRIAGE_AHEAD = timedelta(hours=24)  # someone reads unclassified text a day before arrival
 
@@ -102,6 +102,11 @@ class _Batch:
         if property_id not in self._by_code:
             self._by_code[property_id] = {e.code: e for e in self.entries(property_id)}
         return self._by_code[property_id]
+
+    def parse(self, hotel: Property, text: str) -> ParseResult:
+        """parse_wishes with the property's catalogue; the parser remembers the texts of the
+        last batches (an import's rows repeat the same few hundred texts)."""
+        return parse_many([text], self.entries(hotel.id), hotel.check_in_time)[0]
 
     def assigner(self, property_id: int) -> Assigner:
         """The owners' rules, roster and loads, read once per property and pass."""
@@ -174,9 +179,7 @@ class _Batch:
                 self.cancel(request)
             return
         catalogue = self.catalogue(hotel.id)
-        parsed = parse_wishes(
-            reservation.wish_text or "", self.entries(hotel.id), hotel.check_in_time
-        )
+        parsed = self.parse(hotel, reservation.wish_text or "")
         if reservation.eta is None and parsed.eta:
             reservation.eta = time.fromisoformat(parsed.eta)
             self.log(
@@ -460,9 +463,6 @@ class _Batch:
         if wanted.due_at > task.due_at:
             task.escalation_level, task.escalated_at = 0, None  # later: not late any more
         task.due_at, task.service_date, task.booked_late = wanted.due_at, day, booked_late
-
-
-# --- capture and correction on the reservation screen ------------------------------------------
 
 
 def preview_wishes(session: Session, property_id: int, text: str) -> ParseResult:
