@@ -42,12 +42,13 @@ def test_a_manager_starts_a_task_and_gives_it_an_owner_in_a_dialog(
     page.get_by_label(t("login.password", "fr")).fill("demo-manager")
     page.get_by_role("button", name=t("login.submit", "fr")).click()
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", lang)).click()
-    start = page.locator('[class*="st-key-task_"][class*="_in_progress"] button').first
+    holder = page.locator('[class*="st-key-task_"][class*="_in_progress"]').first
+    start = holder.locator("button")
     expect(start).to_be_visible(timeout=60_000)  # a loaded machine: the first board run
     key = next(
         name
-        for name in start.locator("xpath=..").get_attribute("class").split()
-        if name.startswith("st-key-task_")
+        for name in holder.get_attribute("class").split()
+        if name.startswith("st-key-task_") and name.endswith("_in_progress")
     )
     task_id = int(key.split("_")[1])
     database = _server_database(tmp_path_factory)
