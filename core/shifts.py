@@ -279,8 +279,10 @@ def update_shift(
     ends: time,
     *,
     version: int | None = None,
-) -> None:
-    """Sets a shift's hours; `version` is the one the manager loaded (None: as stored)."""
+) -> bool:
+    """Sets a shift's hours; `version` is the one the manager loaded (None: as stored).
+    Returns whether it changed them: hours already as asked (someone set the same a moment
+    before) are no save, and overwrite nothing."""
     require(who, "manager")
     if starts == ends:
         raise UserError("shifts.error_empty", shift=name)
@@ -290,7 +292,7 @@ def update_shift(
     if shift is None:
         raise UserError("briefing.error_shift", shift=name)
     if (shift.starts_at, shift.ends_at) == (starts, ends):
-        return
+        return False
     hotel = session.get(Property, property_id)
     claim_version(
         session,
@@ -314,3 +316,4 @@ def update_shift(
         after={"starts_at": starts.isoformat(), "ends_at": ends.isoformat()},
         property_id=property_id,
     )
+    return True

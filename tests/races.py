@@ -192,7 +192,7 @@ def _work(setup: Setup, worker: int, operations: int) -> list[tuple]:
         operation = chance.choices(names, weights)[0]
         try:
             saved = OPERATION_BODIES[operation](database, setup, manager, signers, chance, n)
-            log.append((operation, "saved", saved))
+            log.append((operation, "saved", saved) if saved else (operation, "unchanged", None))
         except UserError as refused:
             log.append((operation, "refused", refused.key))
         except Exception:
@@ -285,7 +285,7 @@ def _shift(database, setup, manager, signers, chance, n) -> tuple:
         if at not in (ends, starts_now)
     )
     with database.write() as session:
-        update_shift(
+        changed = update_shift(
             session,
             manager,
             setup.property_id,
@@ -294,6 +294,8 @@ def _shift(database, setup, manager, signers, chance, n) -> tuple:
             ends,
             version=_as_loaded(setup, version),
         )
+    if not changed:  # another worker set these very hours first: nothing to save, no version
+        return None
     return ("shift", shift_id, version, "starts_at", starts.isoformat())
 
 
