@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import event, insert, inspect, null, select, update
+from sqlalchemy import event, inspect, null, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from core.clock import now
-from core.lib import chunks
+from core.lib import chunks, insert_with_ids
 from core.models import AuditEvent, AuditPersonal
 
 # Fields whose values say who a guest is or what they told us; staff names too (harmless).
@@ -178,7 +178,12 @@ def snapshot(row: Any, *, hide: tuple[str, ...] = ("password_hash",)) -> dict[st
     return values
 
 
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def json_safe(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values: an import audits hundreds of thousands
+        return value
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, enum.Enum):
@@ -265,20 +270,14 @@ def record_many(session: Session, who: Who, entries: list[dict[str, Any]]) -> No
         )
         personal.append(apart)
     if not any(apart is not None for apart in personal):
-        session.execute(insert(AuditEvent).execution_options(render_nulls=True), rows)
+        session.execute(AuditEvent.__table__.insert(), rows)
         return
-    # The ids in the order of the rows, to hang each event's personal values on it.
-    ids = session.scalars(
-        insert(AuditEvent)
-        .execution_options(render_nulls=True)
-        .returning(AuditEvent.id, sort_by_parameter_order=True),
-        rows,
-    ).all()
+    insert_with_ids(session, AuditEvent, rows)  # each event's id, to hang its personal values on
     session.execute(
-        insert(AuditPersonal).execution_options(render_nulls=True),
+        AuditPersonal.__table__.insert(),
         [
-            {"event_id": event_id, "erased_at": None, **apart}
-            for event_id, apart in zip(ids, personal, strict=True)
+            {"event_id": row["id"], "erased_at": None, **apart}
+            for row, apart in zip(rows, personal, strict=True)
             if apart is not None
         ],
     )

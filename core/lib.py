@@ -1,12 +1,13 @@
 """Small helpers every domain needs, kept in one place so that no module grows its own copy:
-batches of ids for IN (...) lists, the insert that a second writer cannot repeat, and the
-hotel a page works for."""
+batches of ids for IN (...) lists, ids taken before a bulk insert, the insert that a second
+writer cannot repeat, and the hotel a page works for."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,32 @@ def chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
         raise ValueError("chunks: size must be at least 1")
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def insert_with_ids(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Inserts the rows, each given its "id" first, so that the insert needs no RETURNING.
+
+    With RETURNING, SQLite sends one statement per row (it does not promise their order); with
+    the ids known, the rows go in one executemany on SQLite and in multi-row INSERTs on
+    PostgreSQL. The ids come from the table's sequence on PostgreSQL; on SQLite from the
+    largest id, which is safe because a write transaction holds the database's write lock
+    (BEGIN IMMEDIATE) from its start, so no one else inserts until it commits.
+    """
+    if not rows:
+        return
+    table = model.__table__
+    if session.get_bind().dialect.name == "sqlite":
+        session.flush()  # the ORM's pending rows take their ids first
+        first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
+        ids: list[int] = list(range(first, first + len(rows)))
+    else:
+        ids = list(session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :count)"),
+            {"table": table.name, "count": len(rows)}))
+    for row, row_id in zip(rows, ids, strict=True):
+        row["id"] = row_id
+    session.execute(table.insert(), rows)
 
 
 def insert_unless_exists(

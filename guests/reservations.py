@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,7 +19,7 @@ from core.auth import require
 from core.clock import to_local
 from core.errors import UserError
 from core.i18n import format_moment, reader_language
-from core.lib import chunks, get_property
+from core.lib import chunks, get_property, insert_with_ids
 from guests.identity import GuestKey, guest_key, returning_guest, returning_guests, same_name
 from guests.models import Guest, Reservation
 from guests.room_nights import hold_nights, hold_nights_many
@@ -389,8 +389,7 @@ def create_reservations(
                 known[key] = guest
         _set_guest(guest, data)
         guest_of.append(guest)
-    for row, guest_id in zip(new_guests, _insert_guests(session, new_guests), strict=True):
-        row["id"] = guest_id
+    insert_with_ids(session, Guest, new_guests)
     rows = [
         {
             "property_id": property_id,
@@ -412,14 +411,10 @@ def create_reservations(
         }
         for data, guest in zip(inputs, guest_of, strict=True)
     ]
-    # No RETURNING: the confirmation numbers find them again. render_nulls keeps the rows in
-    # one batch (by default the ORM starts a new statement whenever a None comes or goes).
-    session.execute(insert(Reservation).execution_options(render_nulls=True), rows)
-    created = _reservations_by_number(
-        session, property_id, [row["confirmation_number"] for row in rows]
-    )
+    insert_with_ids(session, Reservation, rows)
+    ids = [row["id"] for row in rows]
+    created = _reservations_by_id(session, ids)
     hold_nights_many(session, created)
-    ids = [reservation.id for reservation in created]
     audit.record_many(
         session,
         who,
@@ -443,35 +438,12 @@ def create_reservations(
     return created, consequences
 
 
-def _reservations_by_number(
-    session: Session, property_id: int, numbers: list[str]
-) -> list[Reservation]:
-    found: dict[str, Reservation] = {}
-    for chunk in chunks(numbers):
-        found.update(
-            (r.confirmation_number, r)
-            for r in session.scalars(
-                select(Reservation).where(
-                    Reservation.property_id == property_id,
-                    Reservation.confirmation_number.in_(chunk),
-                )
-            ).unique()
-        )
-    return [found[number] for number in numbers]
-
-
-def _insert_guests(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """The new guests' ids, in order. Small statements: SQLite returns ids row by row, and
-    SQLAlchemy joins each batch's result to the ones before, which grows with the square."""
-    statement = (
-        insert(Guest)
-        .returning(Guest.id, sort_by_parameter_order=True)
-        .execution_options(render_nulls=True)
-    )
-    ids: list[int] = []
-    for chunk in chunks(rows, 100):
-        ids += session.scalars(statement, chunk).all()
-    return ids
+def _reservations_by_id(session: Session, ids: list[int]) -> list[Reservation]:
+    found: dict[int, Reservation] = {}
+    for chunk in chunks(ids):
+        found.update((r.id, r) for r in session.scalars(
+            select(Reservation).where(Reservation.id.in_(chunk))).unique())
+    return [found[reservation_id] for reservation_id in ids]
 
 
 def _set_guest(guest: _GuestRow, data: ReservationInput) -> None:

@@ -17,15 +17,17 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from core import audit
 from core.audit import Who
 from core.auth import require
 from core.clock import now
 from core.errors import UserError
-from core.lib import chunks, get_property
+from core.lib import chunks, get_property, insert_with_ids
 from core.models import Property
 from guests.models import Reservation
 from requests.assignment import Assigner
@@ -55,15 +57,39 @@ def sync_reservations(session: Session, who: Who, reservation_ids: Sequence[int]
     """Brings the reservations' requests and tasks in line with their text, dates and status."""
     batch = _Batch(session, who)
     for chunk in chunks(reservation_ids):
-        reservations = session.scalars(
-            select(Reservation)
-            .where(Reservation.id.in_(chunk))
-            .options(selectinload(Reservation.requests).selectinload(Request.tasks))
-        ).unique()
-        for reservation in reservations:
+        for reservation in _with_requests(session, chunk):
             batch.sync(reservation)
         batch.flush()
     return batch.report
+
+
+def _with_requests(session: Session, ids: Sequence[int]) -> list[Reservation]:
+    """The reservations, in the order of `ids`, with their requests and tasks loaded. Those
+    the session holds already (an import has just created them) are not read again."""
+    found: dict[int, Reservation] = {}
+    missing: list[int] = []
+    for reservation_id in ids:
+        held = session.identity_map.get(identity_key(Reservation, reservation_id))
+        if held is None:
+            missing.append(reservation_id)
+        else:
+            found[reservation_id] = held
+    if missing:
+        found.update((r.id, r) for r in session.scalars(
+            select(Reservation).where(Reservation.id.in_(missing))
+            .options(lazyload(Reservation.requests))  # read below, with the others'
+        ).unique())
+    unread = {r.id: r for r in found.values() if "requests" not in r.__dict__}
+    if unread:
+        requests_of: dict[int, list[Request]] = {reservation_id: [] for reservation_id in unread}
+        for request in session.scalars(
+            select(Request).where(Request.reservation_id.in_(list(unread)))
+            .options(selectinload(Request.tasks)).order_by(Request.id)
+        ):
+            requests_of[request.reservation_id].append(request)
+        for reservation_id, reservation in unread.items():
+            set_committed_value(reservation, "requests", requests_of[reservation_id])
+    return [found[reservation_id] for reservation_id in ids if reservation_id in found]
 
 
 class _Batch:
@@ -140,21 +166,12 @@ class _Batch:
         """ORM changes first, then new requests and their tasks in bulk, then the audit events."""
         self.session.flush()
         requests_ = [row for row, _ in self._new_requests]
-        if requests_:
-            ids = self.session.scalars(
-                insert(Request).returning(Request.id, sort_by_parameter_order=True), requests_
-            ).all()
-            for request_id, (row, tasks) in zip(ids, self._new_requests, strict=True):
-                row["id"] = request_id
-                for task in tasks:
-                    task["request_id"] = request_id
-                self._new_tasks += tasks
-        if self._new_tasks:
-            ids = self.session.scalars(
-                insert(Task).returning(Task.id, sort_by_parameter_order=True), self._new_tasks
-            ).all()
-            for task_id, row in zip(ids, self._new_tasks, strict=True):
-                row["id"] = task_id
+        insert_with_ids(self.session, Request, requests_)
+        for row, tasks in self._new_requests:
+            for task in tasks:
+                task["request_id"] = row["id"]
+            self._new_tasks += tasks
+        insert_with_ids(self.session, Task, self._new_tasks)
         for entity, rows in (("request", requests_), ("task", self._new_tasks)):
             for row in rows:
                 self.log(
