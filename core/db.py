@@ -70,6 +70,9 @@ class Database:
             _tune_sqlite(self.engine)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
+            # Bulk inserts without RETURNING as multi-row INSERTs ("insertmanyvalues"), as
+            # psycopg2's dialect does: psycopg 3's executemany sends one INSERT per row.
+            self.engine.dialect.use_insertmanyvalues_wo_returning = True
         self._write_engine = self.engine.execution_options(hotel_write=True)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Column, Table, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from core.db import Base
@@ -37,16 +38,16 @@ def insert_with_ids(session: Session, model: type[Base], rows: list[dict[str, An
     """Inserts the rows, each given its "id" first, so that the insert needs no RETURNING.
 
     With RETURNING, SQLite sends one statement per row (it does not promise their order); with
-    the ids known, the rows go in one executemany on SQLite and in multi-row INSERTs on
-    PostgreSQL. The ids come from the table's sequence on PostgreSQL; on SQLite from the
-    largest id, which is safe because a write transaction holds the database's write lock
-    (BEGIN IMMEDIATE) from its start, so no one else inserts until it commits.
+    the ids known, the rows go in one executemany on SQLite and in one COPY on PostgreSQL. The
+    ids come from the table's sequence on PostgreSQL; on SQLite from the largest id, which is
+    safe because a write transaction holds the database's write lock (BEGIN IMMEDIATE) from its
+    start, so no one else inserts until it commits.
     """
     if not rows:
         return
     table = model.__table__
+    session.flush()  # the ORM's pending rows go first
     if session.get_bind().dialect.name == "sqlite":
-        session.flush()  # the ORM's pending rows take their ids first
         first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
         ids: list[int] = list(range(first, first + len(rows)))
     else:
@@ -56,7 +57,41 @@ def insert_with_ids(session: Session, model: type[Base], rows: list[dict[str, An
             {"table": table.name, "count": len(rows)}))
     for row, row_id in zip(rows, ids, strict=True):
         row["id"] = row_id
-    session.execute(table.insert(), rows)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(table.insert(), rows)
+    else:
+        _copy(session, table, rows)
+
+
+def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's COPY, in the session's transaction: the quickest way in for many rows (a
+    multi-row INSERT of thousands is parsed again by psycopg each time). Values go through
+    the columns' own bind processors, and the columns a row leaves out get their defaults,
+    as an INSERT would give them."""
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = list(rows[0])
+    defaults = [column for column in table.columns
+                if column.key not in rows[0] and column.default is not None]
+    columns = [table.c[key] for key in keys] + defaults
+    processors = [column.type.dialect_impl(dialect).bind_processor(dialect)
+                  for column in columns]
+    names = ", ".join(f'"{column.name}"' for column in columns)
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    raw = connection.connection.driver_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                values = [row[key] for key in keys] + [_default(column) for column in defaults]
+                copy.write_row([value if process is None else process(value)
+                                for process, value in zip(processors, values, strict=True)])
+    except raw.Error as error:  # as SQLAlchemy would raise it: IntegrityError for a clash...
+        raise DBAPIError.instance(statement, None, error, type(raw).Error) from error
+
+
+def _default(column: Column) -> Any:
+    default = column.default
+    return default.arg(None) if default.is_callable else default.arg
 
 
 def insert_unless_exists(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ from core.auth import require
 from core.clock import now
 from core.errors import UserError
 from core.i18n import t
-from core.lib import chunks, get_property
+from core.lib import chunks, get_property, insert_with_ids
 from guests.import_file import (
     ExportFile,
     ImportLimits,
@@ -527,7 +527,7 @@ def _create_many(
             created, consequences = create_reservations(
                 session, who, property_id, [p.target for p in chunk if p.target is not None]
             )
-            session.execute(insert(ImportedReservation), [
+            insert_with_ids(session, ImportedReservation, [
                 {"property_id": property_id, "reservation_id": reservation.id,
                  "import_id": record.id, "file_values": planned.row.fingerprint(),
                  "applied_values": current_values(reservation)}

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.errors import UserError
-from core.lib import chunks
+from core.lib import chunks, insert_with_ids
 from guests.models import Guest, Reservation, Room, RoomNight
 
 HOLDING = ("booked", "checked_in")  # the statuses that occupy a room
@@ -133,7 +133,7 @@ def hold_nights_many(session: Session, reservations: Iterable[Reservation]) -> N
         return
     try:
         with session.begin_nested():
-            session.execute(insert(RoomNight), rows)
+            insert_with_ids(session, RoomNight, rows)
     except IntegrityError:
         for reservation in reservations:
             if reservation.room_id is None:

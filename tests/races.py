@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import sys
 import time as timer
 import traceback
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import Any
@@ -34,6 +37,22 @@ OPERATIONS = (  # name, weight
     ("signature", 1),
     ("setting", 1),
 )
+
+
+_MAIN = sys.modules["__main__"]  # pytest's, as it was when the tests were collected
+
+
+@contextmanager
+def _spawning() -> Iterator[None]:
+    """A spawned process runs the parent's __main__ again. AppTest.from_function leaves the
+    last page it ran there, whose script fails outside Streamlit: the test run's own is put
+    back while the workers start."""
+    page = sys.modules["__main__"]
+    sys.modules["__main__"] = _MAIN
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = page
 
 
 @dataclass
@@ -370,8 +389,9 @@ def run(url: str, processes: int = 4, operations: int = 300, *, checked: bool = 
         for n in range(processes)
     ]
     began = timer.perf_counter()
-    for process in workers:
-        process.start()
+    with _spawning():
+        for process in workers:
+            process.start()
     logs = dict(results.get(timeout=300) for _ in workers)  # bounded: a stuck worker fails
     for process in workers:
         process.join(timeout=60)
@@ -487,8 +507,9 @@ def attack(url: str, login: str, attackers: int = 8, attempts_each: int = 3) -> 
         context.Process(target=_guess, args=(url, login, n, attempts_each, start, results))
         for n in range(attackers)
     ]
-    for process in workers:
-        process.start()
+    with _spawning():
+        for process in workers:
+            process.start()
     outcomes = [results.get(timeout=120) for _ in workers]
     for process in workers:
         process.join(timeout=30)

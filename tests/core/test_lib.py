@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import UTC, datetime, time
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from core.auth import system_actor
 from core.errors import UserError
-from core.lib import chunks, current_property, get_property, insert_unless_exists
-from core.models import Property
+from core.lib import (
+    chunks,
+    current_property,
+    get_property,
+    insert_unless_exists,
+    insert_with_ids,
+)
+from core.models import AuditEvent, Property
 from core.settings import ROOT
 from core.shifts import Shift
 
@@ -43,6 +50,49 @@ def test_insert_unless_exists_inserts_a_key_once_and_returns_only_what_it_insert
     with database.read() as session:
         names = {s.name for s in session.query(Shift).filter_by(property_id=hotel.id)}
     assert {"late", "early"} <= names
+
+
+def test_insert_with_ids_gives_each_row_a_new_id_and_the_defaults_an_insert_gives(
+    database, hotel
+):
+    with database.write() as session:
+        ours = Shift(property_id=hotel.id, name="ours", starts_at=time(7), ends_at=time(15))
+        session.add(ours)  # pending in the ORM: it takes its id first
+        rows = [{"property_id": hotel.id, "name": f"bulk {i}", "starts_at": time(6),
+                 "ends_at": time(14)} for i in range(3)]
+        insert_with_ids(session, Shift, rows)
+        insert_with_ids(session, Shift, [])
+        assert ours.id is not None
+    ids = [row["id"] for row in rows]
+    assert len({*ids, ours.id}) == 4
+    with database.read() as session:
+        stored = {s.id: s for s in session.query(Shift).filter(Shift.id.in_(ids))}
+        assert [stored[i].name for i in ids] == ["bulk 0", "bulk 1", "bulk 2"]
+        assert all(stored[i].version == 1 for i in ids)  # the column's default
+    with database.write() as session:  # the next insert, by the database itself, follows
+        later = Shift(property_id=hotel.id, name="later", starts_at=time(8), ends_at=time(9))
+        session.add(later)
+        session.flush()
+        assert later.id > max(ids)
+
+
+def test_insert_with_ids_keeps_json_and_moments_and_refuses_a_clash_as_an_insert_would(
+    database, hotel
+):
+    with database.write() as session:
+        rows = [{"property_id": hotel.id, "actor_id": None, "actor_name": "bulk",
+                 "action": "bulk_test", "entity": "test", "entity_id": str(i),
+                 "before": None, "after": {"n": i, "words": ["é", "<b>"]}, "note": None,
+                 "at": datetime(2026, 12, 1, 9, 30, tzinfo=UTC)} for i in range(2)]
+        insert_with_ids(session, AuditEvent, rows)
+    with database.read() as session:
+        events = session.query(AuditEvent).filter_by(action="bulk_test").order_by(AuditEvent.id)
+        assert [(e.after, e.at) for e in events] == [
+            ({"n": 0, "words": ["é", "<b>"]}, datetime(2026, 12, 1, 9, 30, tzinfo=UTC)),
+            ({"n": 1, "words": ["é", "<b>"]}, datetime(2026, 12, 1, 9, 30, tzinfo=UTC))]
+    row = {"property_id": hotel.id, "name": "twice", "starts_at": time(6), "ends_at": time(7)}
+    with pytest.raises(IntegrityError), database.write() as session:
+        insert_with_ids(session, Shift, [dict(row), dict(row)])  # (property, name) is unique
 
 
 def test_the_current_property_is_the_signed_in_person_s_hotel_or_a_readable_refusal(

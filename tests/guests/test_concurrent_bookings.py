@@ -93,7 +93,10 @@ def _wait_for(folder: Path, names: list[str], processes: list[subprocess.Popen])
 
 
 def _round(folder: Path, round_: int, processes: list[subprocess.Popen], version: int = 0) -> None:
-    (folder / f"go.{round_}").write_text(str(version))
+    # Written aside, then renamed: a worker that sees the file reads the whole version, never
+    # an empty file caught half-way through writing (it would edit version 0 and be refused).
+    (folder / f"next.{round_}").write_text(str(version))
+    (folder / f"next.{round_}").rename(folder / f"go.{round_}")
     _wait_for(folder, [f"done.{round_}.{me}" for me in range(PROCESSES)], processes)
 
 
