@@ -36,7 +36,7 @@ from requests.catalogue import catalogue_items
 from requests.deadlines import NIGHT_ENDS
 from requests.guest_corrections import changed_by_guest
 from requests.labels import task_label_text
-from requests.models import Request
+from requests.models import Request, Task
 from requests.severity import CRITICAL, NORMAL
 from requests.tasks import TRIAGE, TaskView, sees_health_details, tasks_for
 from shift_briefing.readiness import RoomChecklist, checklists_for
@@ -194,24 +194,46 @@ def build_briefing(
         raise UserError("error.no_property")
     shift = shift_of(session, property_id, shift_name)
     start, end = shift_window(hotel, shift, day)
-    nearby = session.scalars(
-        select(Reservation).where(
+    # Who walks in during the shift is decided on a few columns of the nearby days; only
+    # those guests, and the ones staying, are then loaded whole (a big hotel's three days are
+    # many more reservations than a shift's arrivals).
+    nearby = session.execute(
+        select(
+            Reservation.id,
+            Reservation.status,
+            Reservation.checked_in_at,
+            Reservation.eta,
+            Reservation.arrival_date,
+        ).where(
             Reservation.property_id == property_id,
             Reservation.arrival_date >= day - timedelta(days=1),
             Reservation.arrival_date <= day + timedelta(days=1),
             Reservation.status.in_(("booked", "checked_in")),
         )
-    ).unique()
+    ).all()
+    arriving = {r.id for r in nearby if start <= arrival_moment(r, hotel) < end}
+    # The reservations with a task due in the shift that is not cancelled.
+    due_now = set(
+        session.scalars(
+            select(Task.reservation_id)
+            .where(
+                Task.property_id == property_id,
+                Task.due_at >= start,
+                Task.due_at < end,
+                Task.status != "cancelled",
+            )
+            .distinct()
+        )
+    )
+    staying_ids = due_now - arriving
     arrivals = sorted(
-        (r for r in nearby if start <= arrival_moment(r, hotel) < end),
+        (
+            session.scalars(select(Reservation).where(Reservation.id.in_(arriving))).unique()
+            if arriving
+            else []
+        ),
         key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
     )
-    arriving = {r.id for r in arrivals}
-    everyone = system_actor(property_id)  # the version covers what any reader may see
-    due_now = tasks_for(
-        session, everyone, property_id, timezone=hotel.timezone, due_from=start, due_before=end
-    )
-    staying_ids = {t.reservation_id for t in due_now if t.status != "cancelled"} - arriving
     others = (
         list(
             session.scalars(
