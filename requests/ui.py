@@ -678,19 +678,42 @@ def _not_possible_dialog(database: Database, task: TaskView, seen: int) -> None:
 
 
 def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:
-    """Shown with `tasks_columns`: the due time is a time, so the table sorts by it."""
+    """Shown with `tasks_columns`: the due time is a time, so the table sorts by it.
+
+    The headers and the words that repeat (departments, statuses) are translated once: the
+    dashboard of a big hotel has hundreds of rows."""
+    say = translator()
+    department, status = translator("department."), translator("status.")
+    due, room, guest, task, dept, owner, state, overdue, booked_late = (
+        tr(key)
+        for key in (
+            "tasks.due",
+            "room.label",
+            "tasks.guest",
+            "tasks.task",
+            "tasks.department",
+            "tasks.owner",
+            "tasks.status",
+            "tasks.overdue",
+            "tasks.booked_late",
+        )
+    )
+    no_room, unassigned = say("room.not_assigned"), say("tasks.unassigned")
+    departments: dict[str, str] = {}
+    statuses: dict[str, str] = {}
     return pd.DataFrame(
         [
             {
-                tr("tasks.due"): to_local(t.due_at, timezone),
-                tr("room.label"): t.room_number or tr("room.not_assigned"),
-                tr("tasks.guest"): t.guest_name,
-                tr("tasks.task"): task_label(t, labels),
-                tr("tasks.department"): tr(f"department.{t.department}"),
-                tr("tasks.owner"): t.owner_name or tr("tasks.unassigned"),
-                tr("tasks.status"): tr(f"status.{t.status}"),
-                tr("tasks.overdue"): t.overdue,
-                tr("tasks.booked_late"): t.booked_late and t.status in OPEN,
+                due: to_local(t.due_at, timezone),
+                room: t.room_number or no_room,
+                guest: t.guest_name,
+                task: task_label(t, labels),
+                dept: departments.get(t.department)
+                or departments.setdefault(t.department, department(t.department)),
+                owner: t.owner_name or unassigned,
+                state: statuses.get(t.status) or statuses.setdefault(t.status, status(t.status)),
+                overdue: t.overdue,
+                booked_late: t.booked_late and t.status in OPEN,
             }
             for t in tasks
         ]
