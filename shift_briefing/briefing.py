@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -39,6 +40,7 @@ from requests.labels import task_label_text
 from requests.models import Request, Task
 from requests.severity import CRITICAL, NORMAL
 from requests.tasks import TRIAGE, TaskView, sees_health_details, tasks_for
+from shift_briefing.booked import AnyReservation, AnyRoom, booked
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -155,7 +157,7 @@ def current_shift(session: Session, hotel: Property) -> tuple[date, str]:
     return local.date(), "morning"
 
 
-def expected_moment(reservation: Reservation, hotel: Property) -> datetime:
+def expected_moment(reservation: AnyReservation, hotel: Property) -> datetime:
     """When the guest walks in (UTC): the ETA, after midnight if it is before 06:00."""
     at = reservation.eta or hotel.check_in_time
     day = reservation.arrival_date
@@ -164,7 +166,7 @@ def expected_moment(reservation: Reservation, hotel: Property) -> datetime:
     return local_to_utc(day, at, hotel.timezone)
 
 
-def arrival_moment(reservation: Reservation, hotel: Property) -> datetime:
+def arrival_moment(reservation: AnyReservation, hotel: Property) -> datetime:
     """When the guest arrives for the briefing (UTC): their check-in once checked in (an early
     check-in is an arrival of the shift it happened in), else when they are expected."""
     if reservation.status == "checked_in" and reservation.checked_in_at is not None:
@@ -172,7 +174,7 @@ def arrival_moment(reservation: Reservation, hotel: Property) -> datetime:
     return expected_moment(reservation, hotel)
 
 
-def in_house(reservation: Reservation, day: date) -> bool:
+def in_house(reservation: AnyReservation, day: date) -> bool:
     return reservation.status == "checked_in" or reservation.arrival_date < day
 
 
@@ -194,58 +196,40 @@ def build_briefing(
         raise UserError("error.no_property")
     shift = shift_of(session, property_id, shift_name)
     start, end = shift_window(hotel, shift, day)
-    # Who walks in during the shift is decided on a few columns of the nearby days; only
-    # those guests, and the ones staying, are then loaded whole (a big hotel's three days are
-    # many more reservations than a shift's arrivals).
-    nearby = session.execute(
-        select(
-            Reservation.id,
-            Reservation.status,
-            Reservation.checked_in_at,
-            Reservation.eta,
-            Reservation.arrival_date,
-        ).where(
-            Reservation.property_id == property_id,
-            Reservation.arrival_date >= day - timedelta(days=1),
-            Reservation.arrival_date <= day + timedelta(days=1),
-            Reservation.status.in_(("booked", "checked_in")),
-        )
-    ).all()
-    arriving = {r.id for r in nearby if start <= arrival_moment(r, hotel) < end}
-    # The reservations with a task due in the shift that is not cancelled.
-    due_now = set(
-        session.scalars(
-            select(Task.reservation_id)
-            .where(
-                Task.property_id == property_id,
-                Task.due_at >= start,
-                Task.due_at < end,
-                Task.status != "cancelled",
-            )
-            .distinct()
-        )
+    # Rows, not ORM objects (shift_briefing.booked): this runs on every rerun of the
+    # briefing and of the dashboard.
+    nearby = booked(
+        session,
+        Reservation.property_id == property_id,
+        Reservation.arrival_date >= day - timedelta(days=1),
+        Reservation.arrival_date <= day + timedelta(days=1),
+        Reservation.status.in_(("booked", "checked_in")),
     )
-    staying_ids = due_now - arriving
     arrivals = sorted(
-        (
-            session.scalars(select(Reservation).where(Reservation.id.in_(arriving))).unique()
-            if arriving
-            else []
-        ),
+        (r for r in nearby if start <= arrival_moment(r, hotel) < end),
         key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
     )
+    arriving = {r.id for r in arrivals}
+    # The reservations with a task due in the shift that is not cancelled.
+    due_now = session.scalars(
+        select(Task.reservation_id)
+        .where(
+            Task.property_id == property_id,
+            Task.due_at >= start,
+            Task.due_at < end,
+            Task.status != "cancelled",
+        )
+        .distinct()
+    )
+    staying_ids = set(due_now) - arriving
     others = (
-        list(
-            session.scalars(
-                select(Reservation)
-                .where(
-                    Reservation.id.in_(staying_ids),
-                    Reservation.status.in_(("booked", "checked_in")),
-                    Reservation.arrival_date <= day + timedelta(days=1),
-                    Reservation.departure_date >= day,
-                )
-                .order_by(Reservation.confirmation_number)
-            ).unique()
+        booked(
+            session,
+            Reservation.id.in_(staying_ids),
+            Reservation.status.in_(("booked", "checked_in")),
+            Reservation.arrival_date <= day + timedelta(days=1),
+            Reservation.departure_date >= day,
+            order_by=Reservation.confirmation_number,
         )
         if staying_ids
         else []
@@ -292,7 +276,7 @@ class GuestDescriber:
         self,
         session: Session,
         hotel: Property,
-        reservations: list[Reservation],
+        reservations: Sequence[AnyReservation],
         language: str,
         details: bool = True,
     ) -> None:
@@ -323,7 +307,7 @@ class GuestDescriber:
 
     def __call__(
         self,
-        reservation: Reservation,
+        reservation: AnyReservation,
         due_from: datetime | None = None,
         due_before: datetime | None = None,
     ) -> BriefingGuest:
@@ -377,7 +361,7 @@ class GuestDescriber:
 
 
 def _earlier_stays(
-    session: Session, reservations: list[Reservation]
+    session: Session, reservations: Sequence[AnyReservation]
 ) -> dict[int, tuple[bool, set[str]]]:
     """For each reservation: has the guest stayed before, and which wishes did they have then."""
     if not reservations:
@@ -425,7 +409,7 @@ def _wish_label(
 
 
 def _room_flags(
-    reservation: Reservation,
+    reservation: AnyReservation,
     lines: list[WishLine],
     labels: dict[str, tuple[str, bool]],
     floors: list[int],
@@ -444,7 +428,7 @@ def _room_flags(
     return tuple(dict.fromkeys(flags))
 
 
-def _room_meets(code: str, room: Room, floors: list[int]) -> bool:
+def _room_meets(code: str, room: AnyRoom, floors: list[int]) -> bool:
     if code in ROOM_FEATURE_OF:
         return ROOM_FEATURE_OF[code] in (room.features or [])
     if code == "connecting_rooms":

@@ -8,6 +8,7 @@ inspected and every wish item is done (or was declared not possible, which the g
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -22,6 +23,7 @@ from guests.rooms import set_housekeeping_status
 from requests.catalogue import catalogue_items
 from requests.models import Request, Task
 from requests.tasks import change_task_status
+from shift_briefing.booked import AnyReservation, AnyRoom
 
 STANDARD_ITEMS = ("cleaned", "inspected")
 FINISHED = ("done", "not_possible")
@@ -90,7 +92,7 @@ _STANDARD_LABELS = {
 }
 
 
-def standard_items(room: Room | None) -> list[ChecklistItem]:
+def standard_items(room: AnyRoom | None) -> list[ChecklistItem]:
     """Cleaned and inspected: the room's housekeeping status, as two boxes."""
     status = room.housekeeping_status if room else None
     return [
@@ -105,7 +107,7 @@ def checklists_for(
     session: Session,
     who: Who,
     property_id: int,
-    reservations: list[Reservation],
+    reservations: Sequence[AnyReservation],
     check_in: time,
 ) -> dict[int, RoomChecklist]:
     """The checklist of each reservation's room, by reservation id."""
@@ -116,8 +118,10 @@ def checklists_for(
     items_by_code = {item.code: item.readiness_items for item in catalogue}
     labels = {item.code: (item.label_fr, item.label_en) for item in catalogue}
     ids = [r.id for r in reservations]
-    tasks = session.execute(
-        select(Task, Request.code, Request.severity)
+    tasks = session.execute(  # rows: a big hotel's board reads every arrival's tasks
+        select(
+            Task.id, Task.reservation_id, Task.status, Task.version, Request.code, Request.severity
+        )
         .join(Request, Request.id == Task.request_id)
         .where(Task.reservation_id.in_(ids), Task.kind == "wish", Task.status != "cancelled")
         .order_by(Task.due_at, Task.id)
@@ -125,7 +129,8 @@ def checklists_for(
     wish_items: dict[int, list[ChecklistItem]] = {i: [] for i in ids}
     critical: dict[int, dict[str, CriticalWish]] = {i: {} for i in ids}
     seen: set[tuple[int, str]] = set()
-    for task, code, severity in tasks:
+    for task in tasks:
+        code, severity = task.code, task.severity
         if severity == "critical":
             critical[task.reservation_id].setdefault(
                 code, CriticalWish(code, *labels.get(code, (code, code)))
