@@ -82,7 +82,7 @@ _COLUMNS = (
 
 
 def booked(
-    session: Session, *where: ColumnElement[bool], order_by: Any = Reservation.id
+    session: Session, *where: ColumnElement[bool], order_by: tuple[Any, ...] = (Reservation.id,)
 ) -> list[Booked]:
     """The reservations matching `where`, each with its guest and its room (None if none)."""
     rows = session.execute(
@@ -90,7 +90,7 @@ def booked(
         .join(Guest, Guest.id == Reservation.guest_id)
         .outerjoin(Room, Room.id == Reservation.room_id)
         .where(*where)
-        .order_by(order_by)
+        .order_by(*order_by)
     )
     return [
         Booked(

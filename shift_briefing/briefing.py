@@ -229,7 +229,7 @@ def build_briefing(
             Reservation.status.in_(("booked", "checked_in")),
             Reservation.arrival_date <= day + timedelta(days=1),
             Reservation.departure_date >= day,
-            order_by=Reservation.confirmation_number,
+            order_by=(Reservation.confirmation_number,),
         )
         if staying_ids
         else []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,7 +24,7 @@ from guests.rooms import set_housekeeping_status
 from requests.catalogue import catalogue_items
 from requests.models import Request, Task
 from requests.tasks import change_task_status
-from shift_briefing.booked import AnyReservation, AnyRoom
+from shift_briefing.booked import AnyReservation
 
 STANDARD_ITEMS = ("cleaned", "inspected")
 FINISHED = ("done", "not_possible")
@@ -92,7 +93,11 @@ _STANDARD_LABELS = {
 }
 
 
-def standard_items(room: AnyRoom | None) -> list[ChecklistItem]:
+class _HasStatus(Protocol):
+    housekeeping_status: str
+
+
+def standard_items(room: _HasStatus | None) -> list[ChecklistItem]:
     """Cleaned and inspected: the room's housekeeping status, as two boxes."""
     status = room.housekeeping_status if room else None
     return [
