@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -452,48 +453,112 @@ def tasks_for(
     due_before: datetime | None = None,
     timezone: str = "UTC",
     or_late: bool = False,
+    visible_to: tuple[Collection[str], int] | None = None,
+    hide_cancelled: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[TaskView]:
     """Tasks sorted by deadline; a day is the property's calendar day. `or_late`: the day's
-    tasks and every late one, of any day (the dashboard's two lists in one query)."""
+    tasks and every late one, of any day (the dashboard's two lists in one query).
+    `visible_to` (departments, staff id): those departments' tasks and that person's own;
+    `offset` and `limit`: one page of them (the board's), counted by `count_tasks`."""
     require(who, "reservations", "front_desk", "housekeeping", "manager")
+    moment = now()
     # Columns, not entities: a big hotel's board reads hundreds of tasks on every rerun, and
     # building (and identity-mapping) five ORM objects a row was most of the page's time.
     query = (
-        select(*_VIEW_COLUMNS)
-        .join(Reservation, Reservation.id == Task.reservation_id)
-        .join(Guest, Guest.id == Reservation.guest_id)
+        _joined(select(*_VIEW_COLUMNS))
         .outerjoin(Room, Room.id == Reservation.room_id)
         .outerjoin(Request, Request.id == Task.request_id)
-        .where(Task.property_id == property_id)
+        .where(
+            *_task_filters(
+                property_id,
+                moment,
+                day=day,
+                department=department,
+                status=status,
+                owner_id=owner_id,
+                overdue_only=overdue_only,
+                reservation_ids=reservation_ids,
+                due_from=due_from,
+                due_before=due_before,
+                timezone=timezone,
+                or_late=or_late,
+                visible_to=visible_to,
+                hide_cancelled=hide_cancelled,
+            )
+        )
+        .order_by(Task.due_at, Task.id)
+        .offset(offset)
+        .limit(limit)
     )
-    if day is not None:
-        start = local_to_utc(day, time(0, 0), timezone)
-        end = local_to_utc(day + timedelta(days=1), time(0, 0), timezone)
-        in_day = and_(Task.due_at >= start, Task.due_at < end)
-        query = query.where(or_(in_day, late_clause(now())) if or_late else in_day)
-    if department:
-        query = query.where(Task.department == department)
-    if status:
-        query = query.where(Task.status == status)
-    if owner_id is not None:
-        query = query.where(Task.owner_id == owner_id)
-    if reservation_ids is not None:
-        query = query.where(Task.reservation_id.in_(list(reservation_ids)))
-    if due_from is not None:
-        query = query.where(Task.due_at >= due_from)
-    if due_before is not None:
-        query = query.where(Task.due_at < due_before)
-    moment = now()
-    if overdue_only:
-        query = query.where(late_clause(moment))
     owners = dict(
         session.execute(select(Staff.id, Staff.name).where(Staff.property_id == property_id)).all()
     )
     health = sees_health_details(who)
-    return [
-        _view(row, owners, health, moment)
-        for row in session.execute(query.order_by(Task.due_at, Task.id))
-    ]
+    return [_view(row, owners, health, moment) for row in session.execute(query)]
+
+
+def count_tasks(session: Session, who: Who, property_id: int, **filters: Any) -> int:
+    """How many tasks `tasks_for` with these filters reads (without offset and limit)."""
+    require(who, "reservations", "front_desk", "housekeeping", "manager")
+    query = _joined(select(func.count()).select_from(Task)).where(
+        *_task_filters(property_id, now(), **filters)
+    )
+    return session.scalar(query) or 0
+
+
+def _joined(query: Select) -> Select:
+    """The joins every read of tasks makes (a task always has its reservation and guest)."""
+    return query.join(Reservation, Reservation.id == Task.reservation_id).join(
+        Guest, Guest.id == Reservation.guest_id
+    )
+
+
+def _task_filters(
+    property_id: int,
+    moment: datetime,
+    *,
+    day: date | None = None,
+    department: str | None = None,
+    status: str | None = None,
+    owner_id: int | None = None,
+    overdue_only: bool = False,
+    reservation_ids: Collection[int] | None = None,
+    due_from: datetime | None = None,
+    due_before: datetime | None = None,
+    timezone: str = "UTC",
+    or_late: bool = False,
+    visible_to: tuple[Collection[str], int] | None = None,
+    hide_cancelled: bool = False,
+) -> list[ColumnElement[bool]]:
+    """tasks_for's filters, shared with count_tasks so that a count is of the same tasks."""
+    where: list[ColumnElement[bool]] = [Task.property_id == property_id]
+    if day is not None:
+        start = local_to_utc(day, time(0, 0), timezone)
+        end = local_to_utc(day + timedelta(days=1), time(0, 0), timezone)
+        in_day = and_(Task.due_at >= start, Task.due_at < end)
+        where.append(or_(in_day, late_clause(moment)) if or_late else in_day)
+    if department:
+        where.append(Task.department == department)
+    if status:
+        where.append(Task.status == status)
+    if owner_id is not None:
+        where.append(Task.owner_id == owner_id)
+    if reservation_ids is not None:
+        where.append(Task.reservation_id.in_(list(reservation_ids)))
+    if due_from is not None:
+        where.append(Task.due_at >= due_from)
+    if due_before is not None:
+        where.append(Task.due_at < due_before)
+    if overdue_only:
+        where.append(late_clause(moment))
+    if visible_to is not None:
+        departments, staff_id = visible_to
+        where.append(or_(Task.department.in_(list(departments)), Task.owner_id == staff_id))
+    if hide_cancelled:
+        where.append(Task.status != "cancelled")
+    return where
 
 
 _VIEW_COLUMNS = (
