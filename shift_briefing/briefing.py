@@ -333,15 +333,14 @@ class GuestDescriber:
             and (due_before is None or task.due_at < due_before)
         ]
         lines.sort(key=lambda line: not line.critical)  # critical first, else as they were
-        returning, earlier_codes = self.earlier.get(reservation.id, (False, set()))
-        remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
+        returning, remembered, readiness = self.details(reservation)
         return BriefingGuest(
             reservation_id=reservation.id,
             confirmation_number=reservation.confirmation_number,
             guest_name=reservation.guest.name,
             vip_level=reservation.guest.vip_level,
             returning=returning,
-            remembered=tuple(self.labels.get(c, (c, False))[0] for c in remembered),
+            remembered=remembered,
             arrival_date=reservation.arrival_date,
             expected_at=reservation.eta or self.hotel.check_in_time,
             eta_given=reservation.eta is not None,
@@ -353,11 +352,49 @@ class GuestDescriber:
             wish_text=reservation.wish_text or "",
             wishes=tuple(lines),
             room_flags=_room_flags(reservation, lines, self.labels, self.floors),
-            readiness=self.readiness.get(reservation.id),
+            readiness=readiness,
             expected_moment=expected_moment(reservation, self.hotel),
             checked_in_at=reservation.checked_in_at if reservation.status == "checked_in" else None,
             changed_by_guest_at=self.guest_changes.get(reservation.id),
         )
+
+    def details(
+        self, reservation: AnyReservation
+    ) -> tuple[bool, tuple[str, ...], RoomChecklist | None]:
+        """What the version does not hash: returning guest, their remembered wishes, and the
+        room's readiness (with `details=False`: not returning, their preferences, none)."""
+        returning, earlier_codes = self.earlier.get(reservation.id, (False, set()))
+        remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
+        labelled = tuple(self.labels.get(c, (c, False))[0] for c in remembered)
+        return returning, labelled, self.readiness.get(reservation.id)
+
+
+def with_details(
+    session: Session,
+    who: Who,
+    briefing: Briefing,
+    guests: Sequence[BriefingGuest],
+    language: str,
+) -> list[BriefingGuest]:
+    """These guests of a `version_only` briefing as the full one describes them (readiness,
+    earlier stays). The screen shows a page of a shift's guests: their details are read for
+    that page, not for the hundreds of a big hotel's shift (the printed briefing has them all)."""
+    require(who, *READERS)
+    if not guests:
+        return []
+    hotel = session.get(Property, briefing.property_id)
+    assert hotel is not None
+    reservations = {
+        r.id: r for r in booked(session, Reservation.id.in_([g.reservation_id for g in guests]))
+    }
+    describe = GuestDescriber(session, hotel, list(reservations.values()), language)
+    shown = []
+    for guest in guests:
+        returning, remembered, readiness = describe.details(reservations[guest.reservation_id])
+        shown.append(
+            replace(guest, returning=returning, remembered=remembered, readiness=readiness)
+        )
+    return shown
 
 
 def _earlier_stays(
