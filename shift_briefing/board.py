@@ -30,9 +30,11 @@ from core.models import Property
 from guests.models import Reservation, Room
 from shift_briefing.booked import Booked, booked
 from shift_briefing.readiness import (
+    ARRIVAL_ORDER,
     READERS,
     ChecklistItem,
     RoomChecklist,
+    arriving_on,
     checklists_for,
     standard_items,
 )
@@ -234,13 +236,11 @@ def housekeeping_board(
     board_rooms.sort(key=lambda r: (r.floor, *_number_order(r.number)))
     if room_id is not None:
         return HousekeepingBoard(day=day, rooms=tuple(board_rooms), unassigned=())
-    without_room = booked(  # arrivals_of_day's, without a room
+    without_room = booked(
         session,
-        Reservation.property_id == hotel.id,
-        Reservation.arrival_date == day,
-        Reservation.status.in_(("booked", "checked_in")),
+        *arriving_on(hotel.id, day),
         Reservation.room_id.is_(None),
-        order_by=(Reservation.eta, Reservation.confirmation_number),
+        order_by=ARRIVAL_ORDER,
     )
     unassigned = checklists_for(session, who, hotel.id, without_room, hotel.check_in_time)
     return HousekeepingBoard(

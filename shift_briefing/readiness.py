@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from core.audit import Who
@@ -177,16 +177,22 @@ def checklists_for(
     }
 
 
+def arriving_on(property_id: int, day: date) -> tuple[ColumnElement[bool], ...]:
+    """Who arrives on `day`: the reservations booked or checked in with that arrival date."""
+    return (
+        Reservation.property_id == property_id,
+        Reservation.arrival_date == day,
+        Reservation.status.in_(("booked", "checked_in")),
+    )
+
+
+ARRIVAL_ORDER = (Reservation.eta, Reservation.confirmation_number)
+
+
 def arrivals_of_day(session: Session, property_id: int, day: date) -> list[Reservation]:
     return list(
         session.scalars(
-            select(Reservation)
-            .where(
-                Reservation.property_id == property_id,
-                Reservation.arrival_date == day,
-                Reservation.status.in_(("booked", "checked_in")),
-            )
-            .order_by(Reservation.eta, Reservation.confirmation_number)
+            select(Reservation).where(*arriving_on(property_id, day)).order_by(*ARRIVAL_ORDER)
         ).unique()
     )
 
