@@ -416,17 +416,24 @@ def page_of(items: list, size: int = PAGE_SIZE, *, key: str | None = None) -> li
     """The page of a long list picked (the first by default); a picker only when there are
     more than `size`. Unkeyed, another filter (another count of pages) starts at the first;
     keyed, the page picked stays while the person works on it (the board, the arrivals)."""
-    if len(items) <= size:
-        return items
-    starts = list(range(len(items)))[::size]
+    start, stop = page_window(len(items), size, key=key)
+    return items[start:stop]
+
+
+def page_window(count: int, size: int = PAGE_SIZE, *, key: str | None = None) -> tuple[int, int]:
+    """page_of for a list read a page at a time: the picker among `count` items, and the
+    (start, stop) of the page picked."""
+    if count <= size:
+        return 0, count
+    starts = list(range(0, count, size))
     # The options are the labels themselves: a format_func would be called outside the run.
     labels = [
-        tr("pages.range", first=first + 1, last=min(first + size, len(items)), count=len(items))
+        tr("pages.range", first=first + 1, last=min(first + size, count), count=count)
         for first in starts
     ]
     picked = st.selectbox(tr("pages.pick"), labels, key=key)
     start = starts[labels.index(picked)] if picked in labels else 0
-    return items[start : start + size]
+    return start, min(start + size, count)
 
 
 def run_page(body: Callable[[], None]) -> None:

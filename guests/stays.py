@@ -21,7 +21,7 @@ from core.clock import now, to_local
 from core.errors import UserError
 from core.i18n import format_clock, reader_language
 from core.models import Property
-from guests.models import Reservation, Room, RoomNight
+from guests.models import Guest, Reservation, Room, RoomNight
 from guests.room_nights import HOLDING, hold_nights, release_nights
 from guests.rooms import record_room_status, room_by_number, rooms
 
@@ -139,20 +139,25 @@ class Departure:
 def departures_of_day(session: Session, who: Who, property_id: int, day: date) -> list[Departure]:
     """In-house guests due out on `day`, or already past their departure date."""
     require(who, *FRONT_DESK)
-    rows = session.scalars(
-        select(Reservation)
+    rows = session.execute(  # rows, not objects: the arrivals page reads them on every rerun
+        select(
+            Reservation.id,
+            Reservation.confirmation_number,
+            Guest.name,
+            Room.number,
+            Reservation.arrival_date,
+            Reservation.departure_date,
+        )
+        .join(Guest, Guest.id == Reservation.guest_id)
+        .outerjoin(Room, Room.id == Reservation.room_id)
         .where(
             Reservation.property_id == property_id,
             Reservation.status == "checked_in",
             Reservation.departure_date <= day,
         )
         .order_by(Reservation.departure_date, Reservation.confirmation_number)
-    ).unique()
-    return [
-        Departure(r.id, r.confirmation_number, r.guest.name,
-                  r.room.number if r.room else None, r.arrival_date, r.departure_date)
-        for r in rows
-    ]
+    )
+    return [Departure(*row) for row in rows]
 
 
 def free_rooms(

@@ -30,17 +30,30 @@ def reservations_page() -> None:
         arrivals = arrivals_between(session, me, hotel.id, start, end)
     st.caption(tr("reservations.count", count=len(arrivals)))
     st.caption(tr("reservations.pick_hint"))
+    # The headers translated once, not on each of hundreds of rows.
+    number, guest, arrival, departure, eta, room, wishes = (
+        tr(key)
+        for key in (
+            "reservations.confirmation",
+            "reservations.guest",
+            "reservations.arrival",
+            "reservations.departure",
+            "arrivals.eta",
+            "room.label",
+            "reservations.wishes",
+        )
+    )
     picked = st.dataframe(
         pd.DataFrame(
             [
                 {
-                    tr("reservations.confirmation"): a.confirmation_number,
-                    tr("reservations.guest"): a.guest_name,
-                    tr("reservations.arrival"): a.arrival_date,
-                    tr("reservations.departure"): a.departure_date,
-                    tr("arrivals.eta"): a.eta,
-                    tr("room.label"): a.room_number or "",
-                    tr("reservations.wishes"): a.wish_text,
+                    number: a.confirmation_number,
+                    guest: a.guest_name,
+                    arrival: a.arrival_date,
+                    departure: a.departure_date,
+                    eta: a.eta,
+                    room: a.room_number or "",
+                    wishes: a.wish_text,
                 }
                 for a in arrivals
             ]

@@ -27,7 +27,7 @@ from core.ui import (
     flash,
     language,
     on_action,
-    page_of,
+    page_window,
     show_flashes,
     still_signed_in,
     tr,
@@ -470,21 +470,17 @@ def tasks_page() -> None:
             format_func=translator("status.", empty="tasks.all_statuses"),
         )
         overdue_only = st.toggle(tr("tasks.overdue_only"))
-        tasks = requests_tasks.tasks_for(
-            session,
-            me,
-            hotel.id,
+        chosen = dict(
             day=None if overdue_only else day,
             department=department,
             status=status or None,
             overdue_only=overdue_only,
             owner_id=me.id if board == MINE else None,
             timezone=hotel.timezone,
+            visible_to=None if board else (departments, me.id),
+            hide_cancelled=not status,
         )
-        if not board:
-            tasks = [t for t in tasks if t.department in departments or t.owner_id == me.id]
-        if not status:
-            tasks = [t for t in tasks if t.status != "cancelled"]
+        count = requests_tasks.count_tasks(session, me, hotel.id, **chosen)
         # The late count is the dashboard's and the inbox's: the same function, the same scope.
         if board == MINE:
             late = requests_tasks.late_task_count(session, hotel.id, owner_id=me.id)
@@ -494,15 +490,19 @@ def tasks_page() -> None:
             late = requests_tasks.late_task_count(
                 session, hotel.id, departments=departments, owner_id=me.id
             )
+        st.caption(tr("tasks.count", count=count, overdue=late))
+        if not count:
+            st.info(tr("tasks.none"))
+            return
+        # One page read, not the day's every task: the picker counts them in SQL.
+        start, stop = page_window(count)
+        shown = requests_tasks.tasks_for(
+            session, me, hotel.id, **chosen, offset=start, limit=stop - start
+        )
         labels = catalogue_labels(session, hotel.id)
         people = {
             s.id: s.name for s in session.query(Staff).filter_by(property_id=hotel.id, active=True)
         }
-    st.caption(tr("tasks.count", count=len(tasks), overdue=late))
-    if not tasks:
-        st.info(tr("tasks.none"))
-        return
-    shown = page_of(tasks)
     for task in shown:
         _task_card(database, hotel.id, task, labels, hotel.timezone, people)
 
@@ -678,19 +678,42 @@ def _not_possible_dialog(database: Database, task: TaskView, seen: int) -> None:
 
 
 def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.DataFrame:
-    """Shown with `tasks_columns`: the due time is a time, so the table sorts by it."""
+    """Shown with `tasks_columns`: the due time is a time, so the table sorts by it.
+
+    The headers and the words that repeat (departments, statuses) are translated once: the
+    dashboard of a big hotel has hundreds of rows."""
+    say = translator()
+    department, status = translator("department."), translator("status.")
+    due, room, guest, task, dept, owner, state, overdue, booked_late = (
+        tr(key)
+        for key in (
+            "tasks.due",
+            "room.label",
+            "tasks.guest",
+            "tasks.task",
+            "tasks.department",
+            "tasks.owner",
+            "tasks.status",
+            "tasks.overdue",
+            "tasks.booked_late",
+        )
+    )
+    no_room, unassigned = say("room.not_assigned"), say("tasks.unassigned")
+    departments: dict[str, str] = {}
+    statuses: dict[str, str] = {}
     return pd.DataFrame(
         [
             {
-                tr("tasks.due"): to_local(t.due_at, timezone),
-                tr("room.label"): t.room_number or tr("room.not_assigned"),
-                tr("tasks.guest"): t.guest_name,
-                tr("tasks.task"): task_label(t, labels),
-                tr("tasks.department"): tr(f"department.{t.department}"),
-                tr("tasks.owner"): t.owner_name or tr("tasks.unassigned"),
-                tr("tasks.status"): tr(f"status.{t.status}"),
-                tr("tasks.overdue"): t.overdue,
-                tr("tasks.booked_late"): t.booked_late and t.status in OPEN,
+                due: to_local(t.due_at, timezone),
+                room: t.room_number or no_room,
+                guest: t.guest_name,
+                task: task_label(t, labels),
+                dept: departments.get(t.department)
+                or departments.setdefault(t.department, department(t.department)),
+                owner: t.owner_name or unassigned,
+                state: statuses.get(t.status) or statuses.setdefault(t.status, status(t.status)),
+                overdue: t.overdue,
+                booked_late: t.booked_late and t.status in OPEN,
             }
             for t in tasks
         ]

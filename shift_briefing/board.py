@@ -28,11 +28,13 @@ from core.auth import require
 from core.clock import today
 from core.models import Property
 from guests.models import Reservation, Room
+from shift_briefing.booked import Booked, booked
 from shift_briefing.readiness import (
+    ARRIVAL_ORDER,
     READERS,
     ChecklistItem,
     RoomChecklist,
-    arrivals_of_day,
+    arriving_on,
     checklists_for,
     standard_items,
 )
@@ -146,7 +148,7 @@ def _number_order(number: str) -> tuple[int, str]:
     return (int(number) if number.isdigit() else 1 << 30, number)
 
 
-def _fact(reservation: Reservation, day: date, future: bool) -> str | None:
+def _fact(reservation: Booked, day: date, future: bool) -> str | None:
     """What this reservation is to its room on `day`, or None when it is not there."""
     if reservation.status == "checked_out":
         return "departed" if reservation.departure_date == day else None
@@ -169,24 +171,28 @@ def housekeeping_board(
     require(who, *READERS)
     future = day > today(hotel.timezone)
     which = [Room.property_id == hotel.id] + ([Room.id == room_id] if room_id is not None else [])
-    rooms = session.scalars(select(Room).where(*which)).all()
+    # Rows, not ORM objects: every room of a big hotel and its stays, on every rerun.
+    rooms = session.execute(
+        select(Room.id, Room.number, Room.floor, Room.housekeeping_status, Room.status_version)
+        .where(*which)
+        .order_by(Room.id)
+    ).all()
     on_day = Reservation.departure_date >= day
     if day == today(hotel.timezone):  # a guest still checked in after their departure date
         on_day = or_(on_day, Reservation.status == "checked_in")
     in_room = (
         Reservation.room_id == room_id if room_id is not None else Reservation.room_id.is_not(None)
     )
-    touching = session.scalars(
-        select(Reservation).where(
-            Reservation.property_id == hotel.id,
-            in_room,
-            Reservation.arrival_date <= day,
-            on_day,
-            Reservation.status.in_(("booked", "checked_in", "checked_out")),
-        )
-    ).unique()
+    touching = booked(
+        session,
+        Reservation.property_id == hotel.id,
+        in_room,
+        Reservation.arrival_date <= day,
+        on_day,
+        Reservation.status.in_(("booked", "checked_in", "checked_out")),
+    )
     stays: dict[int, list[Stay]] = {room.id: [] for room in rooms}
-    arriving: list[Reservation] = []
+    arriving: list[Booked] = []
     for reservation in touching:
         fact = _fact(reservation, day, future)
         if fact is None or reservation.room_id not in stays:
@@ -230,7 +236,12 @@ def housekeeping_board(
     board_rooms.sort(key=lambda r: (r.floor, *_number_order(r.number)))
     if room_id is not None:
         return HousekeepingBoard(day=day, rooms=tuple(board_rooms), unassigned=())
-    without_room = [r for r in arrivals_of_day(session, hotel.id, day) if r.room_id is None]
+    without_room = booked(
+        session,
+        *arriving_on(hotel.id, day),
+        Reservation.room_id.is_(None),
+        order_by=ARRIVAL_ORDER,
+    )
     unassigned = checklists_for(session, who, hotel.id, without_room, hotel.check_in_time)
     return HousekeepingBoard(
         day=day,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -36,9 +37,10 @@ from requests.catalogue import catalogue_items
 from requests.deadlines import NIGHT_ENDS
 from requests.guest_corrections import changed_by_guest
 from requests.labels import task_label_text
-from requests.models import Request
+from requests.models import Request, Task
 from requests.severity import CRITICAL, NORMAL
 from requests.tasks import TRIAGE, TaskView, sees_health_details, tasks_for
+from shift_briefing.booked import AnyReservation, AnyRoom, booked
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -155,7 +157,7 @@ def current_shift(session: Session, hotel: Property) -> tuple[date, str]:
     return local.date(), "morning"
 
 
-def expected_moment(reservation: Reservation, hotel: Property) -> datetime:
+def expected_moment(reservation: AnyReservation, hotel: Property) -> datetime:
     """When the guest walks in (UTC): the ETA, after midnight if it is before 06:00."""
     at = reservation.eta or hotel.check_in_time
     day = reservation.arrival_date
@@ -164,7 +166,7 @@ def expected_moment(reservation: Reservation, hotel: Property) -> datetime:
     return local_to_utc(day, at, hotel.timezone)
 
 
-def arrival_moment(reservation: Reservation, hotel: Property) -> datetime:
+def arrival_moment(reservation: AnyReservation, hotel: Property) -> datetime:
     """When the guest arrives for the briefing (UTC): their check-in once checked in (an early
     check-in is an arrival of the shift it happened in), else when they are expected."""
     if reservation.status == "checked_in" and reservation.checked_in_at is not None:
@@ -172,7 +174,7 @@ def arrival_moment(reservation: Reservation, hotel: Property) -> datetime:
     return expected_moment(reservation, hotel)
 
 
-def in_house(reservation: Reservation, day: date) -> bool:
+def in_house(reservation: AnyReservation, day: date) -> bool:
     return reservation.status == "checked_in" or reservation.arrival_date < day
 
 
@@ -194,36 +196,40 @@ def build_briefing(
         raise UserError("error.no_property")
     shift = shift_of(session, property_id, shift_name)
     start, end = shift_window(hotel, shift, day)
-    nearby = session.scalars(
-        select(Reservation).where(
-            Reservation.property_id == property_id,
-            Reservation.arrival_date >= day - timedelta(days=1),
-            Reservation.arrival_date <= day + timedelta(days=1),
-            Reservation.status.in_(("booked", "checked_in")),
-        )
-    ).unique()
+    # Rows, not ORM objects (shift_briefing.booked): this runs on every rerun of the
+    # briefing and of the dashboard.
+    nearby = booked(
+        session,
+        Reservation.property_id == property_id,
+        Reservation.arrival_date >= day - timedelta(days=1),
+        Reservation.arrival_date <= day + timedelta(days=1),
+        Reservation.status.in_(("booked", "checked_in")),
+    )
     arrivals = sorted(
         (r for r in nearby if start <= arrival_moment(r, hotel) < end),
         key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
     )
     arriving = {r.id for r in arrivals}
-    everyone = system_actor(property_id)  # the version covers what any reader may see
-    due_now = tasks_for(
-        session, everyone, property_id, timezone=hotel.timezone, due_from=start, due_before=end
+    # The reservations with a task due in the shift that is not cancelled.
+    due_now = session.scalars(
+        select(Task.reservation_id)
+        .where(
+            Task.property_id == property_id,
+            Task.due_at >= start,
+            Task.due_at < end,
+            Task.status != "cancelled",
+        )
+        .distinct()
     )
-    staying_ids = {t.reservation_id for t in due_now if t.status != "cancelled"} - arriving
+    staying_ids = set(due_now) - arriving
     others = (
-        list(
-            session.scalars(
-                select(Reservation)
-                .where(
-                    Reservation.id.in_(staying_ids),
-                    Reservation.status.in_(("booked", "checked_in")),
-                    Reservation.arrival_date <= day + timedelta(days=1),
-                    Reservation.departure_date >= day,
-                )
-                .order_by(Reservation.confirmation_number)
-            ).unique()
+        booked(
+            session,
+            Reservation.id.in_(staying_ids),
+            Reservation.status.in_(("booked", "checked_in")),
+            Reservation.arrival_date <= day + timedelta(days=1),
+            Reservation.departure_date >= day,
+            order_by=(Reservation.confirmation_number,),
         )
         if staying_ids
         else []
@@ -270,7 +276,7 @@ class GuestDescriber:
         self,
         session: Session,
         hotel: Property,
-        reservations: list[Reservation],
+        reservations: Sequence[AnyReservation],
         language: str,
         details: bool = True,
     ) -> None:
@@ -301,7 +307,7 @@ class GuestDescriber:
 
     def __call__(
         self,
-        reservation: Reservation,
+        reservation: AnyReservation,
         due_from: datetime | None = None,
         due_before: datetime | None = None,
     ) -> BriefingGuest:
@@ -327,15 +333,14 @@ class GuestDescriber:
             and (due_before is None or task.due_at < due_before)
         ]
         lines.sort(key=lambda line: not line.critical)  # critical first, else as they were
-        returning, earlier_codes = self.earlier.get(reservation.id, (False, set()))
-        remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
+        returning, remembered, readiness = self.details(reservation)
         return BriefingGuest(
             reservation_id=reservation.id,
             confirmation_number=reservation.confirmation_number,
             guest_name=reservation.guest.name,
             vip_level=reservation.guest.vip_level,
             returning=returning,
-            remembered=tuple(self.labels.get(c, (c, False))[0] for c in remembered),
+            remembered=remembered,
             arrival_date=reservation.arrival_date,
             expected_at=reservation.eta or self.hotel.check_in_time,
             eta_given=reservation.eta is not None,
@@ -347,15 +352,53 @@ class GuestDescriber:
             wish_text=reservation.wish_text or "",
             wishes=tuple(lines),
             room_flags=_room_flags(reservation, lines, self.labels, self.floors),
-            readiness=self.readiness.get(reservation.id),
+            readiness=readiness,
             expected_moment=expected_moment(reservation, self.hotel),
             checked_in_at=reservation.checked_in_at if reservation.status == "checked_in" else None,
             changed_by_guest_at=self.guest_changes.get(reservation.id),
         )
 
+    def details(
+        self, reservation: AnyReservation
+    ) -> tuple[bool, tuple[str, ...], RoomChecklist | None]:
+        """What the version does not hash: returning guest, their remembered wishes, and the
+        room's readiness (with `details=False`: not returning, their preferences, none)."""
+        returning, earlier_codes = self.earlier.get(reservation.id, (False, set()))
+        remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
+        labelled = tuple(self.labels.get(c, (c, False))[0] for c in remembered)
+        return returning, labelled, self.readiness.get(reservation.id)
+
+
+def with_details(
+    session: Session,
+    who: Who,
+    briefing: Briefing,
+    guests: Sequence[BriefingGuest],
+    language: str,
+) -> list[BriefingGuest]:
+    """These guests of a `version_only` briefing as the full one describes them (readiness,
+    earlier stays). The screen shows a page of a shift's guests: their details are read for
+    that page, not for the hundreds of a big hotel's shift (the printed briefing has them all)."""
+    require(who, *READERS)
+    if not guests:
+        return []
+    hotel = session.get(Property, briefing.property_id)
+    assert hotel is not None
+    reservations = {
+        r.id: r for r in booked(session, Reservation.id.in_([g.reservation_id for g in guests]))
+    }
+    describe = GuestDescriber(session, hotel, list(reservations.values()), language)
+    shown = []
+    for guest in guests:
+        returning, remembered, readiness = describe.details(reservations[guest.reservation_id])
+        shown.append(
+            replace(guest, returning=returning, remembered=remembered, readiness=readiness)
+        )
+    return shown
+
 
 def _earlier_stays(
-    session: Session, reservations: list[Reservation]
+    session: Session, reservations: Sequence[AnyReservation]
 ) -> dict[int, tuple[bool, set[str]]]:
     """For each reservation: has the guest stayed before, and which wishes did they have then."""
     if not reservations:
@@ -403,7 +446,7 @@ def _wish_label(
 
 
 def _room_flags(
-    reservation: Reservation,
+    reservation: AnyReservation,
     lines: list[WishLine],
     labels: dict[str, tuple[str, bool]],
     floors: list[int],
@@ -422,7 +465,7 @@ def _room_flags(
     return tuple(dict.fromkeys(flags))
 
 
-def _room_meets(code: str, room: Room, floors: list[int]) -> bool:
+def _room_meets(code: str, room: AnyRoom, floors: list[int]) -> bool:
     if code in ROOM_FEATURE_OF:
         return ROOM_FEATURE_OF[code] in (room.features or [])
     if code == "connecting_rooms":

@@ -22,9 +22,10 @@ from core.errors import UserError
 from core.lib import get_property
 from guests.models import Reservation
 from requests.states import OPEN
+from shift_briefing.booked import booked
 from shift_briefing.briefing import BriefingGuest, GuestDescriber, WishLine, narrowed_guest
 from shift_briefing.models import CheckIn
-from shift_briefing.readiness import arrivals_of_day
+from shift_briefing.readiness import ARRIVAL_ORDER, arrivals_of_day, arriving_on
 
 AGENTS = ("front_desk", "manager")
 
@@ -81,7 +82,7 @@ def arrival_lines(session: Session, who: Who, property_id: int, day: date) -> li
             expected_at=r.eta or hotel.check_in_time,
             checked_in=r.status == "checked_in",
         )
-        for r in arrivals_of_day(session, property_id, day)
+        for r in booked(session, *arriving_on(property_id, day), order_by=ARRIVAL_ORDER)
     ]
     return sorted(lines, key=lambda line: (line.expected_at, line.guest_name))
 

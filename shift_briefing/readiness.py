@@ -8,10 +8,12 @@ inspected and every wish item is done (or was declared not possible, which the g
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
+from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from core.audit import Who
@@ -22,6 +24,7 @@ from guests.rooms import set_housekeeping_status
 from requests.catalogue import catalogue_items
 from requests.models import Request, Task
 from requests.tasks import change_task_status
+from shift_briefing.booked import AnyReservation
 
 STANDARD_ITEMS = ("cleaned", "inspected")
 FINISHED = ("done", "not_possible")
@@ -90,7 +93,11 @@ _STANDARD_LABELS = {
 }
 
 
-def standard_items(room: Room | None) -> list[ChecklistItem]:
+class _HasStatus(Protocol):
+    housekeeping_status: str
+
+
+def standard_items(room: _HasStatus | None) -> list[ChecklistItem]:
     """Cleaned and inspected: the room's housekeeping status, as two boxes."""
     status = room.housekeeping_status if room else None
     return [
@@ -105,7 +112,7 @@ def checklists_for(
     session: Session,
     who: Who,
     property_id: int,
-    reservations: list[Reservation],
+    reservations: Sequence[AnyReservation],
     check_in: time,
 ) -> dict[int, RoomChecklist]:
     """The checklist of each reservation's room, by reservation id."""
@@ -116,8 +123,10 @@ def checklists_for(
     items_by_code = {item.code: item.readiness_items for item in catalogue}
     labels = {item.code: (item.label_fr, item.label_en) for item in catalogue}
     ids = [r.id for r in reservations]
-    tasks = session.execute(
-        select(Task, Request.code, Request.severity)
+    tasks = session.execute(  # rows: a big hotel's board reads every arrival's tasks
+        select(
+            Task.id, Task.reservation_id, Task.status, Task.version, Request.code, Request.severity
+        )
         .join(Request, Request.id == Task.request_id)
         .where(Task.reservation_id.in_(ids), Task.kind == "wish", Task.status != "cancelled")
         .order_by(Task.due_at, Task.id)
@@ -125,7 +134,8 @@ def checklists_for(
     wish_items: dict[int, list[ChecklistItem]] = {i: [] for i in ids}
     critical: dict[int, dict[str, CriticalWish]] = {i: {} for i in ids}
     seen: set[tuple[int, str]] = set()
-    for task, code, severity in tasks:
+    for task in tasks:
+        code, severity = task.code, task.severity
         if severity == "critical":
             critical[task.reservation_id].setdefault(
                 code, CriticalWish(code, *labels.get(code, (code, code)))
@@ -167,16 +177,22 @@ def checklists_for(
     }
 
 
+def arriving_on(property_id: int, day: date) -> tuple[ColumnElement[bool], ...]:
+    """Who arrives on `day`: the reservations booked or checked in with that arrival date."""
+    return (
+        Reservation.property_id == property_id,
+        Reservation.arrival_date == day,
+        Reservation.status.in_(("booked", "checked_in")),
+    )
+
+
+ARRIVAL_ORDER = (Reservation.eta, Reservation.confirmation_number)
+
+
 def arrivals_of_day(session: Session, property_id: int, day: date) -> list[Reservation]:
     return list(
         session.scalars(
-            select(Reservation)
-            .where(
-                Reservation.property_id == property_id,
-                Reservation.arrival_date == day,
-                Reservation.status.in_(("booked", "checked_in")),
-            )
-            .order_by(Reservation.eta, Reservation.confirmation_number)
+            select(Reservation).where(*arriving_on(property_id, day)).order_by(*ARRIVAL_ORDER)
         ).unique()
     )
 

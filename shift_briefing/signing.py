@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -121,18 +121,35 @@ def signatures(session: Session, who: Who, briefing: Briefing) -> list[Signature
     line), with the version they last signed for this shift."""
     require(who, "front_desk", "manager")
     roster = Roster(session, briefing.property_id)
-    people = session.scalars(
-        select(Staff)
-        .where(Staff.property_id == briefing.property_id, Staff.active.is_(True))
-        .order_by(Staff.name)
-    )
+    people = [
+        person
+        for person in session.scalars(
+            select(Staff)
+            .where(Staff.property_id == briefing.property_id, Staff.active.is_(True))
+            .order_by(Staff.name)
+        )
+        if "front_desk" in person.roles and roster.works(person.id, briefing.shift, briefing.day)
+    ]
+    # Everyone's last signature in one query (last_signature's order), not one query each.
+    latest: dict[int, Row] = {}
+    if people:
+        for row in session.execute(
+            select(
+                BriefingAcknowledgement.staff_id,
+                BriefingAcknowledgement.version,
+                BriefingAcknowledgement.signed_at,
+            )
+            .where(
+                BriefingAcknowledgement.staff_id.in_([p.id for p in people]),
+                BriefingAcknowledgement.briefing_date == briefing.day,
+                BriefingAcknowledgement.shift == briefing.shift,
+            )
+            .order_by(BriefingAcknowledgement.signed_at.desc(), BriefingAcknowledgement.id.desc())
+        ):
+            latest.setdefault(row.staff_id, row)
     result = []
     for person in people:
-        if "front_desk" not in person.roles:
-            continue
-        if not roster.works(person.id, briefing.shift, briefing.day):
-            continue
-        last = last_signature(session, person.id, briefing.day, briefing.shift)
+        last = latest.get(person.id)
         result.append(
             Signature(
                 staff_id=person.id,

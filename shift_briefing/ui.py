@@ -37,7 +37,13 @@ from requests.labels import catalogue_labels
 from requests.tasks import promises_kept, tasks_for
 from requests.ui import tasks_columns, tasks_table, wish_labels
 from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
-from shift_briefing.briefing import Briefing, BriefingGuest, build_briefing, current_shift
+from shift_briefing.briefing import (
+    Briefing,
+    BriefingGuest,
+    build_briefing,
+    current_shift,
+    with_details,
+)
 from shift_briefing.checkin import (
     ArrivalCard,
     ArrivalLine,
@@ -371,7 +377,8 @@ def briefing_page() -> None:
             index=SHIFTS.index(running),
             format_func=translator("shift."),
         )
-        briefing = build_briefing(session, me, hotel.id, day, shift, language())
+        # The version and the guests; the details of those shown are read for their page.
+        briefing = build_briefing(session, me, hotel.id, day, shift, language(), version_only=True)
         mine = last_signature(session, me.id, day, shift)
         changes = (
             changes_since(session, briefing, mine.version)
@@ -410,6 +417,11 @@ def briefing_page() -> None:
     blocks += [(tr("briefing.awaited"), g, False) for g in briefing.awaited]
     expected = [("", g, True) for g in briefing.expected]
     shown = page_of(expected + blocks, PAGE_SIZE, key="briefing_page")
+    with database.read() as session:
+        detailed = with_details(session, me, briefing, [g for _, g, _ in shown], language())
+    shown = [
+        (title, full, arriving) for (title, _, arriving), full in zip(shown, detailed, strict=True)
+    ]
     if not shown or shown[0][0] == "":
         st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
         if briefing.arrivals and not briefing.expected:
