@@ -57,17 +57,15 @@ def insert_with_ids(session: Session, model: type[Base], rows: list[dict[str, An
             {"table": table.name, "count": len(rows)}))
     for row, row_id in zip(rows, ids, strict=True):
         row["id"] = row_id
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(table.insert(), rows)
-    else:
-        _copy(session, table, rows)
+    _insert_raw(session, table, rows)
 
 
-def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL's COPY, in the session's transaction: the quickest way in for many rows (a
-    multi-row INSERT of thousands is parsed again by psycopg each time). Values go through
-    the columns' own bind processors, and the columns a row leaves out get their defaults,
-    as an INSERT would give them."""
+def _insert_raw(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """The rows straight to the driver, in the session's transaction: one executemany on
+    SQLite, one COPY on PostgreSQL (psycopg 3 sends an executemany as one INSERT per row, and
+    parses a multi-row INSERT of thousands again each time). Values go through the columns'
+    own bind processors, and the columns the rows leave out get their defaults, as
+    SQLAlchemy's INSERT would give them; the refusals are SQLAlchemy's (IntegrityError...)."""
     connection = session.connection()
     dialect = connection.dialect
     keys = list(rows[0])
@@ -76,17 +74,29 @@ def _copy(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     columns = [table.c[key] for key in keys] + defaults
     processors = [column.type.dialect_impl(dialect).bind_processor(dialect)
                   for column in columns]
-    names = ", ".join(f'"{column.name}"' for column in columns)
-    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
-    raw = connection.connection.driver_connection
+
+    def values() -> Iterator[list[Any]]:
+        for row in rows:
+            raw = [row[key] for key in keys] + [_default(column) for column in defaults]
+            yield [value if process is None else process(value)
+                   for process, value in zip(processors, raw, strict=True)]
+
+    names = ", ".join(f'"{column.name}"' for column in columns)  # the model's, not input
+    driver = connection.connection.driver_connection
+    if dialect.name == "sqlite":
+        marks = ", ".join("?" * len(columns))
+        statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608
+    else:
+        statement = f'COPY "{table.name}" ({names}) FROM STDIN'
     try:
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                values = [row[key] for key in keys] + [_default(column) for column in defaults]
-                copy.write_row([value if process is None else process(value)
-                                for process, value in zip(processors, values, strict=True)])
-    except raw.Error as error:  # as SQLAlchemy would raise it: IntegrityError for a clash...
-        raise DBAPIError.instance(statement, None, error, type(raw).Error) from error
+        if dialect.name == "sqlite":
+            driver.executemany(statement, values())
+            return
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in values():
+                copy.write_row(row)
+    except dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
 
 
 def _default(column: Column) -> Any:

@@ -151,7 +151,7 @@ def _run(
                 probe = _written(plan.rows) * 2 < len(plan.rows)
             start += len(chunk)
             held = time.perf_counter() - began
-            size = _next_size(size, held, batch_rows)
+            size = _next_size(len(chunk), held, batch_rows)
             _checkpoint(database)
             _let_others_in(database, held)
             if progress is not None:
@@ -348,13 +348,10 @@ def _checkpoint(database: Database) -> None:
 
 
 def _next_size(size: int, seconds: float, most: int) -> int:
-    """Batches as long as BATCH_SECONDS, whatever the machine's load: halve a slow one,
-    double a quick one, never over `most` rows."""
-    if seconds > BATCH_SECONDS * 1.5:
-        return max(size // 2, min(SMALLEST_BATCH, most))
-    if seconds < BATCH_SECONDS / 2:
-        return min(size * 2, most)
-    return size
+    """Batches as long as BATCH_SECONDS, whatever the machine's load: the rows the last batch
+    wrote in that time, growing at most fourfold at once, never over `most` rows."""
+    wanted = int(size * BATCH_SECONDS / max(seconds, 1e-3))
+    return max(min(wanted, size * 4, most), min(SMALLEST_BATCH, most))
 
 
 def _file_rows(parsed: ParsedFile) -> int:
