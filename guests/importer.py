@@ -50,7 +50,7 @@ from guests.reservations import (
     create_reservations,
     save_reservation,
 )
-from guests.room_nights import HOLDING, RoomTaken, held_nights, nights_of
+from guests.room_nights import HOLDING, RoomTaken, holders, nights_of
 
 IMPORTERS = ("reservations", "manager")
 APP_STATUSES = ("checked_in", "checked_out", "no_show")  # the hotel's own, never the file's
@@ -444,16 +444,17 @@ def _leave_out_taken_rooms(
     if not wanted:
         return
     numbers = {(p.target.room_number or "").strip() for p in wanted if p.target}
-    number_of = {  # only the rooms these rows ask for
-        room_id: number for room_id, number in session.execute(
+    room_of = {  # only the rooms these rows ask for
+        number: room_id for room_id, number in session.execute(
             select(Room.id, Room.number).where(Room.property_id == property_id))
         if number in numbers}
-    first = min(p.target.arrival_date for p in wanted if p.target)
-    last = max(p.target.departure_date for p in wanted if p.target)
+    asked = [(room_of[number], night) for p in wanted if p.target
+             if (number := (p.target.room_number or "").strip()) in room_of
+             for night in nights_of(p.target.arrival_date, p.target.departure_date)]
+    number_of = {room_id: number for number, room_id in room_of.items()}
     holder: dict[tuple[str, date], Any] = {  # (room number, night) -> reservation id or row
         (number_of[room_id], night): reservation_id
-        for (room_id, night), reservation_id in held_nights(
-            session, property_id, number_of, first, last).items()
+        for (room_id, night), reservation_id in holders(session, property_id, asked).items()
     }
     held_by: dict[Any, list[tuple[str, date]]] = {}
     in_file: dict[Any, PlannedRow] = {}

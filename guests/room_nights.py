@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -173,19 +173,18 @@ def _insert(
         raise RoomTaken(clash) from None
 
 
-def held_nights(
-    session: Session, property_id: int, room_ids: Iterable[int], first: date, last: date
+def holders(
+    session: Session, property_id: int, pairs: Iterable[tuple[int, date]]
 ) -> dict[tuple[int, date], int]:
-    """Who holds each (room, night) from `first` to `last` inclusive: reservation ids."""
-    ids = sorted(set(room_ids))
+    """Who holds each of these (room, night) pairs, if anyone: reservation ids. Only the pairs
+    asked are read, so that the cost follows the rows being booked, not the nights stored."""
+    wanted = sorted(set(pairs))
     found: dict[tuple[int, date], int] = {}
-    for chunk in chunks(ids):
+    for chunk in chunks(wanted, 250):  # two parameters a pair
         for room_id, night, reservation_id in session.execute(
             select(RoomNight.room_id, RoomNight.night, RoomNight.reservation_id).where(
                 RoomNight.property_id == property_id,
-                RoomNight.room_id.in_(chunk),
-                RoomNight.night >= first,
-                RoomNight.night <= last,
+                tuple_(RoomNight.room_id, RoomNight.night).in_(chunk),
             )
         ):
             found[(room_id, night)] = reservation_id
