@@ -60,6 +60,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from requests.catalogue_defaults import DEFAULT_CATALOGUE, CatalogueEntry
 from requests.severity import NORMAL, health_context_length, read_severity
@@ -81,7 +82,7 @@ from requests.wish_text import (
     OR_WORDS,
     PIECE_WORDS,
     POLITENESS,
-    TOKEN_RE,
+    TOKEN_SPLIT_RE,
     TimeMention,
     blank_markup,
     find_dates,
@@ -163,6 +164,7 @@ _FOR_WORDS = frozenset({"for", "pour", "fur", "para", "per"})
 _PEOPLE_WORDS = frozenset({"people", "persons", "personnes", "personen", "personas", "persone",
                            "pax", "guests", "adults", "adultes", "erwachsene", "adultos", "adulti",
                            "of", "us"})
+_SENTENCE_MARKS = frozenset("!?;\n\r|")
 _REFUSING_ROLES = frozenset({"negation", "instead", "own", "indifference", "declined"})
 # Words that say a thing is (not) needed, as opposed to politeness ("bitte", "please").
 _NEED_PROPER = NEED_WORDS - POLITENESS - frozenset({"plus", "anymore", "more", "longer", "mehr"})
@@ -225,11 +227,16 @@ class _Reading:
         self.matcher = matcher
         self.check_in_minutes = check_in.hour * 60 + check_in.minute
         norm, self.offsets = normalise(text)
-        self.norm = blank_markup(norm)
-        spans = [m.span() for m in TOKEN_RE.finditer(self.norm)]
-        self.starts: list[int] = [a for a, _ in spans]
-        self.ends: list[int] = [b for _, b in spans]
-        self.words: list[str] = [self.norm[a:b] for a, b in spans]
+        self.norm = norm = blank_markup(norm)
+        # [gap, token, gap, ..., token, gap]: the tokens, what lies between them and, summing
+        # the lengths, where each starts and ends, without a match object per token
+        pieces = TOKEN_SPLIT_RE.split(norm)
+        bounds = list(accumulate(map(len, pieces)))
+        self.starts: list[int] = bounds[0:-1:2]
+        self.ends: list[int] = bounds[1::2]
+        self.gaps: list[str] = pieces[0::2]  # gaps[i]: the text just before token i
+        self.tokens: list[str] = pieces[1::2]  # as written (``words`` gets repaired)
+        self.words: list[str] = pieces[1::2]
         self.n = len(self.words)
         self.explained = [False] * self.n
         self.soft = [False] * self.n  # signature names, greetings: never worth a triage
@@ -238,7 +245,7 @@ class _Reading:
 
     # -- 1. sentences and clauses ---------------------------------------------------------
     def segment(self) -> None:
-        n, words, norm = self.n, self.words, self.norm
+        n, words, gaps = self.n, self.words, self.gaps
         self.sentence = [0] * n
         self.clause = [0] * n
         self.scope = [0] * n
@@ -246,7 +253,7 @@ class _Reading:
         sentence = clause = scope = 0
         for i in range(n):
             if i:
-                gap = norm[self.ends[i - 1]:self.starts[i]]
+                gap = gaps[i]
                 if gap != " ":
                     if self._ends_sentence(gap, i):
                         sentence += 1
@@ -274,7 +281,7 @@ class _Reading:
         return self.text[self.offsets.start(self.starts[i])] in "èéÈÉ"
 
     def _ends_sentence(self, gap: str, i: int) -> bool:
-        if any(c in gap for c in "!?;\n\r|"):
+        if not _SENTENCE_MARKS.isdisjoint(gap):
             return True
         if "." not in gap:
             return False
@@ -293,24 +300,18 @@ class _Reading:
         self.time_tokens: list[tuple[int, int]] = []
         if not any(w.isdigit() for w in self.words) and not (self.n and has_time_words(self.norm)):
             return
+        starts, explained, time_of_token = self.starts, self.explained, self.time_of_token
         for start, end in find_dates(self.norm):
-            for k in self._tokens_within(start, end):
-                self.explained[k] = True  # the stay's dates are in the booking already
-                self.time_of_token[k] = -2  # never a count, never a keyword
+            for k in range(bisect_left(starts, start), bisect_left(starts, end)):
+                explained[k] = True  # the stay's dates are in the booking already
+                time_of_token[k] = -2  # never a count, never a keyword
         self.times = find_times(self.norm)
         for t_index, t in enumerate(self.times):
-            first = last = -1
-            for k in self._tokens_within(t.start, t.end):
-                self.time_of_token[k] = t_index
-                first = k if first < 0 else first
-                last = k
-            self.time_tokens.append((first, last))
-
-    def _tokens_within(self, start: int, end: int) -> Iterable[int]:
-        k = bisect_left(self.starts, start)
-        while k < self.n and self.starts[k] < end:
-            yield k
-            k += 1
+            first = bisect_left(starts, t.start)  # the tokens starting within the time
+            stop = bisect_left(starts, t.end, first)
+            for k in range(first, stop):
+                time_of_token[k] = t_index
+            self.time_tokens.append((first, stop - 1) if stop > first else (-1, -1))
 
     # -- 3. typos and abbreviations ---------------------------------------------------------
     def repair_words(self) -> None:
@@ -457,7 +458,7 @@ class _Reading:
         first = declined.first
         if first == 0 or self.sentence[first - 1] == self.sentence[first]:
             return []
-        if "?" not in self.norm[self.ends[first - 1]:self.starts[first]]:
+        if "?" not in self.gaps[first]:
             return []
         asked = self.sentence[first - 1]
         return [w for w in self.wishes if self.sentence[w.first] == asked]
@@ -550,7 +551,7 @@ class _Reading:
                 and self.words[j + 1] in PIECE_WORDS):
             self.explained[j] = self.explained[j + 1] = True
             return self._number(j)
-        gap = self.norm[self.ends[w.last]:self.starts[k]].strip()
+        gap = self.gaps[k].strip()
         if self.words[k] == "x" and k + 1 < self.n and self._number(k + 1):
             self.explained[k] = self.explained[k + 1] = True
             return self._number(k + 1)
@@ -931,7 +932,7 @@ class _Reading:
         """
         ands = [k for k in range(a, b + 1) if self.words[k] in AND_WORDS]
         if a > 0:
-            gap = self.norm[self.ends[a - 1]:self.starts[a]]
+            gap = self.gaps[a]
             if "+" in gap or "&" in gap:
                 ands.insert(0, a - 1)
         if not ands or not any(self._matters(k, strict=False) for k in range(ands[-1] + 1, b + 1)):
@@ -944,7 +945,7 @@ class _Reading:
         """Does this leftover word carry something a human should read?"""
         if self.soft[k] or self.explained[k]:
             return False
-        word = self.norm[self.starts[k]:self.ends[k]]
+        word = self.tokens[k]
         if word in FILLER or self.words[k] in FILLER:
             return False
         if word.isdigit():

@@ -142,6 +142,8 @@ def blank_markup(norm: str) -> str:
 
 
 TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
+# The same tokens for ``re.split``: [gap, token, gap, ..., token, gap].
+TOKEN_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
 
 # --------------------------------------------------------------------------------------------
 # Clock times
