@@ -165,6 +165,9 @@ _PEOPLE_WORDS = frozenset({"people", "persons", "personnes", "personen", "person
                            "pax", "guests", "adults", "adultes", "erwachsene", "adultos", "adulti",
                            "of", "us"})
 _SENTENCE_MARKS = frozenset("!?;\n\r|")
+# Phrases whose words are explained by being found (a negation waits for its wish).
+_EXPLAINING_ROLES = frozenset({"wish", "neutral", "indifference", "declined", "check_in",
+                               "check_out", "arrival", "forget", "room_access"})
 _REFUSING_ROLES = frozenset({"negation", "instead", "own", "indifference", "declined"})
 # Words that say a thing is (not) needed, as opposed to politeness ("bitte", "please").
 _NEED_PROPER = NEED_WORDS - POLITENESS - frozenset({"plus", "anymore", "more", "longer", "mehr"})
@@ -250,12 +253,14 @@ class _Reading:
         self.clause = [0] * n
         self.scope = [0] * n
         self.or_before = [False] * n  # an "or" or "/" stands right before this token
+        self.sentence_starts = [0] if n else []  # the first token of each sentence
         sentence = clause = scope = 0
         for i in range(n):
             if i:
                 gap = gaps[i]
                 if gap != " ":
                     if self._ends_sentence(gap, i):
+                        self.sentence_starts.append(i)
                         sentence += 1
                         clause += 1
                         scope += 1
@@ -333,23 +338,20 @@ class _Reading:
     # -- 4. phrases -------------------------------------------------------------------------
     def match_phrases(self) -> None:
         chosen: list[_Match] = []
-        words, sentence, n = self.words, self.sentence, self.n
+        words, n = self.words, self.n
         phrases_in = self.matcher.phrases_in
-        start = 0
-        while start < n:  # phrases never reach across a sentence: cached per sentence
-            end = start + 1
-            home = sentence[start]
-            while end < n and sentence[end] == home:
-                end += 1
+        explained = self.explained
+        bounds = self.sentence_starts
+        for s, start in enumerate(bounds):  # phrases never reach across a sentence: cached
+            end = bounds[s + 1] if s + 1 < len(bounds) else n
             for phrase, positions in phrases_in(tuple(words[start:end])):
-                chosen.append(_Match(phrase, [start + k for k in positions]))
-            start = end
+                m = _Match(phrase, [start + k for k in positions] if start else list(positions))
+                chosen.append(m)
+                if phrase.role in _EXPLAINING_ROLES:
+                    for k in m.positions:
+                        explained[k] = True
         self.matches = chosen
         self.wishes = [m for m in chosen if m.role == "wish"]
-        for m in chosen:
-            if m.role in ("wish", "neutral", "indifference", "declined", "check_in", "check_out",
-                          "arrival", "forget", "room_access"):
-                self._explain(m.positions)
         self.wish_tokens: set[int] = set()
 
     def _index(self) -> None:
