@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -458,19 +459,34 @@ def _find_times(norm: str) -> list[TimeMention]:
 
 
 # How far before its hour's first digit a clock of words and digits can start: "despues de
-# las 9" (14 letters and a space), "ore 9".
+# las 9" (14 letters and a space).
 _BARE_LEAD = 16
-_ORE_LEAD = 4
+_DIGIT_RUN_RE = re.compile(r"\d+")
+
+
+def _at_runs(pattern: re.Pattern[str], norm: str, runs: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(norm)`` for a pattern whose matches start where digits start (after
+    a character that is no digit): tried at those places only, not at every character."""
+    end = 0
+    for pos in runs:
+        if pos >= end:
+            m = pattern.match(norm, pos)
+            if m is not None:
+                end = m.end()
+                yield m
 
 
 def _digit_times(norm: str, first_digit: int = 0) -> list[TimeMention]:
     """Clock times written with digits: "21:30", "23h", "ore 20", "9pm", "vers 22".
 
     No clock starts before ``first_digit`` (the text's first digit) less the words that may
-    lead it, so the scans start there (a lookbehind still sees the text before).
+    lead it; clocks that begin with their hour are tried where a run of digits begins (their
+    lookbehind refuses a digit before the hour), those led by a word scanned from a few
+    characters before the first digit.
     """
     found: list[TimeMention] = []
-    for m in _CLOCK_RE.finditer(norm, first_digit):
+    runs = [m.start() for m in _DIGIT_RUN_RE.finditer(norm, first_digit)]
+    for m in _at_runs(_CLOCK_RE, norm, runs):
         hour, minute = int(m.group("h")), int(m.group("m"))
         if hour > 23 and not (hour == 24 and minute == 0):
             continue
@@ -482,17 +498,19 @@ def _digit_times(norm: str, first_digit: int = 0) -> list[TimeMention]:
             hour = _apply_ampm(hour, ap.replace(".", "").replace(" ", ""))
         has_unit = m.group("sep") == "h" or bool(m.group("u"))
         found.append(_with_daypart(norm, m.start(), m.end(), hour, minute, settled, has_unit))
-    for m in _UNIT_RE.finditer(norm, first_digit):
+    for m in _at_runs(_UNIT_RE, norm, runs):
         hour = int(m.group("h"))
         ap = m.group("ap")
         if ap:
             hour = _apply_ampm(hour, ap.replace(".", "").replace(" ", ""))
         found.append(_with_daypart(norm, m.start(), m.end(), hour, 0,
                                    bool(ap) or hour > 12, True))
-    for m in _ORE_RE.finditer(norm, max(0, first_digit - _ORE_LEAD)) if "ore" in norm else ():
+    # "ore 20": four characters before the hour's digits
+    ore = [pos - 4 for pos in runs if pos >= 4] if "ore" in norm else []
+    for m in _at_runs(_ORE_RE, norm, ore):
         found.append(_with_daypart(norm, m.start("h"), m.end(), int(m.group("h")),
                                    int(m.group("m") or 0), int(m.group("h")) > 12, True))
-    for m in _AMPM_RE.finditer(norm, first_digit):
+    for m in _at_runs(_AMPM_RE, norm, runs):
         hour = _apply_ampm(int(m.group("h")), m.group("ap").replace(".", "").replace(" ", ""))
         found.append(TimeMention(m.start(), m.end(), hour, int(m.group("m") or 0), True, False))
     for m in _BARE_RE.finditer(norm, max(0, first_digit - _BARE_LEAD)):
