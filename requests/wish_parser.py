@@ -280,6 +280,13 @@ class _Reading:
             self.sentence[i] = sentence
             self.clause[i] = clause
             self.scope[i] = scope
+        # each clause's first and last token, in text order (clause numbers only grow)
+        self.clause_spans: dict[int, tuple[int, int]] = {}
+        first = 0
+        for i in range(1, n + 1):
+            if i == n or self.clause[i] != self.clause[first]:
+                self.clause_spans[self.clause[first]] = (first, i - 1)
+                first = i
 
     def _accented(self, i: int) -> bool:
         """Italian "è" (is) normalises to "e" (and): the guest's own letter tells them apart."""
@@ -366,11 +373,7 @@ class _Reading:
                 index[ids[w.first]].append(w)
                 if ids[w.last] != ids[w.first]:
                     index[ids[w.last]].append(w)
-        self.clause_span: dict[int, tuple[int, int]] = {}
-        for k in range(self.n):
-            c = self.clause[k]
-            first, _ = self.clause_span.get(c, (k, k))
-            self.clause_span[c] = (first, k)
+        self.clause_span = self.clause_spans
         self.forget_starts = [m.first for m in self.matches if m.role == "forget"]
         self.scope_starts = {scope: [w.first for w in ws]
                              for scope, ws in self.wishes_in_scope.items()}
@@ -775,7 +778,7 @@ class _Reading:
         matters = [k in code_of or self._matters(k, strict=False) for k in range(n)]
         # and the words about health, even those that are glue elsewhere ("Küche informieren")
         worth = [m or h for m, h in zip(matters, self.health_word, strict=True)]
-        spans = self._clause_spans()
+        spans = self.clause_spans
         wish_clauses = {self.clause[k] for k in code_of}
         for w in health:
             a, b = self._widen(w, code_of, matters)
@@ -807,13 +810,6 @@ class _Reading:
                                                                           abs(w.last - last)))
                 self._explain(range(first, last + 1))
                 owner.pieces.append(self._trimmed(first, last, worth))
-
-    def _clause_spans(self) -> dict[int, tuple[int, int]]:
-        spans: dict[int, tuple[int, int]] = {}
-        for k in range(self.n):
-            first, _ = spans.get(self.clause[k], (k, k))
-            spans[self.clause[k]] = (first, k)
-        return spans
 
     def _widen(self, w: _Match, code_of: dict[int, str], matters: list[bool]) -> tuple[int, int]:
         """The wish's clause around it, up to another wish or to an "and" asking for more."""
@@ -870,18 +866,19 @@ class _Reading:
     def mark_courtesies(self) -> None:
         """Greeting names and signatures are politeness, not wishes."""
         words, n = self.words, self.n
-        closing = max((k for k in range(n) if words[k] in CLOSING_WORDS), default=-1)
+        # the last closing word, if among the last five words (a signature of at most four)
+        closing = next((k for k in range(n - 1, max(-1, n - 6), -1)
+                        if words[k] in CLOSING_WORDS), -1)
         if closing >= 0 and n - closing - 1 <= 4:
             for k in range(closing + 1, n):
                 if not self.explained[k]:
                     self.soft[k] = True
+        if GREETING_WORDS.isdisjoint(words):
+            return
         k = 0
         while k < n:
             if words[k] in GREETING_WORDS:
-                clause = self.clause[k]
-                end = k
-                while end + 1 < n and self.clause[end + 1] == clause:
-                    end += 1
+                end = self.clause_spans[self.clause[k]][1]
                 if end - k <= 3:
                     for j in range(k, end + 1):
                         self.soft[j] = True
@@ -892,14 +889,8 @@ class _Reading:
     def remainder(self) -> tuple[str, bool]:
         pieces: list[str] = []
         triage = False
-        n = self.n
-        k = 0
-        while k < n:
-            clause = self.clause[k]
-            end = k
-            while end + 1 < n and self.clause[end + 1] == clause:
-                end += 1
-            if not any(self.explained[j] for j in range(k, end + 1)):
+        for k, end in self.clause_spans.values():
+            if True not in self.explained[k:end + 1]:
                 pieces.append(self._original(k, end, trailing=True))
                 triage = triage or any(self._matters(j, strict=True) for j in range(k, end + 1))
             else:
@@ -923,7 +914,6 @@ class _Reading:
                         # the words are the wish's context ("pour notre fils de 10 ans").
                         triage = triage or coordinated
                     j = run_end + 1
-            k = end + 1
         return _collapse(" ".join(pieces)), triage
 
     def _coordinated(self, a: int, b: int) -> bool:
