@@ -56,8 +56,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from bisect import bisect_left
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -220,6 +221,13 @@ class _Found:
     start: int  # token range for the quoted text
     end: int
     time: str | None
+
+
+# A wish asked for: (code, health quote pieces or None, first and last token to quote
+# otherwise, quantity, time).
+_Wanted = tuple[str, tuple[tuple[int, int], ...] | None, int, int, int | None, str | None]
+# All a reading decided, before quoting: (wishes, ETA, leftover spans, triage).
+_Plan = tuple[tuple[_Wanted, ...], str | None, tuple[tuple[int, int, bool], ...], bool]
 
 
 class _Reading:
@@ -886,12 +894,14 @@ class _Reading:
             else:
                 k += 1
 
-    def remainder(self) -> tuple[str, bool]:
-        pieces: list[str] = []
+    def remainder(self) -> tuple[tuple[tuple[int, int, bool], ...], bool]:
+        """The token spans left over (first, last, with the punctuation after it), in text
+        order, and whether a human must read them."""
+        pieces: list[tuple[int, int, bool]] = []
         triage = False
         for k, end in self.clause_spans.values():
             if True not in self.explained[k:end + 1]:
-                pieces.append(self._original(k, end, trailing=True))
+                pieces.append((k, end, True))
                 triage = triage or any(self._matters(j, strict=True) for j in range(k, end + 1))
             else:
                 j = k
@@ -909,12 +919,12 @@ class _Reading:
                     while b >= a and not self._matters(b, strict=False):
                         b -= 1
                     if a <= b:
-                        pieces.append(self._original(a, b, trailing=False))
+                        pieces.append((a, b, False))
                         # "lit bébé et une chaise haute": another thing asked for. Otherwise
                         # the words are the wish's context ("pour notre fils de 10 ans").
                         triage = triage or coordinated
                     j = run_end + 1
-        return _collapse(" ".join(pieces)), triage
+        return tuple(pieces), triage
 
     def _coordinated(self, a: int, b: int) -> bool:
         """Is the leftover run a..b another thing asked for ("... and a high chair")?
@@ -962,27 +972,25 @@ class _Reading:
                 self.explained[k] = True
 
     # -- result -----------------------------------------------------------------------------
-    def requests(self) -> tuple[ParsedWish, ...]:
-        merged: dict[str, tuple[int, ParsedWish]] = {}
+    def requests(self) -> tuple[_Wanted, ...]:
+        """The wishes asked for, one per code, in text order: what to quote, quantity, time."""
+        merged: dict[str, list] = {}  # code: [position, start, last, quantity, time, pieces]
         pieces: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for w in self._asked():
             pieces[w.code] += w.pieces
             start = w.quantity_pos if w.quantity_pos is not None else w.first
-            self._merge(merged, w.first, ParsedWish(w.code, self._original(start, w.last, False),
-                                                    w.quantity, w.time))
+            self._merge(merged, w.code, w.first, start, w.last, w.quantity, w.time)
         for f in self.found:
-            self._merge(merged, f.start, ParsedWish(f.code, self._original(f.start, f.end, False),
-                                                    None, f.time))
+            self._merge(merged, f.code, f.start, f.start, f.end, None, f.time)
         for code, ranges in pieces.items():
             if ranges and code in merged:
-                pos, kept = merged[code]
-                text = self._quoted(code, ranges)
-                merged[code] = (pos, ParsedWish(kept.code, text, kept.quantity, kept.time,
-                                                read_severity(text).level))
-        return tuple(p for _, p in sorted(merged.values(), key=lambda item: item[0]))
+                merged[code][5] = self._quoted(code, ranges)
+        ordered = sorted(merged.items(), key=lambda item: item[1][0])
+        return tuple((code, quote, start, last, quantity, time)
+                     for code, (_, start, last, quantity, time, quote) in ordered)
 
-    def _quoted(self, code: str, ranges: list[tuple[int, int]]) -> str:
-        """A health wish's pieces in text order; pieces apart are joined by "…"."""
+    def _quoted(self, code: str, ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """A health wish's pieces in text order (quoted apart, joined by "…")."""
         joined: list[list[int]] = []
         for a, b in sorted(ranges):
             # glue words and the same wish's words between two pieces do not part them
@@ -991,7 +999,31 @@ class _Reading:
                 joined[-1][1] = max(joined[-1][1], b)
             else:
                 joined.append([a, b])
-        return " … ".join(self._closed(a, b) for a, b in joined)
+        return tuple((a, b) for a, b in joined)
+
+    # -- the guest's words ------------------------------------------------------------------
+    def accents(self) -> tuple[int, ...]:
+        """The "and" words written with an accent ("è": is): all that reading the text takes
+        from the original rather than the normalised text, besides the quotes."""
+        text = self.text
+        if "è" not in text and "é" not in text and "È" not in text and "É" not in text:
+            return ()
+        return tuple(i for i, w in enumerate(self.tokens) if w in AND_WORDS and self._accented(i))
+
+    def render(self, plan: _Plan) -> ParseResult:
+        """The result, quoting this text: ``plan`` may come from another text with the same
+        normalised words (the same text in capitals)."""
+        wanted, eta, leftover, triage = plan
+        requests = []
+        for code, quote, start, last, quantity, time in wanted:
+            if quote is None:
+                requests.append(ParsedWish(code, self._original(start, last, False), quantity,
+                                           time))
+            else:
+                text = " … ".join(self._closed(a, b) for a, b in quote)
+                requests.append(ParsedWish(code, text, quantity, time, _severity(text)))
+        unmatched = _collapse(" ".join(self._original(a, b, t) for a, b, t in leftover))
+        return ParseResult(tuple(requests), eta, _collapse(_printable(unmatched)), triage)
 
     def _closed(self, first: int, last: int) -> str:
         """The original words, with the bracket they opened closed: "(allergie)"."""
@@ -1037,16 +1069,16 @@ class _Reading:
             self.words[k].startswith(stems) for k in w.positions)
 
     @staticmethod
-    def _merge(merged: dict[str, tuple[int, ParsedWish]], pos: int, wish: ParsedWish) -> None:
-        old = merged.get(wish.code)
+    def _merge(merged: dict[str, list], code: str, pos: int, start: int, last: int,
+               quantity: int | None, time: str | None) -> None:
+        """The first mention is quoted; the largest count and the first time are kept."""
+        old = merged.get(code)
         if old is None:
-            merged[wish.code] = (pos, wish)
+            merged[code] = [pos, start, last, quantity, time, None]
             return
-        first_pos, kept = old
-        quantities = [q for q in (kept.quantity, wish.quantity) if q is not None]
-        merged[wish.code] = (first_pos, ParsedWish(
-            kept.code, kept.text, max(quantities) if quantities else None, kept.time or wish.time
-        ))
+        quantities = [q for q in (old[3], quantity) if q is not None]
+        old[3] = max(quantities) if quantities else None
+        old[4] = old[4] or time
 
 
 def _hhmm(minutes: int) -> str:
@@ -1112,6 +1144,8 @@ def clear_caches() -> None:
     """Forget every text, sentence and word read so far (keeps the compiled matchers): what a
     benchmark needs to time a first import."""
     _remembered.cache_clear()
+    _plans.clear()
+    _severity.cache_clear()
     clear_matcher_caches()
     clear_text_caches()
 
@@ -1148,6 +1182,20 @@ def _parse(text: str, matcher: Matcher, check_in: dt.time) -> ParseResult:
     if reading.n == 0:
         left = _collapse(_printable(text))
         return ParseResult((), None, left, False)
+    if not matcher.cached or len(text) > CACHED_CHARS:
+        return reading.render(_analyse(reading))
+    # the same words in capitals, or with other accents, are read the same way
+    key = (reading.norm, reading.accents(), matcher, check_in)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _analyse(reading)
+        if len(_plans) > PLANS_KEPT:
+            with suppress(KeyError):  # another thread may have emptied it
+                _plans.popitem(last=False)
+    return reading.render(plan)
+
+
+def _analyse(reading: _Reading) -> _Plan:
     reading.segment()
     reading.find_clock_times()
     reading.repair_words()
@@ -1158,9 +1206,20 @@ def _parse(text: str, matcher: Matcher, check_in: dt.time) -> ParseResult:
     reading.derive_from_eta()
     reading.keep_health_words()
     reading.mark_courtesies()
-    unmatched, triage = reading.remainder()
+    leftover, triage = reading.remainder()
     eta = _hhmm(reading.eta_minutes) if reading.eta_minutes is not None else None
-    return ParseResult(reading.requests(), eta, _collapse(_printable(unmatched)), triage)
+    return reading.requests(), eta, leftover, triage
+
+
+# What reading a normalised text decided, by (normalised text, accents, matcher, check-in):
+# the oldest goes first when full.
+PLANS_KEPT = 20_000
+_plans: OrderedDict[tuple, _Plan] = OrderedDict()
+
+
+@lru_cache(maxsize=20_000)
+def _severity(quote: str) -> str:
+    return read_severity(quote).level
 
 
 _CONTROL = {c: " " for c in range(32) if chr(c) not in "\t\n\r"} | {0x7F: " "}
