@@ -142,6 +142,7 @@ TIMED_CODES = frozenset({"wake_up_call", RESTAURANT_BOOKING, AIRPORT_TRANSFER, L
                          EARLY_CHECK_IN, LATE_ARRIVAL})
 # "Double or twin": asking for either of two exclusive wishes is asking for neither.
 EXCLUSIVE_PAIRS = (frozenset({"double_bed", "twin_beds"}), frozenset({"high_floor", "low_floor"}))
+_EXCLUSIVE_CODES = frozenset().union(*EXCLUSIVE_PAIRS)
 # A floor refused names the other end: "pas dans les étages", "not on the ground floor".
 OPPOSITE_WHEN_REFUSED = {"high_floor": "low_floor", "low_floor": "high_floor"}
 # Refusals that only say the thing is not needed ("no need for a high floor"): nothing flips.
@@ -503,6 +504,8 @@ class _Reading:
         return []
 
     def _exclusive_choices(self) -> None:
+        if sum(w.code in _EXCLUSIVE_CODES for w in self.wishes) < 2:
+            return  # no pair to choose between
         positive = [w for w in self.wishes if not w.negated]
         for i, a in enumerate(positive):
             for b in positive[i + 1:]:
@@ -593,6 +596,8 @@ class _Reading:
         self.eta_minutes: int | None = None
         self.eta_tokens: tuple[int, int] | None = None
         self.found: list[_Found] = []
+        if not self.times:  # nothing to give an owner (and no ETA to derive anything from)
+            return
         triggers = [m for m in self.matches
                     if m.role in ("arrival", "check_in", "check_out", "travel", "other_time")
                     or (m.role == "wish" and m.code in TIMED_CODES)]
