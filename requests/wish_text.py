@@ -61,6 +61,13 @@ def _build_tables() -> tuple[dict[int, str], dict[str, str]]:
 
 _ONE_TO_ONE, _SPECIAL = _build_tables()
 _SPECIAL_RE = re.compile("[" + re.escape("".join(sorted(_SPECIAL))) + "]")
+# Printable ASCII normalises as its lower case but for these (the table says which): the
+# common case, without a dictionary lookup per character.
+_ASCII_EXCEPTIONS = tuple(
+    (chr(cp), _ONE_TO_ONE[cp]) for cp in range(32, 127)
+    if _ONE_TO_ONE.get(cp, chr(cp)) != chr(cp).lower()
+)
+assert not any(chr(cp) in _SPECIAL for cp in range(128))
 
 
 class OffsetMap:
@@ -94,6 +101,12 @@ _IDENTITY = OffsetMap([], [], [])
 
 def normalise(text: str) -> tuple[str, OffsetMap]:
     """Lower-case, accent-free copy of ``text`` plus the way back to the original."""
+    if text.isascii() and text.isprintable():
+        norm = text.lower()
+        for ch, repl in _ASCII_EXCEPTIONS:
+            if ch in norm:
+                norm = norm.replace(ch, repl)
+        return norm, _IDENTITY
     if not _SPECIAL_RE.search(text):
         return text.translate(_ONE_TO_ONE), _IDENTITY
     pieces: list[str] = []
