@@ -209,6 +209,8 @@ class Matcher:
             FILLER | set(NUMBER_WORDS) | set(ABBREVIATIONS) | vocab | known_words()
             | {w for p in phrases for _, w in p.elements}
         )
+        # known words that stay as they are (an abbreviation is known, yet expanded)
+        self.kept: frozenset[str] = self.known - frozenset(ABBREVIATIONS)
         self._delete_index: dict[str, set[str]] = {}
         for w in vocab:
             for k in [w, *_deletes(w)]:

@@ -338,8 +338,14 @@ class _Reading:
     def repair_words(self) -> None:
         known, matcher, words = self.matcher.known, self.matcher, self.words
         budget = MAX_TYPO_REPAIRS
-        for i, w in enumerate(words):
-            if self.time_of_token[i] != -1:
+        kept, time_of_token = matcher.kept, self.time_of_token
+        if self.times or -2 in time_of_token:  # clocks or dates: their tokens go too
+            todo = [i for i, w in enumerate(words) if w not in kept or time_of_token[i] != -1]
+        else:  # most words are known and stay as they are
+            todo = [i for i, w in enumerate(words) if w not in kept]
+        for i in todo:
+            w = words[i]
+            if time_of_token[i] != -1:
                 words[i] = ""  # a clock time or a date is never part of a keyword
                 continue
             full = ABBREVIATIONS.get(w)
