@@ -319,7 +319,7 @@ class _Reading:
     def find_clock_times(self) -> None:
         self.times: list[TimeMention] = []
         self.time_tokens: list[tuple[int, int]] = []
-        if not any(w.isdigit() for w in self.words) and not (self.n and has_time_words(self.norm)):
+        if not any(map(str.isdigit, self.words)) and not (self.n and has_time_words(self.norm)):
             return
         starts, explained, time_of_token = self.starts, self.explained, self.time_of_token
         for start, end in find_dates(self.norm):
@@ -968,6 +968,8 @@ class _Reading:
         return True
 
     def _original(self, first: int, last: int, trailing: bool) -> str:
+        if self.offsets.identity and not trailing:  # the common case, without the map
+            return self.text[self.starts[first]:self.ends[last]]
         start = self.offsets.start(self.starts[first])
         end = self.offsets.end(self.ends[last])
         if trailing:

@@ -73,12 +73,13 @@ assert not any(chr(cp) in _SPECIAL for cp in range(128))
 class OffsetMap:
     """Maps positions in the normalised text back to the original text."""
 
-    __slots__ = ("_kinds", "_norm_starts", "_orig_starts")
+    __slots__ = ("_kinds", "_norm_starts", "_orig_starts", "identity")
 
     def __init__(self, norm_starts: list[int], orig_starts: list[int], kinds: list[bool]):
         self._norm_starts = norm_starts
         self._orig_starts = orig_starts
         self._kinds = kinds  # True: position by position; False: an expansion of one char
+        self.identity = not norm_starts  # every position is its own: no need to ask
 
     def start(self, pos: int) -> int:
         """Original index of the character at normalised ``pos``."""
