@@ -167,6 +167,7 @@ _PEOPLE_WORDS = frozenset({"people", "persons", "personnes", "personen", "person
                            "pax", "guests", "adults", "adultes", "erwachsene", "adultos", "adulti",
                            "of", "us"})
 _SENTENCE_MARKS = frozenset("!?;\n\r|")
+_SEGMENT_WORDS = CONTRAST_WORDS | AND_WORDS | OR_WORDS
 # Phrases whose words are explained by being found (a negation waits for its wish).
 _EXPLAINING_ROLES = frozenset({"wish", "neutral", "indifference", "declined", "check_in",
                                "check_out", "arrival", "forget", "room_access"})
@@ -258,44 +259,53 @@ class _Reading:
     # -- 1. sentences and clauses ---------------------------------------------------------
     def segment(self) -> None:
         n, words, gaps = self.n, self.words, self.gaps
-        self.sentence = [0] * n
-        self.clause = [0] * n
-        self.scope = [0] * n
-        self.or_before = [False] * n  # an "or" or "/" stands right before this token
+        self.or_before = or_before = [False] * n  # an "or" or "/" stands right before it
         self.sentence_starts = [0] if n else []  # the first token of each sentence
+        sentence_of: list[int] = []
+        clause_of: list[int] = []
+        scope_of: list[int] = []
+        self.clause_spans: dict[int, tuple[int, int]] = {}  # first and last token, in order
         sentence = clause = scope = 0
-        for i in range(n):
-            if i:
-                gap = gaps[i]
-                if gap != " ":
-                    if self._ends_sentence(gap, i):
-                        self.sentence_starts.append(i)
-                        sentence += 1
-                        clause += 1
-                        scope += 1
-                    elif "," in gap or " - " in gap or "+" in gap or self._ordinal_dot(gap, i):
-                        clause += 1
-                        scope += 1
-                    if "/" in gap:
-                        self.or_before[i] = True
-                w = words[i]
-                if w in CONTRAST_WORDS:
+        filled = clause_first = 0
+        # only a gap other than one space, or a word that opens a clause or a scope, or "or",
+        # changes anything: the tokens in between share their numbers
+        for i in [i for i in range(1, n) if gaps[i] != " " or words[i] in _SEGMENT_WORDS]:
+            run = i - filled
+            sentence_of += [sentence] * run
+            clause_of += [clause] * run
+            scope_of += [scope] * run
+            filled = i
+            was = clause
+            gap = gaps[i]
+            if gap != " ":
+                if self._ends_sentence(gap, i):
+                    self.sentence_starts.append(i)
+                    sentence += 1
                     clause += 1
                     scope += 1
-                elif w in AND_WORDS and not self._accented(i):
+                elif "," in gap or " - " in gap or "+" in gap or self._ordinal_dot(gap, i):
+                    clause += 1
                     scope += 1
-                elif w in OR_WORDS:
-                    self.or_before[i] = True
-            self.sentence[i] = sentence
-            self.clause[i] = clause
-            self.scope[i] = scope
-        # each clause's first and last token, in text order (clause numbers only grow)
-        self.clause_spans: dict[int, tuple[int, int]] = {}
-        first = 0
-        for i in range(1, n + 1):
-            if i == n or self.clause[i] != self.clause[first]:
-                self.clause_spans[self.clause[first]] = (first, i - 1)
-                first = i
+                if "/" in gap:
+                    or_before[i] = True
+            w = words[i]
+            if w in CONTRAST_WORDS:
+                clause += 1
+                scope += 1
+            elif w in AND_WORDS and not self._accented(i):
+                scope += 1
+            elif w in OR_WORDS:
+                or_before[i] = True
+            if clause != was:
+                self.clause_spans[was] = (clause_first, i - 1)
+                clause_first = i
+        run = n - filled
+        sentence_of += [sentence] * run
+        clause_of += [clause] * run
+        scope_of += [scope] * run
+        if n:
+            self.clause_spans[clause] = (clause_first, n - 1)
+        self.sentence, self.clause, self.scope = sentence_of, clause_of, scope_of
 
     def _accented(self, i: int) -> bool:
         """Italian "è" (is) normalises to "e" (and): the guest's own letter tells them apart."""
