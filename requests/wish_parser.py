@@ -329,7 +329,8 @@ class _Reading:
     def find_clock_times(self) -> None:
         self.times: list[TimeMention] = []
         self.time_tokens: list[tuple[int, int]] = []
-        if not any(map(str.isdigit, self.words)) and not (self.n and has_time_words(self.norm)):
+        if not any(map(str.isdigit, self.words)) and not (
+                self.n and has_time_words(self.norm, self.tokens)):
             return
         starts, explained, time_of_token = self.starts, self.explained, self.time_of_token
         for start, end in find_dates(self.norm):

@@ -433,8 +433,20 @@ _HAS_WORD_CLOCK_RE = re.compile(
     r"evening|night|tonight|morning|afternoon)\b|\dish\b")
 
 
-def has_time_words(norm: str) -> bool:
-    """A time without digits: "midnight", "minuit", "l'una", "half past nine"."""
+# One of these tokens is in every text the two patterns above match (each of their words is
+# a token of its own; "o'clock" is "o" "clock", "oclock"; "p.m" is "p" "m"; "9ish" is "9" "ish").
+_TIME_WORD_TOKENS = frozenset(
+    "heure heures uhr halb viertel dreiviertel half quarter clock oclock ish las la le alle pm p "
+    "evening night tonight morning afternoon midnight minuit mitternacht medianoche mezzanotte "
+    "noon midday midi mittag mediodia mezzogiorno una".split()
+)
+
+
+def has_time_words(norm: str, tokens: list[str] | None = None) -> bool:
+    """A time without digits: "midnight", "minuit", "l'una", "half past nine". ``tokens``,
+    the text's ``TOKEN_RE`` tokens if known, spare the scans of most texts."""
+    if tokens is not None and _TIME_WORD_TOKENS.isdisjoint(tokens):
+        return False
     return bool(_WORD_TIME_RE.search(norm) or _HAS_WORD_CLOCK_RE.search(norm))
 
 
