@@ -230,6 +230,7 @@ class Matcher:
         self.repair = lru_cache(maxsize=CACHE_SIZE)(self._repair)
         self.sentence_matches = lru_cache(maxsize=CACHE_SIZE)(self._pieced_matches)
         self.piece_matches = lru_cache(maxsize=CACHE_SIZE)(self._sentence_matches)
+        self._reach: dict[str, int] = {}  # see _reach_of
 
     def phrases_in(self, words: tuple[str, ...]) -> tuple[tuple[Phrase, tuple[int, ...]], ...]:
         """The phrases chosen in one sentence (see ``_sentence_matches``), cached when short."""
@@ -243,6 +244,7 @@ class Matcher:
         self.repair.cache_clear()
         self.sentence_matches.cache_clear()
         self.piece_matches.cache_clear()
+        self._reach.clear()
 
     def _candidates(self, word: str) -> tuple[tuple[Phrase, ...], tuple[Phrase, ...], int]:
         """Phrases whose first word can be ``word``: those of one word (found as soon as the
@@ -269,26 +271,44 @@ class Matcher:
         sentence's order restricted to it.
         """
         found: list[tuple[Phrase, tuple[int, ...]]] = []
-        candidates, pieces = self.candidates, self.piece_matches
+        pieces, reach_of = self.piece_matches, self._reach
         start = 0
         reach = -1  # the last word a phrase started so far can reach
+        worth = False  # a phrase can start in the piece so far
         for i, w in enumerate(words):
-            if w:
-                far = i + candidates(w)[2]
-                if far > reach:
-                    reach = far
+            far = reach_of.get(w)
+            if far is None:
+                far = self._reach_of(w)
+            if far >= 0:
+                worth = True
+                if i + far > reach:
+                    reach = i + far
             if reach <= i:
-                chosen = pieces(words[start:i + 1])
-                if start == 0:
-                    found.extend(chosen)
-                else:
-                    for phrase, positions in chosen:
-                        found.append((phrase, tuple(start + k for k in positions)))
+                if worth:  # (a piece where no phrase can start has none to choose)
+                    chosen = pieces(words[start:i + 1])
+                    if start == 0:
+                        found.extend(chosen)
+                    else:
+                        for phrase, positions in chosen:
+                            found.append((phrase, tuple(start + k for k in positions)))
                 start = i + 1
-        if start < len(words):  # a phrase may reach past the sentence's end
+                worth = False
+        if start < len(words) and worth:  # a phrase may reach past the sentence's end
             for phrase, positions in pieces(words[start:]):
                 found.append((phrase, tuple(start + k for k in positions)))
         return tuple(found)
+
+    def _reach_of(self, word: str) -> int:
+        """How many words after ``word`` a phrase starting with it can reach; -1 when no
+        phrase starts with it (nor with a time's "")."""
+        if not word:
+            return -1
+        singles, longer, reach = self.candidates(word)
+        far = reach if singles or longer else -1
+        if len(self._reach) >= CACHE_SIZE:  # a flood of garbage: start again
+            self._reach.clear()
+        self._reach[word] = far
+        return far
 
     def _sentence_matches(self, words: tuple[str, ...]) -> tuple[tuple[Phrase, tuple[int, ...]],
                                                                     ...]:
