@@ -70,6 +70,7 @@ from requests.wish_matcher import clear_caches as clear_matcher_caches
 from requests.wish_text import (
     ABBREVIATIONS,
     AND_WORDS,
+    ASCII_TOKEN_SPLIT_RE,
     CACHED_CHARS,
     CLOSING_WORDS,
     CONDITION_WORDS,
@@ -243,7 +244,7 @@ class _Reading:
         self.norm = norm = blank_markup(norm)
         # [gap, token, gap, ..., token, gap]: the tokens, what lies between them and, summing
         # the lengths, where each starts and ends, without a match object per token
-        pieces = TOKEN_SPLIT_RE.split(norm)
+        pieces = (ASCII_TOKEN_SPLIT_RE if norm.isascii() else TOKEN_SPLIT_RE).split(norm)
         bounds = list(accumulate(map(len, pieces)))
         self.starts: list[int] = bounds[0:-1:2]
         self.ends: list[int] = bounds[1::2]
@@ -1046,6 +1047,8 @@ class _Reading:
             else:
                 text = " … ".join(self._closed(a, b) for a, b in quote)
                 requests.append(ParsedWish(code, text, quantity, time, _severity(text)))
+        if not leftover:
+            return ParseResult(tuple(requests), eta, "", triage)
         unmatched = _collapse(" ".join(self._original(a, b, t) for a, b, t in leftover))
         return ParseResult(tuple(requests), eta, _collapse(_printable(unmatched)), triage)
 

@@ -159,6 +159,9 @@ def blank_markup(norm: str) -> str:
 TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
 # The same tokens for ``re.split``: [gap, token, gap, ..., token, gap].
 TOKEN_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+# The same for ASCII text, where a letter is [A-Za-z] and a digit [0-9]: a range test per
+# character rather than three category tests.
+ASCII_TOKEN_SPLIT_RE = re.compile(r"([A-Za-z]+|[0-9]+)")
 
 # --------------------------------------------------------------------------------------------
 # Clock times
