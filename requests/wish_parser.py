@@ -536,6 +536,9 @@ class _Reading:
 
     # -- quantities -------------------------------------------------------------------------
     def read_quantities(self) -> None:
+        words = self.words
+        if NUMBER_WORDS.keys().isdisjoint(words) and not any(map(str.isdigit, words)):
+            return  # no count anywhere (a time's digits are "" by now)
         for w in self.wishes:
             if w.negated:
                 continue
