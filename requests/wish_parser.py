@@ -901,8 +901,11 @@ class _Reading:
         """Greeting names and signatures are politeness, not wishes."""
         words, n = self.words, self.n
         # the last closing word, if among the last five words (a signature of at most four)
-        closing = next((k for k in range(n - 1, max(-1, n - 6), -1)
-                        if words[k] in CLOSING_WORDS), -1)
+        closing = -1
+        for k in range(n - 1, max(-1, n - 6), -1):
+            if words[k] in CLOSING_WORDS:
+                closing = k
+                break
         if closing >= 0 and n - closing - 1 <= 4:
             for k in range(closing + 1, n):
                 if not self.explained[k]:
@@ -939,7 +942,6 @@ class _Reading:
                     while run_end + 1 <= end and not self.explained[run_end + 1]:
                         run_end += 1
                     a, b = j, run_end
-                    coordinated = self._coordinated(a, b)
                     while a <= b and not self._matters(a, strict=False):
                         a += 1
                     while b >= a and not self._matters(b, strict=False):
@@ -948,7 +950,7 @@ class _Reading:
                         pieces.append((a, b, False))
                         # "lit bébé et une chaise haute": another thing asked for. Otherwise
                         # the words are the wish's context ("pour notre fils de 10 ans").
-                        triage = triage or coordinated
+                        triage = triage or self._coordinated(j, run_end)
                     j = run_end + 1
         return tuple(pieces), triage
 
