@@ -59,9 +59,6 @@ class Phrase:
     # the words, when every element is one exact word: the phrase is then found by comparing
     # a slice of the sentence with them
     exact_words: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
-    # how many words it can cover at most, from its first to its last (a gap skips up to
-    # GAP_WORDS words)
-    span: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rank = (-self.words, -(self.words - self.numeric), -self.chars, self.role != "wish")
@@ -69,8 +66,6 @@ class Phrase:
         second = self.elements[1] if len(self.elements) > 1 else None
         object.__setattr__(self, "second", None if second and second[0] == GAP else second)
         exact = all(kind == EXACT for kind, _ in self.elements)
-        gaps = sum(1 for kind, _ in self.elements if kind == GAP)
-        object.__setattr__(self, "span", len(self.elements) - gaps + GAP_WORDS * gaps)
         object.__setattr__(self, "exact_words",
                            tuple(w for _, w in self.elements) if exact else None)
 
@@ -228,9 +223,7 @@ class Matcher:
             self._stems_by_head.setdefault(s[:3], []).append(s)
         self.candidates = lru_cache(maxsize=CACHE_SIZE)(self._candidates)
         self.repair = lru_cache(maxsize=CACHE_SIZE)(self._repair)
-        self.sentence_matches = lru_cache(maxsize=CACHE_SIZE)(self._pieced_matches)
-        self.piece_matches = lru_cache(maxsize=CACHE_SIZE)(self._sentence_matches)
-        self._reach: dict[str, int] = {}  # see _reach_of
+        self.sentence_matches = lru_cache(maxsize=CACHE_SIZE)(self._sentence_matches)
 
     def phrases_in(self, words: tuple[str, ...]) -> tuple[tuple[Phrase, tuple[int, ...]], ...]:
         """The phrases chosen in one sentence (see ``_sentence_matches``), cached when short."""
@@ -243,72 +236,16 @@ class Matcher:
         self.candidates.cache_clear()
         self.repair.cache_clear()
         self.sentence_matches.cache_clear()
-        self.piece_matches.cache_clear()
-        self._reach.clear()
 
-    def _candidates(self, word: str) -> tuple[tuple[Phrase, ...], tuple[Phrase, ...], int]:
+    def _candidates(self, word: str) -> tuple[tuple[Phrase, ...], tuple[Phrase, ...]]:
         """Phrases whose first word can be ``word``: those of one word (found as soon as the
-        word is), then the longer ones, each in index order; and how many words after it the
-        longest of them can reach (0: none)."""
+        word is), then the longer ones, each in index order."""
         hits = list(self.exact.get(word, ()))
         for n in self.prefix_lengths:
             if n > len(word):
                 break
             hits.extend(self.prefix.get(word[:n], ()))
-        longer = tuple(p for p in hits if p.words > 1)
-        return (tuple(p for p in hits if p.words == 1), longer,
-                max((p.span for p in longer), default=1) - 1)
-
-    def _pieced_matches(self, words: tuple[str, ...]) -> tuple[tuple[Phrase, tuple[int, ...]],
-                                                                  ...]:
-        """``_sentence_matches``, piece by piece: the sentence is cut after every word that no
-        phrase starting at or before it can reach past, and each piece is looked up on its
-        own ("bonjour" | "lit bebe svp" | "merci"), so sentences that share pieces share the
-        work.
-
-        The same answer: no phrase crosses a cut, two phrases compete only for a word they
-        share, so each piece's choice is its own; and longest-first within a piece is the
-        sentence's order restricted to it.
-        """
-        found: list[tuple[Phrase, tuple[int, ...]]] = []
-        pieces, reach_of = self.piece_matches, self._reach
-        start = 0
-        reach = -1  # the last word a phrase started so far can reach
-        worth = False  # a phrase can start in the piece so far
-        for i, w in enumerate(words):
-            far = reach_of.get(w)
-            if far is None:
-                far = self._reach_of(w)
-            if far >= 0:
-                worth = True
-                if i + far > reach:
-                    reach = i + far
-            if reach <= i:
-                if worth:  # (a piece where no phrase can start has none to choose)
-                    chosen = pieces(words[start:i + 1])
-                    if start == 0:
-                        found.extend(chosen)
-                    else:
-                        for phrase, positions in chosen:
-                            found.append((phrase, tuple(start + k for k in positions)))
-                start = i + 1
-                worth = False
-        if start < len(words) and worth:  # a phrase may reach past the sentence's end
-            for phrase, positions in pieces(words[start:]):
-                found.append((phrase, tuple(start + k for k in positions)))
-        return tuple(found)
-
-    def _reach_of(self, word: str) -> int:
-        """How many words after ``word`` a phrase starting with it can reach; -1 when no
-        phrase starts with it (nor with a time's "")."""
-        if not word:
-            return -1
-        singles, longer, reach = self.candidates(word)
-        far = reach if singles or longer else -1
-        if len(self._reach) >= CACHE_SIZE:  # a flood of garbage: start again
-            self._reach.clear()
-        self._reach[word] = far
-        return far
+        return (tuple(p for p in hits if p.words == 1), tuple(p for p in hits if p.words > 1))
 
     def _sentence_matches(self, words: tuple[str, ...]) -> tuple[tuple[Phrase, tuple[int, ...]],
                                                                     ...]:
@@ -325,7 +262,7 @@ class Matcher:
         for i, w in enumerate(words):
             if not w:
                 continue
-            singles, longer, _ = candidates(w)
+            singles, longer = candidates(w)
             for phrase in singles:  # the index lookup already matched its only word
                 found.append((phrase, (i,)))
             if not longer:
