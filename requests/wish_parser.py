@@ -54,13 +54,11 @@ for an arrival ("arriving around 3") is afternoon/evening, and a bare hour up to
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
-import threading
 from bisect import bisect_left
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -1161,38 +1159,12 @@ def parse_many(
         matcher = None
     remembered = _remembered if matcher is not None and matcher.cached else None
     out: list[ParseResult] = []
-    with _collector_paused():
-        for text in texts:
-            if remembered is not None and type(text) is str and len(text) <= CACHED_CHARS:
-                out.append(remembered(text, matcher, check_in))
-            else:
-                out.append(_parse_guarded(text, catalogue, check_in, matcher))
+    for text in texts:
+        if remembered is not None and type(text) is str and len(text) <= CACHED_CHARS:
+            out.append(remembered(text, matcher, check_in))
+        else:
+            out.append(_parse_guarded(text, catalogue, check_in, matcher))
     return out
-
-
-# Reading a batch makes a great many short-lived lists and objects, and keeps its answers in
-# the caches; none of it forms reference cycles, so reference counting frees all the garbage,
-# while the cyclic collector, triggered by the allocations, would walk the growing caches over
-# and over (about a tenth of a first import's time). It is paused for the batch: the first
-# batch in pauses it, the last one out resumes it, if it was running.
-_pause_lock = threading.Lock()
-_pause = {"batches": 0, "was_enabled": False}
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    with _pause_lock:
-        if _pause["batches"] == 0:
-            _pause["was_enabled"] = gc.isenabled()
-            gc.disable()
-        _pause["batches"] += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pause["batches"] -= 1
-            if _pause["batches"] == 0 and _pause["was_enabled"]:
-                gc.enable()
 
 
 @lru_cache(maxsize=20_000)
