@@ -1149,7 +1149,8 @@ def parse_many(
     Same results as one call per text, cheaper: the matcher is looked up once, and a text
     already read (in this batch, or in one of the last batches: the same file imported again
     the next day) is not read again (texts up to ``CACHED_CHARS``). Results are immutable,
-    so sharing them is safe.
+    so sharing them is safe. Like ``parse_wishes``, a text whose normalised words were read
+    before (the same text in capitals) takes that reading and only quotes its own letters.
     """
     if not isinstance(check_in, dt.time):
         check_in = dt.time(15, 0)
