@@ -1134,7 +1134,8 @@ def parse_wishes(
     compiled once per catalogue content; a tuple catalogue is recognised by identity, so
     build new entries (``dataclasses.replace``) rather than mutating keyword dicts in place.
     ``check_in`` is the property's check-in time: wanting the room before it is an early
-    check-in.
+    check-in. What was read from a text's normalised words (up to ``CACHED_CHARS``) is kept
+    per matcher and check-in time, so the same words in capitals are only quoted anew.
     """
     return _parse_guarded(text, catalogue, check_in, None)
 
