@@ -630,10 +630,11 @@ def _dates_in(norm: str) -> tuple[tuple[int, int], ...]:
 
 
 def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
-    if not _DIGIT_RE.search(norm):
-        return ()  # a date is written with digits
+    # a date is written with digits, and begins where they begin (its lookbehind refuses a
+    # digit before it)
+    runs = [m.start() for m in _DIGIT_RUN_RE.finditer(norm)]
     out = []
-    for m in _DATE_RE.finditer(norm):
+    for m in _at_runs(_DATE_RE, norm, runs):
         text = m.group()
         if text[-1] == "." or "/" in text or text.count(".") == 2 or text.count("-") >= 2:
             out.append((m.start(), m.end()))
