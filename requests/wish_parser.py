@@ -1055,7 +1055,9 @@ class _Reading:
         if not leftover:
             return ParseResult(tuple(requests), eta, "", triage)
         unmatched = _collapse(" ".join(self._original(a, b, t) for a, b, t in leftover))
-        return ParseResult(tuple(requests), eta, _collapse(_printable(unmatched)), triage)
+        if not unmatched.isprintable():  # (printable: no control character to blank)
+            unmatched = _collapse(_printable(unmatched))
+        return ParseResult(tuple(requests), eta, unmatched, triage)
 
     def _closed(self, first: int, last: int) -> str:
         """The original words, with the bracket they opened closed: "(allergie)"."""
