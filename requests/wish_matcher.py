@@ -59,9 +59,6 @@ class Phrase:
     # the words, when every element is one exact word: the phrase is then found by comparing
     # a slice of the sentence with them
     exact_words: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
-    # without a gap, the elements after the second: the phrase is then its words in a row
-    contiguous_rest: tuple[tuple[int, str], ...] | None = field(init=False, repr=False,
-                                                                compare=False)
 
     def __post_init__(self) -> None:
         rank = (-self.words, -(self.words - self.numeric), -self.chars, self.role != "wish")
@@ -71,8 +68,6 @@ class Phrase:
         exact = all(kind == EXACT for kind, _ in self.elements)
         object.__setattr__(self, "exact_words",
                            tuple(w for _, w in self.elements) if exact else None)
-        contiguous = all(kind != GAP for kind, _ in self.elements)
-        object.__setattr__(self, "contiguous_rest", self.elements[2:] if contiguous else None)
 
 
 def compile_phrase(text: str, code: str, role: str) -> Phrase | None:
@@ -284,19 +279,6 @@ class Matcher:
                     if words[i:i + len(exact)] == exact:
                         found.append((phrase, tuple(range(i, i + len(exact)))))
                     continue
-                rest = phrase.contiguous_rest
-                if rest is not None:  # its first two words are there: the others in a row?
-                    end = i + 2 + len(rest)
-                    if end <= len(words):
-                        k = i + 2
-                        for kind, text in rest:
-                            w = words[k]
-                            if not (w and (w == text if kind == EXACT else w.startswith(text))):
-                                break
-                            k += 1
-                        else:
-                            found.append((phrase, tuple(range(i, end))))
-                    continue
                 positions = match_at(phrase, words, i)
                 if positions is not None:
                     found.append((phrase, positions))
@@ -304,9 +286,8 @@ class Matcher:
             return ()
         if len(found) == 1:  # nothing to share the words with
             return (found[0],)
-        # longest first, then by position; the order found breaks ties
-        keyed = sorted([(p.rank, pos[0], seq, p, pos) for seq, (p, pos) in enumerate(found)])
-        found = [(p, pos) for _, _, _, p, pos in keyed]
+        # longest first; the order found breaks ties (the sort is stable)
+        found.sort(key=lambda m: (m[0].rank, m[1][0]))
         owner: list[Phrase | None] = [None] * len(words)
         chosen: list[tuple[Phrase, tuple[int, ...]]] = []
         for phrase, positions in found:
