@@ -800,13 +800,17 @@ class _Reading:
         for w in self.wishes:
             for k in w.positions:
                 code_of.setdefault(k, w.code)
-        self.health_word = [False] * n
+        self.health_word = health_word = [False] * n
+        words, explained = self.words, self.explained
         k = 0
         while k < n:
-            length = health_context_length(self.words, k) if not self.explained[k] else 0
-            for j in range(k, min(n, k + length)):
-                self.health_word[j] = True
-            k += max(length, 1)
+            length = 0 if explained[k] else health_context_length(words, k)
+            if length:
+                end = min(n, k + length)
+                health_word[k:end] = [True] * (end - k)
+                k += length
+            else:
+                k += 1
         self.code_of = code_of
         # words worth quoting: the wishes' own, and leftover words that carry something
         matters = [k in code_of or self._matters(k, strict=False) for k in range(n)]
