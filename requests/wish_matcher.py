@@ -56,12 +56,18 @@ class Phrase:
     rank: tuple[int, int, int, bool] = field(init=False, repr=False, compare=False)
     # the element right after the first word, unless a gap: most candidates fail on it
     second: tuple[int, str] | None = field(init=False, repr=False, compare=False)
+    # the words, when every element is one exact word: the phrase is then found by comparing
+    # a slice of the sentence with them
+    exact_words: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rank = (-self.words, -(self.words - self.numeric), -self.chars, self.role != "wish")
         object.__setattr__(self, "rank", rank)
         second = self.elements[1] if len(self.elements) > 1 else None
         object.__setattr__(self, "second", None if second and second[0] == GAP else second)
+        exact = all(kind == EXACT for kind, _ in self.elements)
+        object.__setattr__(self, "exact_words",
+                           tuple(w for _, w in self.elements) if exact else None)
 
 
 def compile_phrase(text: str, code: str, role: str) -> Phrase | None:
@@ -203,6 +209,8 @@ class Matcher:
             FILLER | set(NUMBER_WORDS) | set(ABBREVIATIONS) | vocab | known_words()
             | {w for p in phrases for _, w in p.elements}
         )
+        # known words that stay as they are (an abbreviation is known, yet expanded)
+        self.kept: frozenset[str] = self.known - frozenset(ABBREVIATIONS)
         self._delete_index: dict[str, set[str]] = {}
         for w in vocab:
             for k in [w, *_deletes(w)]:
@@ -229,14 +237,15 @@ class Matcher:
         self.repair.cache_clear()
         self.sentence_matches.cache_clear()
 
-    def _candidates(self, word: str) -> tuple[Phrase, ...]:
-        """Phrases whose first word can be ``word``."""
+    def _candidates(self, word: str) -> tuple[tuple[Phrase, ...], tuple[Phrase, ...]]:
+        """Phrases whose first word can be ``word``: those of one word (found as soon as the
+        word is), then the longer ones, each in index order."""
         hits = list(self.exact.get(word, ()))
         for n in self.prefix_lengths:
             if n > len(word):
                 break
             hits.extend(self.prefix.get(word[:n], ()))
-        return tuple(hits)
+        return (tuple(p for p in hits if p.words == 1), tuple(p for p in hits if p.words > 1))
 
     def _sentence_matches(self, words: tuple[str, ...]) -> tuple[tuple[Phrase, tuple[int, ...]],
                                                                     ...]:
@@ -253,21 +262,31 @@ class Matcher:
         for i, w in enumerate(words):
             if not w:
                 continue
+            singles, longer = candidates(w)
+            for phrase in singles:  # the index lookup already matched its only word
+                found.append((phrase, (i,)))
+            if not longer:
+                continue
             following = words[i + 1] if i < last else ""
-            for phrase in candidates(w):
-                if phrase.words == 1:  # the index lookup already matched its only word
-                    found.append((phrase, (i,)))
-                    continue
+            for phrase in longer:
                 second = phrase.second
                 if second is not None and not (following and (
                         following == second[1] if second[0] == EXACT
                         else following.startswith(second[1]))):
                     continue  # the word after the first is not the phrase's second word
+                exact = phrase.exact_words
+                if exact is not None:  # (a time's "" never equals a word)
+                    if words[i:i + len(exact)] == exact:
+                        found.append((phrase, tuple(range(i, i + len(exact)))))
+                    continue
                 positions = match_at(phrase, words, i)
                 if positions is not None:
                     found.append((phrase, positions))
         if not found:
             return ()
+        if len(found) == 1:  # nothing to share the words with
+            return (found[0],)
+        # longest first; the order found breaks ties (the sort is stable)
         found.sort(key=lambda m: (m[0].rank, m[1][0]))
         owner: list[Phrase | None] = [None] * len(words)
         chosen: list[tuple[Phrase, tuple[int, ...]]] = []

@@ -56,10 +56,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from bisect import bisect_left
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from requests.catalogue_defaults import DEFAULT_CATALOGUE, CatalogueEntry
 from requests.severity import NORMAL, health_context_length, read_severity
@@ -68,6 +70,7 @@ from requests.wish_matcher import clear_caches as clear_matcher_caches
 from requests.wish_text import (
     ABBREVIATIONS,
     AND_WORDS,
+    ASCII_TOKEN_SPLIT_RE,
     CACHED_CHARS,
     CLOSING_WORDS,
     CONDITION_WORDS,
@@ -81,7 +84,7 @@ from requests.wish_text import (
     OR_WORDS,
     PIECE_WORDS,
     POLITENESS,
-    TOKEN_RE,
+    TOKEN_SPLIT_RE,
     TimeMention,
     blank_markup,
     find_dates,
@@ -140,6 +143,7 @@ TIMED_CODES = frozenset({"wake_up_call", RESTAURANT_BOOKING, AIRPORT_TRANSFER, L
                          EARLY_CHECK_IN, LATE_ARRIVAL})
 # "Double or twin": asking for either of two exclusive wishes is asking for neither.
 EXCLUSIVE_PAIRS = (frozenset({"double_bed", "twin_beds"}), frozenset({"high_floor", "low_floor"}))
+_EXCLUSIVE_CODES = frozenset().union(*EXCLUSIVE_PAIRS)
 # A floor refused names the other end: "pas dans les étages", "not on the ground floor".
 OPPOSITE_WHEN_REFUSED = {"high_floor": "low_floor", "low_floor": "high_floor"}
 # Refusals that only say the thing is not needed ("no need for a high floor"): nothing flips.
@@ -163,6 +167,11 @@ _FOR_WORDS = frozenset({"for", "pour", "fur", "para", "per"})
 _PEOPLE_WORDS = frozenset({"people", "persons", "personnes", "personen", "personas", "persone",
                            "pax", "guests", "adults", "adultes", "erwachsene", "adultos", "adulti",
                            "of", "us"})
+_SENTENCE_MARKS = frozenset("!?;\n\r|")
+_SEGMENT_WORDS = CONTRAST_WORDS | AND_WORDS | OR_WORDS
+# Phrases whose words are explained by being found (a negation waits for its wish).
+_EXPLAINING_ROLES = frozenset({"wish", "neutral", "indifference", "declined", "check_in",
+                               "check_out", "arrival", "forget", "room_access"})
 _REFUSING_ROLES = frozenset({"negation", "instead", "own", "indifference", "declined"})
 # Words that say a thing is (not) needed, as opposed to politeness ("bitte", "please").
 _NEED_PROPER = NEED_WORDS - POLITENESS - frozenset({"plus", "anymore", "more", "longer", "mehr"})
@@ -217,6 +226,13 @@ class _Found:
     time: str | None
 
 
+# A wish asked for: (code, health quote pieces or None, first and last token to quote
+# otherwise, quantity, time).
+_Wanted = tuple[str, tuple[tuple[int, int], ...] | None, int, int, int | None, str | None]
+# All a reading decided, before quoting: (wishes, ETA, leftover spans, triage).
+_Plan = tuple[tuple[_Wanted, ...], str | None, tuple[tuple[int, int, bool], ...], bool]
+
+
 class _Reading:
     """The state of parsing one text; methods are the steps of the module docstring."""
 
@@ -225,11 +241,16 @@ class _Reading:
         self.matcher = matcher
         self.check_in_minutes = check_in.hour * 60 + check_in.minute
         norm, self.offsets = normalise(text)
-        self.norm = blank_markup(norm)
-        spans = [m.span() for m in TOKEN_RE.finditer(self.norm)]
-        self.starts: list[int] = [a for a, _ in spans]
-        self.ends: list[int] = [b for _, b in spans]
-        self.words: list[str] = [self.norm[a:b] for a, b in spans]
+        self.norm = norm = blank_markup(norm)
+        # [gap, token, gap, ..., token, gap]: the tokens, what lies between them and, summing
+        # the lengths, where each starts and ends, without a match object per token
+        pieces = (ASCII_TOKEN_SPLIT_RE if norm.isascii() else TOKEN_SPLIT_RE).split(norm)
+        bounds = list(accumulate(map(len, pieces)))
+        self.starts: list[int] = bounds[0:-1:2]
+        self.ends: list[int] = bounds[1::2]
+        self.gaps: list[str] = pieces[0::2]  # gaps[i]: the text just before token i
+        self.tokens: list[str] = pieces[1::2]  # as written (``words`` gets repaired)
+        self.words: list[str] = pieces[1::2]
         self.n = len(self.words)
         self.explained = [False] * self.n
         self.soft = [False] * self.n  # signature names, greetings: never worth a triage
@@ -238,43 +259,61 @@ class _Reading:
 
     # -- 1. sentences and clauses ---------------------------------------------------------
     def segment(self) -> None:
-        n, words, norm = self.n, self.words, self.norm
-        self.sentence = [0] * n
-        self.clause = [0] * n
-        self.scope = [0] * n
-        self.or_before = [False] * n  # an "or" or "/" stands right before this token
+        n, words, gaps = self.n, self.words, self.gaps
+        self.or_before = or_before = [False] * n  # an "or" or "/" stands right before it
+        self.sentence_starts = [0] if n else []  # the first token of each sentence
+        sentence_of: list[int] = []
+        clause_of: list[int] = []
+        scope_of: list[int] = []
+        self.clause_spans: dict[int, tuple[int, int]] = {}  # first and last token, in order
         sentence = clause = scope = 0
-        for i in range(n):
-            if i:
-                gap = norm[self.ends[i - 1]:self.starts[i]]
-                if gap != " ":
-                    if self._ends_sentence(gap, i):
-                        sentence += 1
-                        clause += 1
-                        scope += 1
-                    elif "," in gap or " - " in gap or "+" in gap or self._ordinal_dot(gap, i):
-                        clause += 1
-                        scope += 1
-                    if "/" in gap:
-                        self.or_before[i] = True
-                w = words[i]
-                if w in CONTRAST_WORDS:
+        filled = clause_first = 0
+        # only a gap other than one space, or a word that opens a clause or a scope, or "or",
+        # changes anything: the tokens in between share their numbers
+        for i in [i for i in range(1, n) if gaps[i] != " " or words[i] in _SEGMENT_WORDS]:
+            run = i - filled
+            sentence_of += [sentence] * run
+            clause_of += [clause] * run
+            scope_of += [scope] * run
+            filled = i
+            was = clause
+            gap = gaps[i]
+            if gap != " ":
+                if self._ends_sentence(gap, i):
+                    self.sentence_starts.append(i)
+                    sentence += 1
                     clause += 1
                     scope += 1
-                elif w in AND_WORDS and not self._accented(i):
+                elif "," in gap or " - " in gap or "+" in gap or self._ordinal_dot(gap, i):
+                    clause += 1
                     scope += 1
-                elif w in OR_WORDS:
-                    self.or_before[i] = True
-            self.sentence[i] = sentence
-            self.clause[i] = clause
-            self.scope[i] = scope
+                if "/" in gap:
+                    or_before[i] = True
+            w = words[i]
+            if w in CONTRAST_WORDS:
+                clause += 1
+                scope += 1
+            elif w in AND_WORDS and not self._accented(i):
+                scope += 1
+            elif w in OR_WORDS:
+                or_before[i] = True
+            if clause != was:
+                self.clause_spans[was] = (clause_first, i - 1)
+                clause_first = i
+        run = n - filled
+        sentence_of += [sentence] * run
+        clause_of += [clause] * run
+        scope_of += [scope] * run
+        if n:
+            self.clause_spans[clause] = (clause_first, n - 1)
+        self.sentence, self.clause, self.scope = sentence_of, clause_of, scope_of
 
     def _accented(self, i: int) -> bool:
         """Italian "è" (is) normalises to "e" (and): the guest's own letter tells them apart."""
         return self.text[self.offsets.start(self.starts[i])] in "èéÈÉ"
 
     def _ends_sentence(self, gap: str, i: int) -> bool:
-        if any(c in gap for c in "!?;\n\r|"):
+        if not _SENTENCE_MARKS.isdisjoint(gap):
             return True
         if "." not in gap:
             return False
@@ -291,33 +330,34 @@ class _Reading:
     def find_clock_times(self) -> None:
         self.times: list[TimeMention] = []
         self.time_tokens: list[tuple[int, int]] = []
-        if not any(w.isdigit() for w in self.words) and not (self.n and has_time_words(self.norm)):
+        if not any(map(str.isdigit, self.words)) and not (
+                self.n and has_time_words(self.norm, self.tokens)):
             return
+        starts, explained, time_of_token = self.starts, self.explained, self.time_of_token
         for start, end in find_dates(self.norm):
-            for k in self._tokens_within(start, end):
-                self.explained[k] = True  # the stay's dates are in the booking already
-                self.time_of_token[k] = -2  # never a count, never a keyword
+            for k in range(bisect_left(starts, start), bisect_left(starts, end)):
+                explained[k] = True  # the stay's dates are in the booking already
+                time_of_token[k] = -2  # never a count, never a keyword
         self.times = find_times(self.norm)
         for t_index, t in enumerate(self.times):
-            first = last = -1
-            for k in self._tokens_within(t.start, t.end):
-                self.time_of_token[k] = t_index
-                first = k if first < 0 else first
-                last = k
-            self.time_tokens.append((first, last))
-
-    def _tokens_within(self, start: int, end: int) -> Iterable[int]:
-        k = bisect_left(self.starts, start)
-        while k < self.n and self.starts[k] < end:
-            yield k
-            k += 1
+            first = bisect_left(starts, t.start)  # the tokens starting within the time
+            stop = bisect_left(starts, t.end, first)
+            for k in range(first, stop):
+                time_of_token[k] = t_index
+            self.time_tokens.append((first, stop - 1) if stop > first else (-1, -1))
 
     # -- 3. typos and abbreviations ---------------------------------------------------------
     def repair_words(self) -> None:
         known, matcher, words = self.matcher.known, self.matcher, self.words
         budget = MAX_TYPO_REPAIRS
-        for i, w in enumerate(words):
-            if self.time_of_token[i] != -1:
+        kept, time_of_token = matcher.kept, self.time_of_token
+        if self.times or -2 in time_of_token:  # clocks or dates: their tokens go too
+            todo = [i for i, w in enumerate(words) if w not in kept or time_of_token[i] != -1]
+        else:  # most words are known and stay as they are
+            todo = [i for i, w in enumerate(words) if w not in kept]
+        for i in todo:
+            w = words[i]
+            if time_of_token[i] != -1:
                 words[i] = ""  # a clock time or a date is never part of a keyword
                 continue
             full = ABBREVIATIONS.get(w)
@@ -332,23 +372,20 @@ class _Reading:
     # -- 4. phrases -------------------------------------------------------------------------
     def match_phrases(self) -> None:
         chosen: list[_Match] = []
-        words, sentence, n = self.words, self.sentence, self.n
+        words, n = self.words, self.n
         phrases_in = self.matcher.phrases_in
-        start = 0
-        while start < n:  # phrases never reach across a sentence: cached per sentence
-            end = start + 1
-            home = sentence[start]
-            while end < n and sentence[end] == home:
-                end += 1
+        explained = self.explained
+        bounds = self.sentence_starts
+        for s, start in enumerate(bounds):  # phrases never reach across a sentence: cached
+            end = bounds[s + 1] if s + 1 < len(bounds) else n
             for phrase, positions in phrases_in(tuple(words[start:end])):
-                chosen.append(_Match(phrase, [start + k for k in positions]))
-            start = end
+                m = _Match(phrase, [start + k for k in positions] if start else list(positions))
+                chosen.append(m)
+                if phrase.role in _EXPLAINING_ROLES:
+                    for k in m.positions:
+                        explained[k] = True
         self.matches = chosen
         self.wishes = [m for m in chosen if m.role == "wish"]
-        for m in chosen:
-            if m.role in ("wish", "neutral", "indifference", "declined", "check_in", "check_out",
-                          "arrival", "forget", "room_access"):
-                self._explain(m.positions)
         self.wish_tokens: set[int] = set()
 
     def _index(self) -> None:
@@ -363,11 +400,7 @@ class _Reading:
                 index[ids[w.first]].append(w)
                 if ids[w.last] != ids[w.first]:
                     index[ids[w.last]].append(w)
-        self.clause_span: dict[int, tuple[int, int]] = {}
-        for k in range(self.n):
-            c = self.clause[k]
-            first, _ = self.clause_span.get(c, (k, k))
-            self.clause_span[c] = (first, k)
+        self.clause_span = self.clause_spans
         self.forget_starts = [m.first for m in self.matches if m.role == "forget"]
         self.scope_starts = {scope: [w.first for w in ws]
                              for scope, ws in self.wishes_in_scope.items()}
@@ -457,7 +490,7 @@ class _Reading:
         first = declined.first
         if first == 0 or self.sentence[first - 1] == self.sentence[first]:
             return []
-        if "?" not in self.norm[self.ends[first - 1]:self.starts[first]]:
+        if "?" not in self.gaps[first]:
             return []
         asked = self.sentence[first - 1]
         return [w for w in self.wishes if self.sentence[w.first] == asked]
@@ -489,6 +522,8 @@ class _Reading:
         return []
 
     def _exclusive_choices(self) -> None:
+        if sum(w.code in _EXCLUSIVE_CODES for w in self.wishes) < 2:
+            return  # no pair to choose between
         positive = [w for w in self.wishes if not w.negated]
         for i, a in enumerate(positive):
             for b in positive[i + 1:]:
@@ -501,6 +536,9 @@ class _Reading:
 
     # -- quantities -------------------------------------------------------------------------
     def read_quantities(self) -> None:
+        words = self.words
+        if NUMBER_WORDS.keys().isdisjoint(words) and not any(map(str.isdigit, words)):
+            return  # no count anywhere (a time's digits are "" by now)
         for w in self.wishes:
             if w.negated:
                 continue
@@ -550,7 +588,7 @@ class _Reading:
                 and self.words[j + 1] in PIECE_WORDS):
             self.explained[j] = self.explained[j + 1] = True
             return self._number(j)
-        gap = self.norm[self.ends[w.last]:self.starts[k]].strip()
+        gap = self.gaps[k].strip()
         if self.words[k] == "x" and k + 1 < self.n and self._number(k + 1):
             self.explained[k] = self.explained[k + 1] = True
             return self._number(k + 1)
@@ -579,6 +617,8 @@ class _Reading:
         self.eta_minutes: int | None = None
         self.eta_tokens: tuple[int, int] | None = None
         self.found: list[_Found] = []
+        if not self.times:  # nothing to give an owner (and no ETA to derive anything from)
+            return
         triggers = [m for m in self.matches
                     if m.role in ("arrival", "check_in", "check_out", "travel", "other_time")
                     or (m.role == "wish" and m.code in TIMED_CODES)]
@@ -760,19 +800,23 @@ class _Reading:
         for w in self.wishes:
             for k in w.positions:
                 code_of.setdefault(k, w.code)
-        self.health_word = [False] * n
+        self.health_word = health_word = [False] * n
+        words, explained = self.words, self.explained
         k = 0
         while k < n:
-            length = health_context_length(self.words, k) if not self.explained[k] else 0
-            for j in range(k, min(n, k + length)):
-                self.health_word[j] = True
-            k += max(length, 1)
+            length = 0 if explained[k] else health_context_length(words, k)
+            if length:
+                end = min(n, k + length)
+                health_word[k:end] = [True] * (end - k)
+                k += length
+            else:
+                k += 1
         self.code_of = code_of
         # words worth quoting: the wishes' own, and leftover words that carry something
         matters = [k in code_of or self._matters(k, strict=False) for k in range(n)]
         # and the words about health, even those that are glue elsewhere ("Küche informieren")
         worth = [m or h for m, h in zip(matters, self.health_word, strict=True)]
-        spans = self._clause_spans()
+        spans = self.clause_spans
         wish_clauses = {self.clause[k] for k in code_of}
         for w in health:
             a, b = self._widen(w, code_of, matters)
@@ -804,13 +848,6 @@ class _Reading:
                                                                           abs(w.last - last)))
                 self._explain(range(first, last + 1))
                 owner.pieces.append(self._trimmed(first, last, worth))
-
-    def _clause_spans(self) -> dict[int, tuple[int, int]]:
-        spans: dict[int, tuple[int, int]] = {}
-        for k in range(self.n):
-            first, _ = spans.get(self.clause[k], (k, k))
-            spans[self.clause[k]] = (first, k)
-        return spans
 
     def _widen(self, w: _Match, code_of: dict[int, str], matters: list[bool]) -> tuple[int, int]:
         """The wish's clause around it, up to another wish or to an "and" asking for more."""
@@ -867,18 +904,22 @@ class _Reading:
     def mark_courtesies(self) -> None:
         """Greeting names and signatures are politeness, not wishes."""
         words, n = self.words, self.n
-        closing = max((k for k in range(n) if words[k] in CLOSING_WORDS), default=-1)
+        # the last closing word, if among the last five words (a signature of at most four)
+        closing = -1
+        for k in range(n - 1, max(-1, n - 6), -1):
+            if words[k] in CLOSING_WORDS:
+                closing = k
+                break
         if closing >= 0 and n - closing - 1 <= 4:
             for k in range(closing + 1, n):
                 if not self.explained[k]:
                     self.soft[k] = True
+        if GREETING_WORDS.isdisjoint(words):
+            return
         k = 0
         while k < n:
             if words[k] in GREETING_WORDS:
-                clause = self.clause[k]
-                end = k
-                while end + 1 < n and self.clause[end + 1] == clause:
-                    end += 1
+                end = self.clause_spans[self.clause[k]][1]
                 if end - k <= 3:
                     for j in range(k, end + 1):
                         self.soft[j] = True
@@ -886,18 +927,14 @@ class _Reading:
             else:
                 k += 1
 
-    def remainder(self) -> tuple[str, bool]:
-        pieces: list[str] = []
+    def remainder(self) -> tuple[tuple[tuple[int, int, bool], ...], bool]:
+        """The token spans left over (first, last, with the punctuation after it), in text
+        order, and whether a human must read them."""
+        pieces: list[tuple[int, int, bool]] = []
         triage = False
-        n = self.n
-        k = 0
-        while k < n:
-            clause = self.clause[k]
-            end = k
-            while end + 1 < n and self.clause[end + 1] == clause:
-                end += 1
-            if not any(self.explained[j] for j in range(k, end + 1)):
-                pieces.append(self._original(k, end, trailing=True))
+        for k, end in self.clause_spans.values():
+            if True not in self.explained[k:end + 1]:
+                pieces.append((k, end, True))
                 triage = triage or any(self._matters(j, strict=True) for j in range(k, end + 1))
             else:
                 j = k
@@ -909,19 +946,17 @@ class _Reading:
                     while run_end + 1 <= end and not self.explained[run_end + 1]:
                         run_end += 1
                     a, b = j, run_end
-                    coordinated = self._coordinated(a, b)
                     while a <= b and not self._matters(a, strict=False):
                         a += 1
                     while b >= a and not self._matters(b, strict=False):
                         b -= 1
                     if a <= b:
-                        pieces.append(self._original(a, b, trailing=False))
+                        pieces.append((a, b, False))
                         # "lit bébé et une chaise haute": another thing asked for. Otherwise
                         # the words are the wish's context ("pour notre fils de 10 ans").
-                        triage = triage or coordinated
+                        triage = triage or self._coordinated(j, run_end)
                     j = run_end + 1
-            k = end + 1
-        return _collapse(" ".join(pieces)), triage
+        return tuple(pieces), triage
 
     def _coordinated(self, a: int, b: int) -> bool:
         """Is the leftover run a..b another thing asked for ("... and a high chair")?
@@ -931,7 +966,7 @@ class _Reading:
         """
         ands = [k for k in range(a, b + 1) if self.words[k] in AND_WORDS]
         if a > 0:
-            gap = self.norm[self.ends[a - 1]:self.starts[a]]
+            gap = self.gaps[a]
             if "+" in gap or "&" in gap:
                 ands.insert(0, a - 1)
         if not ands or not any(self._matters(k, strict=False) for k in range(ands[-1] + 1, b + 1)):
@@ -944,7 +979,7 @@ class _Reading:
         """Does this leftover word carry something a human should read?"""
         if self.soft[k] or self.explained[k]:
             return False
-        word = self.norm[self.starts[k]:self.ends[k]]
+        word = self.tokens[k]
         if word in FILLER or self.words[k] in FILLER:
             return False
         if word.isdigit():
@@ -954,6 +989,8 @@ class _Reading:
         return True
 
     def _original(self, first: int, last: int, trailing: bool) -> str:
+        if self.offsets.identity and not trailing:  # the common case, without the map
+            return self.text[self.starts[first]:self.ends[last]]
         start = self.offsets.start(self.starts[first])
         end = self.offsets.end(self.ends[last])
         if trailing:
@@ -969,27 +1006,25 @@ class _Reading:
                 self.explained[k] = True
 
     # -- result -----------------------------------------------------------------------------
-    def requests(self) -> tuple[ParsedWish, ...]:
-        merged: dict[str, tuple[int, ParsedWish]] = {}
+    def requests(self) -> tuple[_Wanted, ...]:
+        """The wishes asked for, one per code, in text order: what to quote, quantity, time."""
+        merged: dict[str, list] = {}  # code: [position, start, last, quantity, time, pieces]
         pieces: dict[str, list[tuple[int, int]]] = defaultdict(list)
         for w in self._asked():
             pieces[w.code] += w.pieces
             start = w.quantity_pos if w.quantity_pos is not None else w.first
-            self._merge(merged, w.first, ParsedWish(w.code, self._original(start, w.last, False),
-                                                    w.quantity, w.time))
+            self._merge(merged, w.code, w.first, start, w.last, w.quantity, w.time)
         for f in self.found:
-            self._merge(merged, f.start, ParsedWish(f.code, self._original(f.start, f.end, False),
-                                                    None, f.time))
+            self._merge(merged, f.code, f.start, f.start, f.end, None, f.time)
         for code, ranges in pieces.items():
             if ranges and code in merged:
-                pos, kept = merged[code]
-                text = self._quoted(code, ranges)
-                merged[code] = (pos, ParsedWish(kept.code, text, kept.quantity, kept.time,
-                                                read_severity(text).level))
-        return tuple(p for _, p in sorted(merged.values(), key=lambda item: item[0]))
+                merged[code][5] = self._quoted(code, ranges)
+        ordered = sorted(merged.items(), key=lambda item: item[1][0])
+        return tuple((code, quote, start, last, quantity, time)
+                     for code, (_, start, last, quantity, time, quote) in ordered)
 
-    def _quoted(self, code: str, ranges: list[tuple[int, int]]) -> str:
-        """A health wish's pieces in text order; pieces apart are joined by "…"."""
+    def _quoted(self, code: str, ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+        """A health wish's pieces in text order (quoted apart, joined by "…")."""
         joined: list[list[int]] = []
         for a, b in sorted(ranges):
             # glue words and the same wish's words between two pieces do not part them
@@ -998,7 +1033,35 @@ class _Reading:
                 joined[-1][1] = max(joined[-1][1], b)
             else:
                 joined.append([a, b])
-        return " … ".join(self._closed(a, b) for a, b in joined)
+        return tuple((a, b) for a, b in joined)
+
+    # -- the guest's words ------------------------------------------------------------------
+    def accents(self) -> tuple[int, ...]:
+        """The "and" words written with an accent ("è": is): all that reading the text takes
+        from the original rather than the normalised text, besides the quotes."""
+        text = self.text
+        if "è" not in text and "é" not in text and "È" not in text and "É" not in text:
+            return ()
+        return tuple(i for i, w in enumerate(self.tokens) if w in AND_WORDS and self._accented(i))
+
+    def render(self, plan: _Plan) -> ParseResult:
+        """The result, quoting this text: ``plan`` may come from another text with the same
+        normalised words (the same text in capitals)."""
+        wanted, eta, leftover, triage = plan
+        requests = []
+        for code, quote, start, last, quantity, time in wanted:
+            if quote is None:
+                requests.append(ParsedWish(code, self._original(start, last, False), quantity,
+                                           time))
+            else:
+                text = " … ".join(self._closed(a, b) for a, b in quote)
+                requests.append(ParsedWish(code, text, quantity, time, _severity(text)))
+        if not leftover:
+            return ParseResult(tuple(requests), eta, "", triage)
+        unmatched = _collapse(" ".join(self._original(a, b, t) for a, b, t in leftover))
+        if not unmatched.isprintable():  # (printable: no control character to blank)
+            unmatched = _collapse(_printable(unmatched))
+        return ParseResult(tuple(requests), eta, unmatched, triage)
 
     def _closed(self, first: int, last: int) -> str:
         """The original words, with the bracket they opened closed: "(allergie)"."""
@@ -1044,16 +1107,16 @@ class _Reading:
             self.words[k].startswith(stems) for k in w.positions)
 
     @staticmethod
-    def _merge(merged: dict[str, tuple[int, ParsedWish]], pos: int, wish: ParsedWish) -> None:
-        old = merged.get(wish.code)
+    def _merge(merged: dict[str, list], code: str, pos: int, start: int, last: int,
+               quantity: int | None, time: str | None) -> None:
+        """The first mention is quoted; the largest count and the first time are kept."""
+        old = merged.get(code)
         if old is None:
-            merged[wish.code] = (pos, wish)
+            merged[code] = [pos, start, last, quantity, time, None]
             return
-        first_pos, kept = old
-        quantities = [q for q in (kept.quantity, wish.quantity) if q is not None]
-        merged[wish.code] = (first_pos, ParsedWish(
-            kept.code, kept.text, max(quantities) if quantities else None, kept.time or wish.time
-        ))
+        quantities = [q for q in (old[3], quantity) if q is not None]
+        old[3] = max(quantities) if quantities else None
+        old[4] = old[4] or time
 
 
 def _hhmm(minutes: int) -> str:
@@ -1077,7 +1140,8 @@ def parse_wishes(
     compiled once per catalogue content; a tuple catalogue is recognised by identity, so
     build new entries (``dataclasses.replace``) rather than mutating keyword dicts in place.
     ``check_in`` is the property's check-in time: wanting the room before it is an early
-    check-in.
+    check-in. What was read from a text's normalised words (up to ``CACHED_CHARS``) is kept
+    per matcher and check-in time, so the same words in capitals are only quoted anew.
     """
     return _parse_guarded(text, catalogue, check_in, None)
 
@@ -1092,7 +1156,8 @@ def parse_many(
     Same results as one call per text, cheaper: the matcher is looked up once, and a text
     already read (in this batch, or in one of the last batches: the same file imported again
     the next day) is not read again (texts up to ``CACHED_CHARS``). Results are immutable,
-    so sharing them is safe.
+    so sharing them is safe. Like ``parse_wishes``, a text whose normalised words were read
+    before (the same text in capitals) takes that reading and only quotes its own letters.
     """
     if not isinstance(check_in, dt.time):
         check_in = dt.time(15, 0)
@@ -1119,6 +1184,8 @@ def clear_caches() -> None:
     """Forget every text, sentence and word read so far (keeps the compiled matchers): what a
     benchmark needs to time a first import."""
     _remembered.cache_clear()
+    _plans.clear()
+    _severity.cache_clear()
     clear_matcher_caches()
     clear_text_caches()
 
@@ -1155,6 +1222,20 @@ def _parse(text: str, matcher: Matcher, check_in: dt.time) -> ParseResult:
     if reading.n == 0:
         left = _collapse(_printable(text))
         return ParseResult((), None, left, False)
+    if not matcher.cached or len(text) > CACHED_CHARS:
+        return reading.render(_analyse(reading))
+    # the same words in capitals, or with other accents, are read the same way
+    key = (reading.norm, reading.accents(), matcher, check_in)
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = _analyse(reading)
+        if len(_plans) > PLANS_KEPT:
+            with suppress(KeyError):  # another thread may have emptied it
+                _plans.popitem(last=False)
+    return reading.render(plan)
+
+
+def _analyse(reading: _Reading) -> _Plan:
     reading.segment()
     reading.find_clock_times()
     reading.repair_words()
@@ -1165,9 +1246,20 @@ def _parse(text: str, matcher: Matcher, check_in: dt.time) -> ParseResult:
     reading.derive_from_eta()
     reading.keep_health_words()
     reading.mark_courtesies()
-    unmatched, triage = reading.remainder()
+    leftover, triage = reading.remainder()
     eta = _hhmm(reading.eta_minutes) if reading.eta_minutes is not None else None
-    return ParseResult(reading.requests(), eta, _collapse(_printable(unmatched)), triage)
+    return reading.requests(), eta, leftover, triage
+
+
+# What reading a normalised text decided, by (normalised text, accents, matcher, check-in):
+# the oldest goes first when full.
+PLANS_KEPT = 20_000
+_plans: OrderedDict[tuple, _Plan] = OrderedDict()
+
+
+@lru_cache(maxsize=20_000)
+def _severity(quote: str) -> str:
+    return read_severity(quote).level
 
 
 _CONTROL = {c: " " for c in range(32) if chr(c) not in "\t\n\r"} | {0x7F: " "}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -60,17 +61,25 @@ def _build_tables() -> tuple[dict[int, str], dict[str, str]]:
 
 _ONE_TO_ONE, _SPECIAL = _build_tables()
 _SPECIAL_RE = re.compile("[" + re.escape("".join(sorted(_SPECIAL))) + "]")
+# Printable ASCII normalises as its lower case but for these (the table says which): the
+# common case, without a dictionary lookup per character.
+_ASCII_EXCEPTIONS = tuple(
+    (chr(cp), _ONE_TO_ONE[cp]) for cp in range(32, 127)
+    if _ONE_TO_ONE.get(cp, chr(cp)) != chr(cp).lower()
+)
+assert not any(chr(cp) in _SPECIAL for cp in range(128))
 
 
 class OffsetMap:
     """Maps positions in the normalised text back to the original text."""
 
-    __slots__ = ("_kinds", "_norm_starts", "_orig_starts")
+    __slots__ = ("_kinds", "_norm_starts", "_orig_starts", "identity")
 
     def __init__(self, norm_starts: list[int], orig_starts: list[int], kinds: list[bool]):
         self._norm_starts = norm_starts
         self._orig_starts = orig_starts
         self._kinds = kinds  # True: position by position; False: an expansion of one char
+        self.identity = not norm_starts  # every position is its own: no need to ask
 
     def start(self, pos: int) -> int:
         """Original index of the character at normalised ``pos``."""
@@ -93,6 +102,12 @@ _IDENTITY = OffsetMap([], [], [])
 
 def normalise(text: str) -> tuple[str, OffsetMap]:
     """Lower-case, accent-free copy of ``text`` plus the way back to the original."""
+    if text.isascii() and text.isprintable():
+        norm = text.lower()
+        for ch, repl in _ASCII_EXCEPTIONS:
+            if ch in norm:
+                norm = norm.replace(ch, repl)
+        return norm, _IDENTITY
     if not _SPECIAL_RE.search(text):
         return text.translate(_ONE_TO_ONE), _IDENTITY
     pieces: list[str] = []
@@ -142,6 +157,11 @@ def blank_markup(norm: str) -> str:
 
 
 TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
+# The same tokens for ``re.split``: [gap, token, gap, ..., token, gap].
+TOKEN_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+# The same for ASCII text, where a letter is [A-Za-z] and a digit [0-9]: a range test per
+# character rather than three category tests.
+ASCII_TOKEN_SPLIT_RE = re.compile(r"([A-Za-z]+|[0-9]+)")
 
 # --------------------------------------------------------------------------------------------
 # Clock times
@@ -362,18 +382,26 @@ _WORD_TIME_NEEDS = ("midnight", "minuit", "mitternacht", "medianoche", "mezzanot
                     "midday", "midi", "mittag", "mediodia", "mezzogiorno", "una")
 
 
-def _may_match(norm: str, needs: tuple[tuple[str, ...], ...] | re.Pattern[str]) -> bool:
+def _needs_search(needs: tuple[tuple[str, ...], ...] | re.Pattern[str]) -> re.Pattern[str]:
+    """One search for all the groups: an alternation of literal pieces finds one of them in a
+    single C scan, where a substring test per piece costs a Python call each."""
     if isinstance(needs, re.Pattern):
-        return needs.search(norm) is not None
-    contains = norm.__contains__
-    return all(any(map(contains, group)) for group in needs)
+        return needs
+    if len(needs) == 1:
+        return re.compile("|".join(map(re.escape, needs[0])))
+    every = "".join(f"(?=.*?(?:{'|'.join(map(re.escape, group))}))" for group in needs)
+    return re.compile(rf"(?s)\A{every}")
+
+
+_WORD_CLOCK_SEARCHES = tuple(_needs_search(needs) for needs in _WORD_CLOCK_NEEDS)
+_WORD_TIME_NEEDS_RE = re.compile("|".join(map(re.escape, _WORD_TIME_NEEDS)))
 
 
 def _word_times(norm: str) -> list[TimeMention]:
     """Times written in words; digits only where a word says it is a time ("11ish")."""
     found = []
-    for (pattern, kind), needs in zip(_WORD_CLOCK_RES, _WORD_CLOCK_NEEDS, strict=True):
-        if not _may_match(norm, needs):
+    for (pattern, kind), needs in zip(_WORD_CLOCK_RES, _WORD_CLOCK_SEARCHES, strict=True):
+        if needs.search(norm) is None:
             continue
         for m in pattern.finditer(norm):
             word = m.groupdict().get("h")
@@ -408,8 +436,20 @@ _HAS_WORD_CLOCK_RE = re.compile(
     r"evening|night|tonight|morning|afternoon)\b|\dish\b")
 
 
-def has_time_words(norm: str) -> bool:
-    """A time without digits: "midnight", "minuit", "l'una", "half past nine"."""
+# One of these tokens is in every text the two patterns above match (each of their words is
+# a token of its own; "o'clock" is "o" "clock", "oclock"; "p.m" is "p" "m"; "9ish" is "9" "ish").
+_TIME_WORD_TOKENS = frozenset(
+    "heure heures uhr halb viertel dreiviertel half quarter clock oclock ish las la le alle pm p "
+    "evening night tonight morning afternoon midnight minuit mitternacht medianoche mezzanotte "
+    "noon midday midi mittag mediodia mezzogiorno una".split()
+)
+
+
+def has_time_words(norm: str, tokens: list[str] | None = None) -> bool:
+    """A time without digits: "midnight", "minuit", "l'una", "half past nine". ``tokens``,
+    the text's ``TOKEN_RE`` tokens if known, spare the scans of most texts."""
+    if tokens is not None and _TIME_WORD_TOKENS.isdisjoint(tokens):
+        return False
     return bool(_WORD_TIME_RE.search(norm) or _HAS_WORD_CLOCK_RE.search(norm))
 
 
@@ -429,13 +469,13 @@ def _times_in(norm: str) -> tuple[TimeMention, ...]:
 
 
 def _find_times(norm: str) -> list[TimeMention]:
-    digits = _DIGIT_RE.search(norm) is not None
-    if not digits and not has_time_words(norm):
+    digit = _DIGIT_RE.search(norm)
+    if digit is None and not has_time_words(norm):
         return []
     found: list[TimeMention] = []
-    if digits:  # every clock of digits needs one: skip five scans of a text without
-        found = _digit_times(norm)
-    if any(word in norm for word in _WORD_TIME_NEEDS):
+    if digit is not None:  # every clock of digits needs one: skip five scans of a text without
+        found = _digit_times(norm, digit.start())
+    if _WORD_TIME_NEEDS_RE.search(norm):
         for m in _WORD_TIME_RE.finditer(norm):
             if m.group("mid"):
                 found.append(TimeMention(m.start(), m.end(), 0, 0, True, False))
@@ -447,10 +487,35 @@ def _find_times(norm: str) -> list[TimeMention]:
     return _without_overlaps(_with_ranges(norm, found))
 
 
-def _digit_times(norm: str) -> list[TimeMention]:
-    """Clock times written with digits: "21:30", "23h", "ore 20", "9pm", "vers 22"."""
+# How far before its hour's first digit a clock of words and digits can start: "despues de
+# las 9" (14 letters and a space).
+_BARE_LEAD = 16
+_DIGIT_RUN_RE = re.compile(r"\d+")
+
+
+def _at_runs(pattern: re.Pattern[str], norm: str, runs: list[int]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(norm)`` for a pattern whose matches start where digits start (after
+    a character that is no digit): tried at those places only, not at every character."""
+    end = 0
+    for pos in runs:
+        if pos >= end:
+            m = pattern.match(norm, pos)
+            if m is not None:
+                end = m.end()
+                yield m
+
+
+def _digit_times(norm: str, first_digit: int = 0) -> list[TimeMention]:
+    """Clock times written with digits: "21:30", "23h", "ore 20", "9pm", "vers 22".
+
+    No clock starts before ``first_digit`` (the text's first digit) less the words that may
+    lead it; clocks that begin with their hour are tried where a run of digits begins (their
+    lookbehind refuses a digit before the hour), those led by a word scanned from a few
+    characters before the first digit.
+    """
     found: list[TimeMention] = []
-    for m in _CLOCK_RE.finditer(norm):
+    runs = [m.start() for m in _DIGIT_RUN_RE.finditer(norm, first_digit)]
+    for m in _at_runs(_CLOCK_RE, norm, runs):
         hour, minute = int(m.group("h")), int(m.group("m"))
         if hour > 23 and not (hour == 24 and minute == 0):
             continue
@@ -462,20 +527,22 @@ def _digit_times(norm: str) -> list[TimeMention]:
             hour = _apply_ampm(hour, ap.replace(".", "").replace(" ", ""))
         has_unit = m.group("sep") == "h" or bool(m.group("u"))
         found.append(_with_daypart(norm, m.start(), m.end(), hour, minute, settled, has_unit))
-    for m in _UNIT_RE.finditer(norm):
+    for m in _at_runs(_UNIT_RE, norm, runs):
         hour = int(m.group("h"))
         ap = m.group("ap")
         if ap:
             hour = _apply_ampm(hour, ap.replace(".", "").replace(" ", ""))
         found.append(_with_daypart(norm, m.start(), m.end(), hour, 0,
                                    bool(ap) or hour > 12, True))
-    for m in _ORE_RE.finditer(norm) if "ore" in norm else ():
+    # "ore 20": four characters before the hour's digits
+    ore = [pos - 4 for pos in runs if pos >= 4] if "ore" in norm else []
+    for m in _at_runs(_ORE_RE, norm, ore):
         found.append(_with_daypart(norm, m.start("h"), m.end(), int(m.group("h")),
                                    int(m.group("m") or 0), int(m.group("h")) > 12, True))
-    for m in _AMPM_RE.finditer(norm):
+    for m in _at_runs(_AMPM_RE, norm, runs):
         hour = _apply_ampm(int(m.group("h")), m.group("ap").replace(".", "").replace(" ", ""))
         found.append(TimeMention(m.start(), m.end(), hour, int(m.group("m") or 0), True, False))
-    for m in _BARE_RE.finditer(norm):
+    for m in _BARE_RE.finditer(norm, max(0, first_digit - _BARE_LEAD)):
         if _followed_by_count_noun(norm, m.end()):
             continue
         hour = int(m.group("h"))
@@ -520,7 +587,10 @@ def _with_ranges(norm: str, found: list[TimeMention]) -> list[TimeMention]:
     """'between 22:00 and 23:00' or '9-10pm': the arrival window opens at the first time."""
     out: list[TimeMention] = []
     for t in found:
-        m = _RANGE_BEFORE_RE.search(norm, max(0, t.start - 40), t.start)
+        lo = max(0, t.start - 40)
+        # the range's first hour is written with digits: without one, no range
+        m = _RANGE_BEFORE_RE.search(norm, lo, t.start) if _DIGIT_RE.search(
+            norm, lo, t.start) else None
         if m is None:
             out.append(t)
             continue
@@ -560,10 +630,11 @@ def _dates_in(norm: str) -> tuple[tuple[int, int], ...]:
 
 
 def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
-    if not _DIGIT_RE.search(norm):
-        return ()  # a date is written with digits
+    # a date is written with digits, and begins where they begin (its lookbehind refuses a
+    # digit before it)
+    runs = [m.start() for m in _DIGIT_RUN_RE.finditer(norm)]
     out = []
-    for m in _DATE_RE.finditer(norm):
+    for m in _at_runs(_DATE_RE, norm, runs):
         text = m.group()
         if text[-1] == "." or "/" in text or text.count(".") == 2 or text.count("-") >= 2:
             out.append((m.start(), m.end()))
