@@ -317,7 +317,7 @@ def _read_csv(text: str, encoding: str, name: str, digest: str) -> ExportFile:
     text = text.replace("\x00", "")
     if not text.strip():
         raise UnreadableFile("import.file_empty")
-    lines = text.splitlines()
+    lines = text[:4096].splitlines()  # the first line, not the file's every line
     first = lines[0].strip() if lines else ""
     hint = re.fullmatch(r'"?sep=(.)"?,*', first)  # Excel's "sep=;" first line
     candidates = (hint.group(1),) if hint else TEXT_SEPARATORS
@@ -346,6 +346,7 @@ def _read_csv(text: str, encoding: str, name: str, digest: str) -> ExportFile:
     except (ValueError, pd.errors.ParserError) as exc:
         raise UnreadableFile("import.file_not_table") from exc
     records = frame.to_numpy(dtype=object).tolist()
+    del frame  # its copy of the cells: a big file would be held once more while rows are built
     return _build(records, name, digest, "csv", encoding, SEPARATOR_NAMES.get(separator, separator),
                   None)
 
