@@ -94,7 +94,7 @@ def _run(
 ) -> ImportSummary:
     export = parsed.export
     summary = ImportSummary(
-        file_name=export.name, file_hash=export.sha256, rows=_file_rows(parsed),
+        file_name=export.name, file_hash=export.sha256, rows=parsed.rows_read,
         errors=list(parsed.problems), unknown_columns=list(export.unknown_columns),
         unchanged=parsed.repeats, dry_run=dry_run, sheets_left_out=list(export.sheets_left_out),
     )
@@ -300,7 +300,7 @@ def _new_record(
     record = ImportRecord(
         property_id=property_id, file_name=export.name[:300], file_hash=export.sha256,
         file_kind=export.kind, actor_id=who.id, actor_name=who.name,
-        replace_range=replace_range, started_at=now(), rows=_file_rows(parsed),
+        replace_range=replace_range, started_at=now(), rows=parsed.rows_read,
     )
     session.add(record)
     session.flush()
@@ -352,10 +352,6 @@ def _next_size(size: int, seconds: float, most: int) -> int:
     wrote in that time, growing at most fourfold at once, never over `most` rows."""
     wanted = int(size * BATCH_SECONDS / max(seconds, 1e-3))
     return max(min(wanted, size * 4, most), min(SMALLEST_BATCH, most))
-
-
-def _file_rows(parsed: ParsedFile) -> int:
-    return len(parsed.export.rows) + len(parsed.export.cancellations)
 
 
 def _store_counts(record: ImportRecord, summary: ImportSummary) -> None:

@@ -59,7 +59,7 @@ def import_page() -> None:
     except UnreadableFile as exc:
         st.error(tr_md(exc.key, **exc.values))
         return
-    _file_read(parsed.export)
+    _file_read(parsed.export, parsed.rows_read)
     done: ImportSummary | None = st.session_state.get(_SUMMARY)
     if done is not None and done.file_hash == parsed.export.sha256:
         _summary(done)
@@ -103,11 +103,11 @@ def _parsed(data: bytes, file_name: str, limits: tuple[int, ...]) -> ParsedFile:
     return read_file(data, file_name)
 
 
-def _file_read(export: ExportFile) -> None:
+def _file_read(export: ExportFile, rows: int) -> None:
     if export.kind == OTA_KIND:
-        st.text(tr("import.file_read_xml", rows=len(export.rows) + len(export.cancellations)))
+        st.text(tr("import.file_read_xml", rows=rows))
     else:
-        st.text(tr("import.file_read", kind=export.kind.upper(), rows=len(export.rows),
+        st.text(tr("import.file_read", kind=export.kind.upper(), rows=rows,
                    header=export.header_row))
         if len(export.sheets) > 1:
             st.text(tr("import.sheets_read", sheets=", ".join(export.sheets)))

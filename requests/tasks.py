@@ -443,25 +443,13 @@ def tasks_for(
     who: Who,
     property_id: int,
     *,
-    day: date | None = None,
-    department: str | None = None,
-    status: str | None = None,
-    owner_id: int | None = None,
-    overdue_only: bool = False,
-    reservation_ids: Collection[int] | None = None,
-    due_from: datetime | None = None,
-    due_before: datetime | None = None,
-    timezone: str = "UTC",
-    or_late: bool = False,
-    visible_to: tuple[Collection[str], int] | None = None,
-    hide_cancelled: bool = False,
     offset: int = 0,
     limit: int | None = None,
+    **filters: Any,
 ) -> list[TaskView]:
-    """Tasks sorted by deadline; a day is the property's calendar day. `or_late`: the day's
-    tasks and every late one, of any day (the dashboard's two lists in one query).
-    `visible_to` (departments, staff id): those departments' tasks and that person's own;
-    `offset` and `limit`: one page of them (the board's), counted by `count_tasks`."""
+    """Tasks sorted by deadline, chosen by `_task_filters`' keywords (a day, a department,
+    `or_late`...); `offset` and `limit`: one page of them (the board's), counted by
+    `count_tasks` with the same filters."""
     require(who, "reservations", "front_desk", "housekeeping", "manager")
     moment = now()
     # Columns, not entities: a big hotel's board reads hundreds of tasks on every rerun, and
@@ -470,24 +458,7 @@ def tasks_for(
         _joined(select(*_VIEW_COLUMNS))
         .outerjoin(Room, Room.id == Reservation.room_id)
         .outerjoin(Request, Request.id == Task.request_id)
-        .where(
-            *_task_filters(
-                property_id,
-                moment,
-                day=day,
-                department=department,
-                status=status,
-                owner_id=owner_id,
-                overdue_only=overdue_only,
-                reservation_ids=reservation_ids,
-                due_from=due_from,
-                due_before=due_before,
-                timezone=timezone,
-                or_late=or_late,
-                visible_to=visible_to,
-                hide_cancelled=hide_cancelled,
-            )
-        )
+        .where(*_task_filters(property_id, moment, **filters))
         .order_by(Task.due_at, Task.id)
         .offset(offset)
         .limit(limit)
@@ -532,7 +503,10 @@ def _task_filters(
     visible_to: tuple[Collection[str], int] | None = None,
     hide_cancelled: bool = False,
 ) -> list[ColumnElement[bool]]:
-    """tasks_for's filters, shared with count_tasks so that a count is of the same tasks."""
+    """tasks_for's filters, shared with count_tasks so that a count is of the same tasks. A day
+    is the property's calendar day; `or_late`: the day's tasks and every late one, of any day
+    (the dashboard's two lists in one query); `visible_to` (departments, staff id): those
+    departments' tasks and that person's own."""
     where: list[ColumnElement[bool]] = [Task.property_id == property_id]
     if day is not None:
         start = local_to_utc(day, time(0, 0), timezone)
