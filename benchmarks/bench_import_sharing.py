@@ -93,10 +93,10 @@ def saves_during_import(work: Path, rows: int) -> None:
     print(f"{rows} rows, {export.stat().st_size / 1e6:.1f} MB, SQLite; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     started = time.perf_counter()
-    importing = subprocess.Popen(
+    said = (work / "import.json").open("w+b")  # a file, not a pipe: a summary of thousands
+    importing = subprocess.Popen(                # of row errors would fill the pipe and wait
         [sys.executable, "-m", "guests", "import", str(export), "--json"], cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT)
+        env={**os.environ, "DATABASE_URL": url}, stdout=said, stderr=subprocess.STDOUT)
     LOCKED.clear()
     during, locks = [], []
     while importing.poll() is None:
@@ -104,7 +104,9 @@ def saves_during_import(work: Path, rows: int) -> None:
         locks.append(lock_wait(work / "sharing.db"))
         time.sleep(0.05)  # a person saves now and then, not in a tight loop
     took = time.perf_counter() - started
-    output = importing.stdout.read().decode() if importing.stdout else ""
+    said.seek(0)
+    output = said.read().decode()
+    said.close()
     print(f"import: exit {importing.returncode} in {took:.0f} s; {output[:160]}")
     worst, base = max(during), max(alone)
     print(f"staff save alone:          median {statistics.median(alone) * 1000:6.0f} ms, "
