@@ -55,7 +55,7 @@ from guests.importer import (
 from guests.models import ImportedReservation, ImportRecord, Reservation
 
 BATCH_ROWS = 2000  # at most, per transaction (HOTEL_IMPORT_BATCH_ROWS)
-BATCH_SECONDS = 0.4  # a batch aims at this long: a staff save waits for one batch at most
+BATCH_SECONDS = 0.3  # a batch aims at this long: a staff save waits for one batch at most
 FIRST_BATCH = 25
 SMALLEST_BATCH = 25  # on a loaded machine: below this, the pauses would be all the import does
 SQLITE_PAUSE = 0.12  # seconds between two batches, longer than SQLite's busy-handler sleep
