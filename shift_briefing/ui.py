@@ -30,7 +30,7 @@ from core.ui import (
     tr_md,
     translator,
 )
-from core.ui_columns import moment_column, yes_no_column
+from core.ui_columns import yes_no_column
 from core.ui_versions import forget_seen, seen_version
 from requests.assignment import departments_without_owner
 from requests.labels import catalogue_labels
@@ -484,9 +484,10 @@ def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) 
                 {
                     tr("staff.name"): s.name,
                     tr("briefing.signed_version"): (s.version or "—")[:8],
-                    tr("briefing.signed_when"): to_local(s.signed_at, timezone)
+                    # Text, so that someone who never signed reads "—", not "None".
+                    tr("briefing.signed_when"): _local(s.signed_at, timezone, with_day=True)
                     if s.signed_at
-                    else None,
+                    else "—",
                     tr("briefing.current"): s.current,
                 }
                 for s in board
@@ -494,7 +495,6 @@ def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) 
         ),
         hide_index=True,
         column_config={
-            tr("briefing.signed_when"): moment_column(language(), timezone),
             tr("briefing.current"): yes_no_column(),
         },
     )

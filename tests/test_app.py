@@ -219,6 +219,15 @@ def test_the_jobs_page_says_how_long_guest_data_is_kept_and_what_stays(app, data
     assert t("retention.backups", "en", days=45) in shown
 
 
+def test_the_dashboard_says_when_each_person_signed_and_a_dash_for_who_never_did(app):
+    sign_in(start(app), "manager")  # the dashboard first, in English
+    when, version = t("briefing.signed_when", "en"), t("briefing.signed_version", "en")
+    [board] = [frame.value for frame in app.dataframe if when in frame.value.columns]
+    never = board[board[version] == "—"]
+    assert len(never) >= 1 and set(never[when]) == {"—"}  # not "None"
+    assert all(isinstance(value, str) and value for value in board[when])
+
+
 def test_the_sign_in_page_tells_every_refusal_alike_and_a_flood_to_wait(app, monkeypatch):
     monkeypatch.setenv("HOTEL_SIGN_IN_PER_MINUTE", "3")  # AppTest has no client address
     start(app)
