@@ -83,23 +83,13 @@ def seed_big_hotel(url: str, now: datetime = NOW) -> BigHotel:
             hotel_id = hotel.id
             local = system_actor(hotel_id, "benchmark")
             staff_ids = {}
-            for login, (name, roles, department) in LOGINS.items():
+            people = [(login, *person) for login, person in LOGINS.items()]
+            people += [(login, f"Staff {login}", roles, dept) for login, roles, dept in TEAM]
+            for login, name, roles, department in people:
                 person = create_staff(
                     session,
                     local,
                     name=name,
-                    login=login,
-                    password=f"{login}-password",
-                    roles=roles,
-                    department=department,
-                    property_id=hotel_id,
-                )
-                staff_ids[login] = person.id
-            for login, roles, department in TEAM:
-                person = create_staff(
-                    session,
-                    local,
-                    name=f"Staff {login}",
                     login=login,
                     password=f"{login}-password",
                     roles=roles,

@@ -349,6 +349,22 @@ def action(
     st.rerun()
 
 
+def refusal_of(
+    database: Database, write: Callable[[Session, Actor], object], actor: Actor
+) -> str | None:
+    """`write` in one transaction as `actor`: None when it committed, else the refusal in the
+    person's words (nothing written). The callbacks' shared core (on_action, card writes)."""
+    try:
+        with database.write() as session:
+            write(session, actor)
+    except PermissionDenied:
+        log.warning("permission denied", exc_info=True)
+        return tr("error.permission")
+    except UserError as exc:
+        return tr_md(exc.key, **exc.values)
+    return None
+
+
 def on_action(
     database: Database,
     write: Callable[[Session, Actor], object],
@@ -373,15 +389,7 @@ def on_action(
         if current is None:
             return
         st.session_state[_PENDING] = []
-        refusal: str | None = None
-        try:
-            with database.write() as session:
-                write(session, current)
-        except PermissionDenied:
-            log.warning("permission denied", exc_info=True)
-            refusal = tr("error.permission")
-        except UserError as exc:
-            refusal = tr_md(exc.key, **exc.values)
+        refusal = refusal_of(database, write, current)
         said = st.session_state.pop(_PENDING, [])
         flashes = st.session_state.setdefault(_FLASHES, [])
         if refusal is not None:

@@ -16,10 +16,9 @@ from typing import Any
 import streamlit as st
 from sqlalchemy.orm import Session
 
-from core.auth import Actor, PermissionDenied
+from core.auth import Actor
 from core.db import Database
-from core.errors import UserError
-from core.ui import signed_in_actor, tr, tr_md
+from core.ui import refusal_of, signed_in_actor, tr
 
 log = logging.getLogger("hotel.ui")
 
@@ -72,17 +71,11 @@ def write(
     if me is None:  # the card's run that follows checks again and shows the sign-in page
         return False
     try:
-        with database.write() as session:
-            change(session, me)
-    except PermissionDenied:
-        log.warning("permission denied", exc_info=True)
-        refusal = tr("error.permission")
-    except UserError as exc:
-        refusal = tr_md(exc.key, **exc.values)
+        refusal = refusal_of(database, change, me)
     except Exception:
         log.exception("card write failed")
         refusal = tr("error.unexpected")
-    else:
+    if refusal is None:
         if done:
             say(place, done, "toast")
         return True
