@@ -41,6 +41,9 @@ from requests.states import FINISHED, TRANSITIONS, is_late, late_clause
 
 TRIAGE = "triage"  # the request code of text that no catalogue code explains
 TELL_GUEST_BEFORE = timedelta(minutes=60)
+# How far ahead a day's board also shows open work, whatever its date: late in the evening the
+# next task may fall after midnight, and an open task of an earlier day is still to be done.
+SOON = timedelta(hours=2)
 
 # Which roles work which departments' tasks (a manager may work all of them).
 ROLE_DEPARTMENTS = {
@@ -500,18 +503,22 @@ def _task_filters(
     due_before: datetime | None = None,
     timezone: str = "UTC",
     or_late: bool = False,
+    or_soon: bool = False,
     visible_to: tuple[Collection[str], int] | None = None,
     hide_cancelled: bool = False,
 ) -> list[ColumnElement[bool]]:
     """tasks_for's filters, shared with count_tasks so that a count is of the same tasks. A day
     is the property's calendar day; `or_late`: the day's tasks and every late one, of any day
-    (the dashboard's two lists in one query); `visible_to` (departments, staff id): those
-    departments' tasks and that person's own."""
+    (the dashboard's two lists in one query); `or_soon`: those and every open task due within
+    `SOON` (the board at 23:50 shows the cot due at 00:20); `visible_to` (departments, staff
+    id): those departments' tasks and that person's own."""
     where: list[ColumnElement[bool]] = [Task.property_id == property_id]
     if day is not None:
         start = local_to_utc(day, time(0, 0), timezone)
         end = local_to_utc(day + timedelta(days=1), time(0, 0), timezone)
         in_day = and_(Task.due_at >= start, Task.due_at < end)
+        if or_soon:
+            in_day = or_(in_day, late_clause(moment + SOON))
         where.append(or_(in_day, late_clause(moment)) if or_late else in_day)
     if department:
         where.append(Task.department == department)

@@ -459,7 +459,9 @@ def tasks_page() -> None:
         hotel = current_property(session, me)
         departments = requests_tasks.visible_departments(me)
         columns = st.columns(3)
-        day = columns[0].date_input(tr("tasks.day"), value=today(hotel.timezone))
+        day = columns[0].date_input(
+            tr("tasks.day"), value=today(hotel.timezone), help=tr("tasks.day_help")
+        )
         boards = {"": tr("tasks.board_all"), MINE: tr("tasks.board_mine")}
         boards |= {d: tr(f"department.{d}") for d in departments}
         board = columns[1].selectbox(tr("tasks.board"), list(boards), format_func=boards.get)
@@ -472,6 +474,7 @@ def tasks_page() -> None:
         overdue_only = st.toggle(tr("tasks.overdue_only"))
         chosen = dict(
             day=None if overdue_only else day,
+            or_soon=day == today(hotel.timezone),
             department=department,
             status=status or None,
             overdue_only=overdue_only,

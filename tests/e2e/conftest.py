@@ -10,16 +10,22 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from core.auth import system_actor
+from core.clock import today
 from core.db import get_database
 from core.settings import ROOT
 from guests.models import Room
+from guests.properties import first_property
+from guests.reservations import ReservationInput, save_reservation
 from guests.rooms import record_room_status
+from guests.stays import free_rooms
+from requests.models import Task
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -151,3 +157,33 @@ def room_left_dirty(database_url: str, number: str) -> int:
         room = session.scalars(select(Room).where(Room.number == number)).one()
         record_room_status(session, system_actor(room.property_id, "test"), room, "dirty")
         return room.id
+
+
+def cot_booked_now(database_url: str, confirmation: str, guest_name: str) -> tuple[str, int]:
+    """A guest in the house since yesterday is typed in now (a late import) with a cot: its
+    task is open and due in half an hour, whatever the hour the demo was seeded (by the evening
+    every task of the demo's day is done). Returns the room number and the task's id."""
+    with get_database(database_url).write() as session:
+        hotel = first_property(session)
+        assert hotel is not None
+        arrival = today(hotel.timezone) - timedelta(days=1)
+        room = free_rooms(session, hotel.id, arrival, arrival + timedelta(days=3))[0].number
+        saved = save_reservation(
+            session,
+            system_actor(hotel.id, "import"),
+            hotel.id,
+            ReservationInput(
+                confirmation_number=confirmation,
+                guest_name=guest_name,
+                arrival_date=arrival,
+                departure_date=arrival + timedelta(days=3),
+                room_number=room,
+                wish_text="Un lit bébé svp",
+            ),
+        )
+        task_id = session.scalars(
+            select(Task.id).where(
+                Task.reservation_id == saved.reservation.id, Task.kind == "wish"
+            )
+        ).one()
+        return room, task_id

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
-from core.auth import system_actor
-from core.clock import today
-from core.db import Database
 from core.i18n import t
-from guests.properties import first_property
-from guests.reservations import ReservationInput, save_reservation
-from guests.stays import free_rooms
+from tests.e2e.conftest import cot_booked_now
 
 pytestmark = pytest.mark.browser
 FR = "fr"  # the demo's housekeeping account reads French
 
 
-def _server_database(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """The SQLite file the session's server runs on (tests/e2e/conftest.py `server`)."""
-    [path] = sorted(Path(tmp_path_factory.getbasetemp()).glob("server[0-9]*/hotel.db"))
-    return Database(f"sqlite:///{path}")
-
-
-def test_a_late_bookings_task_reads_booked_late_not_overdue(server, browser, tmp_path_factory):
+def test_a_late_bookings_task_reads_booked_late_not_overdue(
+    server, browser, server_database_url, tmp_path_factory
+):
     """A guest in the house since yesterday is typed in now (a late import): the cot is due in
     half an hour, and the housekeeping board says "booked late", without any overdue mark."""
     context = browser.new_context()
@@ -38,26 +26,7 @@ def test_a_late_bookings_task_reads_booked_late_not_overdue(server, browser, tmp
     page.get_by_role("button", name=t("login.submit", FR)).click()
     expect(page.locator('[data-testid="stSidebarNavLink"]').first).to_be_visible()
     # The server made its database and the demo at the first page; the booking comes now.
-    database = _server_database(tmp_path_factory)
-    with database.write() as session:
-        hotel = first_property(session)
-        assert hotel is not None
-        arrival = today(hotel.timezone) - timedelta(days=1)
-        free = free_rooms(session, hotel.id, arrival, arrival + timedelta(days=3))[0].number
-        save_reservation(
-            session,
-            system_actor(hotel.id, "import"),
-            hotel.id,
-            ReservationInput(
-                confirmation_number="LATE-E2E",
-                guest_name="Zélie Tardive",
-                arrival_date=arrival,
-                departure_date=arrival + timedelta(days=3),
-                room_number=free,
-                wish_text="Un lit bébé svp",
-            ),
-        )
-    database.dispose()
+    free, _ = cot_booked_now(server_database_url, "LATE-E2E", "Zélie Tardive")
 
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", FR)).click()
     room = f"{t('room.label', FR)} {free}"

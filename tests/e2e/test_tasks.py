@@ -3,23 +3,19 @@ picked in a dialog that closes once saved; both reach the database."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from core.db import Database
 from core.i18n import t
+from core.models import Staff
 from guests.demo import DEMO_ACCOUNTS
 from requests.models import Task
+from tests.e2e.conftest import cot_booked_now
 
 pytestmark = pytest.mark.browser
 LANGUAGES = {login: language for _, login, _, _, _, language in DEMO_ACCOUNTS}
-
-
-def _server_database(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    [path] = sorted(Path(tmp_path_factory.getbasetemp()).glob("server[0-9]*/hotel.db"))
-    return Database(f"sqlite:///{path}")
 
 
 def _task(database: Database, task_id: int) -> Task:
@@ -30,7 +26,7 @@ def _task(database: Database, task_id: int) -> Task:
 
 
 def test_a_manager_starts_a_task_and_gives_it_an_owner_in_a_dialog(
-    server, browser, tmp_path_factory
+    server, browser, server_database_url
 ):
     lang = LANGUAGES["manager"]
     context = browser.new_context()
@@ -41,19 +37,21 @@ def test_a_manager_starts_a_task_and_gives_it_an_owner_in_a_dialog(
     page.get_by_label(t("login.login", "fr")).fill("manager")
     page.get_by_label(t("login.password", "fr")).fill("demo-manager")
     page.get_by_role("button", name=t("login.submit", "fr")).click()
+    # The demo's own tasks of the day may all be done by the evening: this one is open.
+    _, task_id = cot_booked_now(server_database_url, "TASK-E2E", "Tom Tâche")
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", lang)).click()
-    holder = page.locator('[class*="st-key-task_"][class*="_in_progress"]').first
-    start = holder.locator("button")
+    start = page.locator(f".st-key-task_{task_id}_in_progress button")
     expect(start).to_be_visible(timeout=60_000)  # a loaded machine: the first board run
-    key = next(
-        name
-        for name in holder.get_attribute("class").split()
-        if name.startswith("st-key-task_") and name.endswith("_in_progress")
-    )
-    task_id = int(key.split("_")[1])
-    database = _server_database(tmp_path_factory)
+    database = Database(server_database_url)
+    before = _task(database, task_id).owner_id  # the cot got its owner when it was created
+    with database.read() as session:
+        other = session.scalars(
+            select(Staff.name).where(Staff.active, Staff.id != before).order_by(Staff.name)
+        ).first()
     start.click()
     # The card reran alone and shows the stored status; the move is in the database.
+    # "Start" is gone (an open task also offers "Done"): the card shows what is stored.
+    expect(page.locator(f".st-key-task_{task_id}_in_progress")).to_have_count(0)
     expect(page.locator(f".st-key-task_{task_id}_done button")).to_be_visible()
     assert _task(database, task_id).status == "in_progress"
 
@@ -61,11 +59,14 @@ def test_a_manager_starts_a_task_and_gives_it_an_owner_in_a_dialog(
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     dialog.locator(".st-key-owner_pick").click()
-    page.get_by_role("option").nth(1).click()  # the first person after "unassigned"
+    page.get_by_role("option", name=other, exact=True).click()
     dialog.locator(".st-key-owner_save button").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
-    stored = _task(database, task_id)
-    assert stored.owner_id is not None
+    with database.read() as session:
+        stored = session.scalar(
+            select(Staff.name).join(Task, Task.owner_id == Staff.id).where(Task.id == task_id)
+        )
+    assert before is not None and stored == other
     assert page.get_by_text(t("error.unexpected", lang)).count() == 0
     database.dispose()
     context.close()

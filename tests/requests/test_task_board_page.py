@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.clock import set_now
 from core.i18n import t
+from guests.models import Reservation
 from guests.reservations import ReservationInput, save_reservation
 from requests.models import Task
 
@@ -81,3 +82,39 @@ def test_a_status_change_is_said_in_a_toast(database, hotel, rita, hugo, signed_
         assert session.get(Task, task_id).status == "in_progress"
     [toast] = app.toast
     assert toast.value.endswith(t("status.in_progress", FR))
+
+
+def test_todays_board_late_in_the_evening_shows_the_open_task_due_after_midnight(
+    database, hotel, rita, hugo, signed_in
+):
+    """At 23:50 a guest in the house since yesterday is typed in: the cot is due at 00:20, the
+    next day, and today's board shows it; tomorrow morning's tasks stay on tomorrow's board."""
+    evening = datetime(2026, 7, 14, 21, 50, tzinfo=UTC)  # 23:50 in Paris
+    set_now(evening)
+    with database.write() as session:
+        stays = (("IN-HOUSE", TODAY - timedelta(days=1)), ("NEXT", TODAY + timedelta(days=1)))
+        for number, arrival in stays:
+            save_reservation(
+                session,
+                rita,
+                hotel.id,
+                ReservationInput(
+                    confirmation_number=number,
+                    guest_name=f"Guest {number}",
+                    arrival_date=arrival,
+                    departure_date=TODAY + timedelta(days=3),
+                    wish_text="lit bébé svp",
+                ),
+            )
+    app = signed_in("hugo", "tasks")
+    with database.read() as session:
+        shown = session.execute(
+            select(Reservation.confirmation_number, Task.due_at)
+            .join(Task, Task.reservation_id == Reservation.id)
+            .where(Task.id.in_(_cards(app)))
+        ).all()
+    assert [number for number, _ in shown] == ["IN-HOUSE"], shown
+    [(_, due)] = shown
+    assert due.replace(tzinfo=UTC) == evening + timedelta(minutes=30)  # 00:20, tomorrow
+    app.date_input[0].set_value(TODAY + timedelta(days=1)).run()
+    assert len(_cards(app)) == 2  # tomorrow's board: both cots
