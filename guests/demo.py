@@ -1,7 +1,9 @@
 """The demo hotel: what a new install shows until the hotel enters its own data.
 
 Arrivals are for today and the next two days at the property, so the demo is always live; the
-wishes are written as guests write them, in the five languages the parser reads.
+wishes are written as guests write them, in the five languages the parser reads. A few guests
+are already in the house (two leave today, two stay over) and one room is out of order, so that
+the boards show a whole day: departures to check out, stay-overs and arrivals.
 """
 
 from __future__ import annotations
@@ -93,6 +95,17 @@ TODAYS_ROOMS = {
     "409": "dirty",
     "201": "inspected",
 }
+
+# Guests already in the house, checked in on their arrival day at CHECKED_IN_AT:
+# (days since arrival, name, language, room, nights, wish text)
+IN_HOUSE = (
+    (2, "Paul Lambert", "fr", "107", 2, ""),
+    (3, "Emma Collins", "en", "204", 3, "Late check-out around 13:00 if possible, thank you!"),
+    (1, "Lea Hoffmann", "de", "302", 3, "Bitte zusätzliche Handtücher."),
+    (2, "Matteo Conti", "it", "405", 3, ""),
+)
+CHECKED_IN_AT = time(16, 0)
+OUT_OF_ORDER = "512"  # its shower is being repaired
 
 # (day offset, name, language, eta, room, adults, children, vip, nights, wish text)
 ARRIVALS = (
@@ -430,6 +443,7 @@ def seed_demo(session: Session) -> Property | None:
                 room_type, features = "Classique double", ["double"]
             number = f"{floor}{position:02d}"
             state = "inspected" if number in ready.values() else TODAYS_ROOMS.get(number)
+            state = "out_of_order" if number == OUT_OF_ORDER else state
             add_room(
                 session,
                 system,
@@ -465,9 +479,36 @@ def seed_demo(session: Session) -> Property | None:
                 source="demo",
             ),
         )
+    _seed_in_house(session, system, hotel, first_day, start=len(ARRIVALS) + 1)
     # The domains above tell the day so far (requests/: the work already due is done).
     events.publish(events.DEMO_SEEDED, session, property_id=hotel.id, ready_by=now() + READY_AHEAD)
     return hotel
+
+
+def _seed_in_house(
+    session: Session, system: Who, hotel: Property, first_day: date, start: int
+) -> None:
+    """The guests of IN_HOUSE, booked and checked in on their arrival day, as the front desk
+    did then (the story of the days before the demo, so it is not audited as a check-in now)."""
+    for number, (since, name, language, room, nights, wishes) in enumerate(IN_HOUSE, start):
+        arrival = first_day - timedelta(days=since)
+        saved = save_reservation(
+            session,
+            system,
+            hotel.id,
+            ReservationInput(
+                confirmation_number=f"DM{arrival:%m%d}{number:03d}",
+                guest_name=name,
+                language=language,
+                arrival_date=arrival,
+                departure_date=arrival + timedelta(days=nights),
+                room_number=room,
+                wish_text=wishes,
+                source="demo",
+            ),
+        )
+        saved.reservation.status = "checked_in"
+        saved.reservation.checked_in_at = local_to_utc(arrival, CHECKED_IN_AT, hotel.timezone)
 
 
 def _expected_soon(hotel: Property, first_day: date) -> dict[str, str]:

@@ -75,9 +75,27 @@ def test_the_demo_hotel_has_one_account_per_role(database, demo):
 def test_the_demo_arrivals_are_today_and_the_next_two_days_at_the_hotel(database, demo):
     with database.read() as session:
         arrivals = Counter(session.scalars(
-            select(Reservation.arrival_date).where(Reservation.property_id == demo.id)))
+            select(Reservation.arrival_date).where(
+                Reservation.property_id == demo.id, Reservation.status == "booked")))
     assert set(arrivals) == {PARIS_TODAY + timedelta(days=n) for n in range(3)}
     assert all(count >= 5 for count in arrivals.values())
+
+
+def test_the_demo_has_guests_in_the_house_leaving_today_and_staying_over(database, demo):
+    """A whole day on the boards: departures to check out, stay-overs, a room out of order."""
+    with database.read() as session:
+        in_house = session.execute(
+            select(Reservation.arrival_date, Reservation.departure_date, Room.number)
+            .join(Room, Room.id == Reservation.room_id)
+            .where(Reservation.status == "checked_in", Reservation.checked_in_at.is_not(None))
+        ).all()
+        out_of_order = session.scalars(
+            select(Room.number).where(Room.housekeeping_status == "out_of_order")).all()
+    assert all(arrival < PARIS_TODAY for arrival, _, _ in in_house)
+    leaving = sorted(departure for _, departure, _ in in_house)
+    assert leaving[:2] == [PARIS_TODAY, PARIS_TODAY] and all(d > PARIS_TODAY for d in leaving[2:])
+    assert len(leaving) == 4 and len({number for *_, number in in_house}) == 4
+    assert out_of_order == ["512"]
 
 
 def test_the_demo_wishes_are_written_in_five_languages(database, demo):
