@@ -81,6 +81,12 @@ def format_day(day: date | datetime, language: str, form: DayForm = "short") -> 
     return _compiled(day_pattern(language, form)).apply(day, babel_locale(language))
 
 
+def worded_day(value: Any, language: str) -> Any:
+    """A `date` (not a moment, whose day depends on the hotel's time) as format_day writes it;
+    any other value as it is."""
+    return format_day(value, language) if type(value) is date else value
+
+
 def format_clock(moment: time | datetime, language: str) -> str:
     """A time of day, 21:30 in all our languages (9:30 PM would be en_US)."""
     if isinstance(moment, datetime):
@@ -107,9 +113,11 @@ def t(key: str, language: str, /, **values: Any) -> str:
     """The text for `key` in `language`; English, then the key itself, if it is missing.
 
     `key` and `language` are positional-only, so that a text may have a {language} or {key}
-    placeholder of its own. A text with plural forms is chosen by `count`.
+    placeholder of its own. A text with plural forms is chosen by `count`; a day (a `date`
+    value) is written as the language writes it, never as ISO inside French words.
     """
     language = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
+    values = {name: worded_day(value, language) for name, value in values.items()}
     text = messages(language).get(key)
     if text is None:
         log.error("missing translation %r in %s", key, language)

@@ -70,8 +70,8 @@ class ReservationExists(UserError):
             "reservation.error_exists",
             number=reservation.confirmation_number,
             guest=reservation.guest.name,
-            arrival=reservation.arrival_date.isoformat(),
-            departure=reservation.departure_date.isoformat(),
+            arrival=reservation.arrival_date,
+            departure=reservation.departure_date,
         )
         self.reservation_id = reservation.id
         self.confirmation_number = reservation.confirmation_number

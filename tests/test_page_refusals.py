@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.auth import actor_for
-from core.i18n import t
+from core.i18n import t, worded_day
 from core.models import Property, Staff
 from core.notifications import email_address
 from core.scheduling import save_job_setting
@@ -38,7 +38,7 @@ FR = "fr"
 
 def said(key: str, /, **values: object) -> str:
     """A refusal as the page shows it: the service's values are escaped for markdown."""
-    return t(key, FR, **{name: escape_markdown(str(v)) for name, v in values.items()})
+    return t(key, FR, **{n: escape_markdown(str(worded_day(v, FR))) for n, v in values.items()})
 
 
 def errors(app) -> list[str]:
@@ -166,10 +166,10 @@ def test_reservation_refuses_a_taken_confirmation_number(database, rita, book, s
         "reservation.error_exists",
         number="R1",
         guest="Marie Dubois",
-        arrival=DAY.isoformat(),
-        departure=(DAY + timedelta(days=2)).isoformat(),
+        arrival=DAY,
+        departure=DAY + timedelta(days=2),
     )
-    assert errors(app) == [refusal]
+    assert errors(app) == [refusal] and "2026" in refusal and "-07-" not in refusal
     with database.read() as session:
         assert session.scalar(select(func.count()).select_from(Reservation)) == 1
 

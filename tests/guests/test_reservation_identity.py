@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core.audit import Who
+from core.i18n import t
 from guests.models import Guest, Reservation
 from guests.reservations import (
     ReservationChanged,
@@ -59,6 +60,9 @@ def test_creating_with_a_number_that_exists_is_refused_and_changes_nothing(
         create_reservation(session, rita, hotel.id, booking(name="John Other"))
     assert refused.value.reservation_id == before.id
     assert refused.value.values["guest"] == "Marie Dubois"
+    # Said in the reader's words: French dates in French, never ISO.
+    said = t(refused.value.key, "fr", **refused.value.values)
+    assert "du 10/07/2026 au 12/07/2026" in said and "2026-07" not in said, said
     after = stored(database, "R1")
     assert (after.guest.name, after.version) == ("Marie Dubois", before.version)
     with database.read() as session:
