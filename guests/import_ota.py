@@ -29,6 +29,9 @@ from guests.import_file import CANCELLED, ExportFile, ImportRow, UnreadableFile,
 
 OTA_KIND = "xml"
 VERSION = "_version"  # the planner never undoes a newer version with an older one
+# A room of a reservation of several rooms (imported as ID-1, ID-2...): the channel's own ID, by
+# which a cancellation names them all.
+ROOM_OF = "_room_of"
 # Where each field comes from, as the preview and the row errors name it.
 COLUMNS: dict[str, str] = {
     "confirmation": "UniqueID/@ID",
@@ -64,6 +67,7 @@ class OtaReservation:
     cells: dict[str, Any] = field(default_factory=dict)
     cancel_only: bool = False  # an OTA_CancelRQ, or a cancellation without its stay
     request_codes: list[str] = field(default_factory=list)  # SpecialRequest/@RequestCode
+    room_of: str | None = None  # the channel's ID, when this is one room of several
 
 
 def looks_like_xml(data: bytes) -> bool:
@@ -105,6 +109,8 @@ def _extras(reservation: OtaReservation) -> dict[str, Any]:
         extras[VERSION] = reservation.modified
     if reservation.request_codes:
         extras["_request_codes"] = reservation.request_codes
+    if reservation.room_of:
+        extras[ROOM_OF] = reservation.room_of
     return extras
 
 
@@ -236,7 +242,8 @@ def _stays(reservation: Element, message: Element, stamp: str | None) -> Iterato
         said = [*shared_wishes, *guest_wishes, *_wishes(stay, skip=set())]
         cells["wishes"] = [words for words, _ in said]
         codes = sorted({code for _, code in said if code})
-        yield OtaReservation(cells["confirmation"], 0, modified, cells, request_codes=codes)
+        yield OtaReservation(cells["confirmation"], 0, modified, cells, request_codes=codes,
+                             room_of=number if len(stays) > 1 else None)
 
 
 def _guest(reservation: Element) -> dict[str, Any]:

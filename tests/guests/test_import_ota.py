@@ -177,6 +177,25 @@ def test_a_cancellation_of_a_reservation_staff_worked_on_keeps_what_was_done(
     assert (status, summary["cancelled"], summary["unchanged"]) == (0, 0, 1)
 
 
+@pytest.mark.parametrize("name", ["cancel_group.xml", "cancel_notif.xml"])
+def test_cancelling_a_reservation_of_two_rooms_cancels_both_rooms(database_url, capsys, name):
+    """By OTA_CancelRQ, or by a notification whose status sits on the message and whose id is
+    only a ResID_Value: the channel's id is GRP-77, the rooms were imported as GRP-77-1 and -2."""
+    import_command(capsys, "soap_multi_room.xml")
+    status, summary = import_command(capsys, name)
+    assert (status, summary["cancelled"], summary["errors"]) == (0, 2, [])
+    assert {reservation(database_url, n).status for n in ("GRP-77-1", "GRP-77-2")} == {
+        "cancelled"}
+    assert reservation(database_url, "OTA-6002").status == "booked"
+    with get_database(database_url).read() as session:
+        open_tasks = session.scalar(select(func.count()).select_from(Task).join(
+            Reservation, Task.reservation_id == Reservation.id).where(
+            Reservation.confirmation_number.like("GRP-77-%"), Task.status == "open"))
+    assert open_tasks == 0
+    status, summary = import_command(capsys, name)  # the same cancellation again
+    assert (status, summary["cancelled"]) == (0, 0)
+
+
 def test_a_cancellation_of_an_unknown_reservation_writes_nothing(database_url, capsys):
     status, summary = import_command(capsys, "cancel.xml")
     assert (status, summary["created"], summary["cancelled"], summary["unchanged"]) == (
