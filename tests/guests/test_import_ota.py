@@ -196,6 +196,24 @@ def test_cancelling_a_reservation_of_two_rooms_cancels_both_rooms(database_url, 
     assert (status, summary["cancelled"]) == (0, 0)
 
 
+def test_a_reservation_sent_again_marked_cancelled_is_cancelled(database_url, capsys):
+    import_command(capsys, "new_booking.xml")
+    status, summary = import_command(capsys, "cancel_with_stay.xml")
+    assert (status, summary["cancelled"], summary["errors"]) == (0, 1, [])
+    assert reservation(database_url, "OTA-5001").status == "cancelled"
+
+
+def test_a_bad_reservation_exits_1_and_the_good_one_is_imported_as_from_a_csv(
+    database_url, capsys
+):
+    status, summary = import_command(capsys, "bad_row.xml")
+    assert set(summary) == CONTRACT
+    assert (status, summary["created"]) == (1, 1)
+    [error] = summary["errors"]
+    assert (error["row"], error["column"]) == (2, "TimeSpan/@End")
+    assert reservation(database_url, "OTA-7001").guest.name == "Good"
+
+
 def test_a_cancellation_of_an_unknown_reservation_writes_nothing(database_url, capsys):
     status, summary = import_command(capsys, "cancel.xml")
     assert (status, summary["created"], summary["cancelled"], summary["unchanged"]) == (
