@@ -5,8 +5,8 @@ a SOAP envelope, one or many in a file) into the same `ExportFile` rows as a PMS
 the one planner in guests/importer.py applies the same idempotence, rules and summary.
 
 What it never reads: payment. `Guarantee`, `DepositPayments`, `PaymentCard` and their card
-numbers travel in the same message; no element below them is visited, and a card number that a
-channel typed into a comment is masked before the text goes anywhere.
+numbers travel in the same message; no element below them is visited, and a card number or a
+security code that a channel typed into a comment is masked before the text goes anywhere.
 
 The XML parser refuses a DTD, entity declarations and external references (defusedxml): a
 channel has no use for them, and an attacker has many.
@@ -55,6 +55,11 @@ PAYMENT = {"Guarantee", "GuaranteesAccepted", "GuaranteeAccepted", "DepositPayme
 ADULT, CHILD, INFANT = "10", "8", "7"
 YES = {"yes", "y", "true", "1", "oui", "ja", "si", "sì", "x"}
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# A card's security code typed into a comment ("CVV 737", "code de sécurité : 123").
+_SECURITY_CODE = re.compile(
+    r"(?i)\b(cvv2?|cvc2?|cv2|cid|security code|code de s[ée]curit[ée]|cryptogramme|"
+    r"pr[üu]fnummer|pr[üu]fziffer|sicherheitscode|c[óo]digo de seguridad|codice di sicurezza)"
+    r"(\W{0,3})\d{3,4}(?!\d)")
 
 
 @dataclass
@@ -317,7 +322,8 @@ def _service(service: Element) -> str:
 
 def _masked(text: str) -> str:
     """A card number typed into free text never leaves the reader."""
-    return _CARD.sub(lambda m: "[…]" if _luhn(m.group()) else m.group(), text).strip()
+    text = _CARD.sub(lambda m: "[…]" if _luhn(m.group()) else m.group(), text)
+    return _SECURITY_CODE.sub(r"\1\2[…]", text).strip()
 
 
 def _luhn(candidate: str) -> bool:
