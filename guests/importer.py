@@ -271,9 +271,16 @@ def _rooms_of(
     session: Session, property_id: int, numbers: list[str]
 ) -> dict[str, list[tuple[Reservation, ImportedReservation]]]:
     """The rooms imported from a channel's reservation of several rooms, by the channel's ID
-    (only the rows that name no stay of their own are looked up: cancellations)."""
+    (only the rows that name no stay of their own are looked up: cancellations). Its first
+    room, ID-1, is looked up by number; only an ID that has one is searched for the others."""
+    firsts = _reservations(session, property_id, [f"{number}-1" for number in numbers])
+    states = _states(session, [r.id for r in firsts.values()])
     found: dict[str, list[tuple[Reservation, ImportedReservation]]] = {}
     for number in sorted(set(numbers)):
+        first = firsts.get(f"{number}-1")
+        if first is None or first.id not in states or (
+                states[first.id].file_values.get(ROOM_OF) != number):
+            continue
         query = (
             select(Reservation, ImportedReservation)
             .join(ImportedReservation, ImportedReservation.reservation_id == Reservation.id)
@@ -281,10 +288,9 @@ def _rooms_of(
                    Reservation.confirmation_number.startswith(f"{number}-", autoescape=True))
             .order_by(Reservation.confirmation_number)
         )
-        rooms = [(reservation, state) for reservation, state in session.execute(query).unique()
-                 if state.file_values.get(ROOM_OF) == number]
-        if rooms:
-            found[number] = rooms
+        found[number] = [(reservation, state)
+                         for reservation, state in session.execute(query).unique()
+                         if state.file_values.get(ROOM_OF) == number]
     return found
 
 
