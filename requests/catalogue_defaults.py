@@ -391,7 +391,7 @@ DEFAULT_CATALOGUE: tuple[CatalogueEntry, ...] = (
             fr=("etage eleve", "etage haut", "etages eleves", "dernier etage", "etage superieur",
                 "en hauteur", "haut etage", "dans les etages", "en haut", "etage ... eleve",
                 "trop haut", "tout en haut"),
-            en=("high floor", "higher floor", "upper floor", "top floor", "high level",
+            en=("high floor*", "higher floor*", "upper floor", "top floor*", "high level",
                 "high up", "up in the tower", "upper floors", "higher up", "too high"),
             de=("hohe etage", "hohen etage", "hoheren etage", "obere etage", "oberen etage",
                 "oberste etage", "obersten etage", "hohes stockwerk", "oberen stockwerk",

@@ -299,6 +299,8 @@ _WORD_CLOCK_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b(?:a\s)?(?P<q>half|quarter|twenty|ten|five)\s(?P<rel>past|to|after)\s{_HOUR_WORD}\b",
          "en_rel"),
         (rf"\b{_EN_PREP}\s(?:a\s)?(?P<q>half)\s{_HOUR_WORD}\b", "en_half"),
+        # "getting in half ten at night": no preposition, the part of the day says it is a time
+        (rf"\b(?P<q>half)\s{_HOUR_WORD}(?=\s(?:at night|in the evening|tonight)\b)", "en_half"),
         (rf"\b{_EN_PREP}\s{_HOUR_WORD}(?:\s(?P<min>thirty|fifteen|forty[- ]five))?"
          rf"(?P<tail>\s?o'?\s?clock|ish\b(?:\s?(?P<ish_ap>[ap])\.?m\b\.?)?|"
          rf"\s?(?P<ap>[ap])\.?m\b\.?|"
@@ -372,6 +374,7 @@ def _shifted(hour: int, minute: int, delta: int) -> tuple[int, int]:
 _WORD_CLOCK_NEEDS: tuple[tuple[tuple[str, ...], ...] | re.Pattern[str], ...] = (
     (("half", "quarter", "twenty", "ten", "five"), ("past", "to", "after")),  # en_rel
     (("half",),),  # en_half
+    (("half",), ("night", "evening", "tonight")),  # en_half, without a preposition
     (("clock", "ish", "am", "pm", "a.m", "p.m", "evening", "morning", "afternoon", "night"),),
     (("ish",),),  # "11ish"
     re.compile(r"\sh"),  # fr: " heures", " h"

@@ -608,6 +608,16 @@ def _reading(text: str) -> tuple[set[str], str | None]:
     ("it", "Arriviamo alle ventitré.", LATE, "23:00"),
     ("it", "Arrivo verso le dieci e un quarto di sera.", LATE, "22:15"),
     ("mixed", "Ciao! We arrive verso le undici di sera, thanks.", LATE, "23:00"),
+    ("fr", "On devrait arriver vers minuit moins le quart.", LATE, "23:45"),
+    ("fr", "Arrivée vers vingt-deux heures trente.", LATE, "22:30"),
+    ("en", "We'll arrive at around ten thirty pm.", LATE, "22:30"),
+    ("en", "Getting in half ten at night probably.", LATE, "22:30"),
+    ("de", "Ankunft gegen Viertel nach elf abends.", LATE, "23:15"),
+    ("es", "Llegamos a las once y cuarto de la noche.", LATE, "23:15"),
+    ("es", "Llegada prevista hacia las veintiuna horas.", LATE, "21:00"),
+    ("it", "Arriviamo verso le ventuno e trenta.", LATE, "21:30"),
+    ("it", "Arrivo alle undici di sera circa.", LATE, "23:00"),
+    ("mixed", "Bonsoir, we arrive gegen halb elf abends.", LATE, "22:30"),
 ])
 def test_an_arrival_time_in_words_or_half_words_is_the_eta(lang, text, expected, eta):
     assert _reading(text) == (expected, eta)
@@ -653,6 +663,17 @@ def test_an_arrival_time_in_words_or_half_words_is_the_eta(lang, text, expected,
     ("it", "Allergia al pelo di gatto.", OTHER, None),
     ("it", "Sono allergico all'aspirina.", OTHER, None),
     ("mixed", "Allergic to pollen, merci de fermer les fenêtres.", OTHER, None),
+    ("fr", "Allergique aux poils de chien.", OTHER, None),
+    ("fr", "Allergie à l'aspirine.", OTHER, None),
+    ("en", "Hay fever in spring, please keep flowers out of the room.", OTHER, None),
+    ("en", "Allergic to peanuts.", FOOD, None),
+    ("de", "Hausstauballergie, bitte gründlich saugen.", OTHER, None),
+    ("de", "Ich reagiere allergisch auf Latex.", OTHER, None),
+    ("es", "Tengo alergia a la penicilina.", OTHER, None),
+    ("es", "Alergia al marisco.", FOOD, None),
+    ("it", "Allergia ai pollini primaverili.", OTHER, None),
+    ("it", "Allergico al lattice.", OTHER, None),
+    ("mixed", "Merci! Allergic to dogs, bitte keine Hunde im Zimmer.", OTHER, None),
 ])
 def test_an_allergy_that_is_not_food_is_its_own_wish_and_nuts_stay_food(lang, text, expected, eta):
     assert _reading(text) == (expected, eta)
@@ -676,6 +697,11 @@ def test_an_allergy_that_is_not_food_is_its_own_wish_and_nuts_stay_food(lang, te
     ("de", "Flug landet 21:30, bitte Abholung.", TRANSFER, None),
     ("es", "El vuelo aterriza a las 20:10 y llegaremos al hotel hacia las 22:00.", LATE, "22:00"),
     ("it", "Il treno arriva alle 21:05 a Milano Centrale.", set(), None),
+    ("fr", "Le train arrive en gare à 20h30.", set(), None),
+    ("en", "Flight EZY123 lands 21:10.", set(), None),
+    ("de", "Der Zug kommt um 22 Uhr an.", set(), None),
+    ("es", "El avión aterriza a las 23:00, llegaremos sobre la medianoche.", LATE, "00:00"),
+    ("it", "Il nostro volo atterra alle 20:40.", set(), None),
 ])
 def test_a_train_or_flight_time_is_the_eta_only_when_the_guest_says_so(lang, text, expected, eta):
     assert _reading(text) == (expected, eta)
@@ -705,6 +731,12 @@ def test_a_train_or_flight_time_is_the_eta_only_when_the_guest_says_so(lang, tex
     ("es", "Dos habitaciones cercanas entre sí.", NEAR, None),
     ("it", "Camere comunicanti se possibile.", NEAR, None),
     ("mixed", "Deux chambres, next to each other please.", NEAR, None),
+    ("fr", "Nous voudrions des chambres proches.", NEAR, None),
+    ("en", "We'd love our rooms to be adjoining.", NEAR, None),
+    ("de", "Bitte benachbarte Zimmer.", NEAR, None),
+    ("es", "Habitaciones contiguas por favor.", NEAR, None),
+    ("it", "Camere vicine tra loro, grazie.", NEAR, None),
+    ("mixed", "Zwei Zimmer side by side, merci.", NEAR, None),
 ])
 def test_rooms_asked_near_each_other_are_connecting_rooms(lang, text, expected, eta):
     assert _reading(text) == (expected, eta)
@@ -736,6 +768,11 @@ def test_rooms_asked_near_each_other_are_connecting_rooms(lang, text, expected, 
     ("es", "Que no sea un piso alto, por favor.", {"low_floor"}, None),
     ("it", "Non troppo in alto, per favore.", {"low_floor"}, None),
     ("mixed", "Bitte nicht im Erdgeschoss, thanks.", {"high_floor"}, None),
+    ("fr", "Pas trop haut s'il vous plaît.", {"low_floor"}, None),
+    ("en", "Please avoid the top floors.", {"low_floor"}, None),
+    ("de", "Nicht in den oberen Etagen bitte.", {"low_floor"}, None),
+    ("es", "No en la planta baja, gracias.", {"high_floor"}, None),
+    ("it", "Non al pianterreno.", {"high_floor"}, None),
 ])
 def test_a_floor_asked_by_what_to_avoid_is_the_other_end(lang, text, expected, eta):
     assert _reading(text) == (expected, eta)
@@ -765,6 +802,14 @@ def test_a_floor_asked_by_what_to_avoid_is_the_other_end(lang, text, expected, e
     ("es", "No hace falta cuna.", set()),
     ("it", "Non abbiamo bisogno del parcheggio.", set()),
     ("mixed", "Cot please, kein Parkplatz nötig.", {"baby_cot"}),
+    ("fr", "On n'a pas besoin du parking.", set()),
+    ("fr", "Peu importe le lit.", set()),
+    ("en", "No extra bed required.", set()),
+    ("en", "Twin or double, we're easy.", set()),
+    ("de", "Parkplatz brauchen wir keinen.", set()),
+    ("es", "No hace falta la cama supletoria.", set()),
+    ("it", "Il parcheggio non ci serve.", set()),
+    ("mixed", "Babybett please, pas besoin de parking.", {"baby_cot"}),
 ])
 def test_what_the_guest_does_not_want_or_need_is_never_requested(lang, text, expected):
     assert _reading(text) == (expected, None)
