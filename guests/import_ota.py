@@ -5,8 +5,8 @@ a SOAP envelope, one or many in a file) into the same `ExportFile` rows as a PMS
 the one planner in guests/importer.py applies the same idempotence, rules and summary.
 
 What it never reads: payment. `Guarantee`, `DepositPayments`, `PaymentCard` and their card
-numbers travel in the same message; no element below them is visited, and a card number that a
-channel typed into a comment is masked before the text goes anywhere.
+numbers travel in the same message; no element below them is visited, and a card number or a
+security code that a channel typed into a comment is masked before the text goes anywhere.
 
 The XML parser refuses a DTD, entity declarations and external references (defusedxml): a
 channel has no use for them, and an attacker has many.
@@ -29,6 +29,9 @@ from guests.import_file import CANCELLED, ExportFile, ImportRow, UnreadableFile,
 
 OTA_KIND = "xml"
 VERSION = "_version"  # the planner never undoes a newer version with an older one
+# A room of a reservation of several rooms (imported as ID-1, ID-2...): the channel's own ID, by
+# which a cancellation names them all.
+ROOM_OF = "_room_of"
 # Where each field comes from, as the preview and the row errors name it.
 COLUMNS: dict[str, str] = {
     "confirmation": "UniqueID/@ID",
@@ -52,6 +55,11 @@ PAYMENT = {"Guarantee", "GuaranteesAccepted", "GuaranteeAccepted", "DepositPayme
 ADULT, CHILD, INFANT = "10", "8", "7"
 YES = {"yes", "y", "true", "1", "oui", "ja", "si", "sì", "x"}
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# A card's security code typed into a comment ("CVV 737", "code de sécurité : 123").
+_SECURITY_CODE = re.compile(
+    r"(?i)\b(cvv2?|cvc2?|cv2|cid|security code|code de s[ée]curit[ée]|cryptogramme|"
+    r"pr[üu]fnummer|pr[üu]fziffer|sicherheitscode|c[óo]digo de seguridad|codice di sicurezza)"
+    r"(\W{0,3})\d{3,4}(?!\d)")
 
 
 @dataclass
@@ -64,6 +72,7 @@ class OtaReservation:
     cells: dict[str, Any] = field(default_factory=dict)
     cancel_only: bool = False  # an OTA_CancelRQ, or a cancellation without its stay
     request_codes: list[str] = field(default_factory=list)  # SpecialRequest/@RequestCode
+    room_of: str | None = None  # the channel's ID, when this is one room of several
 
 
 def looks_like_xml(data: bytes) -> bool:
@@ -105,6 +114,8 @@ def _extras(reservation: OtaReservation) -> dict[str, Any]:
         extras[VERSION] = reservation.modified
     if reservation.request_codes:
         extras["_request_codes"] = reservation.request_codes
+    if reservation.room_of:
+        extras[ROOM_OF] = reservation.room_of
     return extras
 
 
@@ -236,7 +247,8 @@ def _stays(reservation: Element, message: Element, stamp: str | None) -> Iterato
         said = [*shared_wishes, *guest_wishes, *_wishes(stay, skip=set())]
         cells["wishes"] = [words for words, _ in said]
         codes = sorted({code for _, code in said if code})
-        yield OtaReservation(cells["confirmation"], 0, modified, cells, request_codes=codes)
+        yield OtaReservation(cells["confirmation"], 0, modified, cells, request_codes=codes,
+                             room_of=number if len(stays) > 1 else None)
 
 
 def _guest(reservation: Element) -> dict[str, Any]:
@@ -310,7 +322,8 @@ def _service(service: Element) -> str:
 
 def _masked(text: str) -> str:
     """A card number typed into free text never leaves the reader."""
-    return _CARD.sub(lambda m: "[…]" if _luhn(m.group()) else m.group(), text).strip()
+    text = _CARD.sub(lambda m: "[…]" if _luhn(m.group()) else m.group(), text)
+    return _SECURITY_CODE.sub(r"\1\2[…]", text).strip()
 
 
 def _luhn(candidate: str) -> bool:

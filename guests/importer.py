@@ -42,7 +42,7 @@ from guests.import_file import (
     parse_rows,
     read_export,
 )
-from guests.import_ota import VERSION, looks_like_xml, read_ota
+from guests.import_ota import ROOM_OF, VERSION, looks_like_xml, read_ota
 from guests.models import ImportedReservation, ImportRecord, Reservation, Room
 from guests.reservations import (
     ReservationChanged,
@@ -218,10 +218,19 @@ def plan_import(
     get_property(session, property_id)
     existing = _reservations(session, property_id, [r.confirmation_number for r in parsed.rows])
     states = _states(session, [r.id for r in existing.values()])
+    rooms = _rooms_of(session, property_id, [
+        r.confirmation_number for r in parsed.rows
+        if r.confirmation_number not in existing and "arrival" not in r.values])
     planned = []
     for row in parsed.rows:
         reservation = existing.get(row.confirmation_number)
         state = states.get(reservation.id) if reservation is not None else None
+        if reservation is None and row.confirmation_number in rooms:
+            # a channel cancelling a reservation of several rooms names it, not its rooms
+            planned += [_plan_row(replace(row, confirmation_number=room.confirmation_number,
+                                          values=dict(row.values)), room, room_state)
+                        for room, room_state in rooms[row.confirmation_number]]
+            continue
         planned.append(_plan_row(row, reservation, state))
     arrivals = [row.values["arrival"] for row in parsed.rows if "arrival" in row.values]
     date_range = (min(arrivals), max(arrivals)) if arrivals else None
@@ -255,6 +264,33 @@ def _reservations(
             Reservation.confirmation_number.in_(chunk),
         )
         found.update((r.confirmation_number, r) for r in session.scalars(query).unique())
+    return found
+
+
+def _rooms_of(
+    session: Session, property_id: int, numbers: list[str]
+) -> dict[str, list[tuple[Reservation, ImportedReservation]]]:
+    """The rooms imported from a channel's reservation of several rooms, by the channel's ID
+    (only the rows that name no stay of their own are looked up: cancellations). Its first
+    room, ID-1, is looked up by number; only an ID that has one is searched for the others."""
+    firsts = _reservations(session, property_id, [f"{number}-1" for number in numbers])
+    states = _states(session, [r.id for r in firsts.values()])
+    found: dict[str, list[tuple[Reservation, ImportedReservation]]] = {}
+    for number in sorted(set(numbers)):
+        first = firsts.get(f"{number}-1")
+        if first is None or first.id not in states or (
+                states[first.id].file_values.get(ROOM_OF) != number):
+            continue
+        query = (
+            select(Reservation, ImportedReservation)
+            .join(ImportedReservation, ImportedReservation.reservation_id == Reservation.id)
+            .where(Reservation.property_id == property_id,
+                   Reservation.confirmation_number.startswith(f"{number}-", autoescape=True))
+            .order_by(Reservation.confirmation_number)
+        )
+        found[number] = [(reservation, state)
+                         for reservation, state in session.execute(query).unique()
+                         if state.file_values.get(ROOM_OF) == number]
     return found
 
 

@@ -379,6 +379,10 @@ def _show_understood(understood: ParseResult, labels: dict[str, str]) -> None:
     if understood.eta:
         parts.append(f"{tr('arrivals.eta')} {understood.eta}")
     st.text(", ".join(parts) if parts else tr("reservation.nothing_understood"))
+    for wish in understood.requests:  # which of the guest's words gave each wish
+        if wish.text:
+            st.text(tr("reservation.understood_from", wish=labels.get(wish.code, wish.code),
+                       words=f"« {wish.text} »"))
     if understood.needs_triage:
         st.warning(tr("reservation.triage_warning"))
         st.text(understood.unmatched)

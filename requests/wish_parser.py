@@ -172,7 +172,8 @@ _SEGMENT_WORDS = CONTRAST_WORDS | AND_WORDS | OR_WORDS
 # Phrases whose words are explained by being found (a negation waits for its wish).
 _EXPLAINING_ROLES = frozenset({"wish", "neutral", "indifference", "declined", "check_in",
                                "check_out", "arrival", "forget", "room_access"})
-_REFUSING_ROLES = frozenset({"negation", "instead", "own", "indifference", "declined"})
+_REFUSING_ROLES = frozenset({"negation", "instead", "except", "own", "indifference",
+                             "declined"})
 # Words that say a thing is (not) needed, as opposed to politeness ("bitte", "please").
 _NEED_PROPER = NEED_WORDS - POLITENESS - frozenset({"plus", "anymore", "more", "longer", "mehr"})
 # A non-food allergy explains words that would otherwise read as other wishes in its sentence:
@@ -200,7 +201,7 @@ class _Match:
     """One phrase found in the text (plain attributes: this is the parser's hot path)."""
 
     __slots__ = ("code", "first", "last", "negated", "phrase", "pieces", "positions",
-                 "quantity", "quantity_pos", "role", "time")
+                 "quantity", "quantity_pos", "quote_from", "role", "time")
 
     def __init__(self, phrase: Phrase, positions: list[int]):
         self.phrase = phrase
@@ -213,6 +214,7 @@ class _Match:
         self.quantity: int | None = None
         self.time: str | None = None
         self.quantity_pos: int | None = None
+        self.quote_from: int | None = None  # a floor asked by refusing the other end: the refusal
         self.pieces: list[tuple[int, int]] = []  # a health wish's quoted words (token ranges)
 
 
@@ -433,7 +435,7 @@ class _Reading:
             self._exclusive_choices()
             return
         for m in self.matches:
-            if m.role in ("negation", "instead"):
+            if m.role in ("negation", "instead", "except"):
                 self._negate_from(m)
             elif m.role == "own":
                 follower = self.wish_starting_at.get(m.last + 1)
@@ -462,7 +464,7 @@ class _Reading:
             targets = [w for w in ahead if not self._forget_between(max(0, start - 2), w.first)]
             if len(targets) < len(ahead):
                 self._explain(neg.positions)
-        elif neg.role == "instead":
+        elif neg.role in ("instead", "except"):  # only what follows
             targets = []
         else:
             nearby = self._wishes_near(scope, neg.first - _NEG_REACH_BACK - 16, neg.first)
@@ -478,8 +480,9 @@ class _Reading:
             if self.scope[k] == scope)
         for w in targets:
             opposite = OPPOSITE_WHEN_REFUSED.get(w.code)
-            if opposite and neg.role == "negation" and not needless:
+            if opposite and neg.role in ("negation", "except") and not needless:
                 w.code = opposite  # refusing one end of the building asks for the other
+                w.quote_from = neg.first  # and the refusal is what the agent reads
             else:
                 w.negated = True
         if targets:
@@ -1013,6 +1016,8 @@ class _Reading:
         for w in self._asked():
             pieces[w.code] += w.pieces
             start = w.quantity_pos if w.quantity_pos is not None else w.first
+            if w.quote_from is not None:
+                start = min(start, w.quote_from)
             self._merge(merged, w.code, w.first, start, w.last, w.quantity, w.time)
         for f in self.found:
             self._merge(merged, f.code, f.start, f.start, f.end, None, f.time)

@@ -277,10 +277,14 @@ _HOUR_WORDS: dict[str, int] = {
     "zweiundzwanzig": 22, "dreiundzwanzig": 23,
     # Spanish
     "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8,
-    "nueve": 9, "diez": 10, "once": 11, "doce": 12,
+    "nueve": 9, "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+    "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20,
+    "veintiuna": 21, "veintiuno": 21, "veintidos": 22, "veintitres": 23,
     # Italian
     "due": 2, "tre": 3, "quattro": 4, "cinque": 5, "sei": 6, "sette": 7, "otto": 8,
-    "nove": 9, "dieci": 10, "undici": 11, "dodici": 12,
+    "nove": 9, "dieci": 10, "undici": 11, "dodici": 12, "tredici": 13, "quattordici": 14,
+    "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
+    "venti": 20, "ventuno": 21, "ventidue": 22, "ventitre": 23,
 }
 _HW = "|".join(sorted((re.escape(w) for w in _HOUR_WORDS), key=len, reverse=True))
 _HOUR_WORD = rf"(?P<h>{_HW}|\d{{1,2}})"
@@ -295,10 +299,13 @@ _WORD_CLOCK_RES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"\b(?:a\s)?(?P<q>half|quarter|twenty|ten|five)\s(?P<rel>past|to|after)\s{_HOUR_WORD}\b",
          "en_rel"),
         (rf"\b{_EN_PREP}\s(?:a\s)?(?P<q>half)\s{_HOUR_WORD}\b", "en_half"),
+        # "getting in half ten at night": no preposition, the part of the day says it is a time
+        (rf"\b(?P<q>half)\s{_HOUR_WORD}(?=\s(?:at night|in the evening|tonight)\b)", "en_half"),
         (rf"\b{_EN_PREP}\s{_HOUR_WORD}(?:\s(?P<min>thirty|fifteen|forty[- ]five))?"
-         rf"(?P<tail>\s?o'?\s?clock|ish\b|\s?(?P<ap>[ap])\.?m\b\.?|"
+         rf"(?P<tail>\s?o'?\s?clock|ish\b(?:\s?(?P<ish_ap>[ap])\.?m\b\.?)?|"
+         rf"\s?(?P<ap>[ap])\.?m\b\.?|"
          rf"\s(?=in the (?:evening|morning|afternoon)|at night|tonight))", "en_plain"),
-        (rf"\b{_HOUR_WORD}(?P<tail>ish)\b", "en_plain"),
+        (rf"\b{_HOUR_WORD}(?P<tail>ish)\b(?:\s?(?P<ap>[ap])\.?m\b\.?)?", "en_plain"),
         # French: "vingt-deux heures", "neuf heures et demie", "onze heures moins le quart"
         (rf"\b{_HOUR_WORD}\s(?:heures?|h)(?:\s(?P<frac>et demie?|et quart|moins le quart|"
          rf"moins quart|trente|quinze|quarante[- ]cinq))?\b", "fr"),
@@ -344,8 +351,8 @@ def _word_clock(m: re.Match[str], kind: str) -> tuple[int, int] | None:
     if kind == "en_half":
         return hour, 30
     if kind in ("en_plain", "de"):
-        if groups.get("ap"):
-            hour = _apply_ampm(hour, groups["ap"])
+        if groups.get("ap") or groups.get("ish_ap"):  # "9pm", "tenish pm"
+            hour = _apply_ampm(hour, groups.get("ap") or groups["ish_ap"])
         return hour, _MINUTE_WORDS.get((groups.get("min") or "").replace("-", " "), 0)
     if kind == "de_rel":
         frac = groups["frac"]
@@ -367,6 +374,7 @@ def _shifted(hour: int, minute: int, delta: int) -> tuple[int, int]:
 _WORD_CLOCK_NEEDS: tuple[tuple[tuple[str, ...], ...] | re.Pattern[str], ...] = (
     (("half", "quarter", "twenty", "ten", "five"), ("past", "to", "after")),  # en_rel
     (("half",),),  # en_half
+    (("half",), ("night", "evening", "tonight")),  # en_half, without a preposition
     (("clock", "ish", "am", "pm", "a.m", "p.m", "evening", "morning", "afternoon", "night"),),
     (("ish",),),  # "11ish"
     re.compile(r"\sh"),  # fr: " heures", " h"
@@ -414,7 +422,8 @@ def _word_times(norm: str) -> list[TimeMention]:
             if clock is None:
                 continue
             hour, minute = clock
-            settled = hour > 12 or kind == "fr_mid" or bool(m.groupdict().get("ap"))
+            settled = hour > 12 or kind == "fr_mid" or bool(
+                m.groupdict().get("ap") or m.groupdict().get("ish_ap"))
             # the time starts at its first time word: "until" in "keep the room until ten pm"
             # stays a word of the wish
             first = min(m.start(g) for g in ("q", "frac", "mid", "h") if m.groupdict().get(g))
@@ -677,6 +686,12 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     # "un grand lit plutôt que deux lits": refuses only what follows
     "instead": ("plutot que", "au lieu de", "rather than", "instead of", "statt", "anstatt",
                 "anstelle", "en lugar de", "en vez de", "invece di", "piuttosto che"),
+    # "anything but the ground floor": refuses what follows, and a floor refused names the
+    # other end, as a negation does
+    "except": ("anything but", "everything but", "anything except", "tout sauf",
+               "n importe quoi sauf", "alles ausser", "alles nur nicht", "todo menos",
+               "cualquier cosa menos", "cualquiera menos", "tutto tranne", "tutto fuorche",
+               "qualsiasi cosa tranne", "tutto ma non"),
     # "our own travel cot": the guest brings it, the hotel does nothing
     "own": ("own", "propre", "propres", "eigenes", "eigene", "eigenen", "eigener", "propio",
             "propia", "proprio", "propria"),

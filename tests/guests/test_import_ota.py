@@ -111,7 +111,9 @@ def test_payment_data_is_never_stored_logged_audited_or_shown(
         assert secret not in stored
         assert secret not in done.stdout + done.stderr
     assert "Camere adiacenti" in stored  # the comment that carried a card number is kept...
-    assert "[…]" in reservation(empty_database_url, "GRP-77-1").wish_text  # ...masked
+    typed = reservation(empty_database_url, "GRP-77-1").wish_text
+    assert "[…]" in typed  # ...masked, the security code typed after it too
+    assert "737" not in typed
 
 
 def test_the_same_file_twice_changes_nothing(database_url, capsys):
@@ -175,6 +177,43 @@ def test_a_cancellation_of_a_reservation_staff_worked_on_keeps_what_was_done(
     assert set(statuses.values()) == {"cancelled"}
     status, summary = import_command(capsys, "cancel.xml")  # the same cancellation again
     assert (status, summary["cancelled"], summary["unchanged"]) == (0, 0, 1)
+
+
+@pytest.mark.parametrize("name", ["cancel_group.xml", "cancel_notif.xml"])
+def test_cancelling_a_reservation_of_two_rooms_cancels_both_rooms(database_url, capsys, name):
+    """By OTA_CancelRQ, or by a notification whose status sits on the message and whose id is
+    only a ResID_Value: the channel's id is GRP-77, the rooms were imported as GRP-77-1 and -2."""
+    import_command(capsys, "soap_multi_room.xml")
+    status, summary = import_command(capsys, name)
+    assert (status, summary["cancelled"], summary["errors"]) == (0, 2, [])
+    assert {reservation(database_url, n).status for n in ("GRP-77-1", "GRP-77-2")} == {
+        "cancelled"}
+    assert reservation(database_url, "OTA-6002").status == "booked"
+    with get_database(database_url).read() as session:
+        open_tasks = session.scalar(select(func.count()).select_from(Task).join(
+            Reservation, Task.reservation_id == Reservation.id).where(
+            Reservation.confirmation_number.like("GRP-77-%"), Task.status == "open"))
+    assert open_tasks == 0
+    status, summary = import_command(capsys, name)  # the same cancellation again
+    assert (status, summary["cancelled"]) == (0, 0)
+
+
+def test_a_reservation_sent_again_marked_cancelled_is_cancelled(database_url, capsys):
+    import_command(capsys, "new_booking.xml")
+    status, summary = import_command(capsys, "cancel_with_stay.xml")
+    assert (status, summary["cancelled"], summary["errors"]) == (0, 1, [])
+    assert reservation(database_url, "OTA-5001").status == "cancelled"
+
+
+def test_a_bad_reservation_exits_1_and_the_good_one_is_imported_as_from_a_csv(
+    database_url, capsys
+):
+    status, summary = import_command(capsys, "bad_row.xml")
+    assert set(summary) == CONTRACT
+    assert (status, summary["created"]) == (1, 1)
+    [error] = summary["errors"]
+    assert (error["row"], error["column"]) == (2, "TimeSpan/@End")
+    assert reservation(database_url, "OTA-7001").guest.name == "Good"
 
 
 def test_a_cancellation_of_an_unknown_reservation_writes_nothing(database_url, capsys):

@@ -45,6 +45,15 @@ def test_what_was_understood_shows_before_anything_is_saved(database, page):
         assert session.scalars(select(Reservation)).all() == []
 
 
+def test_the_agent_sees_which_words_gave_which_wish(page):
+    page.text_area(key="res_new_wish_text").input(
+        "Allergique au pollen. Tout sauf le rez-de-chaussée, merci.")
+    click(page, "Qu'a-t-on compris ?")
+    shown = [t.value for t in page.text]
+    assert "Allergie non alimentaire, d'après les mots : « Allergique au pollen »" in shown
+    assert "Étage élevé, d'après les mots : « Tout sauf le rez-de-chaussée »" in shown
+
+
 def test_the_agents_correction_is_what_gets_saved(database, page):
     page.text_area(key="res_new_wish_text").input("Un lit bébé et une place de parking svp")
     click(page, "Qu'a-t-on compris ?")

@@ -8,7 +8,10 @@ the guest does not want said in another language, after a contrast or as a reaso
 flight times that are not the arrival, rooms near each other, and floors named by what to
 avoid. The floors below are the issue's targets, per language.
 
-Run with ``pytest -s`` to see the figures.
+Run with ``pytest -s`` to see the figures, or per language with every figure of the issue
+(F1, negated returned, exact ETA, false ETA): ``.venv/bin/python benchmarks/score_wishes.py``;
+the first score comes back with the parser of the commit that added the set:
+``git worktree add --detach /tmp/p0 0f3351e`` then ``... score_wishes.py --parser /tmp/p0``.
 """
 
 from __future__ import annotations
