@@ -81,10 +81,19 @@ def format_day(day: date | datetime, language: str, form: DayForm = "short") -> 
     return _compiled(day_pattern(language, form)).apply(day, babel_locale(language))
 
 
-def worded_day(value: Any, language: str) -> Any:
-    """A `date` (not a moment, whose day depends on the hotel's time) as format_day writes it;
-    any other value as it is."""
-    return format_day(value, language) if type(value) is date else value
+class Term(str):
+    """A value that is itself a translation key ("shift.morning"): a service raising a refusal
+    does not know the reader's language, so `t` words it when the refusal is read."""
+
+
+def worded(value: Any, language: str) -> Any:
+    """A `date` (not a moment, whose day depends on the hotel's time) as format_day writes it,
+    a `Term` as its translation; any other value as it is."""
+    if type(value) is date:
+        return format_day(value, language)
+    if isinstance(value, Term):
+        return t(value, language)
+    return value
 
 
 def format_clock(moment: time | datetime, language: str) -> str:
@@ -114,10 +123,10 @@ def t(key: str, language: str, /, **values: Any) -> str:
 
     `key` and `language` are positional-only, so that a text may have a {language} or {key}
     placeholder of its own. A text with plural forms is chosen by `count`; a day (a `date`
-    value) is written as the language writes it, never as ISO inside French words.
+    value) and a `Term` are written in the language, never as ISO or a code in French words.
     """
     language = language if language in STAFF_LANGUAGES else DEFAULT_LANGUAGE
-    values = {name: worded_day(value, language) for name, value in values.items()}
+    values = {name: worded(value, language) for name, value in values.items()}
     text = messages(language).get(key)
     if text is None:
         log.error("missing translation %r in %s", key, language)

@@ -25,6 +25,7 @@ from core.auth import Actor, require
 from core.clock import local_to_utc, to_local
 from core.db import Base
 from core.errors import UserError
+from core.i18n import Term
 from core.lib import get_property
 from core.models import Property, Staff
 from core.versions import claim_version
@@ -285,7 +286,7 @@ def update_shift(
     before) are no save, and overwrite nothing."""
     require(who, "manager")
     if starts == ends:
-        raise UserError("shifts.error_empty", shift=name)
+        raise UserError("shifts.error_empty", shift=Term(f"shift.{name}"))
     shift = session.scalar(
         select(Shift).where(Shift.property_id == property_id, Shift.name == name)
     )

@@ -20,7 +20,7 @@ from core import auth, staff
 from core.auth import Actor, PermissionDenied
 from core.db import Database
 from core.errors import UserError
-from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, t, worded_day
+from core.i18n import DEFAULT_LANGUAGE, STAFF_LANGUAGES, t, worded
 from core.session_guard import IDLE, INACTIVE, SIGNED_OUT, SessionGuard
 from core.settings import idle_timeout_minutes
 
@@ -67,7 +67,7 @@ def tr_md(key: str, /, **values: Any) -> str:
     """For markdown places (messages, captions, expander titles): the values are escaped, so a
     guest's name or anything typed shows as typed."""
     lang = language()
-    return t(key, lang, **{n: escape_markdown(str(worded_day(v, lang))) for n, v in values.items()})
+    return t(key, lang, **{n: escape_markdown(str(worded(v, lang))) for n, v in values.items()})
 
 
 def translator(prefix: str = "", empty: str | None = None) -> Callable[[Any], str]:

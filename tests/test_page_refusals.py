@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.auth import actor_for
-from core.i18n import t, worded_day
+from core.i18n import t, worded
 from core.models import Property, Staff
 from core.notifications import email_address
 from core.scheduling import save_job_setting
@@ -38,7 +38,7 @@ FR = "fr"
 
 def said(key: str, /, **values: object) -> str:
     """A refusal as the page shows it: the service's values are escaped for markdown."""
-    return t(key, FR, **{n: escape_markdown(str(worded_day(v, FR))) for n, v in values.items()})
+    return t(key, FR, **{n: escape_markdown(str(worded(v, FR))) for n, v in values.items()})
 
 
 def errors(app) -> list[str]:
@@ -220,6 +220,17 @@ def test_shifts_refuses_a_save_over_another_manager_s(database, hotel, maria, si
     assert errors(app) == [said(lost.key, **lost.values)]
     with database.read() as session:
         assert session.get(Shift, morning.id).starts_at == time(6, 0)
+
+
+def test_shifts_refuses_a_shift_that_ends_when_it_starts_naming_it_in_words(
+    database, hotel, maria, signed_in
+):
+    app = signed_in("maria", "shifts")
+    starts, ends = app.time_input[0], app.time_input[1]
+    ends.set_value(starts.value)
+    button(app, t("reservation.save", FR), form="shifts").click().run()
+    refusal = t("shifts.error_empty", FR, shift=t("shift.morning", FR))
+    assert errors(app) == [refusal] and "morning" not in refusal
 
 
 def test_staff_refuses_a_login_already_taken(database, maria, alice, signed_in):
