@@ -400,8 +400,18 @@ def on_action(
                 said.insert(0, ("success", done, place))
             flashes.extend(said)
         _rebuild(reset)
+        if refusal is None:
+            whole_page_next()
 
     return callback
+
+
+def whole_page_next() -> None:
+    """For a callback whose write committed: the run that follows is the whole page's, not
+    only the card's fragment, so that the counts and summaries outside the card (rooms ready,
+    tasks late, arrivals expected, the unread count) show what is stored now. A refused write
+    changed nothing: its card alone reruns."""
+    st.rerun(scope="app")
 
 
 def still_signed_in(database: Database) -> Actor:

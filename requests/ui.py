@@ -453,8 +453,9 @@ _DIALOG = "tasks_dialog"  # {"kind": "owner" | "not_possible", "task": id, "seen
 def tasks_page() -> None:
     """My tasks, or a department's board, by deadline; one tap to start or finish; phone-sized.
 
-    30 cards a page. Each card is a fragment: a tap reruns that card only (after the write ran
-    in the button's callback), not the whole board; an owner or a reason is asked in a dialog.
+    30 cards a page. Each card is a fragment; a tap writes in the button's callback, and a saved
+    move reruns the page (its counts change), a refused one the card alone. An owner or a
+    reason is asked in a dialog.
     """
     st.title(tr("tasks.title"))
     database = get_database()

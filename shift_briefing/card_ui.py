@@ -1,9 +1,10 @@
 """Cards that rerun alone (st.fragment) and widgets that write in their callback.
 
-A page of a big hotel holds hundreds of cards: a tick that reran the whole page rebuilt every
-card. Here a card is a fragment, its widgets write in their on_change/on_click callback, and the
-card alone reruns and reads itself again. A fragment rerun skips the page's sign-in check, so
-the callback and the card check the person again (core.ui.signed_in_actor).
+A card is a fragment and its widgets write in their on_change/on_click callback: one click is
+one run. A saved write reruns the whole page, whose counts change too; opening a card or a
+refused write reruns the card alone, which reads itself again. A fragment rerun skips the
+page's sign-in check, so the callback and the card check the person again
+(core.ui.signed_in_actor).
 Streamlit only: the writes are the services'.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.auth import Actor
 from core.db import Database
-from core.ui import refusal_of, signed_in_actor, tr
+from core.ui import refusal_of, signed_in_actor, tr, whole_page_next
 
 log = logging.getLogger("hotel.ui")
 
@@ -58,18 +59,17 @@ def write(
     *,
     reset: str | None = None,
     done: str | None = None,
-) -> bool:
+) -> None:
     """For a widget's callback: `change` in one transaction, by the person signed in now.
 
-    Committed: `done` shows as a toast from the card's next run (a callback that shows an
-    element during a fragment's rerun would put it at the top of the page). Refused (UserError,
-    PermissionDenied): nothing is written, the card says why, and the widget named `reset` is
-    rebuilt from what is stored (not left showing what was refused, nor sent again later).
-    Returns whether it committed.
+    Committed: the whole page runs next (its counts change too) and `done` shows as a toast
+    from the card. Refused (UserError, PermissionDenied): nothing is written, the card alone
+    reruns and says why, and the widget named `reset` is rebuilt from what is stored (not left
+    showing what was refused, nor sent again later).
     """
     me = signed_in_actor(database)
     if me is None:  # the card's run that follows checks again and shows the sign-in page
-        return False
+        return
     try:
         refusal = refusal_of(database, change, me)
     except Exception:
@@ -78,9 +78,8 @@ def write(
     if refusal is None:
         if done:
             say(place, done, "toast")
-        return True
+        whole_page_next()
     if reset is not None:
         generations = st.session_state.setdefault(_GENERATIONS, {})
         generations[reset] = generations.get(reset, 0) + 1
     say(place, refusal)
-    return False

@@ -3,8 +3,9 @@
 Streamlit only: the board is read by shift_briefing.board, the ticks go through
 shift_briefing.readiness (whose rules are the services'). Each box shows what is stored: its
 key follows the stored version, and a refused tick is put back (shift_briefing.card_ui).
-Each room card is a fragment: a tick writes in the box's callback and reruns that card alone,
-which reads its room again; a big hotel's board is not rebuilt for one box.
+Each room card is a fragment: a tick writes in the box's callback; a saved tick reruns the page
+(its counts change too, core.ui.whole_page_next), a refused one that card alone, which reads its
+room again.
 """
 
 from __future__ import annotations
@@ -141,7 +142,7 @@ def _room_card(
     database: Database, hotel: Property, day: date, room_id: int, first: dict[str, BoardRoom]
 ) -> None:
     """One room's card. The page's run hands it the room it read with the whole board
-    (`first`, used once); a tick reruns this card alone, and it reads its room again."""
+    (`first`, used once); a refused tick reruns this card alone, and it reads its room again."""
     room = first.pop("room", None)
     if room is None:  # this card alone: the page did not check the person, nor read the room
         me = still_signed_in(database)

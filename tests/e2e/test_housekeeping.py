@@ -7,10 +7,17 @@ import time
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from core.auth import actor_for
+from core.clock import today
 from core.db import get_database
 from core.i18n import t
+from core.models import Staff
 from guests.models import Room
+from guests.properties import first_property
+from shift_briefing.board import ROOM_STATES, housekeeping_board
+from shift_briefing.housekeeping_ui import ICONS
 from shift_briefing.readiness import standard_items
 from tests.e2e.conftest import room_left_dirty
 
@@ -50,6 +57,22 @@ def _until_stored(database_url: str, room_id: int, expected: str) -> None:
     while _status(database_url, room_id) != expected and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _status(database_url, room_id) == expected
+
+
+def _counts_line(database_url: str, floor: int) -> str:
+    """The board's line of room states for `floor` as stored now, as the page words it (an
+    icon's text is its name: "cleaning_services Libre sale 2 · check Libre propre 1...")."""
+    with get_database(database_url).read() as session:
+        hotel = first_property(session)
+        attendant = actor_for(
+            session.scalars(select(Staff).where(Staff.login == "housekeeping")).one()
+        )
+        counts = housekeeping_board(session, attendant, hotel, today(hotel.timezone)).counts(floor)
+    return " · ".join(
+        f"{ICONS[name].strip(':').split('/')[1]} {t(f'board.{name}', FR)} {counts[name]}"
+        for name in ROOM_STATES
+        if counts[name]
+    )
 
 
 def _card(page, room_id: int):
@@ -105,6 +128,8 @@ def test_a_refused_inspection_is_said_put_back_and_never_saved_later(
     card.scroll_into_view_if_needed()
     card.get_by_text(LABELS["cleaned"]).click()
     _until_stored(server_database_url, room_id, "clean")
+    # The counts above the cards are the database's too, without a reload.
+    expect(page.get_by_text(_counts_line(server_database_url, 4))).to_be_visible()
     page.reload()
     _sign_in(page, server)
     _on_floor(page, 4)
