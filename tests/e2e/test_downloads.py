@@ -102,6 +102,7 @@ def test_the_checklist_pdf_is_refused_once_the_account_is_deactivated(idle_serve
 
 def test_the_archived_briefing_pdf_is_refused_after_the_idle_timeout(idle_server, browser):
     base, database = idle_server
+    context, page = signed_in(browser, base, "reception", "demo-reception", t("nav.briefing", FR))
     with database.write() as session:  # a frozen briefing, unless the scheduler made one
         hotel = session.scalars(select(Property)).first()
         if session.scalar(select(BriefingArchive.id).limit(1)) is None:
@@ -117,7 +118,7 @@ def test_the_archived_briefing_pdf_is_refused_after_the_idle_timeout(idle_server
                     made_at=now(),
                 )
             )
-    context, page = signed_in(browser, base, "reception", "demo-reception", t("archive.nav", FR))
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("archive.nav", FR)).click()
     button = page.get_by_role("button", name=t("archive.download", FR)).first
     assert downloads(page, button).startswith(b"%PDF")
     time.sleep(IDLE_MINUTES * 60 + 2)
