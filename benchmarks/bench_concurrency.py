@@ -1,5 +1,6 @@
 """Lost updates and uncaught errors when 4 processes x 300 mixed saves fight over the same rows
-(task status and owner, catalogue entries, shifts, staff roles, signatures, job settings).
+(task status and owner, reservations and their guests, catalogue entries, shifts, staff roles,
+signatures, job settings).
 
 Prints, per database, the counts of the version-checked saves next to a baseline measured in
 the same run: the same saves made without the version the person loaded (what a blind save

@@ -41,6 +41,7 @@ PERSONAL_FIELDS: set[str] = {
     "matched_text",
     "text",
     "reason",
+    "alternative",
     "override_reason",
     "title",
     "file_name",

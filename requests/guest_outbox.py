@@ -454,6 +454,15 @@ def outbox(
     ]
 
 
+def outbox_printout(session: Session, who: Who, property_id: int) -> str:
+    """Every waiting message as one text to print, a page each, read when it is asked for (the
+    download is made at the click, for the person checked then: it holds guests' addresses)."""
+    return "\n\f\n".join(
+        f"{m.guest_name} ({m.confirmation_number}) — {m.to_address or '—'}\n{m.subject}\n\n{m.body}"
+        for m in outbox(session, who, property_id)
+    )
+
+
 def mark_printed(session: Session, who: Who, message_id: int) -> None:
     """Front desk printed it for the guest: for a "not possible", the guest is being told."""
     require(who, "front_desk", "manager")

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.auth import Actor
 from core.clock import to_local
-from core.db import get_database
+from core.db import Database, get_database
+from core.download_ui import guarded_download
 from core.errors import UserError
 from core.i18n import format_moment
 from core.lib import current_property
 from core.ui import action, actor, flash, language, tr
 from guests.guest_links import issue_link, link_state, page_url, revoke_links
 from guests.reservations import reservation_by_confirmation
-from requests.guest_outbox import mark_printed, outbox
+from requests.guest_outbox import mark_printed, outbox, outbox_printout
 
 _NEW_LINK = "guest_link_new"
 
@@ -70,12 +72,15 @@ def guest_messages_page() -> None:
     if not waiting:
         st.success(tr("guest_ui.outbox_empty"))
         return
-    printable = "\n\f\n".join(
-        f"{m.guest_name} ({m.confirmation_number}) — {m.to_address or '—'}\n{m.subject}\n\n{m.body}"
-        for m in waiting
-    )
-    st.download_button(
-        tr("guest_ui.print_all"), printable.encode(), "guest-messages.txt", "text/plain"
+    hotel_id = hotel.id
+    guarded_download(
+        database,
+        tr("guest_ui.print_all"),
+        lambda me: _printout(database, me, hotel_id),
+        roles=("front_desk", "manager"),
+        file_name="guest-messages.txt",
+        mime="text/plain",
+        key="guest_messages_print_all",
     )
     for message in waiting:
         with st.container(border=True):
@@ -94,3 +99,8 @@ def guest_messages_page() -> None:
             elif st.button(tr("guest_ui.mark_printed"), key=f"printed_{message.id}"):
                 with action(database) as session:
                     mark_printed(session, me, message.id)
+
+
+def _printout(database: Database, me: Actor, property_id: int) -> bytes:
+    with database.read() as session:
+        return outbox_printout(session, me, property_id).encode()

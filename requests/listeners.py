@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from core import audit, events
@@ -70,10 +70,15 @@ def erase_wish_texts(
                 .values(original_text="", matched_text="", **_health_fields(sensitive))
             ).rowcount
     for chunk in chunks(reservation_ids):
+        # The reason a wish was not possible, and what staff proposed instead, name the guest
+        # or their health as often as not.
         erased["task_reasons"] += session.execute(
             update(tasks)
-            .where(tasks.c.reservation_id.in_(chunk), tasks.c.reason.is_not(None))
-            .values(reason=None, updated_at=tasks.c.updated_at)
+            .where(
+                tasks.c.reservation_id.in_(chunk),
+                or_(tasks.c.reason.is_not(None), tasks.c.alternative.is_not(None)),
+            )
+            .values(reason=None, alternative=None, updated_at=tasks.c.updated_at)
         ).rowcount
         session.execute(
             update(tasks)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.clock import now, to_local
 from core.db import get_database
+from core.download_ui import guarded_download
 from core.lib import current_property
 from core.ui import actor, language, tr
 from core.ui_columns import day_column
@@ -95,11 +96,15 @@ def promises_section() -> None:
             by_code.assign(group="code").rename(columns={tr("promises.code"): "key"}),
         ]
     )
-    st.download_button(
+    table = everything.to_csv(index=False).encode("utf-8")  # counts only, no guest in it
+    guarded_download(
+        get_database(),
         tr("promises.csv"),
-        everything.to_csv(index=False).encode("utf-8"),
-        "promises.csv",
-        "text/csv",
+        lambda _me: table,
+        roles=("manager",),
+        file_name="promises.csv",
+        mime="text/csv",
+        key="promises_csv",
     )
     st.subheader(tr("promises.verdicts", count=len(answers)))
     if answers:

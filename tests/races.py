@@ -1,12 +1,12 @@
 """Real processes saving the same rows at once: the harness behind the concurrency test and
 benchmarks/bench_concurrency.py.
 
-Each worker process repeatedly loads a row (a task, a catalogue entry, a shift, a person, a
-job's settings, a briefing) and saves a change on the version it loaded, as a person would.
-Every successful save is logged with the version it was made on. A lost update is two
-successes on the same version of the same row (the second overwrote the first without being
-told), or a row whose final version or value does not match its logged saves. An uncaught
-error is anything that is not a refusal a person can read (a UserError).
+Each worker process repeatedly loads a row (a task, a reservation, its guest, a catalogue
+entry, a shift, a person, a job's settings, a briefing) and saves a change on the version it
+loaded, as a person would. Every successful save is logged with the version it was made on.
+A lost update is two successes on the same version of the same row (the second overwrote the
+first without being told), or a row whose final version or value does not match its logged
+saves. An uncaught error is anything that is not a refusal a person can read (a UserError).
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ OPERATIONS = (  # name, weight
     ("staff", 2),
     ("signature", 1),
     ("setting", 1),
+    ("reservation", 2),
+    ("guest", 1),
 )
 
 
@@ -66,6 +68,8 @@ class Setup:
     tasks: list[int]
     catalogue: list[int]
     shifts: list[int]
+    reservations: list[int] = field(default_factory=list)
+    guests: list[int] = field(default_factory=list)
     initial: dict[str, int] = field(default_factory=dict)  # "kind:id" -> version at start
     checked: bool = True  # False: the baseline, saves that do not say what they loaded
 
@@ -91,6 +95,7 @@ def prepare(url: str, processes: int) -> Setup:
     from core.db import get_database
     from core.staff import create_staff
     from core.startup import register_domains
+    from guests.models import Reservation
     from guests.properties import create_property
     from guests.reservations import ReservationInput, save_reservation
     from requests.models import CatalogueItem, Task
@@ -149,8 +154,14 @@ def prepare(url: str, processes: int) -> Setup:
             )
         )
         shifts = list(session.scalars(select(Shift.id).where(Shift.property_id == hotel_id)))
+        stays = session.execute(
+            select(Reservation.id, Reservation.guest_id)
+            .where(Reservation.property_id == hotel_id)
+            .order_by(Reservation.id)
+        ).all()
     setup = Setup(
-        url, hotel_id, day.isoformat(), managers, signers, targets, tasks, catalogue, shifts
+        url, hotel_id, day.isoformat(), managers, signers, targets, tasks, catalogue, shifts,
+        reservations=[r for r, _ in stays], guests=[g for _, g in stays],
     )
     setup.initial = versions(setup)
     return setup
@@ -160,6 +171,7 @@ def versions(setup: Setup) -> dict[str, int]:
     from core.db import get_database
     from core.models import Staff
     from core.scheduling import JobSetting
+    from guests.models import Guest, Reservation
     from requests.models import CatalogueItem, Task
     from shift_briefing.models import Shift
 
@@ -170,6 +182,8 @@ def versions(setup: Setup) -> dict[str, int]:
             ("catalogue", CatalogueItem, setup.catalogue),
             ("shift", Shift, setup.shifts),
             ("staff", Staff, setup.targets),
+            ("reservation", Reservation, setup.reservations),
+            ("guest", Guest, setup.guests),
         ):
             for row in session.scalars(select(model).where(model.id.in_(ids))):
                 found[f"{kind}:{row.id}"] = row.version
@@ -213,10 +227,18 @@ def _work(setup: Setup, worker: int, operations: int) -> list[tuple]:
             saved = OPERATION_BODIES[operation](database, setup, manager, signers, chance, n)
             log.append((operation, "saved", saved) if saved else (operation, "unchanged", None))
         except UserError as refused:
-            log.append((operation, "refused", refused.key))
+            log.append((operation, "refused", _told(refused)))
         except Exception:
             log.append((operation, "error", traceback.format_exc()))
     return log
+
+
+def _told(refused: Exception) -> str:
+    """The refusal's key; one that cannot say who saved ("?") is marked, so that a backstop
+    message (a StaleDataError turned into words without a name) counts as generic."""
+    values = getattr(refused, "values", {})
+    unnamed = any(values.get(name) == "?" for name in ("by", "who"))
+    return refused.key + (" (nobody named)" if unnamed else "")
 
 
 def _as_loaded(setup: Setup, version: int) -> int | None:
@@ -365,6 +387,55 @@ def _setting(database, setup, manager, signers, chance, n) -> tuple:
     return ("job", JOB, version, "retention_days", days)
 
 
+def _reservation(database, setup, manager, signers, chance, n) -> tuple:
+    """The reservation form's edit: the stay's number of adults, over the version opened."""
+    from guests.models import Reservation
+    from guests.reservations import reservation_input, update_reservation
+
+    reservation_id = chance.choice(setup.reservations)
+    with database.read() as session:
+        reservation = session.get(Reservation, reservation_id)
+        version, guest_version = reservation.version, reservation.guest.version
+        data = reservation_input(reservation)
+    data.adults = chance.choice([a for a in range(1, 6) if a != data.adults])  # a change
+    with database.write() as session:
+        if setup.checked:
+            saving_over = version, guest_version
+        else:  # the baseline: whatever is stored now, as a save that checks nothing
+            stored = session.get(Reservation, reservation_id)
+            saving_over = stored.version, stored.guest.version
+        update_reservation(
+            session, manager, setup.property_id, reservation_id, data,
+            version=saving_over[0], guest_version=saving_over[1],
+        )
+    return ("reservation", reservation_id, version, "adults", data.adults)
+
+
+def _guest(database, setup, manager, signers, chance, n) -> tuple:
+    """The same form editing the guest: their VIP level, over the guest's version opened."""
+    from guests.models import Reservation
+    from guests.reservations import reservation_input, update_reservation
+
+    reservation_id = chance.choice(setup.reservations)
+    with database.read() as session:
+        reservation = session.get(Reservation, reservation_id)
+        version, guest_id = reservation.version, reservation.guest_id
+        guest_version = reservation.guest.version
+        data = reservation_input(reservation)
+    data.vip_level = chance.choice([v for v in range(4) if v != data.vip_level])  # a change
+    with database.write() as session:
+        if setup.checked:
+            saving_over = version, guest_version
+        else:  # the baseline: whatever is stored now, as a save that checks nothing
+            stored = session.get(Reservation, reservation_id)
+            saving_over = stored.version, stored.guest.version
+        update_reservation(
+            session, manager, setup.property_id, reservation_id, data,
+            version=saving_over[0], guest_version=saving_over[1],
+        )
+    return ("guest", guest_id, guest_version, "vip_level", data.vip_level)
+
+
 OPERATION_BODIES = {
     "task_status": _task_status,
     "assignment": _assignment,
@@ -373,6 +444,8 @@ OPERATION_BODIES = {
     "staff": _staff,
     "signature": _signature,
     "setting": _setting,
+    "reservation": _reservation,
+    "guest": _guest,
 }
 
 
@@ -427,6 +500,7 @@ def _lost_row_updates(setup: Setup, saves: list[tuple]) -> list[str]:
     from core.db import get_database
     from core.models import Staff
     from core.scheduling import JobSetting
+    from guests.models import Guest, Reservation
     from requests.models import CatalogueItem, Task
     from shift_briefing.models import Shift
 
@@ -434,7 +508,14 @@ def _lost_row_updates(setup: Setup, saves: list[tuple]) -> list[str]:
     for kind, row_id, version, name, value in saves:
         rows[f"{kind}:{row_id}"].append((version, name, value))
     final = versions(setup)
-    models = {"task": Task, "catalogue": CatalogueItem, "shift": Shift, "staff": Staff}
+    models = {
+        "task": Task,
+        "catalogue": CatalogueItem,
+        "shift": Shift,
+        "staff": Staff,
+        "reservation": Reservation,
+        "guest": Guest,
+    }
     lost: list[str] = []
     with get_database(setup.url).read() as session:
         for key, made in rows.items():

@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from tests.races import run
 
+# What a loser may be told: who saved, and when (or, for a signature, that it already is).
+TOLD_WHO_AND_WHEN = {
+    "task.error_changed",
+    "reservation.error_changed",
+    "catalogue.error_changed",
+    "shifts.error_changed",
+    "staff.error_changed",
+    "jobs.error_changed",
+    "briefing.error_already_signed",
+}
+
 
 def test_four_processes_saving_the_same_rows_lose_nothing_and_never_crash(database_url):
     counts = run(database_url, processes=4, operations=300)
@@ -22,4 +33,13 @@ def test_four_processes_saving_the_same_rows_lose_nothing_and_never_crash(databa
         "staff",
         "signature",
         "setting",
+        "reservation",
+        "guest",
     }
+    told = {
+        outcome.removeprefix("refused: ")
+        for outcomes in counts.by_operation.values()
+        for outcome in outcomes
+        if outcome.startswith("refused: ")
+    }
+    assert told <= TOLD_WHO_AND_WHEN  # never a generic "someone saved this meanwhile"

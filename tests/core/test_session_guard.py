@@ -76,3 +76,38 @@ def test_signed_out_is_signed_out(database, alice):
     guard = SessionGuard(alice.id)
     guard.end()
     assert refusal(database, guard) == SIGNED_OUT
+
+
+def test_every_download_button_is_a_guarded_one():
+    """A plain st.download_button carries its file in the page, made when the page ran: it
+    still downloads after the idle timeout or a deactivation. Every download goes through
+    core.download_ui.guarded_download, which makes the file at the click, for the person
+    checked then (the guest-messages printout holds guests' addresses)."""
+    from core.settings import ROOT
+
+    sources = [ROOT / "streamlit_app.py"] + [
+        path
+        for domain in ("core", "guests", "requests", "shift_briefing")
+        for path in sorted((ROOT / domain).rglob("*.py"))
+    ]
+    plain = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if path.name != "download_ui.py"
+        and "download_button(" in path.read_text(encoding="utf-8")
+    ]
+    assert plain == []
+
+
+def test_the_guest_messages_printout_is_read_for_the_person_at_the_click(
+    database, hotel, alice, hugo
+):
+    """The printout is asked of the outbox service with the person the guard checked: a
+    housekeeper (or anyone the role was taken from) gets nothing."""
+    from core.auth import PermissionDenied
+    from requests.guest_outbox import outbox_printout
+
+    with database.read() as session:
+        assert outbox_printout(session, alice, hotel.id) == ""  # nothing waiting yet
+        with pytest.raises(PermissionDenied):
+            outbox_printout(session, hugo, hotel.id)

@@ -1,4 +1,5 @@
-"""Downloads in a real browser: the file is made at the click for a person checked then.
+"""Downloads in a real browser: the file is made at the click for a person checked then
+(the briefing, archive and checklist PDFs, the import's refused rows).
 
 The page stays on screen after the idle timeout or after a manager deactivated the account;
 the download button on it must then give nothing, and the next step shows why.
@@ -7,15 +8,19 @@ the download button on it must then give nothing, and the next step shows why.
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from core.auth import actor_for
+from core.clock import now, today
 from core.db import Database
 from core.i18n import t
-from core.models import Staff
+from core.models import Property, Staff
 from core.staff import set_active
+from shift_briefing.models import BriefingArchive
 from tests.e2e.conftest import chromium_or_skip, running_server
 
 pytestmark = pytest.mark.browser
@@ -91,5 +96,62 @@ def test_the_checklist_pdf_is_refused_once_the_account_is_deactivated(idle_serve
         set_active(session, manager, housekeeping.id, False)
     refused(page, button)
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", FR)).click()
+    expect(page.get_by_text(t("session.refused_inactive", FR))).to_be_visible()
+    context.close()
+
+
+def test_the_archived_briefing_pdf_is_refused_after_the_idle_timeout(idle_server, browser):
+    base, database = idle_server
+    context, page = signed_in(browser, base, "reception", "demo-reception", t("nav.briefing", FR))
+    with database.write() as session:  # a frozen briefing, unless the scheduler made one
+        hotel = session.scalars(select(Property)).first()
+        if session.scalar(select(BriefingArchive.id).limit(1)) is None:
+            session.add(
+                BriefingArchive(
+                    property_id=hotel.id,
+                    briefing_date=today(hotel.timezone),
+                    shift="afternoon",
+                    version="e2e-archive",
+                    language="fr",
+                    arrivals=1,
+                    pdf=b"%PDF-1.4 archived for the test",
+                    made_at=now(),
+                )
+            )
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("archive.nav", FR)).click()
+    button = page.get_by_role("button", name=t("archive.download", FR)).first
+    assert downloads(page, button).startswith(b"%PDF")
+    time.sleep(IDLE_MINUTES * 60 + 2)
+    refused(page, button)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", FR)).click()
+    expect(page.get_by_text(t("session.refused_idle", FR, minutes=IDLE_MINUTES))).to_be_visible()
+    context.close()
+
+
+def test_the_import_s_refused_rows_csv_is_refused_once_the_account_is_deactivated(
+    idle_server, browser
+):
+    base, database = idle_server
+    day = date.today() + timedelta(days=20)
+    rows = (
+        "Conf. No;Guest Name;Arrival;Departure\n"
+        f"E2E-1;Anna Test;{day:%d/%m/%Y};{day + timedelta(days=2):%d/%m/%Y}\n"
+        f"E2E-2;Ben Test;{day:%d/%m/%Y};not a date\n"
+    )
+    context, page = signed_in(
+        browser, base, "reservations", "demo-reservations", t("nav.import", FR)
+    )
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "arrivals.csv", "mimeType": "text/csv", "buffer": rows.encode()}]
+    )
+    page.get_by_role("button", name=t("import.run", FR), exact=True).click()
+    button = page.get_by_role("button", name=t("import.download_errors", FR))
+    assert b"not a date" in downloads(page, button)  # the refused row, with its reason
+    with database.write() as session:  # a manager, elsewhere, deactivates the account
+        manager = actor_for(session.query(Staff).filter_by(login="manager").one())
+        agent = session.query(Staff).filter_by(login="reservations").one()
+        set_active(session, manager, agent.id, False)
+    refused(page, button)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.reservations", FR)).click()
     expect(page.get_by_text(t("session.refused_inactive", FR))).to_be_visible()
     context.close()

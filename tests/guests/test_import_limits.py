@@ -164,3 +164,16 @@ def test_a_workbook_of_too_many_parts_is_refused_before_it_is_opened():
         for n in range(1001):
             archive.writestr(f"xl/part{n}.xml", "<x/>")
     assert refused(out.getvalue()).key == "import.file_too_many_parts"
+
+
+def test_the_server_refuses_an_upload_far_over_the_file_limit_before_holding_it():
+    """Streamlit keeps an upload whole in memory before the page can check its size: its own
+    limit (200 MB unless set) is brought down to just over the import's."""
+    import tomllib
+
+    from core.settings import ROOT
+    from guests.import_file import ImportLimits
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    upload_mb = config["server"]["maxUploadSize"]
+    assert ImportLimits.from_environment().max_bytes <= upload_mb * MB < 50 * MB

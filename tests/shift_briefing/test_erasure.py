@@ -1,11 +1,12 @@
 """Retention erases a guest from every table, the audit log included.
 
 Marie Dubois stays two nights with a severe peanut allergy: she is booked, imported from a
-file named after her, a wish of hers is "not possible" with a reason naming her, she is
-checked in with a manager's override, a notification quotes her, and the briefing of her day
-is frozen as a PDF. 35 days after she left, the purge runs; then every text column of every
-table (found by introspecting the tables, so a new table is searched too) is read and holds
-nothing of her, on both databases. The audit log keeps every event, with ids and codes.
+file named after her, a wish of hers is "not possible" with a reason and an alternative
+naming her, she is checked in with a manager's override, a notification quotes her, and the
+briefing of her day is frozen as a PDF. 35 days after she left, the purge runs; then every
+text column of every table (found by introspecting the tables, so a new table is searched
+too) is read and holds nothing of her, on both databases. The audit log keeps every event,
+with ids and codes.
 """
 
 from __future__ import annotations
@@ -101,6 +102,7 @@ def her_stay(database, hotel, rita, alice, maria, book) -> int:
             allergy.version,
             "not_possible",
             "the kitchen cannot guarantee it for Marie",
+            alternative="a nut-free tray for Marie Dubois, sealed",  # what staff propose
         )
         notify(
             session,
