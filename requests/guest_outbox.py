@@ -18,7 +18,7 @@ import hashlib
 import logging
 import secrets
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -108,9 +108,17 @@ def compose_not_possible(view: GuestView, request_id: int, url: str) -> tuple[st
 
 
 def queue_message(
-    session: Session, reservation: Reservation, kind: str, state: str, compose
+    session: Session,
+    reservation: Reservation,
+    kind: str,
+    state: str,
+    compose,
+    *,
+    still_true: Collection[str] = (),
 ) -> GuestMessage | None:
-    """Writes the message unless this state was already written; supersedes older waiting ones."""
+    """Writes the message unless this state was already written; supersedes the older ones of
+    its kind still waiting, except those whose state is in `still_true` (another wish's
+    "not possible": the guest must hear of each)."""
     exists = session.scalar(
         select(GuestMessage.id).where(
             GuestMessage.reservation_id == reservation.id,
@@ -130,6 +138,7 @@ def queue_message(
             table.c.reservation_id == reservation.id,
             table.c.kind == kind,
             table.c.status == "pending",
+            table.c.state.not_in(list(still_true)),
         )
         .values(status="superseded")
     )
@@ -278,14 +287,14 @@ def tell_guest_not_possible(
     assert reservation is not None
     language = guest_language(reservation.guest.language)
     view = guest_view(session, reservation, language)
-    state = hashlib.sha256(f"{task.id}|{task.reason}|{task.alternative}".encode()).hexdigest()[:32]
     if task.request_id is not None and any(w.request_id == task.request_id for w in view.wishes):
         queue_message(
             session,
             reservation,
             "not_possible",
-            state,
+            not_possible_state(task.id, task.reason, task.alternative),
             lambda _lang, url: compose_not_possible(view, task.request_id, url),
+            still_true=refused_now(session, reservation.id),
         )
     moment = now()
     if guest_moment(reservation, hotel) - moment > URGENT:
@@ -305,11 +314,51 @@ def tell_guest_not_possible(
     return "call"
 
 
+def not_possible_state(task_id: int, reason: str | None, alternative: str | None) -> str:
+    """What a "not possible" e-mail tells: which task, its reason and the alternative."""
+    return hashlib.sha256(f"{task_id}|{reason}|{alternative}".encode()).hexdigest()[:32]
+
+
+def refused_now(session: Session, reservation_id: int) -> dict[str, int]:
+    """The state of each wish of the reservation not possible now -> its request id."""
+    return {
+        not_possible_state(task.id, task.reason, task.alternative): task.request_id
+        for task in session.scalars(
+            select(Task).where(
+                Task.reservation_id == reservation_id,
+                Task.kind == "wish",
+                Task.status == "not_possible",
+                Task.request_id.is_not(None),
+            )
+        )
+    }
+
+
+def withdraw_untrue_refusals(session: Session, reservation_id: int) -> None:
+    """A refused wish was reopened: its "not possible" e-mail still waiting no longer goes."""
+    table = GuestMessage.__table__
+    session.execute(
+        update(table)
+        .where(
+            table.c.reservation_id == reservation_id,
+            table.c.kind == "not_possible",
+            table.c.status == "pending",
+            table.c.state.not_in(list(refused_now(session, reservation_id))),
+        )
+        .values(status="superseded")
+    )
+
+
 def _close_tell_tasks(session: Session, message: GuestMessage) -> None:
-    """The e-mail went out: the guest has been told, the front desk's task is done."""
+    """The e-mail went out: the guest has been told of that wish, its front desk task is done
+    (another wish's refusal waits for its own e-mail or call)."""
+    told = refused_now(session, message.reservation_id).get(message.state)
+    if told is None:
+        return
     tasks = session.scalars(
         select(Task).where(
             Task.reservation_id == message.reservation_id,
+            Task.request_id == told,
             Task.kind == "tell_guest",
             Task.status.in_(OPEN),
         )

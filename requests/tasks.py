@@ -163,6 +163,7 @@ def change_task_status(
         raise UserError("task.error_transition", from_status=task.status, to_status=status)
     if status == "not_possible" and not (reason or "").strip():
         raise UserError("task.error_reason_required")
+    was = task.status
     record_status(session, who, task, status, (reason or "").strip() or None)
     task.alternative = (alternative or "").strip() or None if status == "not_possible" else None
     if status == "not_possible" and task.kind == "wish":
@@ -173,6 +174,10 @@ def change_task_status(
         # Someone saved between our read and our write (PostgreSQL's READ COMMITTED).
         at = format_clock(now().astimezone(ZoneInfo(hotel.timezone)), reader_language(who))
         raise TaskChanged(by="?", at=at) from lost
+    if was == "not_possible" and task.kind == "wish":  # reopened: not "not possible" any more
+        from requests.guest_outbox import withdraw_untrue_refusals
+
+        withdraw_untrue_refusals(session, task.reservation_id)
     return task
 
 

@@ -9,6 +9,7 @@ from core.clock import frozen_at
 from core.notifications import inbox
 from core.scheduling import run_job
 from requests import tasks
+from requests.guest_outbox import deliver_guest_messages
 from requests.verdicts import Answer, save_verdict
 from shift_briefing.promises import measured_promises
 from tests.requests.guest_support import book, tasks_of, wish_task
@@ -77,3 +78,27 @@ def test_the_digest_tells_managers_of_yesterdays_broken_promises(
     with frozen_at(at), database.read() as session:
         again = [i.text for i in inbox(session, maria, "en") if i.text.startswith("Broken")]
     assert len(again) == 1  # once a day
+
+
+def test_an_e_mail_about_one_refused_wish_does_not_count_as_telling_of_another(
+    database, hotel, rita, hugo, maria, smtp
+):
+    """The cot refused and e-mailed days before; the parking refused once the guest is there:
+    the cot was told, the parking was broken."""
+    _, config = smtp
+    stay = book(database, hotel, rita, language="en", wish_text="baby cot, parking")
+    cot = wish_task(database, stay.reservation_id, "baby_cot")
+    with frozen_at(datetime(2026, 7, 11, 9, 0, tzinfo=UTC)), database.write() as session:
+        tasks.change_task_status(session, hugo, cot.id, cot.version, "not_possible", "none left")
+    with frozen_at(datetime(2026, 7, 11, 9, 1, tzinfo=UTC)):
+        deliver_guest_messages(database, config)
+    parking = wish_task(database, stay.reservation_id, "parking")
+    with frozen_at(datetime(2026, 7, 14, 15, 0, tzinfo=UTC)), database.write() as session:
+        tasks.change_task_status(
+            session, maria, parking.id, parking.version, "not_possible", "garage full"
+        )
+    with frozen_at(datetime(2026, 7, 17, 8, 0, tzinfo=UTC)), database.read() as session:
+        promises = measured_promises(session, maria, hotel.id)
+    by_code = {r.key: r for r in promises.codes}
+    assert (by_code["baby_cot"].told, by_code["baby_cot"].broken) == (1.0, 0.0)
+    assert (by_code["parking"].told, by_code["parking"].broken) == (0.0, 1.0)
