@@ -37,7 +37,7 @@ from requests.models import (
     Request,
     Task,
 )
-from requests.states import FINISHED, TRANSITIONS, is_late, late_clause
+from requests.states import FINISHED, OPEN, TRANSITIONS, is_late, late_clause
 
 TRIAGE = "triage"  # the request code of text that no catalogue code explains
 TELL_GUEST_BEFORE = timedelta(minutes=60)
@@ -175,10 +175,25 @@ def change_task_status(
         at = format_clock(now().astimezone(ZoneInfo(hotel.timezone)), reader_language(who))
         raise TaskChanged(by="?", at=at) from lost
     if was == "not_possible" and task.kind == "wish":  # reopened: not "not possible" any more
-        from requests.guest_outbox import withdraw_untrue_refusals
-
-        withdraw_untrue_refusals(session, task.reservation_id)
+        _nothing_to_tell(session, who, task)
     return task
+
+
+def _nothing_to_tell(session: Session, who: Who, task: Task) -> None:
+    """A refused wish reopened: the front desk no longer tells the guest it is not possible,
+    and its e-mail still waiting does not go."""
+    from requests.guest_outbox import withdraw_untrue_refusals
+
+    for tell in session.scalars(
+        select(Task).where(
+            Task.reservation_id == task.reservation_id,
+            Task.request_id == task.request_id,
+            Task.kind == "tell_guest",
+            Task.status.in_(OPEN),
+        )
+    ):
+        record_status(session, who, tell, "cancelled")
+    withdraw_untrue_refusals(session, task.reservation_id)
 
 
 def _tell_guest(session: Session, who: Who, task: Task, hotel: Property) -> None:

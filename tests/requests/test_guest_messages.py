@@ -246,3 +246,4 @@ def test_a_refusal_taken_back_before_its_e_mail_went_is_not_sent(database, hotel
     with frozen_at(moment + timedelta(minutes=3)):
         deliver_guest_messages(database, config)
     assert mailbox.messages == []
+    assert _tell_task(database, stay.reservation_id, "baby_cot").status == "cancelled"
