@@ -8,8 +8,9 @@ E-mails never repeat health details: those wishes read "passed to the team conce
 
 "Not possible" is told by the channel that fits the time left: always an e-mail when the guest
 has an address, and under 24 hours before they arrive also a front-desk call task, due within
-the hour, with the phone number. The front desk's "tell the guest" task is done as soon as the
-guest has been told, by the e-mail going out or by the call.
+the hour, with the phone number (a guest without an address is called in any case, by the
+tell task's usual deadline when there is more time). The front desk's "tell the guest" task
+is done as soon as the guest has been told, by the e-mail going out or by the call.
 """
 
 from __future__ import annotations
@@ -297,9 +298,13 @@ def tell_guest_not_possible(
             still_true=refused_now(session, reservation.id),
         )
     moment = now()
-    if guest_moment(reservation, hotel) - moment > URGENT:
-        return "email"
     phone = reservation.guest.phone or "—"
+    if guest_moment(reservation, hotel) - moment > URGENT:
+        if reservation.guest.email:
+            return "email"
+        # No address to write to: the front desk calls, in the time there is.
+        tell.title = f"☎ {reservation.guest.name}: {phone}"[:300]
+        return "call"
     tell.title = f"☎ {reservation.guest.name}: {phone}"[:300]
     tell.due_at = moment + CALL_WITHIN
     audit.record(

@@ -247,3 +247,14 @@ def test_a_refusal_taken_back_before_its_e_mail_went_is_not_sent(database, hotel
         deliver_guest_messages(database, config)
     assert mailbox.messages == []
     assert _tell_task(database, stay.reservation_id, "baby_cot").status == "cancelled"
+
+
+def test_a_guest_without_an_e_mail_address_is_called_even_days_before(
+    database, hotel, rita, hugo
+):
+    stay = book(database, hotel, rita, wish_text="Babybett bitte", email=None)
+    moment = ARRIVES - timedelta(days=3)
+    _not_possible(database, hugo, stay.reservation_id, moment)
+    call = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
+    assert call.title == "☎ Ms Anna Schmidt: +49 30 1234567"  # the number to call
+    assert call.due_at > moment + timedelta(days=1)  # no rush: the usual deadline
