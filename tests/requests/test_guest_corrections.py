@@ -169,3 +169,24 @@ def test_after_arrival_the_form_is_closed(database, hotel, rita, guest_server):
         page = GuestBrowser(guest_server).get(f"/guest/{stay.token}")
     assert page.status == 200 and 'name="text"' not in page.body
     assert "please speak to reception" in page.body
+
+
+def test_a_wish_removed_then_asked_for_again_in_the_guests_words_comes_back(
+    database, hotel, rita, guest_server
+):
+    stay = book(database, hotel, rita, language="en", wish_text="baby cot, parking")
+    with frozen_at(BEFORE):
+        browser = GuestBrowser(guest_server)
+        csrf, removable = _form(browser, stay.token)
+        browser.post(
+            f"/guest/{stay.token}/wishes", [("csrf", csrf), ("remove", removable["Parking space"])]
+        )
+        assert wish_task(database, stay.reservation_id, "parking").status == "cancelled"
+        sent = browser.post(
+            f"/guest/{stay.token}/wishes",
+            {"csrf": csrf, "text": "We need a parking space after all"},
+        )
+        page = browser.get(sent.headers["location"])
+    assert "Parking space</span> — it will be ready when you arrive" in page.body
+    wishes = [t.status for t in tasks_of(database, stay.reservation_id) if t.kind == "wish"]
+    assert sorted(wishes) == ["cancelled", "open", "open"]  # the cot, the old and new parking
