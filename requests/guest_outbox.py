@@ -444,12 +444,16 @@ def _send(
             if config.user:
                 smtp.login(config.user, config.password or "")
             for message in messages:
-                email = EmailMessage()
-                email["Subject"] = message.subject
-                email["From"] = config.sender
-                email["To"] = message.to_address or ""
-                email["Content-Language"] = message.language
-                email.set_content(message.body)
+                try:
+                    email = EmailMessage()
+                    email["Subject"] = message.subject
+                    email["From"] = config.sender
+                    email["To"] = message.to_address or ""
+                    email["Content-Language"] = message.language
+                    email.set_content(message.body)
+                except ValueError as exc:  # an address no e-mail can carry (a line break in an
+                    states[message.id] = ("failed", str(exc)[:1000])  # imported cell): outbox
+                    continue
                 try:
                     smtp.send_message(email)
                     states[message.id] = ("sent", None)

@@ -258,3 +258,16 @@ def test_a_guest_without_an_e_mail_address_is_called_even_days_before(
     call = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
     assert call.title == "☎ Ms Anna Schmidt: +49 30 1234567"  # the number to call
     assert call.due_at > moment + timedelta(days=1)  # no rush: the usual deadline
+
+
+def test_an_address_no_e_mail_can_carry_fails_alone_and_waits_in_the_outbox(
+    database, hotel, rita, alice, smtp
+):
+    mailbox, config = smtp
+    book(database, hotel, rita, wish_text="Babybett bitte", email="anna@example.org\nBcc: x@y.z")
+    book(database, hotel, rita, confirmation="G2", name="Bob Other", email="bob@example.org")
+    confirm(database, hotel, THREE_DAYS_BEFORE, config)
+    assert [m["To"] for m in mailbox.messages] == ["bob@example.org"]  # the other one went
+    with database.read() as session:
+        waiting = outbox(session, alice, hotel.id)
+    assert [(m.confirmation_number, m.status) for m in waiting] == [("G1", "failed")]
