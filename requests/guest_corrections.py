@@ -99,8 +99,8 @@ def apply_guest_correction(
     }
     removed = [active[i] for i in removed_request_ids if i in active and active[i].code != TRIAGE]
     eta_changed = new_eta is not None and new_eta != reservation.eta
-    if not text and not removed and not eta_changed:
-        return CorrectionResult(changed=False, added=0, removed=0)
+    if not text and not removed and not eta_changed:  # not thanked for: nothing reached us
+        raise GuestRefusal("form.nothing")
 
     asked_again = _asked_again(session, reservation, text, active, removed)
     if removed or asked_again:

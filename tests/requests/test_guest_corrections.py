@@ -190,3 +190,15 @@ def test_a_wish_removed_then_asked_for_again_in_the_guests_words_comes_back(
     assert "Parking space</span> — it will be ready when you arrive" in page.body
     wishes = [t.status for t in tasks_of(database, stay.reservation_id) if t.kind == "wish"]
     assert sorted(wishes) == ["cancelled", "open", "open"]  # the cot, the old and new parking
+
+
+def test_an_empty_form_is_not_thanked_for(database, hotel, rita, guest_server):
+    stay = book(database, hotel, rita, language="en", wish_text="baby cot")
+    with frozen_at(BEFORE):
+        browser = GuestBrowser(guest_server)
+        csrf, _ = _form(browser, stay.token)
+        empty = browser.post(f"/guest/{stay.token}/wishes", {"csrf": csrf, "text": " \x00 "})
+    assert empty.status == 400
+    assert "Nothing to change" in empty.body and "Thank you" not in empty.body
+    with database.read() as session:
+        assert session.scalars(select(GuestCorrection)).all() == []
