@@ -121,3 +121,21 @@ def test_the_rate_limits_count_the_guests_own_address():
     # an IPv6 subscriber holds a whole /64: one address of it counts for all
     assert client_address("2001:db8:1:2::a", None) == client_address("2001:db8:1:2:ffff::1", None)
     assert client_address("2001:db8:1:2::a", None) != client_address("2001:db8:1:3::a", None)
+
+
+def test_each_wish_reads_as_what_it_means_for_the_guest(database, hotel, rita, guest_server):
+    stay = book(
+        database,
+        hotel,
+        rita,
+        language="en",
+        wish_text="early check-in, we travel with our dog, a table at your restaurant, "
+        "we arrive late",
+    )
+    with frozen_at(BEFORE):
+        page = GuestBrowser(guest_server).get(f"/guest/{stay.token}")
+    assert "Early check-in</span> — we are preparing your room early" in page.body
+    assert "Pet</span> — welcome: a bowl and a basket will be in your room" in page.body
+    assert "Restaurant booking</span> — noted: we are booking your table" in page.body
+    assert "Late arrival</span> — noted, your room is kept" in page.body  # even without a time
+    assert "Pet</span> — it will be in your room" not in page.body
