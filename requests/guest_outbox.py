@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -57,6 +57,9 @@ CALL_WITHIN = timedelta(hours=1)
 BATCH = 500
 MESSAGE_KINDS = ("confirmation", "not_possible")
 NOT_EMAILED = ("pending", "no_address", "failed")  # what the outbox shows front desk
+# A message claimed for sending this long ago and still not marked: the sending process died
+# between the SMTP server and the database. Shown to front desk, who check and hand it over.
+STUCK_SENDING = timedelta(hours=1)
 
 
 def _system(property_id: int) -> Who:
@@ -492,7 +495,15 @@ def outbox(
         .where(GuestMessage.property_id == property_id)
     )
     if waiting_only:
-        query = query.where(GuestMessage.status.in_(NOT_EMAILED))
+        query = query.where(
+            or_(
+                GuestMessage.status.in_(NOT_EMAILED),
+                and_(
+                    GuestMessage.status == "sending",
+                    GuestMessage.created_at < now() - STUCK_SENDING,
+                ),
+            )
+        )
     rows = session.execute(query.order_by(GuestMessage.id.desc()).limit(500)).unique()
     return [
         OutboxItem(

@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from core.clock import frozen_at
+from core.i18n import t
 from core.notifications import SmtpConfig
 from core.scheduling import run_job
 from guests.guest_models import GuestMessage
@@ -271,3 +272,17 @@ def test_an_address_no_e_mail_can_carry_fails_alone_and_waits_in_the_outbox(
     with database.read() as session:
         waiting = outbox(session, alice, hotel.id)
     assert [(m.confirmation_number, m.status) for m in waiting] == [("G1", "failed")]
+
+
+def test_a_message_whose_sending_was_cut_off_shows_in_the_outbox_after_an_hour(
+    database, hotel, rita, alice
+):
+    book(database, hotel, rita, wish_text="Babybett bitte")
+    confirm(database, hotel, THREE_DAYS_BEFORE, None)
+    with database.write() as session:  # claimed, then the process died before marking it
+        [message] = session.scalars(select(GuestMessage))
+        message.status = "sending"
+    for later, shown in ((timedelta(minutes=30), []), (timedelta(hours=2), ["sending"])):
+        with frozen_at(THREE_DAYS_BEFORE + later), database.read() as session:
+            assert [m.status for m in outbox(session, alice, hotel.id)] == shown
+    assert t("guest_ui.status_sending", "fr") != "guest_ui.status_sending"
