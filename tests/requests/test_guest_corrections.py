@@ -120,10 +120,14 @@ def test_too_long_a_text_is_refused_with_its_limit_and_kept(database, hotel, rit
         bad_time = browser.post(
             f"/guest/{stay.token}/wishes", {"csrf": csrf, "text": "parking", "eta": "25:99"}
         )
+        # the page of a refused form is at .../wishes: its language links lead back to the page
+        [french] = re.findall(r'href="([^"]*lang=fr)"', bad_time.body)
+        in_french = browser.get(french)
     assert refused.status == 400 and "at most 2000 characters" in refused.body
     assert long_text.strip() in refused.body
     assert huge.status == 413 and many.status == 413
     assert bad_time.status == 400 and "HH:MM" in bad_time.body
+    assert in_french.status == 200 and '<html lang="fr">' in in_french.body
     assert len(tasks_of(database, stay.reservation_id)) == 1  # nothing was added
 
 

@@ -36,7 +36,7 @@ def test_the_page_shows_the_stay_and_each_wish_with_its_promise_in_the_guests_la
     assert len(page.body.encode()) < 100_000
     assert "<script" not in page.body
     assert set(re.findall(r'href="([^"]*)"', page.body)) == {
-        f"?lang={code}" for code in ("en", "fr", "de", "es", "it")
+        f"/guest/{stay.token}?lang={code}" for code in ("en", "fr", "de", "es", "it")
     }
     assert page.headers["referrer-policy"] == "same-origin"
     assert page.headers["cache-control"] == "no-store"
