@@ -286,3 +286,16 @@ def test_a_message_whose_sending_was_cut_off_shows_in_the_outbox_after_an_hour(
         with frozen_at(THREE_DAYS_BEFORE + later), database.read() as session:
             assert [m.status for m in outbox(session, alice, hotel.id)] == shown
     assert t("guest_ui.status_sending", "fr") != "guest_ui.status_sending"
+
+
+def test_no_confirmation_is_e_mailed_in_the_night(database, hotel, rita, smtp):
+    mailbox, config = smtp
+    book(database, hotel, rita, wish_text="Babybett bitte")
+    night = datetime(2026, 7, 11, 3, 0, tzinfo=UTC)  # 05:00 in Paris, three days before
+    with frozen_at(night):
+        outcome = run_job(database, "guest_confirmations", hotel.id, night, holder="test")
+        deliver_guest_messages(database, config)
+    assert outcome.status == "ok" and outcome.result.startswith("not before 09:00")
+    assert mailbox.messages == []
+    confirm(database, hotel, datetime(2026, 7, 11, 7, 5, tzinfo=UTC), config)  # 09:05
+    assert len(mailbox.messages) == 1
