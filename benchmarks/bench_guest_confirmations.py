@@ -15,7 +15,7 @@ import socket
 import sys
 import tempfile
 import time as clock
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import insert, select
 
 from core.auth import system_actor
-from core.clock import set_now, to_local
+from core.clock import local_to_utc, set_now, to_local
 from core.notifications import SmtpConfig
 from core.scheduling import run_job
 from core.startup import ready_database
@@ -71,6 +71,8 @@ def main() -> None:
         hotel = create_property(session, system_actor(None, "benchmark"), code="B", name="Bench")
         hotel_id, zone = hotel.id, hotel.timezone
     today = to_local(moment, zone).date()
+    moment = local_to_utc(today, time(10, 0), zone)  # mid-morning: no e-mail is written at night
+    set_now(moment)
     with database.write() as session:
         guest_ids = session.scalars(
             insert(Guest).returning(Guest.id, sort_by_parameter_order=True),

@@ -46,3 +46,10 @@ def wish_label(code: str, language: str, fallback: str) -> str:
     """The catalogue's own label when the guest texts have none (a hotel's own code)."""
     text = _messages(guest_language(language)).get(f"wish.{code}")
     return plural_text(text, language, None) if text else fallback
+
+
+def wish_promise(code: str, language: str) -> str | None:
+    """A catalogue wish's own promise ("we are booking your table"), when the guest texts
+    have one; None for the generic promise of its timing."""
+    text = _messages(guest_language(language)).get(f"promise_for.{code}")
+    return plural_text(text, language, None) if text else None

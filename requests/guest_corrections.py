@@ -3,8 +3,9 @@
 Their words are added to the reservation's wish text and parsed exactly as at booking, so new
 wishes become tasks with owners and deadlines through the same sync; a wish they remove is
 cancelled with its open tasks (a finished task is never reopened) and, like a staff correction,
-wins over the parser from then on. Each form is stored (personal data, erased by retention),
-audited as the guest's, and shown on the briefing as "changed by the guest".
+wins over the parser from then on, until the guest's own words ask for it again. Each form is
+stored (personal data, erased by retention), audited as the guest's, and shown on the briefing
+as "changed by the guest".
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from guests.models import Reservation
 from requests.guest_models import GuestCorrection
 from requests.models import Request
 from requests.tasks import TRIAGE
-from requests.wishes import WishChoice, correct_wishes
+from requests.wishes import WishChoice, correct_wishes, preview_wishes
 
 MAX_TEXT = 2000  # characters the guest may add in one form
 GUEST = "guest (own page)"
@@ -98,16 +99,17 @@ def apply_guest_correction(
     }
     removed = [active[i] for i in removed_request_ids if i in active and active[i].code != TRIAGE]
     eta_changed = new_eta is not None and new_eta != reservation.eta
-    if not text and not removed and not eta_changed:
-        return CorrectionResult(changed=False, added=0, removed=0)
+    if not text and not removed and not eta_changed:  # not thanked for: nothing reached us
+        raise GuestRefusal("form.nothing")
 
-    if removed:
+    asked_again = _asked_again(session, reservation, text, active, removed)
+    if removed or asked_again:
         kept = [
             WishChoice(r.code, r.quantity, r.at_time)
             for r in active.values()
             if r not in removed and r.code != TRIAGE
         ]
-        correct_wishes(session, who, reservation.id, kept)
+        correct_wishes(session, who, reservation.id, kept + asked_again)
     before = {"eta": reservation.eta.isoformat() if reservation.eta else None}
     if eta_changed:
         reservation.eta = new_eta
@@ -155,6 +157,31 @@ def apply_guest_correction(
     return CorrectionResult(
         changed=True, added=max(0, (count_after or 0) - count_before), removed=len(removed)
     )
+
+
+def _asked_again(
+    session: Session,
+    reservation: Reservation,
+    text: str,
+    active: dict[int, Request],
+    removed: list[Request],
+) -> list[WishChoice]:
+    """The wishes the guest's new words ask for that were removed before (by the guest or by
+    staff). A removal wins over the parser from then on, so without this "we need a parking
+    space after all" would be thanked for and then ignored: the guest's newest words win."""
+    if not text:
+        return []
+    active_codes = {r.code for r in active.values()}
+    removed_now = {r.code for r in removed}  # removed and asked for in one form: removed
+    withdrawn = {
+        r.code
+        for r in reservation.requests
+        if r.status == "cancelled" and r.corrected_by_staff
+    } - active_codes - removed_now
+    if not withdrawn:
+        return []
+    parsed = preview_wishes(session, reservation.property_id, text)
+    return [WishChoice(w.code, w.quantity, w.time) for w in parsed.requests if w.code in withdrawn]
 
 
 def _clean(text: str) -> str:

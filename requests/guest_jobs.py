@@ -1,7 +1,8 @@
 """The pre-arrival confirmation job (`guest_confirmations`) and the sending of guest e-mails.
 
-Every five minutes, for each hotel: the guests arriving within the manager's number of days
-(3 by default; a booking made later is confirmed at the next run) whose promises are not yet
+Every five minutes from the manager's hour of the day (9:00 by default: no e-mail in the
+night), for each hotel: the guests arriving within the manager's number of days (3 by default;
+a booking made later is confirmed at the next run) whose promises are not yet
 confirmed in their current state get one message in their language. The messages are sent
 after the job's transaction commits (send_guest_messages, which requests/jobs.py lists in
 SENDERS), or wait in the outbox.
@@ -13,8 +14,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from core.clock import to_local
 from core.db import Database
 from core.job_result import JobResult, said
+from core.lib import get_property
 from core.notifications import smtp_config
 from core.scheduling import Every, Job, JobContext, Setting
 from requests.guest_outbox import deliver_guest_messages, queue_confirmations
@@ -22,6 +25,9 @@ from requests.guest_outbox import deliver_guest_messages, queue_confirmations
 
 def guest_confirmations(session: Session, now: datetime, job: JobContext) -> JobResult:
     assert job.property_id is not None
+    hour = job.settings["from_hour"]
+    if to_local(now, get_property(session, job.property_id).timezone).hour < hour:
+        return said("jobs.result_guest_confirmations_not_yet", hour=f"{hour:02d}:00")
     written = queue_confirmations(session, job.property_id, job.settings["days_before"])
     where = "sent" if smtp_config() else "outbox"
     return said(f"jobs.result_guest_confirmations_{where}", count=written)
@@ -37,6 +43,10 @@ CONFIRMATIONS = Job(
     help="jobs.guest_confirmations_help",
     run=guest_confirmations,
     schedule=Every(5),
-    settings=(Setting("days_before", 3, "jobs.setting_days_before", 0, 60),),
+    settings=(
+        Setting("days_before", 3, "jobs.setting_days_before", 0, 60),
+        # No e-mail to a guest in the night: the first run after this hour writes them.
+        Setting("from_hour", 9, "jobs.setting_from_hour", 0, 23),
+    ),
     position=25,
 )

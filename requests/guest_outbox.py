@@ -8,8 +8,9 @@ E-mails never repeat health details: those wishes read "passed to the team conce
 
 "Not possible" is told by the channel that fits the time left: always an e-mail when the guest
 has an address, and under 24 hours before they arrive also a front-desk call task, due within
-the hour, with the phone number. The front desk's "tell the guest" task is done as soon as the
-guest has been told, by the e-mail going out or by the call.
+the hour, with the phone number (a guest without an address is called in any case, by the
+tell task's usual deadline when there is more time). The front desk's "tell the guest" task
+is done as soon as the guest has been told, by the e-mail going out or by the call.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ import hashlib
 import logging
 import secrets
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -56,6 +57,9 @@ CALL_WITHIN = timedelta(hours=1)
 BATCH = 500
 MESSAGE_KINDS = ("confirmation", "not_possible")
 NOT_EMAILED = ("pending", "no_address", "failed")  # what the outbox shows front desk
+# A message claimed for sending this long ago and still not marked: the sending process died
+# between the SMTP server and the database. Shown to front desk, who check and hand it over.
+STUCK_SENDING = timedelta(hours=1)
 
 
 def _system(property_id: int) -> Who:
@@ -108,9 +112,17 @@ def compose_not_possible(view: GuestView, request_id: int, url: str) -> tuple[st
 
 
 def queue_message(
-    session: Session, reservation: Reservation, kind: str, state: str, compose
+    session: Session,
+    reservation: Reservation,
+    kind: str,
+    state: str,
+    compose,
+    *,
+    still_true: Collection[str] = (),
 ) -> GuestMessage | None:
-    """Writes the message unless this state was already written; supersedes older waiting ones."""
+    """Writes the message unless this state was already written; supersedes the older ones of
+    its kind still waiting, except those whose state is in `still_true` (another wish's
+    "not possible": the guest must hear of each)."""
     exists = session.scalar(
         select(GuestMessage.id).where(
             GuestMessage.reservation_id == reservation.id,
@@ -130,6 +142,7 @@ def queue_message(
             table.c.reservation_id == reservation.id,
             table.c.kind == kind,
             table.c.status == "pending",
+            table.c.state.not_in(list(still_true)),
         )
         .values(status="superseded")
     )
@@ -278,19 +291,23 @@ def tell_guest_not_possible(
     assert reservation is not None
     language = guest_language(reservation.guest.language)
     view = guest_view(session, reservation, language)
-    state = hashlib.sha256(f"{task.id}|{task.reason}|{task.alternative}".encode()).hexdigest()[:32]
     if task.request_id is not None and any(w.request_id == task.request_id for w in view.wishes):
         queue_message(
             session,
             reservation,
             "not_possible",
-            state,
+            not_possible_state(task.id, task.reason, task.alternative),
             lambda _lang, url: compose_not_possible(view, task.request_id, url),
+            still_true=refused_now(session, reservation.id),
         )
     moment = now()
-    if guest_moment(reservation, hotel) - moment > URGENT:
-        return "email"
     phone = reservation.guest.phone or "—"
+    if guest_moment(reservation, hotel) - moment > URGENT:
+        if reservation.guest.email:
+            return "email"
+        # No address to write to: the front desk calls, in the time there is.
+        tell.title = f"☎ {reservation.guest.name}: {phone}"[:300]
+        return "call"
     tell.title = f"☎ {reservation.guest.name}: {phone}"[:300]
     tell.due_at = moment + CALL_WITHIN
     audit.record(
@@ -305,11 +322,51 @@ def tell_guest_not_possible(
     return "call"
 
 
+def not_possible_state(task_id: int, reason: str | None, alternative: str | None) -> str:
+    """What a "not possible" e-mail tells: which task, its reason and the alternative."""
+    return hashlib.sha256(f"{task_id}|{reason}|{alternative}".encode()).hexdigest()[:32]
+
+
+def refused_now(session: Session, reservation_id: int) -> dict[str, int]:
+    """The state of each wish of the reservation not possible now -> its request id."""
+    return {
+        not_possible_state(task.id, task.reason, task.alternative): task.request_id
+        for task in session.scalars(
+            select(Task).where(
+                Task.reservation_id == reservation_id,
+                Task.kind == "wish",
+                Task.status == "not_possible",
+                Task.request_id.is_not(None),
+            )
+        )
+    }
+
+
+def withdraw_untrue_refusals(session: Session, reservation_id: int) -> None:
+    """A refused wish was reopened: its "not possible" e-mail still waiting no longer goes."""
+    table = GuestMessage.__table__
+    session.execute(
+        update(table)
+        .where(
+            table.c.reservation_id == reservation_id,
+            table.c.kind == "not_possible",
+            table.c.status == "pending",
+            table.c.state.not_in(list(refused_now(session, reservation_id))),
+        )
+        .values(status="superseded")
+    )
+
+
 def _close_tell_tasks(session: Session, message: GuestMessage) -> None:
-    """The e-mail went out: the guest has been told, the front desk's task is done."""
+    """The e-mail went out: the guest has been told of that wish, its front desk task is done
+    (another wish's refusal waits for its own e-mail or call)."""
+    told = refused_now(session, message.reservation_id).get(message.state)
+    if told is None:
+        return
     tasks = session.scalars(
         select(Task).where(
             Task.reservation_id == message.reservation_id,
+            Task.request_id == told,
             Task.kind == "tell_guest",
             Task.status.in_(OPEN),
         )
@@ -390,12 +447,16 @@ def _send(
             if config.user:
                 smtp.login(config.user, config.password or "")
             for message in messages:
-                email = EmailMessage()
-                email["Subject"] = message.subject
-                email["From"] = config.sender
-                email["To"] = message.to_address or ""
-                email["Content-Language"] = message.language
-                email.set_content(message.body)
+                try:
+                    email = EmailMessage()
+                    email["Subject"] = message.subject
+                    email["From"] = config.sender
+                    email["To"] = message.to_address or ""
+                    email["Content-Language"] = message.language
+                    email.set_content(message.body)
+                except ValueError as exc:  # an address no e-mail can carry (a line break in an
+                    states[message.id] = ("failed", str(exc)[:1000])  # imported cell): outbox
+                    continue
                 try:
                     smtp.send_message(email)
                     states[message.id] = ("sent", None)
@@ -434,7 +495,15 @@ def outbox(
         .where(GuestMessage.property_id == property_id)
     )
     if waiting_only:
-        query = query.where(GuestMessage.status.in_(NOT_EMAILED))
+        query = query.where(
+            or_(
+                GuestMessage.status.in_(NOT_EMAILED),
+                and_(
+                    GuestMessage.status == "sending",
+                    GuestMessage.created_at < now() - STUCK_SENDING,
+                ),
+            )
+        )
     rows = session.execute(query.order_by(GuestMessage.id.desc()).limit(500)).unique()
     return [
         OutboxItem(

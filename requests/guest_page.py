@@ -33,6 +33,7 @@ from requests.guest_corrections import MAX_TEXT, apply_guest_correction, may_cor
 from requests.guest_security import (
     CSRF_COOKIE,
     bad_tokens_per_address,
+    client_address,
     form_is_genuine,
     form_token,
     new_cookie,
@@ -75,7 +76,8 @@ def _database() -> Database:
 
 
 def _address(request: HttpRequest) -> str:
-    return request.client.host if request.client else "unknown"
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get("x-forwarded-for"))
 
 
 def _render(name: str, status: int = 200, cookie: str | None = None, **values: Any) -> Response:

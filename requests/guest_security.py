@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 import threading
@@ -57,6 +58,35 @@ class RateLimiter:
     def reset(self) -> None:
         with self._lock:
             self._events.clear()
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        ip = ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return ip
+
+
+def client_address(peer: str | None, forwarded_for: str | None) -> str:
+    """Whom the rate limits count: the guest's address.
+
+    Behind the reverse proxy on this machine (the README's one rule) the peer is loopback and
+    the guest is the last address of X-Forwarded-For. uvicorn would read that header from
+    127.0.0.1 and ::1 only, but Streamlit listens on a dual-stack socket where the proxy is
+    ::ffff:127.0.0.1: without this, every guest shared one address, and one stranger guessing
+    links locked them all out. From any other peer the header is ignored (anyone can write it).
+    An IPv6 address counts by its /64, the block one subscriber holds."""
+    ip = _ip(peer or "")
+    if ip is None:
+        return peer or "unknown"
+    if ip.is_loopback and forwarded_for:
+        ip = _ip(forwarded_for.rsplit(",", 1)[-1]) or ip
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 # Every request of an address, and the attempts with a token that opens nothing.

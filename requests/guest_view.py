@@ -20,7 +20,7 @@ from core.clock import local_to_utc
 from core.i18n import format_clock, format_day
 from core.lib import chunks, get_property
 from core.models import Property
-from guests.guest_i18n import gt, wish_label
+from guests.guest_i18n import gt, wish_label, wish_promise
 from guests.models import Reservation
 from requests.catalogue import catalogue_entries
 from requests.catalogue_defaults import CatalogueEntry
@@ -228,9 +228,13 @@ def _wish(
     else:
         kind = "planned"
         timing = entry.timing if entry else "before_arrival"
-        if request.code == "late_arrival" and eta:
-            label = gt("wish.late_arrival_at", language, eta=eta)
+        own = wish_promise(request.code, language)
+        if request.code == "late_arrival":
+            if eta:
+                label = gt("wish.late_arrival_at", language, eta=eta)
             promise = gt("promise.room_kept", language)
+        elif own:  # what this wish means ("Pet" is not "in your room when you arrive")
+            promise = own
         elif timing == "at_time" and request.at_time:
             promise = gt("promise.at_time", language, time=request.at_time)
         elif timing in ("at_check_in", "at_departure", "daily"):

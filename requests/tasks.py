@@ -37,7 +37,7 @@ from requests.models import (
     Request,
     Task,
 )
-from requests.states import FINISHED, TRANSITIONS, is_late, late_clause
+from requests.states import FINISHED, OPEN, TRANSITIONS, is_late, late_clause
 
 TRIAGE = "triage"  # the request code of text that no catalogue code explains
 TELL_GUEST_BEFORE = timedelta(minutes=60)
@@ -166,6 +166,7 @@ def change_task_status(
         raise UserError("task.error_transition", from_status=task.status, to_status=status)
     if status == "not_possible" and not (reason or "").strip():
         raise UserError("task.error_reason_required")
+    was = task.status
     record_status(session, who, task, status, (reason or "").strip() or None)
     task.alternative = (alternative or "").strip() or None if status == "not_possible" else None
     if status == "not_possible" and task.kind == "wish":
@@ -176,7 +177,26 @@ def change_task_status(
         # Someone saved between our read and our write (PostgreSQL's READ COMMITTED).
         at = format_clock(now().astimezone(ZoneInfo(hotel.timezone)), reader_language(who))
         raise TaskChanged(by="?", at=at) from lost
+    if was == "not_possible" and task.kind == "wish":  # reopened: not "not possible" any more
+        _nothing_to_tell(session, who, task)
     return task
+
+
+def _nothing_to_tell(session: Session, who: Who, task: Task) -> None:
+    """A refused wish reopened: the front desk no longer tells the guest it is not possible,
+    and its e-mail still waiting does not go."""
+    from requests.guest_outbox import withdraw_untrue_refusals
+
+    for tell in session.scalars(
+        select(Task).where(
+            Task.reservation_id == task.reservation_id,
+            Task.request_id == task.request_id,
+            Task.kind == "tell_guest",
+            Task.status.in_(OPEN),
+        )
+    ):
+        record_status(session, who, tell, "cancelled")
+    withdraw_untrue_refusals(session, task.reservation_id)
 
 
 def _tell_guest(session: Session, who: Who, task: Task, hotel: Property) -> None:

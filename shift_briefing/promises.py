@@ -3,9 +3,9 @@ walked in, were they told before they came when it was not possible, or was it b
 
 A wish counts in the week of its guest's arrival, once the guest has arrived (checked in, or
 their expected time has passed). Its first task decides: done before the arrival moment is
-"fulfilled"; not possible with the guest told (the front desk's task done, or the e-mail sent)
-before that moment is "told"; anything else is "broken". The guest's own verdict (yes) gives
-"confirmed". Read for managers only; the numbers carry no names.
+"fulfilled"; not possible with the guest told (the front desk's task done, or the e-mail
+about that wish sent) before that moment is "told"; anything else is "broken". The guest's own
+verdict (yes) gives "confirmed". Read for managers only; the numbers carry no names.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from guests.guest_models import GuestMessage
 from guests.models import Guest, Reservation
 from requests.catalogue import catalogue_items
 from requests.guest_models import GuestVerdict
+from requests.guest_outbox import not_possible_state
 from requests.guest_view import guest_moment
 from requests.models import Request, Task
 from requests.tasks import TRIAGE
@@ -83,6 +84,8 @@ def wish_outcomes(session: Session, hotel: Property, first: date, last: date) ->
             Task.completed_at,
             Task.department,
             Task.reason,
+            Task.id.label("task_id"),
+            Task.alternative,
             Reservation.id.label("reservation_id"),
             Reservation.arrival_date,
             Reservation.eta,
@@ -123,7 +126,7 @@ def wish_outcomes(session: Session, hotel: Property, first: date, last: date) ->
             told[task.request_id] = min(
                 task.completed_at, told.get(task.request_id, task.completed_at)
             )
-    mailed: dict[int, datetime] = {}
+    mailed: dict[str, datetime] = {}  # the state of a "not possible" e-mail -> when it went
     for message in session.scalars(
         select(GuestMessage).where(
             GuestMessage.reservation_id.in_(reservation_ids),
@@ -132,9 +135,7 @@ def wish_outcomes(session: Session, hotel: Property, first: date, last: date) ->
         )
     ):
         assert message.sent_at is not None
-        mailed[message.reservation_id] = min(
-            message.sent_at, mailed.get(message.reservation_id, message.sent_at)
-        )
+        mailed[message.state] = min(message.sent_at, mailed.get(message.state, message.sent_at))
     verdicts = {
         v.request_id: v.ready
         for v in session.scalars(
@@ -157,6 +158,8 @@ def wish_outcomes(session: Session, hotel: Property, first: date, last: date) ->
             completed_at,
             department,
             reason,
+            task_id,
+            alternative,
             reservation_id,
             arrival_date,
             _eta,
@@ -172,7 +175,11 @@ def wish_outcomes(session: Session, hotel: Property, first: date, last: date) ->
             outcome = "fulfilled"
             hours = (completed_at - created_at).total_seconds() / 3600
         elif status == "not_possible" and (
-            min(told.get(request_id, arrived), mailed.get(reservation_id, arrived)) < arrived
+            min(
+                told.get(request_id, arrived),
+                mailed.get(not_possible_state(task_id, reason, alternative), arrived),
+            )
+            < arrived
         ):
             outcome = "told"
         else:

@@ -76,7 +76,7 @@ DYNAMIC_KEYS = {
         "guest_corrections",
         "guest_messages",
     ),
-    "jobs.result_guest_confirmations_": ("sent", "outbox"),
+    "jobs.result_guest_confirmations_": ("sent", "outbox", "not_yet"),
     "guest_ui.kind_": MESSAGE_KINDS,
     "guest_ui.status_": NOT_EMAILED,
 }

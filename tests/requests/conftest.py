@@ -8,7 +8,11 @@ from core.auth import Actor
 from core.db import Database
 from core.models import Property
 from requests.catalogue import CatalogueChange, save_catalogue_item
-from tests.requests.guest_support import guest_server, smtp  # noqa: F401  (the guest loop's)
+from tests.requests.guest_support import (  # noqa: F401  (the guest loop's)
+    dual_stack_guest_server,
+    guest_server,
+    smtp,
+)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
@@ -129,8 +130,8 @@ class GuestBrowser:
             self.cookies[name.strip()] = rest.split(";", 1)[0]
         return Reply(status, body.decode("utf-8"), {k.lower(): v for k, v in headers.items()})
 
-    def get(self, path: str) -> Reply:
-        return self._open(urllib.request.Request(self.base + path))
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Reply:
+        return self._open(urllib.request.Request(self.base + path, headers=headers or {}))
 
     def post(self, path: str, fields: list[tuple[str, str]] | dict[str, str]) -> Reply:
         data = urlencode(fields).encode()
@@ -149,30 +150,53 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture
-def guest_server(database_url: str) -> Iterator[str]:
-    """The guest routes served over HTTP by uvicorn, on the test's database."""
+@contextmanager
+def serving_guest_routes(host: str) -> Iterator[int]:
+    """The guest routes served over HTTP by uvicorn on `host`; yields the port."""
     requests_per_address.reset()
     bad_tokens_per_address.reset()
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             Starlette(routes=guest_routes()),
-            host="127.0.0.1",
+            host=host,
             port=port,
             log_level="warning",
             lifespan="off",
         )
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    sockets = None
+    if host == "::":  # one socket for IPv6 and IPv4, as Streamlit binds it
+        listening = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+        listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        listening.bind(("::", port))
+        sockets = [listening]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": sockets}, daemon=True)
     thread.start()
     for _ in range(200):
         if server.started:
             break
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=5)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def guest_server(database_url: str) -> Iterator[str]:
+    """The guest routes served over HTTP by uvicorn, on the test's database."""
+    with serving_guest_routes("127.0.0.1") as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def dual_stack_guest_server(database_url: str) -> Iterator[str]:
+    """The same on "::", as `streamlit run` listens: an IPv4 client (a reverse proxy on this
+    machine) arrives as ::ffff:127.0.0.1."""
+    with serving_guest_routes("::") as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @dataclass

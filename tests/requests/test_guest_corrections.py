@@ -120,10 +120,14 @@ def test_too_long_a_text_is_refused_with_its_limit_and_kept(database, hotel, rit
         bad_time = browser.post(
             f"/guest/{stay.token}/wishes", {"csrf": csrf, "text": "parking", "eta": "25:99"}
         )
+        # the page of a refused form is at .../wishes: its language links lead back to the page
+        [french] = re.findall(r'href="([^"]*lang=fr)"', bad_time.body)
+        in_french = browser.get(french)
     assert refused.status == 400 and "at most 2000 characters" in refused.body
     assert long_text.strip() in refused.body
     assert huge.status == 413 and many.status == 413
     assert bad_time.status == 400 and "HH:MM" in bad_time.body
+    assert in_french.status == 200 and '<html lang="fr">' in in_french.body
     assert len(tasks_of(database, stay.reservation_id)) == 1  # nothing was added
 
 
@@ -169,3 +173,36 @@ def test_after_arrival_the_form_is_closed(database, hotel, rita, guest_server):
         page = GuestBrowser(guest_server).get(f"/guest/{stay.token}")
     assert page.status == 200 and 'name="text"' not in page.body
     assert "please speak to reception" in page.body
+
+
+def test_a_wish_removed_then_asked_for_again_in_the_guests_words_comes_back(
+    database, hotel, rita, guest_server
+):
+    stay = book(database, hotel, rita, language="en", wish_text="baby cot, parking")
+    with frozen_at(BEFORE):
+        browser = GuestBrowser(guest_server)
+        csrf, removable = _form(browser, stay.token)
+        browser.post(
+            f"/guest/{stay.token}/wishes", [("csrf", csrf), ("remove", removable["Parking space"])]
+        )
+        assert wish_task(database, stay.reservation_id, "parking").status == "cancelled"
+        sent = browser.post(
+            f"/guest/{stay.token}/wishes",
+            {"csrf": csrf, "text": "We need a parking space after all"},
+        )
+        page = browser.get(sent.headers["location"])
+    assert "Parking space</span> — it will be ready when you arrive" in page.body
+    wishes = [t.status for t in tasks_of(database, stay.reservation_id) if t.kind == "wish"]
+    assert sorted(wishes) == ["cancelled", "open", "open"]  # the cot, the old and new parking
+
+
+def test_an_empty_form_is_not_thanked_for(database, hotel, rita, guest_server):
+    stay = book(database, hotel, rita, language="en", wish_text="baby cot")
+    with frozen_at(BEFORE):
+        browser = GuestBrowser(guest_server)
+        csrf, _ = _form(browser, stay.token)
+        empty = browser.post(f"/guest/{stay.token}/wishes", {"csrf": csrf, "text": " \x00 "})
+    assert empty.status == 400
+    assert "Nothing to change" in empty.body and "Thank you" not in empty.body
+    with database.read() as session:
+        assert session.scalars(select(GuestCorrection)).all() == []

@@ -5,10 +5,14 @@ the time left before arrival. Both databases."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from core.clock import frozen_at
+from core.i18n import t
+from core.notifications import SmtpConfig
 from core.scheduling import run_job
 from guests.guest_models import GuestMessage
 from requests import tasks
@@ -16,8 +20,10 @@ from requests.guest_outbox import deliver_guest_messages, outbox
 from shift_briefing.briefing import build_briefing
 from tests.requests.guest_support import (
     ARRIVAL,
+    Mailbox,
     body_of,
     book,
+    free_port,
     tasks_of,
     wish_task,
 )
@@ -166,3 +172,130 @@ def test_less_than_24_hours_before_arrival_the_front_desk_calls_within_the_hour(
         assert [m.status for m in sent] == ["sent"]
     done = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
     assert done.status == "done" and done.completed_by_id == alice.id  # closed once, by the call
+
+
+def _refuse(database, who, reservation_id: int, code: str, reason: str, moment: datetime):
+    task = wish_task(database, reservation_id, code)
+    with frozen_at(moment), database.write() as session:
+        tasks.change_task_status(session, who, task.id, task.version, "not_possible", reason)
+
+
+def _tell_task(database, reservation_id: int, code: str):
+    wish = wish_task(database, reservation_id, code)
+    return next(
+        t
+        for t in tasks_of(database, reservation_id)
+        if t.kind == "tell_guest" and t.request_id == wish.request_id
+    )
+
+
+def test_two_wishes_refused_in_a_row_are_both_told_by_e_mail(
+    database, hotel, rita, hugo, maria, smtp
+):
+    mailbox, config = smtp
+    stay = book(database, hotel, rita, wish_text="Babybett bitte, Parkplatz")
+    moment = ARRIVES - timedelta(days=3)
+    _refuse(database, hugo, stay.reservation_id, "baby_cot", "all our cots are in use", moment)
+    _refuse(database, maria, stay.reservation_id, "parking", "the garage is closed", moment)
+    with frozen_at(moment + timedelta(minutes=1)):
+        deliver_guest_messages(database, config)  # the next run: both e-mails wait
+    bodies = [body_of(m) for m in mailbox.messages]
+    assert len(bodies) == 2
+    assert "Babybett — nicht möglich: all our cots are in use" in bodies[0]
+    assert "Parkplatz — nicht möglich: the garage is closed" in bodies[1]
+    assert _tell_task(database, stay.reservation_id, "baby_cot").status == "done"
+    assert _tell_task(database, stay.reservation_id, "parking").status == "done"
+
+
+def test_an_e_mail_about_one_wish_does_not_close_the_other_wishs_tell_task(
+    database, hotel, rita, hugo, maria
+):
+    class RefusesParking(Mailbox):
+        async def handle_DATA(self, server, session, envelope):
+            mail = message_from_bytes(envelope.content, policy=policy.default)
+            if "Parkplatz" in body_of(mail):
+                return "550 mailbox full"
+            self.messages.append(mail)
+            return "250 OK"
+
+    mailbox = RefusesParking()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        config = SmtpConfig(host="127.0.0.1", port=controller.port, sender="hotel@example.org")
+        stay = book(database, hotel, rita, wish_text="Babybett bitte, Parkplatz")
+        moment = ARRIVES - timedelta(days=3)
+        _refuse(database, hugo, stay.reservation_id, "baby_cot", "all our cots are in use", moment)
+        _refuse(database, maria, stay.reservation_id, "parking", "the garage is closed", moment)
+        with frozen_at(moment + timedelta(minutes=1)):
+            deliver_guest_messages(database, config)
+    finally:
+        controller.stop()
+    assert len(mailbox.messages) == 1
+    assert _tell_task(database, stay.reservation_id, "baby_cot").status == "done"
+    assert _tell_task(database, stay.reservation_id, "parking").status == "open"  # not told yet
+
+
+def test_a_refusal_taken_back_before_its_e_mail_went_is_not_sent(database, hotel, rita, hugo, smtp):
+    mailbox, config = smtp
+    stay = book(database, hotel, rita, wish_text="Babybett bitte")
+    moment = ARRIVES - timedelta(days=3)
+    _refuse(database, hugo, stay.reservation_id, "baby_cot", "all our cots are in use", moment)
+    cot = wish_task(database, stay.reservation_id, "baby_cot")
+    with frozen_at(moment + timedelta(minutes=2)), database.write() as session:
+        tasks.change_task_status(session, hugo, cot.id, cot.version, "open")  # one came back
+    with frozen_at(moment + timedelta(minutes=3)):
+        deliver_guest_messages(database, config)
+    assert mailbox.messages == []
+    assert _tell_task(database, stay.reservation_id, "baby_cot").status == "cancelled"
+
+
+def test_a_guest_without_an_e_mail_address_is_called_even_days_before(
+    database, hotel, rita, hugo
+):
+    stay = book(database, hotel, rita, wish_text="Babybett bitte", email=None)
+    moment = ARRIVES - timedelta(days=3)
+    _not_possible(database, hugo, stay.reservation_id, moment)
+    call = next(t for t in tasks_of(database, stay.reservation_id) if t.kind == "tell_guest")
+    assert call.title == "☎ Ms Anna Schmidt: +49 30 1234567"  # the number to call
+    assert call.due_at > moment + timedelta(days=1)  # no rush: the usual deadline
+
+
+def test_an_address_no_e_mail_can_carry_fails_alone_and_waits_in_the_outbox(
+    database, hotel, rita, alice, smtp
+):
+    mailbox, config = smtp
+    book(database, hotel, rita, wish_text="Babybett bitte", email="anna@example.org\nBcc: x@y.z")
+    book(database, hotel, rita, confirmation="G2", name="Bob Other", email="bob@example.org")
+    confirm(database, hotel, THREE_DAYS_BEFORE, config)
+    assert [m["To"] for m in mailbox.messages] == ["bob@example.org"]  # the other one went
+    with database.read() as session:
+        waiting = outbox(session, alice, hotel.id)
+    assert [(m.confirmation_number, m.status) for m in waiting] == [("G1", "failed")]
+
+
+def test_a_message_whose_sending_was_cut_off_shows_in_the_outbox_after_an_hour(
+    database, hotel, rita, alice
+):
+    book(database, hotel, rita, wish_text="Babybett bitte")
+    confirm(database, hotel, THREE_DAYS_BEFORE, None)
+    with database.write() as session:  # claimed, then the process died before marking it
+        [message] = session.scalars(select(GuestMessage))
+        message.status = "sending"
+    for later, shown in ((timedelta(minutes=30), []), (timedelta(hours=2), ["sending"])):
+        with frozen_at(THREE_DAYS_BEFORE + later), database.read() as session:
+            assert [m.status for m in outbox(session, alice, hotel.id)] == shown
+    assert t("guest_ui.status_sending", "fr") != "guest_ui.status_sending"
+
+
+def test_no_confirmation_is_e_mailed_in_the_night(database, hotel, rita, smtp):
+    mailbox, config = smtp
+    book(database, hotel, rita, wish_text="Babybett bitte")
+    night = datetime(2026, 7, 11, 3, 0, tzinfo=UTC)  # 05:00 in Paris, three days before
+    with frozen_at(night):
+        outcome = run_job(database, "guest_confirmations", hotel.id, night, holder="test")
+        deliver_guest_messages(database, config)
+    assert outcome.status == "ok" and outcome.result.startswith("not before 09:00")
+    assert mailbox.messages == []
+    confirm(database, hotel, datetime(2026, 7, 11, 7, 5, tzinfo=UTC), config)  # 09:05
+    assert len(mailbox.messages) == 1

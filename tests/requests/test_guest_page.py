@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from core.clock import frozen_at
 from guests.guest_links import revoke_links
-from requests.guest_security import bad_tokens_per_address
+from requests.guest_security import bad_tokens_per_address, client_address
 from tests.requests.guest_support import (
     ARRIVAL,
     GuestBrowser,
@@ -36,7 +36,7 @@ def test_the_page_shows_the_stay_and_each_wish_with_its_promise_in_the_guests_la
     assert len(page.body.encode()) < 100_000
     assert "<script" not in page.body
     assert set(re.findall(r'href="([^"]*)"', page.body)) == {
-        f"?lang={code}" for code in ("en", "fr", "de", "es", "it")
+        f"/guest/{stay.token}?lang={code}" for code in ("en", "fr", "de", "es", "it")
     }
     assert page.headers["referrer-policy"] == "same-origin"
     assert page.headers["cache-control"] == "no-store"
@@ -92,3 +92,50 @@ def test_guessing_links_from_one_address_is_slowed_down(database, hotel, rita, g
     limit = bad_tokens_per_address.limit
     assert statuses[:limit] == [404] * limit and set(statuses[limit:]) == {429}
     assert blocked.status == 429  # even a right link, from that address, for a while
+
+
+def test_behind_the_proxy_one_guessing_stranger_does_not_lock_out_the_other_guests(
+    database, hotel, rita, dual_stack_guest_server
+):
+    """The README's nginx rule on this machine: every request comes from ::ffff:127.0.0.1,
+    the guest's own address in X-Forwarded-For."""
+    stay = book(database, hotel, rita)
+    browser = GuestBrowser(dual_stack_guest_server)
+    stranger = {"X-Forwarded-For": "203.0.113.7"}
+    with frozen_at(BEFORE):
+        statuses = [browser.get(f"/guest/guess-{n}", stranger).status for n in range(12)]
+        guest = browser.get(f"/guest/{stay.token}", {"X-Forwarded-For": "198.51.100.9"})
+        still_blocked = browser.get(f"/guest/{stay.token}", stranger)
+    limit = bad_tokens_per_address.limit
+    assert statuses[:limit] == [404] * limit and set(statuses[limit:]) == {429}
+    assert guest.status == 200
+    assert still_blocked.status == 429
+
+
+def test_the_rate_limits_count_the_guests_own_address():
+    assert client_address("::ffff:127.0.0.1", "203.0.113.7") == "203.0.113.7"
+    assert client_address("127.0.0.1", "10.0.0.1, 203.0.113.7") == "203.0.113.7"  # the proxy's
+    # from anyone but this machine, the header is the sender's own words: ignored
+    assert client_address("192.0.2.10", "203.0.113.7") == "192.0.2.10"
+    assert client_address("127.0.0.1", "not an address") == "127.0.0.1"
+    # an IPv6 subscriber holds a whole /64: one address of it counts for all
+    assert client_address("2001:db8:1:2::a", None) == client_address("2001:db8:1:2:ffff::1", None)
+    assert client_address("2001:db8:1:2::a", None) != client_address("2001:db8:1:3::a", None)
+
+
+def test_each_wish_reads_as_what_it_means_for_the_guest(database, hotel, rita, guest_server):
+    stay = book(
+        database,
+        hotel,
+        rita,
+        language="en",
+        wish_text="early check-in, we travel with our dog, a table at your restaurant, "
+        "we arrive late",
+    )
+    with frozen_at(BEFORE):
+        page = GuestBrowser(guest_server).get(f"/guest/{stay.token}")
+    assert "Early check-in</span> — we are preparing your room early" in page.body
+    assert "Pet</span> — welcome: a bowl and a basket will be in your room" in page.body
+    assert "Restaurant booking</span> — noted: we are booking your table" in page.body
+    assert "Late arrival</span> — noted, your room is kept" in page.body  # even without a time
+    assert "Pet</span> — it will be in your room" not in page.body

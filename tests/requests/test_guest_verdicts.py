@@ -125,3 +125,13 @@ def test_retention_erases_the_guests_words_and_keeps_the_yes_and_no(
     assert all(t.title == "" for t in tasks_of(database, stay.reservation_id))
     with frozen_at(night):
         assert GuestBrowser(guest_server).get(f"/guest/{stay.token}").status == 404
+
+
+def test_after_the_stay_the_page_no_longer_asks_for_the_arrival_time(
+    database, hotel, rita, guest_server
+):
+    stay = book(database, hotel, rita, language="en", wish_text="baby cot")
+    with frozen_at(DEPARTURE_MORNING):
+        page = GuestBrowser(guest_server).get(f"/guest/{stay.token}")
+    assert "Was it ready when you arrived?" in page.body
+    assert "Arrival time" not in page.body and "tell us below" not in page.body

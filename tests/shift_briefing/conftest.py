@@ -12,6 +12,7 @@ from core.db import Database
 from core.models import Property
 from guests.reservations import ReservationInput, save_reservation
 from guests.rooms import add_room
+from tests.requests.guest_support import smtp  # noqa: F401  (a local SMTP server)
 
 DAY = date(2026, 7, 14)  # a summer day in Paris (UTC+2)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from core.clock import frozen_at
+from core.clock import frozen_at, set_now
+from core.i18n import t
 from core.notifications import inbox
 from core.scheduling import run_job
 from requests import tasks
+from requests.guest_outbox import deliver_guest_messages
 from requests.verdicts import Answer, save_verdict
 from shift_briefing.promises import measured_promises
+from tests.conftest import assert_no_error
 from tests.requests.guest_support import book, tasks_of, wish_task
 
 ARRIVAL = date(2026, 7, 14)  # a Tuesday; the guest is expected at 15:00 (13:00 UTC)
@@ -77,3 +80,48 @@ def test_the_digest_tells_managers_of_yesterdays_broken_promises(
     with frozen_at(at), database.read() as session:
         again = [i.text for i in inbox(session, maria, "en") if i.text.startswith("Broken")]
     assert len(again) == 1  # once a day
+
+
+def test_an_e_mail_about_one_refused_wish_does_not_count_as_telling_of_another(
+    database, hotel, rita, hugo, maria, smtp
+):
+    """The cot refused and e-mailed days before; the parking refused once the guest is there:
+    the cot was told, the parking was broken."""
+    _, config = smtp
+    stay = book(database, hotel, rita, language="en", wish_text="baby cot, parking")
+    cot = wish_task(database, stay.reservation_id, "baby_cot")
+    with frozen_at(datetime(2026, 7, 11, 9, 0, tzinfo=UTC)), database.write() as session:
+        tasks.change_task_status(session, hugo, cot.id, cot.version, "not_possible", "none left")
+    with frozen_at(datetime(2026, 7, 11, 9, 1, tzinfo=UTC)):
+        deliver_guest_messages(database, config)
+    parking = wish_task(database, stay.reservation_id, "parking")
+    with frozen_at(datetime(2026, 7, 14, 15, 0, tzinfo=UTC)), database.write() as session:
+        tasks.change_task_status(
+            session, maria, parking.id, parking.version, "not_possible", "garage full"
+        )
+    with frozen_at(datetime(2026, 7, 17, 8, 0, tzinfo=UTC)), database.read() as session:
+        promises = measured_promises(session, maria, hotel.id)
+    by_code = {r.key: r for r in promises.codes}
+    assert (by_code["baby_cot"].told, by_code["baby_cot"].broken) == (1.0, 0.0)
+    assert (by_code["parking"].told, by_code["parking"].broken) == (0.0, 1.0)
+
+
+def test_the_dashboard_shows_the_promises_as_charts_with_their_numbers_and_a_csv(
+    database, hotel, rita, hugo, maria, alice, signed_in
+):
+    a_stay_with_three_promises(database, hotel, rita, hugo, maria, alice)
+    set_now(datetime(2026, 7, 17, 8, 0, tzinfo=UTC))
+    app = signed_in("maria", "dashboard")
+    assert_no_error(app)
+    assert t("promises.title", "fr") in [s.value for s in app.subheader]
+    assert len(app.get("vega_lite_chart")) >= 2  # shares by week; confirmed vs broken
+    weeks = next(d.value for d in app.dataframe if t("promises.week", "fr") in d.value.columns)
+    this_week = weeks[weeks[t("promises.week", "fr")] == "2026-07-13"].iloc[0]
+    assert this_week[t("promises.wishes", "fr")] == 3
+    assert this_week[t("promises.fulfilled", "fr")] == 33.3  # the number beside the chart
+    assert this_week[t("promises.broken", "fr")] == 33.3
+    departments = [d.value for d in app.dataframe if t("promises.department", "fr") in d.value]
+    codes = [d.value for d in app.dataframe if t("promises.code", "fr") in d.value]
+    assert departments and codes
+    [csv] = [b for b in app.get("download_button") if b.proto.label == t("promises.csv", "fr")]
+    assert csv.proto.url  # the file is served by the app
