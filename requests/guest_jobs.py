@@ -1,11 +1,11 @@
 """The pre-arrival confirmation job (`guest_confirmations`) and the sending of guest e-mails.
 
-Every five minutes from the manager's hour of the day (9:00 by default: no e-mail in the
-night), for each hotel: the guests arriving within the manager's number of days (3 by default;
-a booking made later is confirmed at the next run) whose promises are not yet
-confirmed in their current state get one message in their language. The messages are sent
-after the job's transaction commits (send_guest_messages, which requests/jobs.py lists in
-SENDERS), or wait in the outbox.
+Every five minutes from the manager's hour of the day (none by default; a hotel may set
+9:00 to write no e-mail in the night), for each hotel: the guests arriving within the
+manager's number of days (3 by default; a booking made later is confirmed at the next run)
+whose promises are not yet confirmed in their current state get one message in their
+language. The messages are sent after the job's transaction commits (send_guest_messages,
+which requests/jobs.py lists in SENDERS), or wait in the outbox.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ CONFIRMATIONS = Job(
     schedule=Every(5),
     settings=(
         Setting("days_before", 3, "jobs.setting_days_before", 0, 60),
-        # No e-mail to a guest in the night: the first run after this hour writes them.
-        Setting("from_hour", 9, "jobs.setting_from_hour", 0, 23),
+        # A hotel may keep e-mails to guests out of the night: the first run after this hour
+        # writes them. 0 by default: a booking made late is confirmed at once, as promised.
+        Setting("from_hour", 0, "jobs.setting_from_hour", 0, 23),
     ),
     position=25,
 )

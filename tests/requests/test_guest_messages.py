@@ -13,7 +13,7 @@ from sqlalchemy import select
 from core.clock import frozen_at
 from core.i18n import t
 from core.notifications import SmtpConfig
-from core.scheduling import run_job
+from core.scheduling import run_job, save_job_setting
 from guests.guest_models import GuestMessage
 from requests import tasks
 from requests.guest_outbox import deliver_guest_messages, outbox
@@ -288,8 +288,10 @@ def test_a_message_whose_sending_was_cut_off_shows_in_the_outbox_after_an_hour(
     assert t("guest_ui.status_sending", "fr") != "guest_ui.status_sending"
 
 
-def test_no_confirmation_is_e_mailed_in_the_night(database, hotel, rita, smtp):
+def test_no_confirmation_is_e_mailed_before_the_managers_hour(database, hotel, rita, maria, smtp):
     mailbox, config = smtp
+    with database.write() as session:
+        save_job_setting(session, maria, "guest_confirmations", True, {"from_hour": 9})
     book(database, hotel, rita, wish_text="Babybett bitte")
     night = datetime(2026, 7, 11, 3, 0, tzinfo=UTC)  # 05:00 in Paris, three days before
     with frozen_at(night):
