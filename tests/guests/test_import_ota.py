@@ -409,3 +409,17 @@ def test_a_room_rejected_by_the_checks_is_not_taken_for_a_room_dropped(
     assert error["column"] == "TimeSpan/@End"
     assert reservation(database_url, "OTA-8001-2").status == "booked"
     assert numbers_of(database, "OTA-8001") == ["OTA-8001-1", "OTA-8001-2"]
+
+
+def test_a_room_dropped_and_sent_again_is_booked_again_under_its_own_number(
+    database, capsys, database_url
+):
+    import_command(capsys, "rooms_two.xml")
+    import_command(capsys, "rooms_two_then_first.xml")
+    status, summary = import_command(capsys, "rooms_two_again.xml")
+    assert (status, summary["created"], summary["updated"], summary["errors"]) == (0, 0, 1, [])
+    assert numbers_of(database, "OTA-8001") == ["OTA-8001-1", "OTA-8001-2"]
+    back = reservation(database_url, "OTA-8001-2")
+    assert (back.status, back.room.number) == ("booked", "202")
+    assert nights_held(database, database_url, "OTA-8001-2") == 3
+    assert "open" in task_statuses(database, database_url, "OTA-8001-2").values()
