@@ -251,6 +251,9 @@ class ExportFile:
     # version never undoes a newer one; the channel's request codes), keyed "_name".
     cancellations: list[ImportRow] = field(default_factory=list)
     extras: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The channel's ID of each reservation -> the numbers its rooms were read as (ID, or ID-1,
+    # ID-2...), none for a cancellation: the planner matches them with the rooms imported before.
+    channel_rooms: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def recognised(self) -> dict[str, str]:

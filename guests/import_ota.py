@@ -4,6 +4,23 @@
 a SOAP envelope, one or many in a file) into the same `ExportFile` rows as a PMS export, so that
 the one planner in guests/importer.py applies the same idempotence, rules and summary.
 
+A reservation of several rooms becomes one reservation per room, ID-1, ID-2... (one room: ID).
+Once imported, its rooms keep their numbers, whatever the number of rooms of a later version
+(the planner, guests.importer, matches them; this reader only says which rows are one
+reservation's rooms, `ExportFile.channel_rooms`):
+- a room of the new version that says what a room imported before said (same dates, room type,
+  room, guests and wishes) is that room; the others take the remaining numbers in order, the
+  booked rooms before the cancelled ones;
+- a room more than before is added under the next number: with ID imported, a version of two
+  rooms is ID and ID-2; with ID-1 and ID-2, a third room is ID-3;
+- a room the new version no longer has is cancelled, counted in `cancelled` with its open
+  tasks in `tasks_cancelled` (a done task stays done), and its room nights are freed: with
+  ID-1 and ID-2 imported, a version of one room is ID-1 and ID-2 is cancelled. Nothing is
+  cancelled when one of the version's rooms was rejected by the checks;
+- a cancellation of ID cancels every room; a version older than the one imported changes
+  nothing, neither adding nor cancelling a room. Of the versions within one file, the newest
+  of the reservation as a whole is read.
+
 What it never reads: payment. `Guarantee`, `DepositPayments`, `PaymentCard` and their card
 numbers travel in the same message; no element below them is visited, and a card number or a
 security code that a channel typed into a comment is masked before the text goes anywhere.
@@ -74,6 +91,11 @@ class OtaReservation:
     request_codes: list[str] = field(default_factory=list)  # SpecialRequest/@RequestCode
     room_of: str | None = None  # the channel's ID, when this is one room of several
 
+    @property
+    def channel(self) -> str:
+        """The channel's ID of the reservation this is (a room of)."""
+        return self.room_of or self.number
+
 
 def looks_like_xml(data: bytes) -> bool:
     head = data[:200].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -88,14 +110,15 @@ def read_ota(data: bytes, name: str = "") -> ExportFile:
         raise UnreadableFile("import.file_xml_unsafe", reason=type(exc).__name__) from exc
     except (ParseError, ValueError) as exc:
         raise UnreadableFile("import.file_xml_malformed", reason=str(exc)[:200]) from exc
-    latest: dict[str, OtaReservation] = {}
-    for found in _reservations(root):
-        if found.number in latest and not _newer(found, latest[found.number]):
+    latest: dict[str, list[OtaReservation]] = {}  # the channel's ID -> its rooms
+    for version in _versions(root):
+        channel = version[0].channel
+        if channel in latest and not _newer(version[0], latest[channel][0]):
             continue
-        latest[found.number] = found
+        latest[channel] = version
     if not latest:
         raise UnreadableFile("import.file_xml_no_reservations")
-    ordered = sorted(latest.values(), key=lambda r: r.position)
+    ordered = sorted((r for rooms in latest.values() for r in rooms), key=lambda r: r.position)
     columns = {name_: [header] for name_, header in COLUMNS.items()}
     return ExportFile(
         name=name, sha256=hashlib.sha256(data).hexdigest(), kind=OTA_KIND, encoding=None,
@@ -105,6 +128,8 @@ def read_ota(data: bytes, name: str = "") -> ExportFile:
         cancellations=[ImportRow(r.position, r.number, {"status": "cancelled"})
                        for r in ordered if r.cancel_only],
         extras={r.number: _extras(r) for r in ordered if _extras(r)},
+        channel_rooms={channel: [r.number for r in rooms if not r.cancel_only]
+                       for channel, rooms in latest.items()},
     )
 
 
@@ -170,7 +195,8 @@ def _when(value: str | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _reservations(root: Element) -> Iterator[OtaReservation]:
+def _versions(root: Element) -> Iterator[list[OtaReservation]]:
+    """Each version of a reservation the file holds: its rooms, or its cancellation alone."""
     position = 0
     messages = [root] if _local(root).startswith("OTA_") else []
     messages += [e for e in root.iter() if e is not root and _local(e).startswith("OTA_")]
@@ -181,15 +207,17 @@ def _reservations(root: Element) -> Iterator[OtaReservation]:
             number = _unique_id(message)
             if number:
                 position += 1
-                yield OtaReservation(number, position, stamp, cancel_only=True)
+                yield [OtaReservation(number, position, stamp, cancel_only=True)]
             continue
         if kind not in ("OTA_HotelResNotifRQ", "OTA_HotelResModifyNotifRQ"):
             continue
         for reservation in _walk(message, "HotelReservation"):
-            for found in _stays(reservation, message, stamp):
+            rooms = list(_stays(reservation, message, stamp))
+            for found in rooms:
                 position += 1
                 found.position = position
-                yield found
+            if rooms:
+                yield rooms
 
 
 def _unique_id(element: Element) -> str:

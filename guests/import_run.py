@@ -39,6 +39,7 @@ from core.clock import now
 from core.db import Database
 from core.lib import chunks, get_property
 from core.settings import env_int
+from guests.import_file import ImportRow
 from guests.importer import (
     IMPORTERS,
     ImportSummary,
@@ -112,6 +113,8 @@ def _run(
         resumed = record.created + record.updated + record.cancelled + record.unchanged > 0
     rows = parsed.rows
     total = len(rows)
+    room_of = {number: channel for channel, numbers in export.channel_rooms.items()
+               for number in numbers if len(numbers) > 1}
     # The parsed file is a large heap of objects that lives to the end: left to the garbage
     # collector, a full collection would walk it inside a batch, holding the write lock.
     gc.collect()
@@ -120,7 +123,7 @@ def _run(
         start, size = 0, min(FIRST_BATCH, batch_rows)
         probe = True  # plan in a read transaction first: the file may not have changed here
         while start < total:
-            chunk = rows[start:start + size]
+            chunk = rows[start:_batch_end(rows, start + size, room_of)]
             batch = replace(parsed, rows=chunk, problems=[], repeats=0)
             if probe and _nothing_to_write(database, who, property_id, batch, resumed,
                                            record_id, summary):
@@ -167,6 +170,15 @@ def _run(
         _finish(session, who, record, summary)
         summary.import_id = None if dry_run else record.id
     return summary
+
+
+def _batch_end(rows: list[ImportRow], end: int, room_of: dict[str, str]) -> int:
+    """A batch never splits the rooms of a channel's reservation (OpenTravel XML): they are
+    planned together against the rooms imported before, or one would look dropped."""
+    while 0 < end < len(rows) and (channel := room_of.get(rows[end].confirmation_number)) and (
+            room_of.get(rows[end - 1].confirmation_number) == channel):
+        end += 1
+    return end
 
 
 def _written(rows: list[PlannedRow]) -> int:

@@ -216,22 +216,19 @@ def plan_import(
     """Compares the file's good rows with the database; writes nothing."""
     require(who, *IMPORTERS)
     get_property(session, property_id)
-    existing = _reservations(session, property_id, [r.confirmation_number for r in parsed.rows])
+    rows, stale, known = _channel_rows(session, property_id, parsed)
+    existing = {**known, **_reservations(session, property_id, [
+        r.confirmation_number for r in rows if r.confirmation_number not in known])}
     states = _states(session, [r.id for r in existing.values()])
-    rooms = _rooms_of(session, property_id, [
-        r.confirmation_number for r in parsed.rows
-        if r.confirmation_number not in existing and "arrival" not in r.values])
     planned = []
-    for row in parsed.rows:
+    for row in rows:
         reservation = existing.get(row.confirmation_number)
         state = states.get(reservation.id) if reservation is not None else None
-        if reservation is None and row.confirmation_number in rooms:
-            # a channel cancelling a reservation of several rooms names it, not its rooms
-            planned += [_plan_row(replace(row, confirmation_number=room.confirmation_number,
-                                          values=dict(row.values)), room, room_state)
-                        for room, room_state in rooms[row.confirmation_number]]
-            continue
-        planned.append(_plan_row(row, reservation, state))
+        if id(row) in stale:
+            planned.append(_stale(row, reservation, state))
+        else:
+            planned.append(_plan_row(row, reservation, state))
+    numbers = parsed.numbers | {row.confirmation_number for row in rows}
     arrivals = [row.values["arrival"] for row in parsed.rows if "arrival" in row.values]
     date_range = (min(arrivals), max(arrivals)) if arrivals else None
     missing: list[Reservation] = []
@@ -248,7 +245,7 @@ def plan_import(
                 )
                 .order_by(Reservation.arrival_date, Reservation.confirmation_number)
             ).unique()
-            if reservation.confirmation_number not in parsed.numbers
+            if reservation.confirmation_number not in numbers
         ]
     return ImportPlan(parsed, planned, missing, date_range)
 
@@ -267,31 +264,148 @@ def _reservations(
     return found
 
 
-def _rooms_of(
-    session: Session, property_id: int, numbers: list[str]
-) -> dict[str, list[tuple[Reservation, ImportedReservation]]]:
-    """The rooms imported from a channel's reservation of several rooms, by the channel's ID
-    (only the rows that name no stay of their own are looked up: cancellations). Its first
-    room, ID-1, is looked up by number; only an ID that has one is searched for the others."""
-    firsts = _reservations(session, property_id, [f"{number}-1" for number in numbers])
-    states = _states(session, [r.id for r in firsts.values()])
-    found: dict[str, list[tuple[Reservation, ImportedReservation]]] = {}
-    for number in sorted(set(numbers)):
-        first = firsts.get(f"{number}-1")
-        if first is None or first.id not in states or (
-                states[first.id].file_values.get(ROOM_OF) != number):
+def _channel_rows(
+    session: Session, property_id: int, parsed: ParsedFile
+) -> tuple[list[ImportRow], set[int], dict[str, Reservation]]:
+    """The file's rows, a channel's rooms numbered as they were imported (the rule in
+    guests.import_ota's docstring): a cancellation becomes one row per room, a version of
+    fewer rooms one more row per room it dropped, which cancels it. Also the rows left alone,
+    by id(), as older than the version imported; and the reservations read on the way."""
+    channels = parsed.export.channel_rooms
+    if not channels:
+        return parsed.rows, set(), {}
+    channel_of = {number: channel for channel, numbers in channels.items() for number in numbers}
+    channel_of.update((channel, channel) for channel, numbers in channels.items() if not numbers)
+    imported, known = _imported_rooms(session, property_id, sorted(channels))
+    by_number = {row.confirmation_number: row for row in parsed.rows}
+    rows: list[ImportRow] = []
+    stale: set[int] = set()
+    seen: set[str] = set()
+    for row in parsed.rows:
+        channel = channel_of.get(row.confirmation_number)
+        if channel is None:
+            rows.append(row)
             continue
-        query = (
-            select(Reservation, ImportedReservation)
-            .join(ImportedReservation, ImportedReservation.reservation_id == Reservation.id)
-            .where(Reservation.property_id == property_id,
-                   Reservation.confirmation_number.startswith(f"{number}-", autoescape=True))
-            .order_by(Reservation.confirmation_number)
-        )
-        found[number] = [(reservation, state)
-                         for reservation, state in session.execute(query).unique()
-                         if state.file_values.get(ROOM_OF) == number]
-    return found
+        if channel in seen:
+            continue
+        seen.add(channel)
+        read = channels[channel]
+        version = [by_number[number] for number in read if number in by_number] or [row]
+        rooms = imported.get(channel, [])
+        newest = max((state.file_values.get(VERSION) or "" for _, state in rooms
+                      if state is not None), default="")
+        said = row.values.get(VERSION)
+        if said and newest and said < newest:  # every room of an older version changes nothing
+            rows += version
+            stale.update(id(r) for r in version)
+        elif not read:  # a cancellation names the reservation: all its rooms
+            several = len(rooms) > 1
+            rows += [_as_room(row, room.confirmation_number, channel, several)
+                     for room, _ in rooms] or [row]
+        elif rooms:
+            # a room rejected by the checks is not a room dropped: nothing is cancelled then
+            rows += _matched(channel, version, rooms, complete=len(version) == len(read))
+        else:
+            rows += version
+    return rows, stale, known
+
+
+STAY = ("arrival", "departure", "room_type", "room", "adults", "children", "wish_text")
+
+
+def _matched(
+    channel: str, version: list[ImportRow], rooms: list[tuple[Reservation, Any]],
+    complete: bool,
+) -> list[ImportRow]:
+    """A version's rooms given the numbers of the rooms imported before: a room the version
+    repeats (same stay, room, guests and wishes as last imported) keeps its number; the others
+    take the remaining numbers in order, booked rooms before cancelled ones; more rooms than
+    before are added as ID-n, the next number; a booked room left over is cancelled."""
+    def stay(values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values.get(name) for name in STAY)
+
+    free = list(rooms)
+    numbers: dict[int, str] = {}
+    for index, row in enumerate(version):
+        wanted = stay(row.fingerprint())
+        same = next((room for room in free if room[1] is not None
+                     and stay(room[1].file_values) == wanted), None)
+        if same is not None:
+            numbers[index] = same[0].confirmation_number
+            free.remove(same)
+    free.sort(key=lambda room: room[0].status == "cancelled")  # stable: otherwise in order
+    last = max(_room_index(channel, room.confirmation_number) for room, _ in rooms)
+    for index in range(len(version)):
+        if index in numbers:
+            continue
+        if free:
+            numbers[index] = free.pop(0)[0].confirmation_number
+        else:
+            last += 1
+            numbers[index] = f"{channel}-{last}"
+    several = len(version) > 1 or len(rooms) > 1
+    dropped = [ImportRow(version[0].row, room.confirmation_number, {
+        "status": "cancelled", ROOM_OF: channel,
+        **({VERSION: version[0].values[VERSION]} if VERSION in version[0].values else {})})
+        for room, _ in free if complete and room.status != "cancelled"]
+    # the dropped rooms first: a room they free is there for the rooms the version keeps
+    return dropped + [_as_room(row, numbers[index], channel, several)
+                      for index, row in enumerate(version)]
+
+
+def _room_index(channel: str, number: str) -> int:
+    """1 for ID itself, n for ID-n."""
+    suffix = number[len(channel) + 1:]
+    return int(suffix) if number != channel and suffix.isdigit() else 1
+
+
+def _as_room(row: ImportRow, number: str, channel: str, several: bool) -> ImportRow:
+    """The row as the room `number` of the channel's reservation: a room of several remembers
+    the channel's ID, by which a later version or a cancellation finds it."""
+    values = dict(row.values)
+    if several or number != channel:
+        values[ROOM_OF] = channel
+    else:
+        values.pop(ROOM_OF, None)
+    return replace(row, confirmation_number=number, values=values)
+
+
+def _imported_rooms(
+    session: Session, property_id: int, channels: list[str]
+) -> tuple[dict[str, list[tuple[Reservation, ImportedReservation | None]]],
+           dict[str, Reservation]]:
+    """The rooms imported before for each channel's ID, ID first, then ID-1, ID-2... in order;
+    and the reservations read. ID and ID-1 are looked up by number; only a reservation whose
+    ID or ID-1 says it has several rooms is searched for the others."""
+    known = _reservations(session, property_id, [
+        number for channel in channels for number in (channel, f"{channel}-1")])
+    states = _states(session, [r.id for r in known.values()])
+    found: dict[str, list[tuple[Reservation, ImportedReservation | None]]] = {}
+    for channel in channels:
+        own = known.get(channel)
+        rooms: list[tuple[Reservation, ImportedReservation | None]] = []
+        if own is not None:
+            rooms.append((own, states.get(own.id)))
+        several = any(
+            r is not None and r.id in states and states[r.id].file_values.get(ROOM_OF) == channel
+            for r in (own, known.get(f"{channel}-1")))
+        if several:
+            query = (
+                select(Reservation, ImportedReservation)
+                .join(ImportedReservation, ImportedReservation.reservation_id == Reservation.id)
+                .where(Reservation.property_id == property_id,
+                       Reservation.confirmation_number.startswith(f"{channel}-", autoescape=True))
+            )
+            others = [(reservation, state)
+                      for reservation, state in session.execute(query).unique()
+                      if state.file_values.get(ROOM_OF) == channel
+                      and reservation.confirmation_number[len(channel) + 1:].isdigit()]
+            others.sort(key=lambda room: _room_index(channel, room[0].confirmation_number))
+            rooms += others
+            known.update((r.confirmation_number, r) for r, _ in others)
+        if rooms:
+            found[channel] = rooms
+    return found, known
 
 
 def _states(session: Session, reservation_ids: list[int]) -> dict[int, ImportedReservation]:
@@ -328,6 +442,14 @@ _NEW = {"eta": None, "room": None, "room_type": None, "adults": 1, "children": 0
         "status": "booked"}
 
 
+def _stale(
+    row: ImportRow, reservation: Reservation | None, state: ImportedReservation | None
+) -> PlannedRow:
+    """A version older than the one imported: it changes nothing, and the summary says so."""
+    older = Conflict(row.row, row.confirmation_number, "import.conflict_older_version")
+    return PlannedRow(row, "stale", None, reservation, state, {}, [older])
+
+
 def _plan_row(
     row: ImportRow, reservation: Reservation | None, state: ImportedReservation | None
 ) -> PlannedRow:
@@ -336,8 +458,7 @@ def _plan_row(
         return PlannedRow(row, "unchanged", None, None, None, {}, [])
     said_version = state.file_values.get(VERSION) if state is not None else None
     if said_version and wanted.get(VERSION) and wanted[VERSION] < said_version:
-        older = Conflict(row.row, row.confirmation_number, "import.conflict_older_version")
-        return PlannedRow(row, "stale", None, reservation, state, {}, [older])
+        return _stale(row, reservation, state)
     if reservation is None:
         target = {**_NEW, **wanted}
         action = "cancel" if target["status"] == "cancelled" else "create"

@@ -18,7 +18,7 @@ from core.models import Base
 from core.settings import ROOT
 from guests.__main__ import main
 from guests.importer import read_file, run_import
-from guests.models import ImportedReservation, ImportRecord, Reservation
+from guests.models import ImportedReservation, ImportRecord, Reservation, RoomNight
 from requests import tasks as tasks_service
 from requests.models import Request, Task
 
@@ -256,3 +256,170 @@ def test_the_planner_reads_xml_like_any_export(database, hotel, rita):
     assert (summary.created, summary.dry_run) == (1, True)
     with database.read() as session:
         assert session.scalar(select(func.count()).select_from(Reservation)) == 0
+
+
+# --- a later version with another number of rooms ------------------------------------------------
+
+
+def finish_task(database, hugo, url: str, number: str, code: str) -> int:
+    """The task of a wish on this reservation, done by housekeeping; its id."""
+    booked = reservation(url, number)
+    with database.write() as session:
+        task = session.scalar(select(Task).join(Request).where(
+            Task.reservation_id == booked.id, Request.code == code))
+        assert task is not None, (number, code)
+        tasks_service.change_task_status(session, hugo, task.id, task.version, "done")
+        return task.id
+
+
+def task_statuses(database, url: str, number: str) -> dict[int, str]:
+    booked = reservation(url, number)
+    with database.read() as session:
+        return {task.id: task.status for task in session.scalars(
+            select(Task).where(Task.reservation_id == booked.id))}
+
+
+def nights_held(database, url: str, number: str) -> int:
+    booked = reservation(url, number)
+    with database.read() as session:
+        return session.scalar(select(func.count()).select_from(RoomNight).where(
+            RoomNight.reservation_id == booked.id))
+
+
+def numbers_of(database, prefix: str) -> list[str]:
+    with database.read() as session:
+        return sorted(session.scalars(select(Reservation.confirmation_number).where(
+            Reservation.confirmation_number.startswith(prefix))))
+
+
+def test_a_room_the_channel_drops_is_cancelled_and_the_room_it_keeps_keeps_its_work(
+    database, hotel, hugo, capsys, database_url
+):
+    """OTA-8001 came with two rooms (OTA-8001-1, -2); its next version has only the first."""
+    import_command(capsys, "rooms_two.xml")
+    done_id = finish_task(database, hugo, database_url, "OTA-8001-1", "baby_cot")
+    dropped_tasks = task_statuses(database, database_url, "OTA-8001-2")
+    assert dropped_tasks and set(dropped_tasks.values()) == {"open"}
+    assert nights_held(database, database_url, "OTA-8001-2") == 3
+    status, summary = import_command(capsys, "rooms_two_then_first.xml")
+    assert set(summary) == CONTRACT
+    assert (status, summary["created"], summary["cancelled"], summary["errors"]) == (0, 0, 1, [])
+    assert summary["tasks_cancelled"] == len(dropped_tasks)
+    assert numbers_of(database, "OTA-8001") == ["OTA-8001-1", "OTA-8001-2"]  # no new OTA-8001
+    kept, dropped = (reservation(database_url, n) for n in ("OTA-8001-1", "OTA-8001-2"))
+    assert (kept.status, kept.room.number) == ("booked", "201")
+    assert task_statuses(database, database_url, "OTA-8001-1")[done_id] == "done"
+    assert "baby_cot" in codes(database_url, "OTA-8001-1")
+    assert dropped.status == "cancelled"
+    assert set(task_statuses(database, database_url, "OTA-8001-2").values()) == {"cancelled"}
+    assert nights_held(database, database_url, "OTA-8001-2") == 0  # room 202 is free again
+    status, summary = import_command(capsys, "rooms_two_then_first.xml")  # the same file again
+    assert (status, summary["cancelled"], summary["created"], summary["unchanged"]) == (
+        0, 0, 0, 1)
+
+
+def test_when_the_channel_drops_the_first_room_the_second_keeps_its_number_and_its_work(
+    database, hotel, hugo, capsys, database_url
+):
+    """The remaining room is recognised by what it says (type, room, guests, wishes), not by
+    its place in the message: OTA-8001-2 stays, OTA-8001-1 is the one cancelled."""
+    import_command(capsys, "rooms_two.xml")
+    done_id = finish_task(database, hugo, database_url, "OTA-8001-2", "twin_beds")
+    status, summary = import_command(capsys, "rooms_two_then_second.xml")
+    assert (status, summary["created"], summary["cancelled"], summary["errors"]) == (0, 0, 1, [])
+    kept, dropped = (reservation(database_url, n) for n in ("OTA-8001-2", "OTA-8001-1"))
+    assert (kept.status, kept.room.number, kept.room_type) == ("booked", "202", "TWN")
+    assert task_statuses(database, database_url, "OTA-8001-2")[done_id] == "done"
+    assert dropped.status == "cancelled"
+    assert set(task_statuses(database, database_url, "OTA-8001-1").values()) == {"cancelled"}
+    assert nights_held(database, database_url, "OTA-8001-1") == 0
+
+
+def test_a_room_the_channel_adds_is_added_next_to_the_room_already_imported(
+    database, hotel, hugo, capsys, database_url
+):
+    """OTA-8101 came with one room (OTA-8101); its next version has two: the first stays
+    OTA-8101, the second is OTA-8101-2, and a cancellation of OTA-8101 cancels both."""
+    import_command(capsys, "room_one.xml")
+    done_id = finish_task(database, hugo, database_url, "OTA-8101", "baby_cot")
+    status, summary = import_command(capsys, "room_one_then_two.xml")
+    assert set(summary) == CONTRACT
+    assert (status, summary["created"], summary["cancelled"], summary["errors"]) == (0, 1, 0, [])
+    assert numbers_of(database, "OTA-8101") == ["OTA-8101", "OTA-8101-2"]
+    first, added = (reservation(database_url, n) for n in ("OTA-8101", "OTA-8101-2"))
+    assert (first.status, first.room.number) == ("booked", "301")
+    assert task_statuses(database, database_url, "OTA-8101")[done_id] == "done"
+    assert (added.status, added.room.number, added.room_type) == ("booked", "302", "TWN")
+    assert "twin_beds" in codes(database_url, "OTA-8101-2")
+    status, summary = import_command(capsys, "room_one_then_two.xml")  # the same file again
+    assert (status, summary["created"], summary["updated"], summary["unchanged"]) == (0, 0, 0, 2)
+    status, summary = import_command(capsys, "cancel_8101.xml")
+    assert (status, summary["cancelled"], summary["errors"]) == (0, 2, [])
+    assert {reservation(database_url, n).status for n in ("OTA-8101", "OTA-8101-2")} == {
+        "cancelled"}
+    assert task_statuses(database, database_url, "OTA-8101")[done_id] == "done"
+
+
+@pytest.mark.parametrize(("first", "later", "older"), [
+    ("rooms_two.xml", "rooms_two_then_first.xml", ["OTA-8001-1", "OTA-8001-2"]),
+    ("room_one.xml", "room_one_then_two.xml", ["OTA-8101", "OTA-8101-2"]),
+])
+def test_an_older_version_with_another_number_of_rooms_changes_nothing(
+    database, capsys, database_url, first, later, older
+):
+    import_command(capsys, first)
+    import_command(capsys, later)
+    before = {n: reservation(database_url, n).status for n in older}
+    status, summary = import_command(capsys, first)  # the older version, sent again
+    assert (status, summary["created"], summary["updated"], summary["cancelled"]) == (0, 0, 0, 0)
+    assert summary["unchanged"] >= 1
+    assert {n: reservation(database_url, n).status for n in older} == before
+    assert numbers_of(database, older[0][:len("OTA-8x01")]) == older  # no room added
+
+
+def test_of_two_versions_with_another_number_of_rooms_in_one_file_only_the_newer_counts(
+    database, capsys, database_url
+):
+    status, summary = import_command(capsys, "rooms_versions.xml")
+    assert (status, summary["created"], summary["cancelled"]) == (0, 1, 0)
+    assert numbers_of(database, "OTA-8201") == ["OTA-8201"]
+    assert reservation(database_url, "OTA-8201").room.number == "401"
+
+
+def test_the_rooms_of_one_reservation_are_never_split_between_two_batches(
+    database, capsys, database_url, monkeypatch
+):
+    """Batches of one row: the two rooms of OTA-8101's new version still go in together, so
+    neither is taken for the whole reservation."""
+    monkeypatch.setenv("HOTEL_IMPORT_BATCH_ROWS", "1")
+    import_command(capsys, "room_one.xml")
+    status, summary = import_command(capsys, "room_one_then_two.xml")
+    assert (status, summary["created"], summary["cancelled"]) == (0, 1, 0)
+    first, added = (reservation(database_url, n) for n in ("OTA-8101", "OTA-8101-2"))
+    assert (first.room.number, added.room.number) == ("301", "302")
+
+
+def test_a_room_rejected_by_the_checks_is_not_taken_for_a_room_dropped(
+    database, capsys, database_url
+):
+    import_command(capsys, "rooms_two.xml")
+    status, summary = import_command(capsys, "rooms_two_one_bad.xml")
+    assert (status, summary["cancelled"], summary["created"]) == (1, 0, 0)
+    [error] = summary["errors"]
+    assert error["column"] == "TimeSpan/@End"
+    assert reservation(database_url, "OTA-8001-2").status == "booked"
+    assert numbers_of(database, "OTA-8001") == ["OTA-8001-1", "OTA-8001-2"]
+
+
+def test_a_room_dropped_and_sent_again_is_booked_again_under_its_own_number(
+    database, capsys, database_url
+):
+    import_command(capsys, "rooms_two.xml")
+    import_command(capsys, "rooms_two_then_first.xml")
+    status, summary = import_command(capsys, "rooms_two_again.xml")
+    assert (status, summary["created"], summary["updated"], summary["errors"]) == (0, 0, 1, [])
+    assert numbers_of(database, "OTA-8001") == ["OTA-8001-1", "OTA-8001-2"]
+    back = reservation(database_url, "OTA-8001-2")
+    assert (back.status, back.room.number) == ("booked", "202")
+    assert nights_held(database, database_url, "OTA-8001-2") == 3
+    assert "open" in task_statuses(database, database_url, "OTA-8001-2").values()
