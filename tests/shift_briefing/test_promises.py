@@ -124,4 +124,4 @@ def test_the_dashboard_shows_the_promises_as_charts_with_their_numbers_and_a_csv
     codes = [d.value for d in app.dataframe if t("promises.code", "fr") in d.value]
     assert departments and codes
     [csv] = [b for b in app.get("download_button") if b.proto.label == t("promises.csv", "fr")]
-    assert csv.proto.url  # the file is served by the app
+    assert csv.proto.deferred_file_id  # made at the click, for the person checked then
