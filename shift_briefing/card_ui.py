@@ -1,8 +1,9 @@
 """Cards that rerun alone (st.fragment) and widgets that write in their callback.
 
 A card is a fragment and its widgets write in their on_change/on_click callback: one click is
-one run. A saved write reruns the whole page, whose counts change too; opening a card or a
-refused write reruns the card alone, which reads itself again. A fragment rerun skips the
+one run. A saved write reruns the whole page, whose counts change too, or the fragments it
+names (the card and the page's counts); opening a card or a refused write reruns the card
+alone, which reads itself again. A fragment rerun skips the
 page's sign-in check, so the callback and the card check the person again
 (core.ui.signed_in_actor).
 Streamlit only: the writes are the services'.
@@ -11,7 +12,7 @@ Streamlit only: the writes are the services'.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import streamlit as st
@@ -59,13 +60,15 @@ def write(
     *,
     reset: str | None = None,
     done: str | None = None,
+    rerun: Sequence[str] | None = None,
 ) -> None:
     """For a widget's callback: `change` in one transaction, by the person signed in now.
 
-    Committed: the whole page runs next (its counts change too) and `done` shows as a toast
-    from the card. Refused (UserError, PermissionDenied): nothing is written, the card alone
-    reruns and says why, and the widget named `reset` is rebuilt from what is stored (not left
-    showing what was refused, nor sent again later).
+    Committed: the whole page runs next (its counts change too), or only the fragments keyed
+    `rerun` (the card and the page's counts), and `done` shows as a toast from the card.
+    Refused (UserError, PermissionDenied): nothing is written, the card alone reruns and says
+    why, and the widget named `reset` is rebuilt from what is stored (not left showing what was
+    refused, nor sent again later).
     """
     me = signed_in_actor(database)
     if me is None:  # the card's run that follows checks again and shows the sign-in page
@@ -78,6 +81,8 @@ def write(
     if refusal is None:
         if done:
             say(place, done, "toast")
+        if rerun:
+            st.rerun(list(rerun))
         whole_page_next()
     if reset is not None:
         generations = st.session_state.setdefault(_GENERATIONS, {})

@@ -3,14 +3,15 @@
 Streamlit only: the board is read by shift_briefing.board, the ticks go through
 shift_briefing.readiness (whose rules are the services'). Each box shows what is stored: its
 key follows the stored version, and a refused tick is put back (shift_briefing.card_ui).
-Each room card is a fragment: a tick writes in the box's callback; a saved tick reruns the page
-(its counts change too, core.ui.whole_page_next), a refused one that card alone, which reads its
-room again.
+Each room card is a fragment keyed by its room, and the counts above the cards are one too: a
+tick writes in the box's callback, then a saved tick reruns its card and the counts, a refused
+one its card alone; each reads the database again.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -26,7 +27,6 @@ from shift_briefing.board import (
     ROOM_STATES,
     STAY_FACTS,
     BoardRoom,
-    HousekeepingBoard,
     board_room,
     housekeeping_board,
 )
@@ -89,7 +89,7 @@ def housekeeping_page() -> None:
         key="board_floor",
     )
     chosen = None if floor == _ALL_FLOORS else floor
-    _summary(board.counts(chosen), board, chosen)
+    _summary(database, hotel, day, chosen, {"board": board})
     _legend()
     to_do_only = st.toggle(tr("board.to_do_only"), key="board_to_do_only")
     rooms = [r for r in board.on_floor(chosen) if not (to_do_only and r.nothing_to_do)]
@@ -111,15 +111,34 @@ def housekeeping_page() -> None:
         )
         for room in shown:
             if room.floor == on_floor:
-                _room_card(database, hotel, day, room.room_id, {"room": room})
+                card = st.fragment(_room_card, key=_card_key(room.room_id))
+                card(database, hotel, day, room.room_id, {"room": room})
     if board.unassigned and chosen is None and last_page:
         st.subheader(tr("housekeeping.no_room"))
         for arrival in board.unassigned:
             _unassigned_card(database, hotel, arrival)
 
 
-def _summary(counts: dict[str, int], board: HousekeepingBoard, floor: int | None) -> None:
-    """How many rooms in each state and with each fact (those with none are left out)."""
+_SUMMARY = "board_summary"  # the counts' fragment, rerun with the card a saved tick changed
+
+
+def _card_key(room_id: int) -> str:
+    return f"board_card_{room_id}"
+
+
+@st.fragment(key=_SUMMARY)
+def _summary(
+    database: Database, hotel: Property, day: date, floor: int | None, first: dict[str, Any]
+) -> None:
+    """How many rooms in each state and with each fact (those with none are left out). The
+    page's run hands it the board it read (`first`, used once); rerun with a card after a
+    saved tick, it reads the board again, so the counts are the database's."""
+    board = first.pop("board", None)
+    if board is None:
+        me = still_signed_in(database)
+        with database.read() as session:
+            board = housekeeping_board(session, me, hotel, day)
+    counts = board.counts(floor)
     arriving = [r for r in board.arriving_rooms if floor is None or r.floor == floor]
     st.caption(
         tr("housekeeping.summary", ready=sum(r.ready for r in arriving), count=len(arriving))
@@ -137,12 +156,12 @@ def _legend() -> None:
             st.markdown(f"{_mark(name)}: {escape_markdown(tr(f'board.help_{name}'))}")
 
 
-@st.fragment
 def _room_card(
     database: Database, hotel: Property, day: date, room_id: int, first: dict[str, BoardRoom]
 ) -> None:
-    """One room's card. The page's run hands it the room it read with the whole board
-    (`first`, used once); a refused tick reruns this card alone, and it reads its room again."""
+    """One room's card, a fragment keyed by its room. The page's run hands it the room it read
+    with the whole board (`first`, used once); a tick reruns this card alone (with the counts,
+    when it was saved), and it reads its room again."""
     room = first.pop("room", None)
     if room is None:  # this card alone: the page did not check the person, nor read the room
         me = still_signed_in(database)
@@ -176,7 +195,9 @@ def _room_card(
                 args=(database, hotel.id, room, item.key, not item.done, name, place),
             )
         for reservation_id, item in room.wish_items:
-            _wish_item(database, hotel, reservation_id, item, place)
+            _wish_item(
+                database, hotel, reservation_id, item, place, (_card_key(room.room_id), _SUMMARY)
+            )
 
 
 def _tick_room(
@@ -197,11 +218,17 @@ def _tick_room(
         ),
         reset=name,
         done=f"{room.number} · {tr('saved')}",
+        rerun=(_card_key(room.room_id), _SUMMARY),
     )
 
 
 def _wish_item(
-    database: Database, hotel: Property, reservation_id: int, item: ChecklistItem, place: str
+    database: Database,
+    hotel: Property,
+    reservation_id: int,
+    item: ChecklistItem,
+    place: str,
+    rerun: tuple[str, ...] | None = None,
 ) -> None:
     """One item a guest's wish adds: ticking it finishes its task (and unticking reopens it)."""
     name = f"tick_{reservation_id}_{item.key}"
@@ -217,7 +244,7 @@ def _wish_item(
                 session, me, hotel.id, reservation_id, item.key, not item.done, item.task_version
             ),
         ),
-        kwargs={"reset": name, "done": tr("saved")},  # the card shows the box ticked
+        kwargs={"reset": name, "done": tr("saved"), "rerun": rerun},  # the card shows it ticked
     )
 
 
