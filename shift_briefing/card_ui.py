@@ -3,9 +3,8 @@
 A card is a fragment and its widgets write in their on_change/on_click callback: one click is
 one run. A saved write reruns the whole page, whose counts change too, or the fragments it
 names (the card and the page's counts); opening a card or a refused write reruns the card
-alone, which reads itself again. A fragment rerun skips the
-page's sign-in check, so the callback and the card check the person again
-(core.ui.signed_in_actor).
+alone, which reads itself again. A fragment rerun skips the page's sign-in check, so the
+callback and the card check the person again (core.ui.signed_in_actor).
 Streamlit only: the writes are the services'.
 """
 
