@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -459,24 +460,22 @@ def seed_demo(session: Session) -> Property | None:
     for number, row in enumerate(ARRIVALS, start=1):
         offset, name, language, eta, room, adults, children, vip, nights, wishes = row
         room = room or (ready.get(name) if offset == 0 else None)
-        arrival = first_day + timedelta(days=offset)
         save_reservation(
             session,
             system,
             hotel.id,
-            ReservationInput(
-                confirmation_number=f"DM{arrival:%m%d}{number:03d}",
+            _booking(
+                number,
+                first_day + timedelta(days=offset),
+                nights,
                 guest_name=name,
                 language=language,
-                arrival_date=arrival,
-                departure_date=arrival + timedelta(days=nights),
                 eta=eta,
                 room_number=room,
                 adults=adults,
                 children=children,
                 vip_level=vip,
                 wish_text=wishes,
-                source="demo",
             ),
         )
     _seed_in_house(session, system, hotel, first_day, start=len(ARRIVALS) + 1)
@@ -496,19 +495,29 @@ def _seed_in_house(
             session,
             system,
             hotel.id,
-            ReservationInput(
-                confirmation_number=f"DM{arrival:%m%d}{number:03d}",
+            _booking(
+                number,
+                arrival,
+                nights,
                 guest_name=name,
                 language=language,
-                arrival_date=arrival,
-                departure_date=arrival + timedelta(days=nights),
                 room_number=room,
                 wish_text=wishes,
-                source="demo",
             ),
         )
         saved.reservation.status = "checked_in"
         saved.reservation.checked_in_at = local_to_utc(arrival, CHECKED_IN_AT, hotel.timezone)
+
+
+def _booking(number: int, arrival: date, nights: int, **values: Any) -> ReservationInput:
+    """The demo's reservation `number` (its confirmation number says the day it arrives)."""
+    return ReservationInput(
+        confirmation_number=f"DM{arrival:%m%d}{number:03d}",
+        arrival_date=arrival,
+        departure_date=arrival + timedelta(days=nights),
+        source="demo",
+        **values,
+    )
 
 
 def _expected_soon(hotel: Property, first_day: date) -> dict[str, str]:
