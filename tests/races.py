@@ -387,10 +387,26 @@ def _setting(database, setup, manager, signers, chance, n) -> tuple:
     return ("job", JOB, version, "retention_days", days)
 
 
+def _save_form(database, setup, manager, reservation_id, data, version, guest_version) -> None:
+    """The reservation form's save, over the versions opened (the baseline: over whatever is
+    stored now, as a save that checks nothing)."""
+    from guests.models import Reservation
+    from guests.reservations import update_reservation
+
+    with database.write() as session:
+        if not setup.checked:
+            stored = session.get(Reservation, reservation_id)
+            version, guest_version = stored.version, stored.guest.version
+        update_reservation(
+            session, manager, setup.property_id, reservation_id, data,
+            version=version, guest_version=guest_version,
+        )
+
+
 def _reservation(database, setup, manager, signers, chance, n) -> tuple:
     """The reservation form's edit: the stay's number of adults, over the version opened."""
     from guests.models import Reservation
-    from guests.reservations import reservation_input, update_reservation
+    from guests.reservations import reservation_input
 
     reservation_id = chance.choice(setup.reservations)
     with database.read() as session:
@@ -398,23 +414,14 @@ def _reservation(database, setup, manager, signers, chance, n) -> tuple:
         version, guest_version = reservation.version, reservation.guest.version
         data = reservation_input(reservation)
     data.adults = chance.choice([a for a in range(1, 6) if a != data.adults])  # a change
-    with database.write() as session:
-        if setup.checked:
-            saving_over = version, guest_version
-        else:  # the baseline: whatever is stored now, as a save that checks nothing
-            stored = session.get(Reservation, reservation_id)
-            saving_over = stored.version, stored.guest.version
-        update_reservation(
-            session, manager, setup.property_id, reservation_id, data,
-            version=saving_over[0], guest_version=saving_over[1],
-        )
+    _save_form(database, setup, manager, reservation_id, data, version, guest_version)
     return ("reservation", reservation_id, version, "adults", data.adults)
 
 
 def _guest(database, setup, manager, signers, chance, n) -> tuple:
     """The same form editing the guest: their VIP level, over the guest's version opened."""
     from guests.models import Reservation
-    from guests.reservations import reservation_input, update_reservation
+    from guests.reservations import reservation_input
 
     reservation_id = chance.choice(setup.reservations)
     with database.read() as session:
@@ -423,16 +430,7 @@ def _guest(database, setup, manager, signers, chance, n) -> tuple:
         guest_version = reservation.guest.version
         data = reservation_input(reservation)
     data.vip_level = chance.choice([v for v in range(4) if v != data.vip_level])  # a change
-    with database.write() as session:
-        if setup.checked:
-            saving_over = version, guest_version
-        else:  # the baseline: whatever is stored now, as a save that checks nothing
-            stored = session.get(Reservation, reservation_id)
-            saving_over = stored.version, stored.guest.version
-        update_reservation(
-            session, manager, setup.property_id, reservation_id, data,
-            version=saving_over[0], guest_version=saving_over[1],
-        )
+    _save_form(database, setup, manager, reservation_id, data, version, guest_version)
     return ("guest", guest_id, guest_version, "vip_level", data.vip_level)
 
 
