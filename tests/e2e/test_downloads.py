@@ -83,6 +83,14 @@ def test_the_briefing_pdf_is_refused_after_the_idle_timeout(idle_server, browser
     context.close()
 
 
+def _deactivated(database, login: str) -> None:
+    """A manager deactivates the account `login`, while its session is open in the browser."""
+    with database.write() as session:
+        manager = actor_for(session.query(Staff).filter_by(login="manager").one())
+        person = session.query(Staff).filter_by(login=login).one()
+        set_active(session, manager, person.id, False)
+
+
 def test_the_checklist_pdf_is_refused_once_the_account_is_deactivated(idle_server, browser):
     base, database = idle_server
     context, page = signed_in(
@@ -90,10 +98,7 @@ def test_the_checklist_pdf_is_refused_once_the_account_is_deactivated(idle_serve
     )
     button = page.get_by_role("button", name=t("housekeeping.print_floor", FR, floor=2))
     assert downloads(page, button).startswith(b"%PDF")
-    with database.write() as session:  # a manager, elsewhere, deactivates the account
-        manager = actor_for(session.query(Staff).filter_by(login="manager").one())
-        housekeeping = session.query(Staff).filter_by(login="housekeeping").one()
-        set_active(session, manager, housekeeping.id, False)
+    _deactivated(database, "housekeeping")  # by a manager, elsewhere
     refused(page, button)
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.tasks", FR)).click()
     expect(page.get_by_text(t("session.refused_inactive", FR))).to_be_visible()
@@ -147,10 +152,7 @@ def test_the_import_s_refused_rows_csv_is_refused_once_the_account_is_deactivate
     page.get_by_role("button", name=t("import.run", FR), exact=True).click()
     button = page.get_by_role("button", name=t("import.download_errors", FR))
     assert b"not a date" in downloads(page, button)  # the refused row, with its reason
-    with database.write() as session:  # a manager, elsewhere, deactivates the account
-        manager = actor_for(session.query(Staff).filter_by(login="manager").one())
-        agent = session.query(Staff).filter_by(login="reservations").one()
-        set_active(session, manager, agent.id, False)
+    _deactivated(database, "reservations")  # by a manager, elsewhere
     refused(page, button)
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t("nav.reservations", FR)).click()
     expect(page.get_by_text(t("session.refused_inactive", FR))).to_be_visible()
