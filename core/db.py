@@ -3,11 +3,21 @@
 SQLite is tuned so that a hotel's handful of writers never sees "database is locked": WAL lets
 readers go on during a write, `busy_timeout` makes a writer wait its turn, and write sessions
 begin with BEGIN IMMEDIATE so the lock is taken at the start rather than half-way through.
+
+SQLite has no queue for its write lock, so a long background writer (the arrivals import)
+pauses between its short transactions for whoever waits. A person's write says that it is
+waiting: it leaves a marker file next to the database (`<database>-writers`) before each try
+of BEGIN IMMEDIATE, and tries again every WAIT_STEP_MS while the lock is taken. The
+background writer pauses after a transaction only if it finds the marker (and removes it), so
+an import nobody waits for runs without pauses.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
@@ -30,6 +41,8 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+BUSY_SECONDS = 30  # a writer waits this long for SQLite's write lock, then fails
+WAIT_STEP_MS = 100  # a waiting writer says so again this often (see the module docstring)
 
 
 class Base(DeclarativeBase):
@@ -62,12 +75,14 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.waiting_marker: Path | None = None
         if self.is_sqlite:
             path = url.split("///", 1)[1] if "///" in url else ""
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(url, connect_args={"timeout": 30})
-            _tune_sqlite(self.engine)
+                self.waiting_marker = Path(f"{path}-writers")
+            self.engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS})
+            _tune_sqlite(self.engine, self.waiting_marker)
         else:
             self.engine = create_engine(url, pool_pre_ping=True)
             # Bulk inserts without RETURNING as multi-row INSERTs ("insertmanyvalues"), as
@@ -76,6 +91,9 @@ class Database:
         self._write_engine = self.engine.execution_options(hotel_write=True)
         self._reads = sessionmaker(self.engine, expire_on_commit=False)
         self._writes = sessionmaker(self._write_engine, expire_on_commit=False)
+        self._background_writes = sessionmaker(
+            self._write_engine.execution_options(hotel_background=True),
+            expire_on_commit=False)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -83,13 +101,15 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, background: bool = False) -> Iterator[Session]:
         """A unit of work: commits when the block ends, rolls back when it raises; except a
         `RefusedAndRecorded` refusal, which commits its record (a counted wrong password) and
-        then goes on to the caller."""
+        then goes on to the caller. A `background` writer does not say that it waits: it is
+        the one that gives way (`someone_waited`)."""
         kept: RefusedAndRecorded | None = None
+        sessions = self._background_writes if background else self._writes
         try:
-            with self._writes() as session, session.begin():
+            with sessions() as session, session.begin():
                 try:
                     yield session
                 except RefusedAndRecorded as refused:
@@ -106,26 +126,63 @@ class Database:
         with self._write_engine.begin() as connection:
             yield connection
 
+    def someone_waited(self) -> bool:
+        """SQLite: has a writer asked for the write lock since the last call? (It has until
+        it gets the lock: its marker comes back every WAIT_STEP_MS.)"""
+        if self.waiting_marker is None:
+            return self.is_sqlite  # an in-memory database: nobody can tell, so assume so
+        try:
+            self.waiting_marker.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _say_waiting(marker: Path) -> None:
+    os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def _begin_immediate(raw: sqlite3.Connection, marker: Path) -> None:
+    """BEGIN IMMEDIATE, saying that this writer waits before every try (module docstring)."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    raw.execute(f"PRAGMA busy_timeout={WAIT_STEP_MS}")
+    try:
+        while True:
+            _say_waiting(marker)
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise DBAPIError.instance("BEGIN IMMEDIATE", None, error,
+                                              sqlite3.Error) from error
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
+
+
+def _tune_sqlite(engine: Engine, marker: Path | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself, not the sqlite3 module.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        if connection.get_execution_options().get("hotel_write"):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        options = connection.get_execution_options()
+        if options.get("hotel_write"):
+            if marker is None or options.get("hotel_background"):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                _begin_immediate(connection.connection.driver_connection, marker)
         else:
             connection.exec_driver_sql("BEGIN")
 

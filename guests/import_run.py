@@ -278,8 +278,9 @@ def _cancel_the_missing(
 
 @contextmanager
 def _unit(database: Database, rehearsal: bool) -> Iterator[Session]:
-    """A short write transaction; in a rehearsal, rolled back at its end."""
-    with database.write() as session:
+    """A short write transaction, which gives way to people's saves (core.db); in a
+    rehearsal, rolled back at its end."""
+    with database.write(background=True) as session:
         if not rehearsal:
             yield session
             return
@@ -335,8 +336,9 @@ def _let_others_in(database: Database, held: float = SQLITE_PAUSE) -> None:
     to 100 ms between two tries), and a batch that began at once would take the lock again
     every time. A pause longer than the sleep a writer can be in lets every waiting save in
     first: one that began waiting during this batch (`held` seconds) sleeps no longer than the
-    busy handler's step at that time, which is shorter than 100 ms after a short batch."""
-    if database.is_sqlite:
+    busy handler's step at that time, which is shorter than 100 ms after a short batch.
+    Nobody waiting (core.db: no writer said so), the next batch begins at once."""
+    if database.is_sqlite and database.someone_waited():
         time.sleep(_pause_after(held))
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +18,7 @@ from sqlalchemy import exc, select
 
 from core.db import Database
 from core.models import Staff
+from core.settings import ROOT
 
 INCREMENTS = 200
 
@@ -55,6 +59,38 @@ def test_a_write_takes_the_write_lock_at_its_start(sqlite_database):
         other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+WAITING_WRITER = """
+import sys
+from sqlalchemy import text
+from core.db import Database
+from core.settings import ROOT
+with Database(sys.argv[1]).write() as session:
+    session.execute(text("UPDATE properties SET name = 'waited' WHERE 1 = 0"))
+"""
+
+
+def test_a_writer_kept_waiting_says_so_until_it_has_the_lock(sqlite_database):
+    """What lets the import pause only for someone (guests.import_run._let_others_in): a
+    writer in another process leaves its marker while it waits, again after the marker was
+    taken, and the background writer that holds the lock leaves none of its own."""
+    with sqlite_database.write(background=True) as session:
+        session.connection()  # holding the write lock
+        assert not sqlite_database.someone_waited()
+        writer = subprocess.Popen([sys.executable, "-c", WAITING_WRITER,
+                                   sqlite_database.url], cwd=ROOT)
+        try:
+            for _ in range(2):  # seen, taken, and seen again: it is still waiting
+                deadline = time.monotonic() + 30
+                while not sqlite_database.someone_waited():
+                    assert writer.poll() is None, "the writer did not wait for the lock"
+                    assert time.monotonic() < deadline, "the waiting writer left no marker"
+                    time.sleep(0.01)
+        except BaseException:
+            writer.kill()
+            raise
+    assert writer.wait(timeout=30) == 0  # it got the lock once the background writer let go
 
 
 def test_two_front_desk_pcs_saving_at_once_both_succeed(database, hugo):
