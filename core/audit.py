@@ -190,9 +190,10 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
+        return [v if type(v) in _PLAIN else json_safe(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): v if type(v) in _PLAIN else json_safe(v)
+                for k, v in value.items()}
     return value
 
 
