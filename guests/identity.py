@@ -54,17 +54,19 @@ def returning_guests(
     queries: list[Any] = [
         known.where(func.lower(Guest.email).in_(chunk)) for chunk in chunks(emails)
     ] + [known.where(Guest.phone.in_(chunk)) for chunk in chunks(phones)]
+    stored: list[Guest] = []
     for query in queries:
         if lock:
             query = query.with_for_update().execution_options(populate_existing=True)
-        for guest in session.scalars(query.order_by(Guest.id)):
-            key = stored_key(guest)
-            if key is not None and key in wanted:
-                found.setdefault(key, guest)
-            elif guest.email and guest.phone:  # stored with both: found by phone too
-                by_phone = ("phone", _name(guest.name), guest.phone.strip())
-                if by_phone in wanted:
-                    found.setdefault(by_phone, guest)
+        stored += session.scalars(query)  # no ORDER BY: it would trade the index for a scan
+    for guest in sorted(stored, key=lambda g: g.id):
+        key = stored_key(guest)
+        if key is not None and key in wanted:
+            found.setdefault(key, guest)
+        elif guest.email and guest.phone:  # stored with both: found by phone too
+            by_phone = ("phone", _name(guest.name), guest.phone.strip())
+            if by_phone in wanted:
+                found.setdefault(by_phone, guest)
     return found
 
 

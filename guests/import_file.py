@@ -458,13 +458,17 @@ def _build(records: list[list[Any]], name: str, digest: str, kind: str, encoding
             columns=", ".join(ALIASES[f][0] for f in missing),
         )
     rows = []
+    width = 1 + max(i for where in positions.values() for i in where)
+    single = [(name_, where[0]) for name_, where in positions.items() if len(where) == 1]
+    several = [(name_, where) for name_, where in positions.items() if len(where) > 1]
     for offset, record in enumerate(body):
         if not any(_text(cell) for cell in record):
             continue  # blank lines, and rows of empty trailing columns
-        cells = {
-            name_: [record[i] if i < len(record) else None for i in where]
-            for name_, where in positions.items()
-        }
+        if len(record) < width:  # a short line: its missing cells are empty
+            record = [*record, *([None] * (width - len(record)))]
+        cells = {name_: [record[i]] for name_, i in single}
+        for name_, where in several:
+            cells[name_] = [record[i] for i in where]
         rows.append((header_index + offset + 2, cells))
     return ExportFile(
         name=name, sha256=digest, kind=kind, encoding=encoding, separator=separator,

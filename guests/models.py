@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.clock import now
@@ -36,6 +46,10 @@ class Room(Base):
 
 class Guest(Base):
     __tablename__ = "guests"
+    __table_args__ = (  # a returning guest is found by e-mail or phone (guests.identity)
+        Index("ix_guests_property_email", "property_id", text("lower(email)")),
+        Index("ix_guests_property_phone", "property_id", "phone"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     property_id: Mapped[int] = mapped_column(ForeignKey("properties.id"), index=True)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from core.lib import chunks, insert_with_ids
 from guests.models import Guest, Reservation, Room, RoomNight
 
 HOLDING = ("booked", "checked_in")  # the statuses that occupy a room
+ONE_NIGHT = timedelta(days=1)
 
 
 def nights_of(arrival: date, departure: date) -> list[date]:
@@ -177,14 +178,22 @@ def holders(
     session: Session, property_id: int, pairs: Iterable[tuple[int, date]]
 ) -> dict[tuple[int, date], int]:
     """Who holds each of these (room, night) pairs, if anyone: reservation ids. Only the pairs
-    asked are read, so that the cost follows the rows being booked, not the nights stored."""
-    wanted = sorted(set(pairs))
+    asked are read, so that the cost follows the rows being booked, not the nights stored:
+    each room's run of consecutive nights is one range of the (room, night) index (a list of
+    pairs, `(room, night) IN (VALUES ...)`, would make SQLite read every night stored)."""
+    runs: list[tuple[int, date, date]] = []
+    for room_id, night in sorted(set(pairs)):
+        if runs and runs[-1][0] == room_id and runs[-1][2] + ONE_NIGHT == night:
+            runs[-1] = (room_id, runs[-1][1], night)
+        else:
+            runs.append((room_id, night, night))
     found: dict[tuple[int, date], int] = {}
-    for chunk in chunks(wanted, 250):  # two parameters a pair
+    for chunk in chunks(runs, 150):  # three parameters a run
         for room_id, night, reservation_id in session.execute(
             select(RoomNight.room_id, RoomNight.night, RoomNight.reservation_id).where(
                 RoomNight.property_id == property_id,
-                tuple_(RoomNight.room_id, RoomNight.night).in_(chunk),
+                or_(*(and_(RoomNight.room_id == room_id, RoomNight.night.between(first, last))
+                      for room_id, first, last in chunk)),
             )
         ):
             found[(room_id, night)] = reservation_id
