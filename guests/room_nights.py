@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,6 @@ from core.lib import chunks, insert_with_ids
 from guests.models import Guest, Reservation, Room, RoomNight
 
 HOLDING = ("booked", "checked_in")  # the statuses that occupy a room
-ONE_NIGHT = timedelta(days=1)
 
 
 def nights_of(arrival: date, departure: date) -> list[date]:
@@ -174,27 +173,29 @@ def _insert(
         raise RoomTaken(clash) from None
 
 
+_HOLDERS = (  # {asked}: placeholders only, "(:r0, :n0), (:r1, :n1)..."
+    "SELECT held.room_id, held.night, held.reservation_id FROM (VALUES {asked}) AS asked"
+    " JOIN room_nights AS held ON held.room_id = asked.column1 AND held.night = asked.column2"
+    " WHERE held.property_id = :property_id"
+)
+
+
 def holders(
     session: Session, property_id: int, pairs: Iterable[tuple[int, date]]
 ) -> dict[tuple[int, date], int]:
     """Who holds each of these (room, night) pairs, if anyone: reservation ids. Only the pairs
     asked are read, so that the cost follows the rows being booked, not the nights stored:
-    each room's run of consecutive nights is one range of the (room, night) index (a list of
-    pairs, `(room, night) IN (VALUES ...)`, would make SQLite read every night stored)."""
-    runs: list[tuple[int, date, date]] = []
-    for room_id, night in sorted(set(pairs)):
-        if runs and runs[-1][0] == room_id and runs[-1][2] + ONE_NIGHT == night:
-            runs[-1] = (room_id, runs[-1][1], night)
-        else:
-            runs.append((room_id, night, night))
+    the pairs are a VALUES list joined to the (room, night) index, one lookup each (SQLite
+    reads every night stored for `(room, night) IN (VALUES ...)`)."""
+    on_sqlite = session.get_bind().dialect.name == "sqlite"
     found: dict[tuple[int, date], int] = {}
-    for chunk in chunks(runs, 150):  # three parameters a run
+    for chunk in chunks(sorted(set(pairs)), 250):  # two parameters a pair
+        values: dict[str, Any] = {"property_id": property_id}
+        for i, (room_id, night) in enumerate(chunk):
+            values[f"r{i}"] = room_id
+            values[f"n{i}"] = night.isoformat() if on_sqlite else night  # as SQLite stores it
+        asked = ", ".join(f"(:r{i}, :n{i})" for i in range(len(chunk)))
         for room_id, night, reservation_id in session.execute(
-            select(RoomNight.room_id, RoomNight.night, RoomNight.reservation_id).where(
-                RoomNight.property_id == property_id,
-                or_(*(and_(RoomNight.room_id == room_id, RoomNight.night.between(first, last))
-                      for room_id, first, last in chunk)),
-            )
-        ):
-            found[(room_id, night)] = reservation_id
+                text(_HOLDERS.format(asked=asked)), values):
+            found[(room_id, date.fromisoformat(night) if on_sqlite else night)] = reservation_id
     return found
