@@ -116,8 +116,8 @@ def _run(
     room_of = {number: channel for channel, numbers in export.channel_rooms.items()
                for number in numbers if len(numbers) > 1}
     # The parsed file is a large heap of objects that lives to the end: left to the garbage
-    # collector, a full collection would walk it inside a batch, holding the write lock.
-    gc.collect()
+    # collector, a full collection would walk it inside a batch, holding the write lock. (No
+    # collection first: it would walk it too; what garbage is frozen goes after unfreeze.)
     gc.freeze()
     try:
         start, size = 0, min(FIRST_BATCH, batch_rows)

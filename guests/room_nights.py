@@ -196,6 +196,6 @@ def holders(
             values[f"n{i}"] = night.isoformat() if on_sqlite else night  # as SQLite stores it
         asked = ", ".join(f"(:r{i}, :n{i})" for i in range(len(chunk)))
         for room_id, night, reservation_id in session.execute(
-                text(_HOLDERS.format(asked=asked)), values):
+                text(_HOLDERS.format(asked=asked)), values).all():
             found[(room_id, date.fromisoformat(night) if on_sqlite else night)] = reservation_id
     return found
