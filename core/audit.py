@@ -24,7 +24,7 @@ from sqlalchemy import event, inspect, null, select, update
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from core.clock import now
-from core.lib import chunks, insert_with_ids
+from core.lib import chunks, insert_rows, insert_with_ids
 from core.models import AuditEvent, AuditPersonal
 
 # Fields whose values say who a guest is or what they told us; staff names too (harmless).
@@ -272,11 +272,12 @@ def record_many(session: Session, who: Who, entries: list[dict[str, Any]]) -> No
         )
         personal.append(apart)
     if not any(apart is not None for apart in personal):
-        session.execute(AuditEvent.__table__.insert(), rows)
+        insert_rows(session, AuditEvent.__table__, rows)
         return
     insert_with_ids(session, AuditEvent, rows)  # each event's id, to hang its personal values on
-    session.execute(
-        AuditPersonal.__table__.insert(),
+    insert_rows(
+        session,
+        AuditPersonal.__table__,
         [
             {"event_id": row["id"], "erased_at": None, **apart}
             for row, apart in zip(rows, personal, strict=True)

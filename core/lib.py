@@ -58,15 +58,18 @@ def insert_with_ids(session: Session, model: type[Base], rows: list[dict[str, An
             {"table": table.name, "count": len(rows)}))
     for row, row_id in zip(rows, ids, strict=True):
         row["id"] = row_id
-    _insert_raw(session, table, rows)
+    insert_rows(session, table, rows)
 
 
-def _insert_raw(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """The rows straight to the driver, in the session's transaction: one executemany on
     SQLite, one COPY on PostgreSQL (psycopg 3 sends an executemany as one INSERT per row, and
     parses a multi-row INSERT of thousands again each time). Values go through the columns'
     own bind processors, and the columns the rows leave out get their defaults, as
     SQLAlchemy's INSERT would give them; the refusals are SQLAlchemy's (IntegrityError...)."""
+    if not rows:
+        return
+    session.flush()  # the ORM's pending rows go first
     connection = session.connection()
     dialect = connection.dialect
     keys = list(rows[0])

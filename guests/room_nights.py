@@ -178,6 +178,12 @@ _HOLDERS = (  # {asked}: placeholders only, "(:r0, :n0), (:r1, :n1)..."
     " JOIN room_nights AS held ON held.room_id = asked.column1 AND held.night = asked.column2"
     " WHERE held.property_id = :property_id"
 )
+_HOLDERS_PG = (  # the same with two arrays: one short statement, whatever the number of pairs
+    "SELECT held.room_id, held.night, held.reservation_id"
+    " FROM unnest(CAST(:rooms AS integer[]), CAST(:nights AS date[])) AS asked (room_id, night)"
+    " JOIN room_nights AS held ON held.room_id = asked.room_id AND held.night = asked.night"
+    " WHERE held.property_id = :property_id"
+)
 
 
 def holders(
@@ -185,17 +191,22 @@ def holders(
 ) -> dict[tuple[int, date], int]:
     """Who holds each of these (room, night) pairs, if anyone: reservation ids. Only the pairs
     asked are read, so that the cost follows the rows being booked, not the nights stored:
-    the pairs are a VALUES list joined to the (room, night) index, one lookup each (SQLite
-    reads every night stored for `(room, night) IN (VALUES ...)`)."""
-    on_sqlite = session.get_bind().dialect.name == "sqlite"
+    the pairs are joined to the (room, night) index, one lookup each (SQLite reads every
+    night stored for `(room, night) IN (VALUES ...)`)."""
+    wanted = sorted(set(pairs))
+    if session.get_bind().dialect.name != "sqlite":
+        rows = session.execute(text(_HOLDERS_PG), {
+            "property_id": property_id, "rooms": [room_id for room_id, _ in wanted],
+            "nights": [night for _, night in wanted]}).all()
+        return {(room_id, night): reservation_id for room_id, night, reservation_id in rows}
     found: dict[tuple[int, date], int] = {}
-    for chunk in chunks(sorted(set(pairs)), 250):  # two parameters a pair
+    for chunk in chunks(wanted, 250):  # two parameters a pair
         values: dict[str, Any] = {"property_id": property_id}
         for i, (room_id, night) in enumerate(chunk):
             values[f"r{i}"] = room_id
-            values[f"n{i}"] = night.isoformat() if on_sqlite else night  # as SQLite stores it
+            values[f"n{i}"] = night.isoformat()  # as SQLite stores a date
         asked = ", ".join(f"(:r{i}, :n{i})" for i in range(len(chunk)))
         for room_id, night, reservation_id in session.execute(
                 text(_HOLDERS.format(asked=asked)), values).all():
-            found[(room_id, date.fromisoformat(night) if on_sqlite else night)] = reservation_id
+            found[(room_id, date.fromisoformat(night))] = reservation_id
     return found
