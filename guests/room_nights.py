@@ -173,10 +173,10 @@ def _insert(
         raise RoomTaken(clash) from None
 
 
-_HOLDERS = (  # {asked}: placeholders only, "(:r0, :n0), (:r1, :n1)..."
+_HOLDERS = (  # {asked}: "(?, ?), (?, ?)...", placeholders only
     "SELECT held.room_id, held.night, held.reservation_id FROM (VALUES {asked}) AS asked"
     " JOIN room_nights AS held ON held.room_id = asked.column1 AND held.night = asked.column2"
-    " WHERE held.property_id = :property_id"
+    " WHERE held.property_id = ?"
 )
 _HOLDERS_PG = (  # the same with two arrays: one short statement, whatever the number of pairs
     "SELECT held.room_id, held.night, held.reservation_id"
@@ -200,13 +200,13 @@ def holders(
             "nights": [night for _, night in wanted]}).all()
         return {(room_id, night): reservation_id for room_id, night, reservation_id in rows}
     found: dict[tuple[int, date], int] = {}
+    connection = session.connection()
     for chunk in chunks(wanted, 250):  # two parameters a pair
-        values: dict[str, Any] = {"property_id": property_id}
-        for i, (room_id, night) in enumerate(chunk):
-            values[f"r{i}"] = room_id
-            values[f"n{i}"] = night.isoformat()  # as SQLite stores a date
-        asked = ", ".join(f"(:r{i}, :n{i})" for i in range(len(chunk)))
-        for room_id, night, reservation_id in session.execute(
-                text(_HOLDERS.format(asked=asked)), values).all():
+        values: list[Any] = []
+        for room_id, night in chunk:
+            values += (room_id, night.isoformat())  # a date as SQLite stores it
+        statement = _HOLDERS.format(asked=", ".join(["(?, ?)"] * len(chunk)))
+        for room_id, night, reservation_id in connection.exec_driver_sql(
+                statement, (*values, property_id)).all():
             found[(room_id, date.fromisoformat(night))] = reservation_id
     return found
