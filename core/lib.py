@@ -66,7 +66,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     SQLite, one COPY on PostgreSQL (psycopg 3 sends an executemany as one INSERT per row, and
     parses a multi-row INSERT of thousands again each time). Values go through the columns'
     own bind processors, and the columns the rows leave out get their defaults, as
-    SQLAlchemy's INSERT would give them; the refusals are SQLAlchemy's (IntegrityError...)."""
+    SQLAlchemy's INSERT would give them (a callable one called once for all the rows: `now`
+    is the moment of the insert); the refusals are SQLAlchemy's (IntegrityError...)."""
     if not rows:
         return
     session.flush()  # the ORM's pending rows go first
@@ -83,9 +84,11 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     processed = [(index, process, {}) for index, process in enumerate(processors)
                  if process is not None]
 
+    given = [_default(column) for column in defaults]  # once: the rows go in at one moment
+
     def values() -> Iterator[list[Any]]:
         for row in rows:
-            raw = [row[key] for key in keys] + [_default(column) for column in defaults]
+            raw = [row[key] for key in keys] + given
             for index, process, seen in processed:
                 value = raw[index]
                 if type(value) not in _MEMO:
