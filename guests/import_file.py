@@ -16,6 +16,7 @@ import re
 import unicodedata
 import zipfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -108,6 +109,9 @@ EXCEL_EPOCH = date(1899, 12, 30)
 EXCEL_SERIALS = (18264, 91675)  # 1950-01-01 .. 2150-12-31: plausible stay dates only
 LONGEST_STAY = timedelta(days=731)  # a departure more than 2 years after arrival is a typo
 SHEET_KEY = "_sheet"  # in a row's cells: the workbook sheet it comes from
+Cells = dict[str, Sequence[Any]]  # a row's cells: field -> its cells (several for wishes)
+_REPEATING = frozenset(("arrival", "departure", "room", "room_type", "eta", "adults", "children",
+                        "vip", "language", "status"))  # a few values down thousands of rows
 
 
 # --- limits, checked before anything is parsed ---------------------------------------------------
@@ -243,7 +247,7 @@ class ExportFile:
     header_row: int
     columns: dict[str, list[str]]  # field -> headers as written (several for the wishes)
     unknown_columns: list[str]
-    rows: list[tuple[int, dict[str, list[Any]]]]  # (row number, field -> its cells)
+    rows: list[tuple[int, Cells]]  # (row number, field -> its cells)
     sheets: list[str] = field(default_factory=list)  # every sheet imported, in order
     sheets_left_out: list[str] = field(default_factory=list)  # sheets without the header
     # OpenTravel XML only (guests.import_ota): cancellations that carry no stay, and what the
@@ -401,7 +405,7 @@ def _combined(parts: list[ExportFile], left_out: list[str]) -> ExportFile:
         return first
     columns: dict[str, list[str]] = {}
     unknown: list[str] = []
-    rows: list[tuple[int, dict[str, list[Any]]]] = []
+    rows: list[tuple[int, Cells]] = []
     for part in parts:
         for name_, headers in part.columns.items():
             columns.setdefault(name_, list(headers))
@@ -459,16 +463,24 @@ def _build(records: list[list[Any]], name: str, digest: str, kind: str, encoding
         )
     rows = []
     width = 1 + max(i for where in positions.values() for i in where)
-    single = [(name_, where[0]) for name_, where in positions.items() if len(where) == 1]
+    single = [(name_, where[0]) for name_, where in positions.items()
+              if len(where) == 1 and name_ not in _REPEATING]
+    repeating = [(name_, where[0]) for name_, where in positions.items()
+                 if len(where) == 1 and name_ in _REPEATING]
     several = [(name_, where) for name_, where in positions.items() if len(where) > 1]
+    shared: dict[str, str] = {}  # a big file's memory: a value repeated down a column, once
     for offset, record in enumerate(body):
         if not any(_text(cell) for cell in record):
             continue  # blank lines, and rows of empty trailing columns
         if len(record) < width:  # a short line: its missing cells are empty
             record = [*record, *([None] * (width - len(record)))]
-        cells = {name_: [record[i]] for name_, i in single}
+        # Tuples, not lists: a big file has a million of them (a 1-tuple is half a 1-list).
+        cells: Cells = {name_: (record[i],) for name_, i in single}
+        for name_, i in repeating:
+            value = record[i]
+            cells[name_] = (shared.setdefault(value, value) if type(value) is str else value,)
         for name_, where in several:
-            cells[name_] = [record[i] for i in where]
+            cells[name_] = tuple(record[i] for i in where)
         rows.append((header_index + offset + 2, cells))
     return ExportFile(
         name=name, sha256=digest, kind=kind, encoding=encoding, separator=separator,
@@ -674,7 +686,7 @@ def _status_of_text(text: str) -> str:
 # --- rows -----------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # a big file has a hundred thousand of them
 class ImportRow:
     """A good row: the reservation's values for the columns the file has."""
 
@@ -698,7 +710,7 @@ def parse_rows(export: ExportFile) -> tuple[list[ImportRow], list[RowProblem], i
     good: list[ImportRow] = []
     problems: list[RowProblem] = []
     Where = tuple[str | None, int]
-    by_number: dict[str, list[tuple[Where, dict[str, list[Any]]]]] = defaultdict(list)
+    by_number: dict[str, list[tuple[Where, Cells]]] = defaultdict(list)
     for number, cells in export.rows:
         where = (_sheet_of(cells), number)
         try:
@@ -736,7 +748,7 @@ def parse_rows(export: ExportFile) -> tuple[list[ImportRow], list[RowProblem], i
     return good, problems, len(repeats)
 
 
-def _sheet_of(cells: dict[str, list[Any]]) -> str | None:
+def _sheet_of(cells: Cells) -> str | None:
     return cells[SHEET_KEY][0] if SHEET_KEY in cells else None
 
 
@@ -750,7 +762,7 @@ def confirmation_numbers(export: ExportFile) -> set[str]:
     return {n for _, cells in export.rows if (n := _text(cells.get("confirmation", [None])[0]))}
 
 
-def _raw(cells: dict[str, list[Any]]) -> tuple:
+def _raw(cells: Cells) -> tuple:
     return tuple((k, tuple(_text(c) for c in v)) for k, v in sorted(cells.items())
                  if k != SHEET_KEY)
 
@@ -761,7 +773,7 @@ class _RowError(Exception):
         self.problem = problem
 
 
-def _parse_row(export: ExportFile, number: int, cells: dict[str, list[Any]]) -> ImportRow:
+def _parse_row(export: ExportFile, number: int, cells: Cells) -> ImportRow:
     columns = export.columns
 
     sheet = _sheet_of(cells)
