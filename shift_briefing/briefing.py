@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.audit import Who
@@ -174,6 +174,13 @@ def arrival_moment(reservation: AnyReservation, hotel: Property) -> datetime:
     return expected_moment(reservation, hotel)
 
 
+def _arrival_at(reservation: AnyReservation, expected: datetime) -> datetime:
+    """arrival_moment, with the guest's expected moment already computed."""
+    if reservation.status == "checked_in" and reservation.checked_in_at is not None:
+        return reservation.checked_in_at
+    return expected
+
+
 def in_house(reservation: AnyReservation, day: date) -> bool:
     return reservation.status == "checked_in" or reservation.arrival_date < day
 
@@ -205,45 +212,59 @@ def build_briefing(
         Reservation.arrival_date <= day + timedelta(days=1),
         Reservation.status.in_(("booked", "checked_in")),
     )
+    # When each guest is expected, computed once per reservation (sorts and describes use it).
+    moments = {r.id: expected_moment(r, hotel) for r in nearby}
     arrivals = sorted(
-        (r for r in nearby if start <= arrival_moment(r, hotel) < end),
-        key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
+        (r for r in nearby if start <= _arrival_at(r, moments[r.id]) < end),
+        key=lambda r: (moments[r.id], r.confirmation_number),
     )
     arriving = {r.id for r in arrivals}
-    # The reservations with a task due in the shift that is not cancelled.
-    due_now = session.scalars(
-        select(Task.reservation_id)
-        .where(
-            Task.property_id == property_id,
-            Task.due_at >= start,
-            Task.due_at < end,
-            Task.status != "cancelled",
+    # The other reservations with a task due in the shift that is not cancelled, in one query
+    # of their ids; those read above (the day's other arrivals) are not read again.
+    staying_ids = [
+        i
+        for i in session.scalars(
+            select(Reservation.id)
+            .where(
+                Reservation.id.in_(
+                    select(Task.reservation_id).where(
+                        Task.property_id == property_id,
+                        Task.due_at >= start,
+                        Task.due_at < end,
+                        Task.status != "cancelled",
+                    )
+                ),
+                Reservation.status.in_(("booked", "checked_in")),
+                Reservation.arrival_date <= day + timedelta(days=1),
+                Reservation.departure_date >= day,
+            )
+            .order_by(Reservation.confirmation_number)
         )
-        .distinct()
-    )
-    staying_ids = set(due_now) - arriving
-    others = (
-        booked(
-            session,
-            Reservation.id.in_(staying_ids),
-            Reservation.status.in_(("booked", "checked_in")),
-            Reservation.arrival_date <= day + timedelta(days=1),
-            Reservation.departure_date >= day,
-            order_by=(Reservation.confirmation_number,),
-        )
-        if staying_ids
-        else []
-    )
+        if i not in arriving
+    ]
+    read = {r.id: r for r in nearby}
+    unread = [i for i in staying_ids if i not in read]
+    if unread:
+        read.update((r.id, r) for r in booked(session, Reservation.id.in_(unread)))
+    others = [read[i] for i in staying_ids]
+    for r in others:
+        if r.id not in moments:
+            moments[r.id] = expected_moment(r, hotel)
     # In house: checked in here, or a stay that began on an earlier day (the PMS may have
     # checked them in). A guest due today or later who has not checked in is awaited.
     staying = [r for r in others if in_house(r, day)]
     awaited = sorted(
         (r for r in others if not in_house(r, day)),
-        key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
+        key=lambda r: (moments[r.id], r.confirmation_number),
     )
 
     describe = GuestDescriber(
-        session, hotel, arrivals + staying + awaited, language, details=not version_only
+        session,
+        hotel,
+        arrivals + staying + awaited,
+        language,
+        details=not version_only,
+        moments=moments,
     )
     full = Briefing(
         property_id=property_id,
@@ -279,9 +300,12 @@ class GuestDescriber:
         reservations: Sequence[AnyReservation],
         language: str,
         details: bool = True,
+        moments: dict[int, datetime] | None = None,
     ) -> None:
         self.hotel = hotel
         self.language = language
+        self.moments = moments or {}  # reservation id -> expected_moment, when already known
+        self.wish_labels: dict[tuple[str, str | None], str] = {}  # (kind, code) -> label
         everyone = system_actor(hotel.id)  # narrowing for the reader's role comes after
         self.labels = {
             item.code: (item.label_fr if language == "fr" else item.label_en, item.constrains_room)
@@ -291,17 +315,25 @@ class GuestDescriber:
         self.tasks: dict[int, list[TaskView]] = {i: [] for i in ids}
         if ids:
             for task in tasks_for(
-                session, everyone, hotel.id, reservation_ids=ids, timezone=hotel.timezone
+                session,
+                everyone,
+                hotel.id,
+                reservation_ids=ids,
+                timezone=hotel.timezone,
+                hide_cancelled=True,
             ):
-                if task.status != "cancelled":
-                    self.tasks[task.reservation_id].append(task)
+                self.tasks[task.reservation_id].append(task)
         arrivals_today = [r for r in reservations if r.status in ("booked", "checked_in")]
         self.readiness = (
             checklists_for(session, everyone, hotel.id, arrivals_today, hotel.check_in_time)
             if details
             else {}
         )
-        self.floors = list(session.scalars(select(Room.floor).where(Room.property_id == hotel.id)))
+        # The lowest and the highest floor are all _room_meets asks of the hotel's floors.
+        lowest, highest = session.execute(
+            select(func.min(Room.floor), func.max(Room.floor)).where(Room.property_id == hotel.id)
+        ).one()
+        self.floors = [] if lowest is None else [lowest, highest]
         self.earlier = _earlier_stays(session, reservations) if details else {}
         self.guest_changes = changed_by_guest(session, ids)
 
@@ -316,7 +348,7 @@ class GuestDescriber:
                 task_id=task.id,
                 kind=task.kind,
                 code=task.code,
-                label=_wish_label(task.kind, task.code, self.labels, self.language),
+                label=self.wish_label(task.kind, task.code),
                 status=task.status,
                 due_at=task.due_at,
                 overdue=task.overdue,
@@ -353,10 +385,19 @@ class GuestDescriber:
             wishes=tuple(lines),
             room_flags=_room_flags(reservation, lines, self.labels, self.floors),
             readiness=readiness,
-            expected_moment=expected_moment(reservation, self.hotel),
+            expected_moment=self.moments.get(reservation.id)
+            or expected_moment(reservation, self.hotel),
             checked_in_at=reservation.checked_in_at if reservation.status == "checked_in" else None,
             changed_by_guest_at=self.guest_changes.get(reservation.id),
         )
+
+    def wish_label(self, kind: str, code: str | None) -> str:
+        """_wish_label, once per kind and code: a shift's hundreds of wishes share a few."""
+        key = (kind, code)
+        label = self.wish_labels.get(key)
+        if label is None:
+            label = self.wish_labels[key] = _wish_label(kind, code, self.labels, self.language)
+        return label
 
     def details(
         self, reservation: AnyReservation
