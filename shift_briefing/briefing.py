@@ -40,7 +40,7 @@ from requests.labels import task_label_text
 from requests.models import Request, Task
 from requests.severity import CRITICAL, NORMAL
 from requests.tasks import TRIAGE, TaskView, sees_health_details, tasks_for
-from shift_briefing.booked import AnyReservation, AnyRoom, booked
+from shift_briefing.booked import AnyReservation, AnyRoom, Booked, booked
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -185,19 +185,22 @@ def in_house(reservation: AnyReservation, day: date) -> bool:
     return reservation.status == "checked_in" or reservation.arrival_date < day
 
 
-def build_briefing(
-    session: Session,
-    who: Who,
-    property_id: int,
-    day: date,
-    shift_name: str,
-    language: str,
-    *,
-    version_only: bool = False,
-) -> Briefing:
-    """The shift's briefing. `version_only` skips what the version does not hash (room
-    readiness, earlier stays): for checking whether a signed version is still current."""
-    require(who, *READERS)
+@dataclass(frozen=True)
+class _ShiftReservations:
+    """Who the briefing of a shift is about, each list in its order (build_briefing's rule)."""
+
+    hotel: Property
+    start: datetime  # UTC
+    end: datetime  # UTC
+    arrivals: list[Booked]
+    staying: list[Booked]  # in house, with a task due in the shift
+    awaited: list[Booked]  # arriving in another shift, with a task due in this one
+    moments: dict[int, datetime]  # reservation id -> expected_moment
+
+
+def _shift_reservations(
+    session: Session, property_id: int, day: date, shift_name: str
+) -> _ShiftReservations:
     hotel = session.get(Property, property_id)
     if hotel is None:
         raise UserError("error.no_property")
@@ -257,14 +260,31 @@ def build_briefing(
         (r for r in others if not in_house(r, day)),
         key=lambda r: (moments[r.id], r.confirmation_number),
     )
+    return _ShiftReservations(hotel, start, end, arrivals, staying, awaited, moments)
 
+
+def build_briefing(
+    session: Session,
+    who: Who,
+    property_id: int,
+    day: date,
+    shift_name: str,
+    language: str,
+    *,
+    version_only: bool = False,
+) -> Briefing:
+    """The shift's briefing. `version_only` skips what the version does not hash (room
+    readiness, earlier stays): for checking whether a signed version is still current."""
+    require(who, *READERS)
+    shift = _shift_reservations(session, property_id, day, shift_name)
+    hotel, start, end = shift.hotel, shift.start, shift.end
     describe = GuestDescriber(
         session,
         hotel,
-        arrivals + staying + awaited,
+        shift.arrivals + shift.staying + shift.awaited,
         language,
         details=not version_only,
-        moments=moments,
+        moments=shift.moments,
     )
     full = Briefing(
         property_id=property_id,
@@ -276,17 +296,111 @@ def build_briefing(
         ends=end,
         version="",
         made_at=now(),
-        arrivals=tuple(describe(r) for r in arrivals),
-        in_house=tuple(describe(r, due_from=start, due_before=end) for r in staying),
-        awaited=tuple(describe(r, due_from=start, due_before=end) for r in awaited),
+        arrivals=tuple(describe(r) for r in shift.arrivals),
+        in_house=tuple(describe(r, due_from=start, due_before=end) for r in shift.staying),
+        awaited=tuple(describe(r, due_from=start, due_before=end) for r in shift.awaited),
         content={},
     )
     content = briefing_content(full)
-    version = hashlib.sha256(
+    briefing = replace(full, version=_version_of(content), content=content)
+    return briefing if sees_health_details(who) else narrowed(briefing)
+
+
+def _version_of(content: dict[str, Any]) -> str:
+    return hashlib.sha256(
         json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]
-    briefing = replace(full, version=version, content=content)
-    return briefing if sees_health_details(who) else narrowed(briefing)
+
+
+@dataclass(frozen=True)
+class ShiftVersion:
+    """A shift's briefing as signatures are compared with it: its version, and how many
+    guests arrive during the shift."""
+
+    property_id: int
+    day: date
+    shift: str
+    version: str
+    arrivals: int
+
+
+def briefing_version(
+    session: Session, who: Who, property_id: int, day: date, shift_name: str
+) -> ShiftVersion:
+    """build_briefing(...).version, and the count of its arrivals, without describing the
+    guests (labels, room flags, the board's task rows): the dashboard and the signers' notices
+    ask on every page run. The same guests (_shift_reservations) and the same content pieces
+    (_guest_content, _wish_content) as build_briefing's: the same version."""
+    require(who, *READERS)
+    shift = _shift_reservations(session, property_id, day, shift_name)
+    guests = shift.arrivals + shift.staying + shift.awaited
+    ids = [r.id for r in guests]
+    # The tasks GuestDescriber reads (tasks_for's order, cancelled ones left out), as the
+    # briefing hashes them: a task without a request has no code, quantity, time or words.
+    tasks: dict[int, list[tuple[Any, ...]]] = {i: [] for i in ids}
+    if ids:
+        rows = session.execute(
+            select(
+                Task.reservation_id,
+                Task.id,
+                Task.kind,
+                Request.code,
+                Task.status,
+                Task.due_at,
+                Task.reason,
+                Request.quantity,
+                Request.at_time,
+                Request.matched_text,
+                Request.severity,
+                Task.alternative,
+            )
+            .join(Reservation, Reservation.id == Task.reservation_id)
+            .outerjoin(Request, Request.id == Task.request_id)
+            .where(
+                Task.property_id == property_id,
+                Task.reservation_id.in_(ids),
+                Task.status != "cancelled",
+            )
+            .order_by(Task.due_at, Task.id)
+        )
+        for row in rows:
+            tasks[row[0]].append(tuple(row)[1:])
+    changes = changed_by_guest(session, ids)
+    hotel = shift.hotel
+
+    def person(
+        r: Booked, due_from: datetime | None = None, due_before: datetime | None = None
+    ) -> dict[str, Any]:
+        wishes = [
+            _wish_content(*task)
+            for task in tasks[r.id]
+            if (due_from is None or task[4] >= due_from)
+            and (due_before is None or task[4] < due_before)
+        ]
+        wishes.sort(key=lambda wish: "severity" not in wish)  # critical first, as described
+        return _guest_content(
+            changes.get(r.id),
+            r.confirmation_number,
+            r.guest.name,
+            r.guest.vip_level,
+            r.eta or hotel.check_in_time,
+            r.eta is not None,
+            r.room.number if r.room else None,
+            r.nights,
+            r.adults,
+            r.children,
+            r.wish_text or "",
+            wishes,
+        )
+
+    content = _content(
+        day,
+        shift_name,
+        [person(r) for r in shift.arrivals],
+        [person(r, shift.start, shift.end) for r in shift.staying],
+        [person(r, shift.start, shift.end) for r in shift.awaited],
+    )
+    return ShiftVersion(property_id, day, shift_name, _version_of(content), len(shift.arrivals))
 
 
 class GuestDescriber:
@@ -522,46 +636,117 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
     """What a reader needs, language- and time-independent: the version is its hash."""
 
     def person(g: BriefingGuest) -> dict[str, Any]:
-        changed = (
-            {"changed_by_guest": g.changed_by_guest_at.isoformat()} if g.changed_by_guest_at else {}
-        )
-        return changed | {
-            "reservation": g.confirmation_number,
-            "guest": g.guest_name,
-            "vip": g.vip_level,
-            "expected": g.expected_at.strftime("%H:%M"),
-            "eta_given": g.eta_given,
-            "room": g.room_number,
-            "nights": g.nights,
-            "adults": g.adults,
-            "children": g.children,
-            "text": g.wish_text,
-            "wishes": [
-                {
-                    "task": w.task_id,
-                    "kind": w.kind,
-                    "code": w.code,
-                    "status": w.status,
-                    "due": w.due_at.isoformat(),
-                    "reason": w.reason,
-                    "quantity": w.quantity,
-                    "time": w.at_time,
-                    "detail": w.detail,
-                    # only when critical, so that versions signed before severities stay valid
-                    **({"severity": w.severity} if w.critical else {}),
-                }
-                | ({"alternative": w.alternative} if w.alternative else {})
+        return _guest_content(
+            g.changed_by_guest_at,
+            g.confirmation_number,
+            g.guest_name,
+            g.vip_level,
+            g.expected_at,
+            g.eta_given,
+            g.room_number,
+            g.nights,
+            g.adults,
+            g.children,
+            g.wish_text,
+            [
+                _wish_content(
+                    w.task_id,
+                    w.kind,
+                    w.code,
+                    w.status,
+                    w.due_at,
+                    w.reason,
+                    w.quantity,
+                    w.at_time,
+                    w.detail,
+                    w.severity,
+                    w.alternative,
+                )
                 for w in g.wishes
             ],
-        }
+        )
 
+    return _content(
+        briefing.day,
+        briefing.shift,
+        [person(g) for g in briefing.arrivals],
+        [person(g) for g in briefing.in_house],
+        [person(g) for g in briefing.awaited],
+    )
+
+
+def _content(
+    day: date,
+    shift: str,
+    arrivals: list[dict[str, Any]],
+    in_house: list[dict[str, Any]],
+    awaited: list[dict[str, Any]],
+) -> dict[str, Any]:
     return {
-        "day": briefing.day.isoformat(),
-        "shift": briefing.shift,
-        "arrivals": [person(g) for g in briefing.arrivals],
-        "in_house": [person(g) for g in briefing.in_house],
-        "awaited": [person(g) for g in briefing.awaited],
+        "day": day.isoformat(),
+        "shift": shift,
+        "arrivals": arrivals,
+        "in_house": in_house,
+        "awaited": awaited,
     }
+
+
+def _guest_content(
+    changed_by_guest_at: datetime | None,
+    confirmation_number: str,
+    guest_name: str,
+    vip_level: int,
+    expected_at: time,
+    eta_given: bool,
+    room_number: str | None,
+    nights: int,
+    adults: int,
+    children: int,
+    wish_text: str,
+    wishes: list[dict[str, Any]],
+) -> dict[str, Any]:
+    changed = {"changed_by_guest": changed_by_guest_at.isoformat()} if changed_by_guest_at else {}
+    return changed | {
+        "reservation": confirmation_number,
+        "guest": guest_name,
+        "vip": vip_level,
+        "expected": expected_at.strftime("%H:%M"),
+        "eta_given": eta_given,
+        "room": room_number,
+        "nights": nights,
+        "adults": adults,
+        "children": children,
+        "text": wish_text,
+        "wishes": wishes,
+    }
+
+
+def _wish_content(
+    task_id: int,
+    kind: str,
+    code: str | None,
+    status: str,
+    due_at: datetime,
+    reason: str | None,
+    quantity: int | None,
+    at_time: str | None,
+    detail: str | None,
+    severity: str | None,
+    alternative: str | None,
+) -> dict[str, Any]:
+    return {
+        "task": task_id,
+        "kind": kind,
+        "code": code,
+        "status": status,
+        "due": due_at.isoformat(),
+        "reason": reason,
+        "quantity": quantity,
+        "time": at_time,
+        "detail": detail,
+        # only when critical, so that versions signed before severities stay valid
+        **({"severity": severity} if severity == CRITICAL else {}),
+    } | ({"alternative": alternative} if alternative else {})
 
 
 def narrowed_guest(guest: BriefingGuest) -> BriefingGuest:

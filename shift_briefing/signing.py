@@ -22,7 +22,7 @@ from core.lib import insert_unless_exists
 from core.models import Staff
 from core.shifts import Roster
 from shift_briefing.attention import mark_announcements_read
-from shift_briefing.briefing import Briefing
+from shift_briefing.briefing import Briefing, ShiftVersion
 from shift_briefing.models import BriefingAcknowledgement, BriefingVersion
 
 SIGNERS = ("front_desk",)
@@ -116,7 +116,7 @@ def last_signature(
     ).first()
 
 
-def signatures(session: Session, who: Who, briefing: Briefing) -> list[Signature]:
+def signatures(session: Session, who: Who, briefing: Briefing | ShiftVersion) -> list[Signature]:
     """Every active front-desk person the roster puts on this shift (or who has no roster
     line), with the version they last signed for this shift."""
     require(who, "front_desk", "manager")

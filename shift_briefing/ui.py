@@ -40,6 +40,8 @@ from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
 from shift_briefing.briefing import (
     Briefing,
     BriefingGuest,
+    ShiftVersion,
+    briefing_version,
     build_briefing,
     current_shift,
     with_details,
@@ -476,7 +478,9 @@ def _readable(values: dict, labels: dict[str, str]) -> dict:
     return readable
 
 
-def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) -> None:
+def _signature_board(
+    board: list[Signature], briefing: Briefing | ShiftVersion, timezone: str
+) -> None:
     st.subheader(tr("briefing.who_signed"))
     st.dataframe(
         pd.DataFrame(
@@ -524,10 +528,8 @@ def dashboard_page() -> None:
         nobody = departments_without_owner(session, hotel.id)
         labels = catalogue_labels(session, hotel.id)
         running_day, running = current_shift(session, hotel)
-        # The arrivals' count and the version the signatures are compared with: no readiness.
-        briefing = build_briefing(
-            session, me, hotel.id, running_day, running, language(), version_only=True
-        )
+        # The arrivals' count and the version the signatures are compared with.
+        briefing = briefing_version(session, me, hotel.id, running_day, running)
         board = signatures(session, me, briefing)
     unsigned = [s.name for s in board if not s.current]
     for department in nobody:
@@ -536,7 +538,7 @@ def dashboard_page() -> None:
             icon=":material/person_off:",
         )
     columns = st.columns(4)
-    columns[0].metric(tr("dashboard.arrivals_shift"), len(briefing.arrivals))
+    columns[0].metric(tr("dashboard.arrivals_shift"), briefing.arrivals)
     columns[1].metric(tr("dashboard.overdue"), late)
     columns[2].metric(tr("dashboard.kept"), kept.shown())
     columns[3].metric(tr("dashboard.unsigned"), len(unsigned))
