@@ -215,8 +215,16 @@ def _shift_reservations(
         Reservation.arrival_date <= day + timedelta(days=1),
         Reservation.status.in_(("booked", "checked_in")),
     )
-    # When each guest is expected, computed once per reservation (sorts and describes use it).
-    moments = {r.id: expected_moment(r, hotel) for r in nearby}
+    # When each guest is expected, computed once per reservation (sorts and describes use it),
+    # and once per arrival day and ETA (a big hotel's day has hundreds of guests, a few ETAs).
+    at: dict[tuple[date, time | None], datetime] = {}
+    moments: dict[int, datetime] = {}
+    for r in nearby:
+        key = (r.arrival_date, r.eta)
+        moment = at.get(key)
+        if moment is None:
+            moment = at[key] = expected_moment(r, hotel)
+        moments[r.id] = moment
     arrivals = sorted(
         (r for r in nearby if start <= _arrival_at(r, moments[r.id]) < end),
         key=lambda r: (moments[r.id], r.confirmation_number),

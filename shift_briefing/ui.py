@@ -387,7 +387,7 @@ def briefing_page() -> None:
             if (mine and mine.version != briefing.version)
             else []
         )
-        board = signatures(session, me, briefing) if me.has("manager", "front_desk") else []
+        board = signatures(session, me, briefing) if me.has("manager") else []  # shown to them
         labels = wish_labels(session, hotel.id, language())
     st.caption(
         tr(
