@@ -337,10 +337,101 @@ def briefing_version(
 ) -> ShiftVersion:
     """build_briefing(...).version, and the count of its arrivals, without describing the
     guests (labels, room flags, the board's task rows): the dashboard and the signers' notices
-    ask on every page run. The same guests (_shift_reservations) and the same content pieces
-    (_guest_content, _wish_content) as build_briefing's: the same version."""
+    ask on every page run."""
     require(who, *READERS)
     shift = _shift_reservations(session, property_id, day, shift_name)
+    content = _shift_content(session, shift, day, shift_name)
+    return ShiftVersion(property_id, day, shift_name, _version_of(content), len(shift.arrivals))
+
+
+@dataclass(frozen=True)
+class BriefingOutline:
+    """A shift's briefing before its guests are described: its version and its content (what
+    signing keeps, what a change is told from), and its guests in the briefing's order, as
+    rows. The screen describes the page of them it shows (describe_guests); the printed
+    briefing is build_briefing's."""
+
+    property_id: int
+    day: date
+    shift: str
+    starts: datetime  # UTC
+    ends: datetime  # UTC
+    version: str
+    made_at: datetime  # UTC
+    content: dict[str, Any]
+    arrivals: tuple[Booked, ...]  # Briefing.arrivals' reservations
+    in_house: tuple[Booked, ...]
+    awaited: tuple[Booked, ...]
+
+    @property
+    def expected(self) -> tuple[Booked, ...]:
+        """Briefing.expected: the shift's arrivals still to come."""
+        return tuple(r for r in self.arrivals if r.status != "checked_in")
+
+    @property
+    def checked_in(self) -> tuple[Booked, ...]:
+        """Briefing.checked_in: the shift's arrivals checked in, in order of check-in."""
+        done = [r for r in self.arrivals if r.status == "checked_in"]
+        return tuple(sorted(done, key=lambda r: (r.checked_in_at or self.starts, r.guest.name)))
+
+
+def briefing_outline(
+    session: Session, who: Who, property_id: int, day: date, shift_name: str
+) -> BriefingOutline:
+    """The shift's briefing as the screen first needs it: build_briefing's version, content
+    and guests, none of them described yet (a big hotel's shift is hundreds of guests, the
+    screen shows a page of them)."""
+    require(who, *READERS)
+    shift = _shift_reservations(session, property_id, day, shift_name)
+    content = _shift_content(session, shift, day, shift_name)
+    return BriefingOutline(
+        property_id=property_id,
+        day=day,
+        shift=shift_name,
+        starts=shift.start,
+        ends=shift.end,
+        version=_version_of(content),
+        made_at=now(),
+        content=content,
+        arrivals=tuple(shift.arrivals),
+        in_house=tuple(shift.staying),
+        awaited=tuple(shift.awaited),
+    )
+
+
+def describe_guests(
+    session: Session,
+    who: Who,
+    outline: BriefingOutline,
+    guests: Sequence[Booked],
+    language: str,
+) -> list[BriefingGuest]:
+    """These guests of the outline as build_briefing describes them, with what the version
+    does not hash (room readiness, earlier stays), narrowed to what the reader may see: the
+    page of a shift's guests the screen shows."""
+    require(who, *READERS)
+    if not guests:
+        return []
+    hotel = session.get(Property, outline.property_id)
+    if hotel is None:
+        raise UserError("error.no_property")
+    describe = GuestDescriber(session, hotel, list(guests), language)
+    arriving = {r.id for r in outline.arrivals}
+    described = [
+        describe(r)
+        if r.id in arriving
+        else describe(r, due_from=outline.starts, due_before=outline.ends)
+        for r in guests
+    ]
+    return described if sees_health_details(who) else [narrowed_guest(g) for g in described]
+
+
+def _shift_content(
+    session: Session, shift: _ShiftReservations, day: date, shift_name: str
+) -> dict[str, Any]:
+    """briefing_content of build_briefing's briefing, read without describing the guests: the
+    same guests (_shift_reservations) and the same content pieces (_guest_content,
+    _wish_content), so the same version."""
     guests = shift.arrivals + shift.staying + shift.awaited
     ids = [r.id for r in guests]
     # The tasks GuestDescriber reads (tasks_for's order, cancelled ones left out), as the
@@ -365,7 +456,7 @@ def briefing_version(
             .join(Reservation, Reservation.id == Task.reservation_id)
             .outerjoin(Request, Request.id == Task.request_id)
             .where(
-                Task.property_id == property_id,
+                Task.property_id == shift.hotel.id,
                 Task.reservation_id.in_(ids),
                 Task.status != "cancelled",
             )
@@ -401,14 +492,13 @@ def briefing_version(
             wishes,
         )
 
-    content = _content(
+    return _content(
         day,
         shift_name,
         [person(r) for r in shift.arrivals],
         [person(r, shift.start, shift.end) for r in shift.staying],
         [person(r, shift.start, shift.end) for r in shift.awaited],
     )
-    return ShiftVersion(property_id, day, shift_name, _version_of(content), len(shift.arrivals))
 
 
 class GuestDescriber:
@@ -530,34 +620,6 @@ class GuestDescriber:
         remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
         labelled = tuple(self.labels.get(c, (c, False))[0] for c in remembered)
         return returning, labelled, self.readiness.get(reservation.id)
-
-
-def with_details(
-    session: Session,
-    who: Who,
-    briefing: Briefing,
-    guests: Sequence[BriefingGuest],
-    language: str,
-) -> list[BriefingGuest]:
-    """These guests of a `version_only` briefing as the full one describes them (readiness,
-    earlier stays). The screen shows a page of a shift's guests: their details are read for
-    that page, not for the hundreds of a big hotel's shift (the printed briefing has them all)."""
-    require(who, *READERS)
-    if not guests:
-        return []
-    hotel = session.get(Property, briefing.property_id)
-    assert hotel is not None
-    reservations = {
-        r.id: r for r in booked(session, Reservation.id.in_([g.reservation_id for g in guests]))
-    }
-    describe = GuestDescriber(session, hotel, list(reservations.values()), language)
-    shown = []
-    for guest in guests:
-        returning, remembered, readiness = describe.details(reservations[guest.reservation_id])
-        shown.append(
-            replace(guest, returning=returning, remembered=remembered, readiness=readiness)
-        )
-    return shown
 
 
 def _earlier_stays(

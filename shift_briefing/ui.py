@@ -37,14 +37,15 @@ from requests.labels import catalogue_labels
 from requests.tasks import promises_kept, tasks_for
 from requests.ui import tasks_columns, tasks_table, wish_labels
 from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
+from shift_briefing.booked import Booked
 from shift_briefing.briefing import (
-    Briefing,
     BriefingGuest,
+    BriefingOutline,
     ShiftVersion,
+    briefing_outline,
     briefing_version,
-    build_briefing,
     current_shift,
-    with_details,
+    describe_guests,
 )
 from shift_briefing.checkin import (
     ArrivalCard,
@@ -379,8 +380,8 @@ def briefing_page() -> None:
             index=SHIFTS.index(running),
             format_func=translator("shift."),
         )
-        # The version and the guests; the details of those shown are read for their page.
-        briefing = build_briefing(session, me, hotel.id, day, shift, language(), version_only=True)
+        # The version and the guests, undescribed; those shown are described for their page.
+        briefing = briefing_outline(session, me, hotel.id, day, shift)
         mine = last_signature(session, me.id, day, shift)
         changes = (
             changes_since(session, briefing, mine.version)
@@ -411,18 +412,19 @@ def briefing_page() -> None:
     )
     # Every guest of the briefing in its order, paged: a big hotel's day is hundreds of blocks
     # (the printed briefing has them all).
-    blocks: list[tuple[str, BriefingGuest, bool]] = [
-        (tr("briefing.checked_in", count=len(briefing.checked_in)), g, True)
-        for g in briefing.checked_in
+    blocks: list[tuple[str, Booked, bool]] = [
+        (tr("briefing.checked_in", count=len(briefing.checked_in)), r, True)
+        for r in briefing.checked_in
     ]
-    blocks += [(tr("briefing.in_house"), g, False) for g in briefing.in_house]
-    blocks += [(tr("briefing.awaited"), g, False) for g in briefing.awaited]
-    expected = [("", g, True) for g in briefing.expected]
-    shown = page_of(expected + blocks, PAGE_SIZE, key="briefing_page")
+    blocks += [(tr("briefing.in_house"), r, False) for r in briefing.in_house]
+    blocks += [(tr("briefing.awaited"), r, False) for r in briefing.awaited]
+    expected = [("", r, True) for r in briefing.expected]
+    page = page_of(expected + blocks, PAGE_SIZE, key="briefing_page")
     with database.read() as session:
-        detailed = with_details(session, me, briefing, [g for _, g, _ in shown], language())
-    shown = [
-        (title, full, arriving) for (title, _, arriving), full in zip(shown, detailed, strict=True)
+        described = describe_guests(session, me, briefing, [r for _, r, _ in page], language())
+    shown: list[tuple[str, BriefingGuest, bool]] = [
+        (title, guest, arriving)
+        for (title, _, arriving), guest in zip(page, described, strict=True)
     ]
     if not shown or shown[0][0] == "":
         st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
@@ -441,7 +443,7 @@ def briefing_page() -> None:
 
 def _signing_status(
     database: Database,
-    briefing: Briefing,
+    briefing: BriefingOutline,
     mine: BriefingAcknowledgement | None,
     changes: list[Change],
     timezone: str,
@@ -479,7 +481,7 @@ def _readable(values: dict, labels: dict[str, str]) -> dict:
 
 
 def _signature_board(
-    board: list[Signature], briefing: Briefing | ShiftVersion, timezone: str
+    board: list[Signature], briefing: BriefingOutline | ShiftVersion, timezone: str
 ) -> None:
     st.subheader(tr("briefing.who_signed"))
     st.dataframe(
