@@ -775,8 +775,7 @@ def _guest_content(
     wish_text: str,
     wishes: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    changed = {"changed_by_guest": changed_by_guest_at.isoformat()} if changed_by_guest_at else {}
-    return changed | {
+    content = {
         "reservation": confirmation_number,
         "guest": guest_name,
         "vip": vip_level,
@@ -789,6 +788,9 @@ def _guest_content(
         "text": wish_text,
         "wishes": wishes,
     }
+    if changed_by_guest_at:
+        content["changed_by_guest"] = changed_by_guest_at.isoformat()
+    return content
 
 
 def _wish_content(
@@ -804,7 +806,7 @@ def _wish_content(
     severity: str | None,
     alternative: str | None,
 ) -> dict[str, Any]:
-    return {
+    content = {
         "task": task_id,
         "kind": kind,
         "code": code,
@@ -814,9 +816,12 @@ def _wish_content(
         "quantity": quantity,
         "time": at_time,
         "detail": detail,
-        # only when critical, so that versions signed before severities stay valid
-        **({"severity": severity} if severity == CRITICAL else {}),
-    } | ({"alternative": alternative} if alternative else {})
+    }
+    if severity == CRITICAL:  # only then, so that versions signed before severities stay valid
+        content["severity"] = severity
+    if alternative:
+        content["alternative"] = alternative
+    return content
 
 
 def narrowed_guest(guest: BriefingGuest) -> BriefingGuest:
