@@ -180,7 +180,7 @@ def _statement(element, n: int) -> str:
         return f"st.number_input('Number {n}', {key})"
     if kind == "date_input":
         return f"st.date_input('Date {n}', {key})"
-    if kind == "arrow_data_frame":
+    if kind in ("dataframe", "arrow_data_frame"):  # the second: an older Streamlit's name
         try:
             rows, cols = element.value.shape
         except Exception:
@@ -189,11 +189,35 @@ def _statement(element, n: int) -> str:
             f"st.dataframe(pd.DataFrame([[f'{{r}}-{{c}}' for c in range({cols})] "
             f"for r in range({rows})]), hide_index=True)"
         )
+    if kind == "vega_lite_chart":
+        rows = _chart_rows(element)
+        return (
+            f"st.vega_lite_chart({{'data': {{'values': [{{'x': r % 12, 'y': r}} "
+            f"for r in range({rows})]}}, 'mark': 'bar', 'encoding': {{'x': {{'field': 'x', "
+            f"'type': 'ordinal'}}, 'y': {{'field': 'y', 'type': 'quantitative'}}}}}}, "
+            f"width='stretch')"
+        )
     if kind == "alert":
         return f"st.warning('Alert {n}')"
     if kind == "metric":
         return f"st.metric('Metric {n}', {n})"
     return f"st.markdown('Element {n}: {kind}')"
+
+
+def _chart_rows(element) -> int:
+    """How many data points a Vega-Lite chart drew: its spec's inline values, or the rows of
+    the data Streamlit sent apart (as Arrow)."""
+    import json
+
+    import pyarrow as pa
+
+    proto = element.proto
+    values = json.loads(proto.spec or "{}").get("data", {}).get("values")
+    if values is not None:
+        return len(values)
+    if proto.data.data:
+        return pa.ipc.open_stream(proto.data.data).read_all().num_rows
+    return sum(pa.ipc.open_stream(d.data.data).read_all().num_rows for d in proto.datasets)
 
 
 def bare_script(app) -> tuple[str, Counter]:

@@ -709,13 +709,22 @@ def tasks_table(tasks: list[TaskView], labels: Labels, timezone: str) -> pd.Data
     no_room, unassigned = say("room.not_assigned"), say("tasks.unassigned")
     departments: dict[str, str] = {}
     statuses: dict[str, str] = {}
+    said: dict[tuple, str] = {}  # task_label's words, once per kind, code, quantity, time, title
+
+    def label(t: TaskView) -> str:
+        key = (t.kind, t.code, t.quantity, t.at_time, t.title)
+        text = said.get(key)
+        if text is None:
+            text = said[key] = task_label(t, labels)
+        return text
+
     return pd.DataFrame(
         [
             {
                 due: to_local(t.due_at, timezone),
                 room: t.room_number or no_room,
                 guest: t.guest_name,
-                task: task_label(t, labels),
+                task: label(t),
                 dept: departments.get(t.department)
                 or departments.setdefault(t.department, department(t.department)),
                 owner: t.owner_name or unassigned,

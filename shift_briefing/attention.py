@@ -21,7 +21,7 @@ from core.i18n import when_value
 from core.lib import insert_unless_exists
 from core.models import Property, Staff
 from core.notifications import Link, Notification, NotificationRead, notify
-from shift_briefing.briefing import build_briefing, shift_of, shift_window
+from shift_briefing.briefing import briefing_version, shift_of, shift_window
 from shift_briefing.models import BriefingAcknowledgement
 
 NOTICE_KEY = "notify.briefing_changed"
@@ -66,9 +66,7 @@ def changed_since_signed(session: Session, who: Actor) -> list[ChangedBriefing]:
         _start, end = shift_window(hotel, shift_of(session, hotel.id, shift_name), day)
         if end <= moment:
             continue  # a shift that is over: its briefing is history, not news
-        briefing = build_briefing(
-            session, who, hotel.id, day, shift_name, who.language, version_only=True
-        )
+        briefing = briefing_version(session, who, hotel.id, day, shift_name)
         if briefing.version != signature.version:
             changed.append(
                 ChangedBriefing(
@@ -161,9 +159,7 @@ def announce_changes(session: Session, hotel: Property, moment: datetime) -> Ann
         if end <= moment:
             continue
         shifts += 1
-        version = build_briefing(
-            session, system, hotel.id, day, shift_name, "en", version_only=True
-        ).version
+        version = briefing_version(session, system, hotel.id, day, shift_name).version
         for staff_id, signature in people.items():
             if signature.version == version:
                 continue

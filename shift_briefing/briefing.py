@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.audit import Who
@@ -40,7 +40,7 @@ from requests.labels import task_label_text
 from requests.models import Request, Task
 from requests.severity import CRITICAL, NORMAL
 from requests.tasks import TRIAGE, TaskView, sees_health_details, tasks_for
-from shift_briefing.booked import AnyReservation, AnyRoom, booked
+from shift_briefing.booked import AnyReservation, AnyRoom, Booked, booked
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -174,8 +174,101 @@ def arrival_moment(reservation: AnyReservation, hotel: Property) -> datetime:
     return expected_moment(reservation, hotel)
 
 
+def _arrival_at(reservation: AnyReservation, expected: datetime) -> datetime:
+    """arrival_moment, with the guest's expected moment already computed."""
+    if reservation.status == "checked_in" and reservation.checked_in_at is not None:
+        return reservation.checked_in_at
+    return expected
+
+
 def in_house(reservation: AnyReservation, day: date) -> bool:
     return reservation.status == "checked_in" or reservation.arrival_date < day
+
+
+@dataclass(frozen=True)
+class _ShiftReservations:
+    """Who the briefing of a shift is about, each list in its order (build_briefing's rule)."""
+
+    hotel: Property
+    start: datetime  # UTC
+    end: datetime  # UTC
+    arrivals: list[Booked]
+    staying: list[Booked]  # in house, with a task due in the shift
+    awaited: list[Booked]  # arriving in another shift, with a task due in this one
+    moments: dict[int, datetime]  # reservation id -> expected_moment
+
+
+def _shift_reservations(
+    session: Session, property_id: int, day: date, shift_name: str
+) -> _ShiftReservations:
+    hotel = session.get(Property, property_id)
+    if hotel is None:
+        raise UserError("error.no_property")
+    shift = shift_of(session, property_id, shift_name)
+    start, end = shift_window(hotel, shift, day)
+    # Rows, not ORM objects (shift_briefing.booked): this runs on every rerun of the
+    # briefing and of the dashboard.
+    nearby = booked(
+        session,
+        Reservation.property_id == property_id,
+        Reservation.arrival_date >= day - timedelta(days=1),
+        Reservation.arrival_date <= day + timedelta(days=1),
+        Reservation.status.in_(("booked", "checked_in")),
+    )
+    # When each guest is expected, computed once per reservation (sorts and describes use it),
+    # and once per arrival day and ETA (a big hotel's day has hundreds of guests, a few ETAs).
+    at: dict[tuple[date, time | None], datetime] = {}
+    moments: dict[int, datetime] = {}
+    for r in nearby:
+        key = (r.arrival_date, r.eta)
+        moment = at.get(key)
+        if moment is None:
+            moment = at[key] = expected_moment(r, hotel)
+        moments[r.id] = moment
+    arrivals = sorted(
+        (r for r in nearby if start <= _arrival_at(r, moments[r.id]) < end),
+        key=lambda r: (moments[r.id], r.confirmation_number),
+    )
+    arriving = {r.id for r in arrivals}
+    # The other reservations with a task due in the shift that is not cancelled, in one query
+    # of their ids; those read above (the day's other arrivals) are not read again.
+    staying_ids = [
+        i
+        for i in session.scalars(
+            select(Reservation.id)
+            .where(
+                Reservation.id.in_(
+                    select(Task.reservation_id).where(
+                        Task.property_id == property_id,
+                        Task.due_at >= start,
+                        Task.due_at < end,
+                        Task.status != "cancelled",
+                    )
+                ),
+                Reservation.status.in_(("booked", "checked_in")),
+                Reservation.arrival_date <= day + timedelta(days=1),
+                Reservation.departure_date >= day,
+            )
+            .order_by(Reservation.confirmation_number)
+        )
+        if i not in arriving
+    ]
+    read = {r.id: r for r in nearby}
+    unread = [i for i in staying_ids if i not in read]
+    if unread:
+        read.update((r.id, r) for r in booked(session, Reservation.id.in_(unread)))
+    others = [read[i] for i in staying_ids]
+    for r in others:
+        if r.id not in moments:
+            moments[r.id] = expected_moment(r, hotel)
+    # In house: checked in here, or a stay that began on an earlier day (the PMS may have
+    # checked them in). A guest due today or later who has not checked in is awaited.
+    staying = [r for r in others if in_house(r, day)]
+    awaited = sorted(
+        (r for r in others if not in_house(r, day)),
+        key=lambda r: (moments[r.id], r.confirmation_number),
+    )
+    return _ShiftReservations(hotel, start, end, arrivals, staying, awaited, moments)
 
 
 def build_briefing(
@@ -191,59 +284,15 @@ def build_briefing(
     """The shift's briefing. `version_only` skips what the version does not hash (room
     readiness, earlier stays): for checking whether a signed version is still current."""
     require(who, *READERS)
-    hotel = session.get(Property, property_id)
-    if hotel is None:
-        raise UserError("error.no_property")
-    shift = shift_of(session, property_id, shift_name)
-    start, end = shift_window(hotel, shift, day)
-    # Rows, not ORM objects (shift_briefing.booked): this runs on every rerun of the
-    # briefing and of the dashboard.
-    nearby = booked(
-        session,
-        Reservation.property_id == property_id,
-        Reservation.arrival_date >= day - timedelta(days=1),
-        Reservation.arrival_date <= day + timedelta(days=1),
-        Reservation.status.in_(("booked", "checked_in")),
-    )
-    arrivals = sorted(
-        (r for r in nearby if start <= arrival_moment(r, hotel) < end),
-        key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
-    )
-    arriving = {r.id for r in arrivals}
-    # The reservations with a task due in the shift that is not cancelled.
-    due_now = session.scalars(
-        select(Task.reservation_id)
-        .where(
-            Task.property_id == property_id,
-            Task.due_at >= start,
-            Task.due_at < end,
-            Task.status != "cancelled",
-        )
-        .distinct()
-    )
-    staying_ids = set(due_now) - arriving
-    others = (
-        booked(
-            session,
-            Reservation.id.in_(staying_ids),
-            Reservation.status.in_(("booked", "checked_in")),
-            Reservation.arrival_date <= day + timedelta(days=1),
-            Reservation.departure_date >= day,
-            order_by=(Reservation.confirmation_number,),
-        )
-        if staying_ids
-        else []
-    )
-    # In house: checked in here, or a stay that began on an earlier day (the PMS may have
-    # checked them in). A guest due today or later who has not checked in is awaited.
-    staying = [r for r in others if in_house(r, day)]
-    awaited = sorted(
-        (r for r in others if not in_house(r, day)),
-        key=lambda r: (expected_moment(r, hotel), r.confirmation_number),
-    )
-
+    shift = _shift_reservations(session, property_id, day, shift_name)
+    hotel, start, end = shift.hotel, shift.start, shift.end
     describe = GuestDescriber(
-        session, hotel, arrivals + staying + awaited, language, details=not version_only
+        session,
+        hotel,
+        shift.arrivals + shift.staying + shift.awaited,
+        language,
+        details=not version_only,
+        moments=shift.moments,
     )
     full = Briefing(
         property_id=property_id,
@@ -255,17 +304,201 @@ def build_briefing(
         ends=end,
         version="",
         made_at=now(),
-        arrivals=tuple(describe(r) for r in arrivals),
-        in_house=tuple(describe(r, due_from=start, due_before=end) for r in staying),
-        awaited=tuple(describe(r, due_from=start, due_before=end) for r in awaited),
+        arrivals=tuple(describe(r) for r in shift.arrivals),
+        in_house=tuple(describe(r, due_from=start, due_before=end) for r in shift.staying),
+        awaited=tuple(describe(r, due_from=start, due_before=end) for r in shift.awaited),
         content={},
     )
     content = briefing_content(full)
-    version = hashlib.sha256(
+    briefing = replace(full, version=_version_of(content), content=content)
+    return briefing if sees_health_details(who) else narrowed(briefing)
+
+
+def _version_of(content: dict[str, Any]) -> str:
+    return hashlib.sha256(
         json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]
-    briefing = replace(full, version=version, content=content)
-    return briefing if sees_health_details(who) else narrowed(briefing)
+
+
+@dataclass(frozen=True)
+class ShiftVersion:
+    """A shift's briefing as signatures are compared with it: its version, and how many
+    guests arrive during the shift."""
+
+    property_id: int
+    day: date
+    shift: str
+    version: str
+    arrivals: int
+
+
+def briefing_version(
+    session: Session, who: Who, property_id: int, day: date, shift_name: str
+) -> ShiftVersion:
+    """build_briefing(...).version, and the count of its arrivals, without describing the
+    guests (labels, room flags, the board's task rows): the dashboard and the signers' notices
+    ask on every page run."""
+    require(who, *READERS)
+    shift = _shift_reservations(session, property_id, day, shift_name)
+    content = _shift_content(session, shift, day, shift_name)
+    return ShiftVersion(property_id, day, shift_name, _version_of(content), len(shift.arrivals))
+
+
+@dataclass(frozen=True)
+class BriefingOutline:
+    """A shift's briefing before its guests are described: its version and its content (what
+    signing keeps, what a change is told from), and its guests in the briefing's order, as
+    rows. The screen describes the page of them it shows (describe_guests); the printed
+    briefing is build_briefing's."""
+
+    property_id: int
+    day: date
+    shift: str
+    starts: datetime  # UTC
+    ends: datetime  # UTC
+    version: str
+    made_at: datetime  # UTC
+    content: dict[str, Any]
+    arrivals: tuple[Booked, ...]  # Briefing.arrivals' reservations
+    in_house: tuple[Booked, ...]
+    awaited: tuple[Booked, ...]
+
+    @property
+    def expected(self) -> tuple[Booked, ...]:
+        """Briefing.expected: the shift's arrivals still to come."""
+        return tuple(r for r in self.arrivals if r.status != "checked_in")
+
+    @property
+    def checked_in(self) -> tuple[Booked, ...]:
+        """Briefing.checked_in: the shift's arrivals checked in, in order of check-in."""
+        done = [r for r in self.arrivals if r.status == "checked_in"]
+        return tuple(sorted(done, key=lambda r: (r.checked_in_at or self.starts, r.guest.name)))
+
+
+def briefing_outline(
+    session: Session, who: Who, property_id: int, day: date, shift_name: str
+) -> BriefingOutline:
+    """The shift's briefing as the screen first needs it: build_briefing's version, content
+    and guests, none of them described yet (a big hotel's shift is hundreds of guests, the
+    screen shows a page of them)."""
+    require(who, *READERS)
+    shift = _shift_reservations(session, property_id, day, shift_name)
+    content = _shift_content(session, shift, day, shift_name)
+    return BriefingOutline(
+        property_id=property_id,
+        day=day,
+        shift=shift_name,
+        starts=shift.start,
+        ends=shift.end,
+        version=_version_of(content),
+        made_at=now(),
+        content=content,
+        arrivals=tuple(shift.arrivals),
+        in_house=tuple(shift.staying),
+        awaited=tuple(shift.awaited),
+    )
+
+
+def describe_guests(
+    session: Session,
+    who: Who,
+    outline: BriefingOutline,
+    guests: Sequence[Booked],
+    language: str,
+) -> list[BriefingGuest]:
+    """These guests of the outline as build_briefing describes them, with what the version
+    does not hash (room readiness, earlier stays), narrowed to what the reader may see: the
+    page of a shift's guests the screen shows."""
+    require(who, *READERS)
+    if not guests:
+        return []
+    hotel = session.get(Property, outline.property_id)
+    if hotel is None:
+        raise UserError("error.no_property")
+    describe = GuestDescriber(session, hotel, list(guests), language)
+    arriving = {r.id for r in outline.arrivals}
+    described = [
+        describe(r)
+        if r.id in arriving
+        else describe(r, due_from=outline.starts, due_before=outline.ends)
+        for r in guests
+    ]
+    return described if sees_health_details(who) else [narrowed_guest(g) for g in described]
+
+
+def _shift_content(
+    session: Session, shift: _ShiftReservations, day: date, shift_name: str
+) -> dict[str, Any]:
+    """briefing_content of build_briefing's briefing, read without describing the guests: the
+    same guests (_shift_reservations) and the same content pieces (_guest_content,
+    _wish_content), so the same version."""
+    guests = shift.arrivals + shift.staying + shift.awaited
+    ids = [r.id for r in guests]
+    # The tasks GuestDescriber reads (tasks_for's order, cancelled ones left out), as the
+    # briefing hashes them: a task without a request has no code, quantity, time or words.
+    tasks: dict[int, list[tuple[Any, ...]]] = {i: [] for i in ids}
+    if ids:
+        rows = session.execute(
+            select(
+                Task.reservation_id,
+                Task.id,
+                Task.kind,
+                Request.code,
+                Task.status,
+                Task.due_at,
+                Task.reason,
+                Request.quantity,
+                Request.at_time,
+                Request.matched_text,
+                Request.severity,
+                Task.alternative,
+            )
+            .join(Reservation, Reservation.id == Task.reservation_id)
+            .outerjoin(Request, Request.id == Task.request_id)
+            .where(
+                Task.property_id == shift.hotel.id,
+                Task.reservation_id.in_(ids),
+                Task.status != "cancelled",
+            )
+            .order_by(Task.due_at, Task.id)
+        )
+        for row in rows:
+            tasks[row[0]].append(tuple(row)[1:])
+    changes = changed_by_guest(session, ids)
+    hotel = shift.hotel
+
+    def person(
+        r: Booked, due_from: datetime | None = None, due_before: datetime | None = None
+    ) -> dict[str, Any]:
+        wishes = [
+            _wish_content(*task)
+            for task in tasks[r.id]
+            if (due_from is None or task[4] >= due_from)
+            and (due_before is None or task[4] < due_before)
+        ]
+        wishes.sort(key=lambda wish: "severity" not in wish)  # critical first, as described
+        return _guest_content(
+            changes.get(r.id),
+            r.confirmation_number,
+            r.guest.name,
+            r.guest.vip_level,
+            r.eta or hotel.check_in_time,
+            r.eta is not None,
+            r.room.number if r.room else None,
+            r.nights,
+            r.adults,
+            r.children,
+            r.wish_text or "",
+            wishes,
+        )
+
+    return _content(
+        day,
+        shift_name,
+        [person(r) for r in shift.arrivals],
+        [person(r, shift.start, shift.end) for r in shift.staying],
+        [person(r, shift.start, shift.end) for r in shift.awaited],
+    )
 
 
 class GuestDescriber:
@@ -279,9 +512,12 @@ class GuestDescriber:
         reservations: Sequence[AnyReservation],
         language: str,
         details: bool = True,
+        moments: dict[int, datetime] | None = None,
     ) -> None:
         self.hotel = hotel
         self.language = language
+        self.moments = moments or {}  # reservation id -> expected_moment, when already known
+        self.wish_labels: dict[tuple[str, str | None], str] = {}  # (kind, code) -> label
         everyone = system_actor(hotel.id)  # narrowing for the reader's role comes after
         self.labels = {
             item.code: (item.label_fr if language == "fr" else item.label_en, item.constrains_room)
@@ -291,17 +527,25 @@ class GuestDescriber:
         self.tasks: dict[int, list[TaskView]] = {i: [] for i in ids}
         if ids:
             for task in tasks_for(
-                session, everyone, hotel.id, reservation_ids=ids, timezone=hotel.timezone
+                session,
+                everyone,
+                hotel.id,
+                reservation_ids=ids,
+                timezone=hotel.timezone,
+                hide_cancelled=True,
             ):
-                if task.status != "cancelled":
-                    self.tasks[task.reservation_id].append(task)
+                self.tasks[task.reservation_id].append(task)
         arrivals_today = [r for r in reservations if r.status in ("booked", "checked_in")]
         self.readiness = (
             checklists_for(session, everyone, hotel.id, arrivals_today, hotel.check_in_time)
             if details
             else {}
         )
-        self.floors = list(session.scalars(select(Room.floor).where(Room.property_id == hotel.id)))
+        # The lowest and the highest floor are all _room_meets asks of the hotel's floors.
+        lowest, highest = session.execute(
+            select(func.min(Room.floor), func.max(Room.floor)).where(Room.property_id == hotel.id)
+        ).one()
+        self.floors = [] if lowest is None else [lowest, highest]
         self.earlier = _earlier_stays(session, reservations) if details else {}
         self.guest_changes = changed_by_guest(session, ids)
 
@@ -316,7 +560,7 @@ class GuestDescriber:
                 task_id=task.id,
                 kind=task.kind,
                 code=task.code,
-                label=_wish_label(task.kind, task.code, self.labels, self.language),
+                label=self.wish_label(task.kind, task.code),
                 status=task.status,
                 due_at=task.due_at,
                 overdue=task.overdue,
@@ -353,10 +597,19 @@ class GuestDescriber:
             wishes=tuple(lines),
             room_flags=_room_flags(reservation, lines, self.labels, self.floors),
             readiness=readiness,
-            expected_moment=expected_moment(reservation, self.hotel),
+            expected_moment=self.moments.get(reservation.id)
+            or expected_moment(reservation, self.hotel),
             checked_in_at=reservation.checked_in_at if reservation.status == "checked_in" else None,
             changed_by_guest_at=self.guest_changes.get(reservation.id),
         )
+
+    def wish_label(self, kind: str, code: str | None) -> str:
+        """_wish_label, once per kind and code: a shift's hundreds of wishes share a few."""
+        key = (kind, code)
+        label = self.wish_labels.get(key)
+        if label is None:
+            label = self.wish_labels[key] = _wish_label(kind, code, self.labels, self.language)
+        return label
 
     def details(
         self, reservation: AnyReservation
@@ -367,34 +620,6 @@ class GuestDescriber:
         remembered = sorted(earlier_codes | set(reservation.guest.preferences or []))
         labelled = tuple(self.labels.get(c, (c, False))[0] for c in remembered)
         return returning, labelled, self.readiness.get(reservation.id)
-
-
-def with_details(
-    session: Session,
-    who: Who,
-    briefing: Briefing,
-    guests: Sequence[BriefingGuest],
-    language: str,
-) -> list[BriefingGuest]:
-    """These guests of a `version_only` briefing as the full one describes them (readiness,
-    earlier stays). The screen shows a page of a shift's guests: their details are read for
-    that page, not for the hundreds of a big hotel's shift (the printed briefing has them all)."""
-    require(who, *READERS)
-    if not guests:
-        return []
-    hotel = session.get(Property, briefing.property_id)
-    assert hotel is not None
-    reservations = {
-        r.id: r for r in booked(session, Reservation.id.in_([g.reservation_id for g in guests]))
-    }
-    describe = GuestDescriber(session, hotel, list(reservations.values()), language)
-    shown = []
-    for guest in guests:
-        returning, remembered, readiness = describe.details(reservations[guest.reservation_id])
-        shown.append(
-            replace(guest, returning=returning, remembered=remembered, readiness=readiness)
-        )
-    return shown
 
 
 def _earlier_stays(
@@ -481,46 +706,122 @@ def briefing_content(briefing: Briefing) -> dict[str, Any]:
     """What a reader needs, language- and time-independent: the version is its hash."""
 
     def person(g: BriefingGuest) -> dict[str, Any]:
-        changed = (
-            {"changed_by_guest": g.changed_by_guest_at.isoformat()} if g.changed_by_guest_at else {}
-        )
-        return changed | {
-            "reservation": g.confirmation_number,
-            "guest": g.guest_name,
-            "vip": g.vip_level,
-            "expected": g.expected_at.strftime("%H:%M"),
-            "eta_given": g.eta_given,
-            "room": g.room_number,
-            "nights": g.nights,
-            "adults": g.adults,
-            "children": g.children,
-            "text": g.wish_text,
-            "wishes": [
-                {
-                    "task": w.task_id,
-                    "kind": w.kind,
-                    "code": w.code,
-                    "status": w.status,
-                    "due": w.due_at.isoformat(),
-                    "reason": w.reason,
-                    "quantity": w.quantity,
-                    "time": w.at_time,
-                    "detail": w.detail,
-                    # only when critical, so that versions signed before severities stay valid
-                    **({"severity": w.severity} if w.critical else {}),
-                }
-                | ({"alternative": w.alternative} if w.alternative else {})
+        return _guest_content(
+            g.changed_by_guest_at,
+            g.confirmation_number,
+            g.guest_name,
+            g.vip_level,
+            g.expected_at,
+            g.eta_given,
+            g.room_number,
+            g.nights,
+            g.adults,
+            g.children,
+            g.wish_text,
+            [
+                _wish_content(
+                    w.task_id,
+                    w.kind,
+                    w.code,
+                    w.status,
+                    w.due_at,
+                    w.reason,
+                    w.quantity,
+                    w.at_time,
+                    w.detail,
+                    w.severity,
+                    w.alternative,
+                )
                 for w in g.wishes
             ],
-        }
+        )
 
+    return _content(
+        briefing.day,
+        briefing.shift,
+        [person(g) for g in briefing.arrivals],
+        [person(g) for g in briefing.in_house],
+        [person(g) for g in briefing.awaited],
+    )
+
+
+def _content(
+    day: date,
+    shift: str,
+    arrivals: list[dict[str, Any]],
+    in_house: list[dict[str, Any]],
+    awaited: list[dict[str, Any]],
+) -> dict[str, Any]:
     return {
-        "day": briefing.day.isoformat(),
-        "shift": briefing.shift,
-        "arrivals": [person(g) for g in briefing.arrivals],
-        "in_house": [person(g) for g in briefing.in_house],
-        "awaited": [person(g) for g in briefing.awaited],
+        "day": day.isoformat(),
+        "shift": shift,
+        "arrivals": arrivals,
+        "in_house": in_house,
+        "awaited": awaited,
     }
+
+
+def _guest_content(
+    changed_by_guest_at: datetime | None,
+    confirmation_number: str,
+    guest_name: str,
+    vip_level: int,
+    expected_at: time,
+    eta_given: bool,
+    room_number: str | None,
+    nights: int,
+    adults: int,
+    children: int,
+    wish_text: str,
+    wishes: list[dict[str, Any]],
+) -> dict[str, Any]:
+    content = {
+        "reservation": confirmation_number,
+        "guest": guest_name,
+        "vip": vip_level,
+        "expected": expected_at.strftime("%H:%M"),
+        "eta_given": eta_given,
+        "room": room_number,
+        "nights": nights,
+        "adults": adults,
+        "children": children,
+        "text": wish_text,
+        "wishes": wishes,
+    }
+    if changed_by_guest_at:
+        content["changed_by_guest"] = changed_by_guest_at.isoformat()
+    return content
+
+
+def _wish_content(
+    task_id: int,
+    kind: str,
+    code: str | None,
+    status: str,
+    due_at: datetime,
+    reason: str | None,
+    quantity: int | None,
+    at_time: str | None,
+    detail: str | None,
+    severity: str | None,
+    alternative: str | None,
+) -> dict[str, Any]:
+    content = {
+        "task": task_id,
+        "kind": kind,
+        "code": code,
+        "status": status,
+        "due": due_at.isoformat(),
+        "reason": reason,
+        "quantity": quantity,
+        "time": at_time,
+        "detail": detail,
+    }
+    if severity == CRITICAL:  # only then, so that versions signed before severities stay valid
+        content["severity"] = severity
+    if alternative:
+        content["alternative"] = alternative
+    return content
 
 
 def narrowed_guest(guest: BriefingGuest) -> BriefingGuest:

@@ -111,9 +111,20 @@ def wish_outcomes(session: Session, hotel: Property, first: date, last: date) ->
     first_task: dict[int, Row] = {}  # a wish's first task decides
     for row in rows:
         first_task.setdefault(row.request_id, row)
-    if not first_task:
+    # Only the guests who have arrived count (nothing kept or broken so far for the others):
+    # what was told, mailed and answered is read for them alone.
+    arrivals: dict[int, datetime] = {}  # reservation id -> when the guest arrived (once each)
+    decided: list[tuple[Row, datetime]] = []
+    for row in first_task.values():
+        reservation_id, checked_in_at = row[8], row[11]  # the query's order
+        arrived = arrivals.get(reservation_id)
+        if arrived is None:
+            arrived = arrivals[reservation_id] = checked_in_at or guest_moment(row, hotel)
+        if arrived <= moment:
+            decided.append((row, arrived))
+    if not decided:
         return []
-    reservation_ids = {row.reservation_id for row in first_task.values()}
+    reservation_ids = {row[8] for row, _ in decided}
     told: dict[int, datetime] = {}  # request id -> when the guest was told
     for task in session.scalars(
         select(Task).where(
@@ -149,7 +160,7 @@ def wish_outcomes(session: Session, hotel: Property, first: date, last: date) ->
         item.code: item.department for item in catalogue_items(session, hotel.id, active_only=False)
     }
     outcomes = []
-    for row in first_task.values():
+    for row, arrived in decided:
         # Unpacked in the query's order: a Row's attributes cost a microsecond each (measured).
         (
             request_id,
@@ -163,13 +174,10 @@ def wish_outcomes(session: Session, hotel: Property, first: date, last: date) ->
             reservation_id,
             arrival_date,
             _eta,
-            checked_in_at,
+            _checked_in_at,
             created_at,
             guest_name,
         ) = row
-        arrived = checked_in_at or guest_moment(row, hotel)
-        if arrived > moment:
-            continue  # not arrived yet: nothing kept or broken so far
         hours = None
         if status == "done" and completed_at and completed_at <= arrived:
             outcome = "fulfilled"

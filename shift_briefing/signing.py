@@ -22,13 +22,15 @@ from core.lib import insert_unless_exists
 from core.models import Staff
 from core.shifts import Roster
 from shift_briefing.attention import mark_announcements_read
-from shift_briefing.briefing import Briefing
+from shift_briefing.briefing import Briefing, BriefingOutline, ShiftVersion
 from shift_briefing.models import BriefingAcknowledgement, BriefingVersion
 
 SIGNERS = ("front_desk",)
 
 
-def sign_briefing(session: Session, who: Who, briefing: Briefing, version_read: str) -> None:
+def sign_briefing(
+    session: Session, who: Who, briefing: Briefing | BriefingOutline, version_read: str
+) -> None:
     """Signs `version_read`, which must still be the current version.
 
     Two people signing the same version at the same moment both succeed; the same person
@@ -73,7 +75,7 @@ def sign_briefing(session: Session, who: Who, briefing: Briefing, version_read: 
     mark_announcements_read(session, who.id, briefing.property_id, briefing.day, briefing.shift)
 
 
-def keep_version(session: Session, briefing: Briefing) -> None:
+def keep_version(session: Session, briefing: Briefing | BriefingOutline) -> None:
     """Stores a version's content once, so a later reader can be told what changed since;
     whoever signs (or archives) it first stores it, the others find it there."""
     insert_unless_exists(
@@ -116,7 +118,9 @@ def last_signature(
     ).first()
 
 
-def signatures(session: Session, who: Who, briefing: Briefing) -> list[Signature]:
+def signatures(
+    session: Session, who: Who, briefing: Briefing | BriefingOutline | ShiftVersion
+) -> list[Signature]:
     """Every active front-desk person the roster puts on this shift (or who has no roster
     line), with the version they last signed for this shift."""
     require(who, "front_desk", "manager")
@@ -186,7 +190,9 @@ class Change:
     values: dict[str, Any]
 
 
-def changes_since(session: Session, briefing: Briefing, old_version: str) -> list[Change]:
+def changes_since(
+    session: Session, briefing: Briefing | BriefingOutline, old_version: str
+) -> list[Change]:
     old = session.scalar(
         select(BriefingVersion.content).where(
             BriefingVersion.property_id == briefing.property_id,

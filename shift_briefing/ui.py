@@ -37,12 +37,15 @@ from requests.labels import catalogue_labels
 from requests.tasks import promises_kept, tasks_for
 from requests.ui import tasks_columns, tasks_table, wish_labels
 from shift_briefing import downloads, promises_ui, severity_ui, stays_ui
+from shift_briefing.booked import Booked
 from shift_briefing.briefing import (
-    Briefing,
     BriefingGuest,
-    build_briefing,
+    BriefingOutline,
+    ShiftVersion,
+    briefing_outline,
+    briefing_version,
     current_shift,
-    with_details,
+    describe_guests,
 )
 from shift_briefing.checkin import (
     ArrivalCard,
@@ -377,15 +380,15 @@ def briefing_page() -> None:
             index=SHIFTS.index(running),
             format_func=translator("shift."),
         )
-        # The version and the guests; the details of those shown are read for their page.
-        briefing = build_briefing(session, me, hotel.id, day, shift, language(), version_only=True)
+        # The version and the guests, undescribed; those shown are described for their page.
+        briefing = briefing_outline(session, me, hotel.id, day, shift)
         mine = last_signature(session, me.id, day, shift)
         changes = (
             changes_since(session, briefing, mine.version)
             if (mine and mine.version != briefing.version)
             else []
         )
-        board = signatures(session, me, briefing) if me.has("manager", "front_desk") else []
+        board = signatures(session, me, briefing) if me.has("manager") else []  # shown to them
         labels = wish_labels(session, hotel.id, language())
     st.caption(
         tr(
@@ -409,18 +412,19 @@ def briefing_page() -> None:
     )
     # Every guest of the briefing in its order, paged: a big hotel's day is hundreds of blocks
     # (the printed briefing has them all).
-    blocks: list[tuple[str, BriefingGuest, bool]] = [
-        (tr("briefing.checked_in", count=len(briefing.checked_in)), g, True)
-        for g in briefing.checked_in
+    blocks: list[tuple[str, Booked, bool]] = [
+        (tr("briefing.checked_in", count=len(briefing.checked_in)), r, True)
+        for r in briefing.checked_in
     ]
-    blocks += [(tr("briefing.in_house"), g, False) for g in briefing.in_house]
-    blocks += [(tr("briefing.awaited"), g, False) for g in briefing.awaited]
-    expected = [("", g, True) for g in briefing.expected]
-    shown = page_of(expected + blocks, PAGE_SIZE, key="briefing_page")
+    blocks += [(tr("briefing.in_house"), r, False) for r in briefing.in_house]
+    blocks += [(tr("briefing.awaited"), r, False) for r in briefing.awaited]
+    expected = [("", r, True) for r in briefing.expected]
+    page = page_of(expected + blocks, PAGE_SIZE, key="briefing_page")
     with database.read() as session:
-        detailed = with_details(session, me, briefing, [g for _, g, _ in shown], language())
-    shown = [
-        (title, full, arriving) for (title, _, arriving), full in zip(shown, detailed, strict=True)
+        described = describe_guests(session, me, briefing, [r for _, r, _ in page], language())
+    shown: list[tuple[str, BriefingGuest, bool]] = [
+        (title, guest, arriving)
+        for (title, _, arriving), guest in zip(page, described, strict=True)
     ]
     if not shown or shown[0][0] == "":
         st.subheader(tr("briefing.arrivals", count=len(briefing.expected)))
@@ -439,7 +443,7 @@ def briefing_page() -> None:
 
 def _signing_status(
     database: Database,
-    briefing: Briefing,
+    briefing: BriefingOutline,
     mine: BriefingAcknowledgement | None,
     changes: list[Change],
     timezone: str,
@@ -476,7 +480,9 @@ def _readable(values: dict, labels: dict[str, str]) -> dict:
     return readable
 
 
-def _signature_board(board: list[Signature], briefing: Briefing, timezone: str) -> None:
+def _signature_board(
+    board: list[Signature], briefing: BriefingOutline | ShiftVersion, timezone: str
+) -> None:
     st.subheader(tr("briefing.who_signed"))
     st.dataframe(
         pd.DataFrame(
@@ -524,10 +530,8 @@ def dashboard_page() -> None:
         nobody = departments_without_owner(session, hotel.id)
         labels = catalogue_labels(session, hotel.id)
         running_day, running = current_shift(session, hotel)
-        # The arrivals' count and the version the signatures are compared with: no readiness.
-        briefing = build_briefing(
-            session, me, hotel.id, running_day, running, language(), version_only=True
-        )
+        # The arrivals' count and the version the signatures are compared with.
+        briefing = briefing_version(session, me, hotel.id, running_day, running)
         board = signatures(session, me, briefing)
     unsigned = [s.name for s in board if not s.current]
     for department in nobody:
@@ -536,7 +540,7 @@ def dashboard_page() -> None:
             icon=":material/person_off:",
         )
     columns = st.columns(4)
-    columns[0].metric(tr("dashboard.arrivals_shift"), len(briefing.arrivals))
+    columns[0].metric(tr("dashboard.arrivals_shift"), briefing.arrivals)
     columns[1].metric(tr("dashboard.overdue"), late)
     columns[2].metric(tr("dashboard.kept"), kept.shown())
     columns[3].metric(tr("dashboard.unsigned"), len(unsigned))
