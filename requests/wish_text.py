@@ -368,48 +368,64 @@ def _shifted(hour: int, minute: int, delta: int) -> tuple[int, int]:
     return total // 60, total % 60
 
 
-# What each pattern of _WORD_CLOCK_RES cannot match without: groups of literal pieces, one
-# piece of every group must be in the text. A text without them skips the pattern, which is
-# most of them for most texts (a substring test costs a fraction of a regex scan).
-_WORD_CLOCK_NEEDS: tuple[tuple[tuple[str, ...], ...] | re.Pattern[str], ...] = (
-    (("half", "quarter", "twenty", "ten", "five"), ("past", "to", "after")),  # en_rel
-    (("half",),),  # en_half
-    (("half",), ("night", "evening", "tonight")),  # en_half, without a preposition
-    (("clock", "ish", "am", "pm", "a.m", "p.m", "evening", "morning", "afternoon", "night"),),
-    (("ish",),),  # "11ish"
-    re.compile(r"\sh"),  # fr: " heures", " h"
-    (("minuit", "midi", "midnight", "noon", "mezzanotte", "mezzogiorno", "medianoche",
-      "mediodia"),),  # fr_mid
-    (("midnight", "noon"),),  # "half past midnight"
-    (("halb", "viertel"),),  # de_rel
-    (("uhr",),),  # de
-    (("la",),),  # es: las / la
-    (("le", "l'"),),  # it: le, alle, dalle, l', all'
+# What each pattern of _WORD_CLOCK_RES cannot match without; a text without it skips the
+# pattern, which is most of them for most texts:
+# - whole words, where a word of the pattern stands between a word boundary and a space or
+#   another boundary, hence is one of the text's ``TOKEN_RE`` tokens: one word of each group
+#   (at most two; None for none) must be a token. A set test, where a substring test lets "la"
+#   in "table" and "le" in "please" through;
+# - otherwise literal pieces, one of which must be in the text (one alternation: a single C
+#   scan, where a substring test per piece costs a Python call each).
+_EN_PREP_TOKENS = frozenset(
+    "at around about by toward towards after before until till approximately roughly circa "
+    "from between round sometime".split()
+)
+_Words = frozenset[str] | None
+_WORD_CLOCK_NEEDS: tuple[tuple[_Words, _Words, tuple[str, ...] | str | None], ...] = (
+    (frozenset({"half", "quarter", "twenty", "ten", "five"}), frozenset({"past", "to", "after"}),
+     None),  # en_rel
+    (_EN_PREP_TOKENS, frozenset({"half"}), None),  # en_half
+    (frozenset({"half"}), frozenset({"night", "evening", "tonight"}), None),  # without "at"
+    (_EN_PREP_TOKENS, None, ("clock", "ish", "am", "pm", "a.m", "p.m", "evening", "morning",
+                             "afternoon", "night")),  # en_plain: "at 9pm", "by nine o'clock"
+    (None, None, ("ish",)),  # "11ish", "tenish": "ish" may end another word
+    (frozenset({"h", "heure", "heures"}), None, r"\sh"),  # fr: " heures", " h"
+    (frozenset({"minuit", "midi", "midnight", "noon", "mezzanotte", "mezzogiorno",
+                "medianoche", "mediodia"}), None, None),  # fr_mid
+    (frozenset({"half", "quarter"}), frozenset({"midnight", "noon"}), None),  # half past noon
+    (frozenset({"halb", "viertel", "dreiviertel"}), None, None),  # de_rel
+    (frozenset({"uhr"}), None, None),  # de
+    (frozenset({"las", "la"}), None, None),  # es
+    (None, None, ("le", "l'")),  # it: le, alle, dalle, l', all' ("le" may touch the hour)
+)
+
+
+def _needs_search(pieces: tuple[str, ...] | str | None) -> re.Pattern[str] | None:
+    """One alternation of the literal pieces (a string is a regular expression already)."""
+    if pieces is None or isinstance(pieces, str):
+        return None if pieces is None else re.compile(pieces)
+    return re.compile("|".join(map(re.escape, pieces)))
+
+
+# ((pattern, kind), word group, other word group, search)
+_WORD_CLOCKS = tuple(
+    (clock, one, other, _needs_search(pieces))
+    for clock, (one, other, pieces) in zip(_WORD_CLOCK_RES, _WORD_CLOCK_NEEDS, strict=True)
 )
 _WORD_TIME_NEEDS = ("midnight", "minuit", "mitternacht", "medianoche", "mezzanotte", "noon",
                     "midday", "midi", "mittag", "mediodia", "mezzogiorno", "una")
-
-
-def _needs_search(needs: tuple[tuple[str, ...], ...] | re.Pattern[str]) -> re.Pattern[str]:
-    """One search for all the groups: an alternation of literal pieces finds one of them in a
-    single C scan, where a substring test per piece costs a Python call each."""
-    if isinstance(needs, re.Pattern):
-        return needs
-    if len(needs) == 1:
-        return re.compile("|".join(map(re.escape, needs[0])))
-    every = "".join(f"(?=.*?(?:{'|'.join(map(re.escape, group))}))" for group in needs)
-    return re.compile(rf"(?s)\A{every}")
-
-
-_WORD_CLOCK_SEARCHES = tuple(_needs_search(needs) for needs in _WORD_CLOCK_NEEDS)
 _WORD_TIME_NEEDS_RE = re.compile("|".join(map(re.escape, _WORD_TIME_NEEDS)))
 
 
 def _word_times(norm: str) -> list[TimeMention]:
     """Times written in words; digits only where a word says it is a time ("11ish")."""
     found = []
-    for (pattern, kind), needs in zip(_WORD_CLOCK_RES, _WORD_CLOCK_SEARCHES, strict=True):
-        if needs.search(norm) is None:
+    tokens = set(TOKEN_RE.findall(norm))
+    for (pattern, kind), one, other, needs in _WORD_CLOCKS:
+        if one is not None and (one.isdisjoint(tokens) or (
+                other is not None and other.isdisjoint(tokens))):
+            continue
+        if needs is not None and needs.search(norm) is None:
             continue
         for m in pattern.finditer(norm):
             word = m.groupdict().get("h")
