@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -412,15 +414,17 @@ _WORD_CLOCKS = tuple(
     (clock, one, other, _needs_search(pieces))
     for clock, (one, other, pieces) in zip(_WORD_CLOCK_RES, _WORD_CLOCK_NEEDS, strict=True)
 )
-_WORD_TIME_NEEDS = ("midnight", "minuit", "mitternacht", "medianoche", "mezzanotte", "noon",
-                    "midday", "midi", "mittag", "mediodia", "mezzogiorno", "una")
-_WORD_TIME_NEEDS_RE = re.compile("|".join(map(re.escape, _WORD_TIME_NEEDS)))
+# _WORD_TIME_RE cannot match without one of these tokens (each of its words stands between
+# two word boundaries)
+_WORD_TIME_TOKENS = frozenset({"midnight", "minuit", "mitternacht", "medianoche", "mezzanotte",
+                               "noon", "midday", "midi", "mittag", "mediodia", "mezzogiorno",
+                               "una"})
 
 
-def _word_times(norm: str) -> list[TimeMention]:
-    """Times written in words; digits only where a word says it is a time ("11ish")."""
+def _word_times(norm: str, tokens: set[str]) -> list[TimeMention]:
+    """Times written in words; digits only where a word says it is a time ("11ish").
+    ``tokens``: the text's ``TOKEN_RE`` tokens."""
     found = []
-    tokens = set(TOKEN_RE.findall(norm))
     for (pattern, kind), one, other, needs in _WORD_CLOCKS:
         if one is not None and (one.isdisjoint(tokens) or (
                 other is not None and other.isdisjoint(tokens))):
@@ -470,7 +474,7 @@ _TIME_WORD_TOKENS = frozenset(
 )
 
 
-def has_time_words(norm: str, tokens: list[str] | None = None) -> bool:
+def has_time_words(norm: str, tokens: Iterable[str] | None = None) -> bool:
     """A time without digits: "midnight", "minuit", "l'una", "half past nine". ``tokens``,
     the text's ``TOKEN_RE`` tokens if known, spare the scans of most texts."""
     if tokens is not None and _TIME_WORD_TOKENS.isdisjoint(tokens):
@@ -478,29 +482,40 @@ def has_time_words(norm: str, tokens: list[str] | None = None) -> bool:
     return bool(_WORD_TIME_RE.search(norm) or _HAS_WORD_CLOCK_RE.search(norm))
 
 
-def find_times(norm: str) -> list[TimeMention]:
-    """Every clock time in the normalised text, left to right, without overlaps."""
-    return list(_times_in(norm)) if len(norm) <= CACHED_CHARS else _find_times(norm)
+def find_times(norm: str, tokens: Iterable[str] | None = None) -> list[TimeMention]:
+    """Every clock time in the normalised text, left to right, without overlaps. ``tokens``,
+    the text's ``TOKEN_RE`` tokens if known, spare finding them again."""
+    if len(norm) > CACHED_CHARS:
+        return _find_times(norm, tokens)
+    # cached: a text in capitals, or sent again, has the same normalised text (least recently
+    # used first out; by hand, so that the tokens reach the reading of a text not seen yet)
+    found = _times.get(norm)
+    if found is None:
+        found = _times[norm] = tuple(_find_times(norm, tokens))
+        if len(_times) > TIMES_KEPT:
+            with suppress(KeyError):  # another thread may have emptied it
+                _times.popitem(last=False)
+    else:
+        with suppress(KeyError):
+            _times.move_to_end(norm)
+    return list(found)
 
 
 # Wish texts are short; a pasted document is not worth keeping in memory.
 CACHED_CHARS = 2_000
+TIMES_KEPT = 20_000
+_times: OrderedDict[str, tuple[TimeMention, ...]] = OrderedDict()
 
 
-@lru_cache(maxsize=20_000)
-def _times_in(norm: str) -> tuple[TimeMention, ...]:
-    """Cached: a text in capitals, or sent again, has the same normalised text."""
-    return tuple(_find_times(norm))
-
-
-def _find_times(norm: str) -> list[TimeMention]:
+def _find_times(norm: str, tokens: Iterable[str] | None) -> list[TimeMention]:
+    words = set(TOKEN_RE.findall(norm) if tokens is None else tokens)
     digit = _DIGIT_RE.search(norm)
-    if digit is None and not has_time_words(norm):
+    if digit is None and not has_time_words(norm, words):
         return []
     found: list[TimeMention] = []
     if digit is not None:  # every clock of digits needs one: skip five scans of a text without
         found = _digit_times(norm, digit.start())
-    if _WORD_TIME_NEEDS_RE.search(norm):
+    if not _WORD_TIME_TOKENS.isdisjoint(words):
         for m in _WORD_TIME_RE.finditer(norm):
             if m.group("mid"):
                 found.append(TimeMention(m.start(), m.end(), 0, 0, True, False))
@@ -508,7 +523,7 @@ def _find_times(norm: str) -> list[TimeMention]:
                 found.append(TimeMention(m.start(), m.end(), 12, 0, True, False))
             else:
                 found.append(_with_daypart(norm, m.start("one"), m.end(), 1, 0, False, False))
-    found += _word_times(norm)
+    found += _word_times(norm, words)
     return _without_overlaps(_with_ranges(norm, found))
 
 
@@ -668,7 +683,7 @@ def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
 
 def clear_caches() -> None:
     """Forget the times and dates found so far (a benchmark's cold start)."""
-    _times_in.cache_clear()
+    _times.clear()
     _dates_in.cache_clear()
 
 
