@@ -182,6 +182,27 @@ class TimeMention:
     has_unit: bool  # written with h / Uhr / heures / horas: a 24-hour clock
 
 
+def _longest_first(words: Iterable[str]) -> str:
+    """An alternation of ``words`` as a tree of their letters ("acht(?:zehn)?|..."): at each
+    place the longer words are tried before a shorter one they begin with, as in a plain
+    alternation sorted longest first, but a letter that fits no word is rejected at once
+    instead of by every word in turn (a hundred hour words, tried at every word of a text)."""
+    by_letter: dict[str, list[str]] = {}
+    ends = False
+    for word in words:
+        if word:
+            by_letter.setdefault(word[0], []).append(word[1:])
+        else:
+            ends = True
+    branches = [re.escape(letter) + _longest_first(rest)
+                for letter, rest in sorted(by_letter.items())]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends:
+        return branches[0]
+    return f"(?:{'|'.join(branches)}){'?' if ends else ''}"
+
+
 _UNIT = r"(?:h|hr|hrs|hs|heures?|uhr|horas?|ore)"
 _AMPM = r"(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])"
 _HOUR = r"(?P<h>2[0-4]|[01]?\d)(?!\d)"
@@ -196,11 +217,19 @@ _UNIT_RE = re.compile(
 )
 _ORE_RE = re.compile(rf"\bore\s{_HOUR}(?:[:.]{_MIN})?\b(?![.:/]\d)")
 _AMPM_RE = re.compile(rf"(?<![\d:.,/€$£]){_HOUR}(?:[:.]{_MIN})?\s?{_AMPM}")
+# The words that make a bare hour a clock time ("vers 22", "um 9", "a las 11"). A digit
+# follows a space after one of them only, wherever they stand (the longer ones go on with
+# letters), so the order in which they are tried does not change what is found.
+_BARE_LEADS = (
+    "at around about by after before until till approx approximately circa ca env environ "
+    "vers apres avant um gegen ab nach vor bis alle dalle".split()
+    + ["vers les"]
+    + [f"{word} las" for word in ("a", "sobre", "hacia", "desde", "hasta", "tipo", "eso de",
+                                  "despues de", "antes de", "entre")]
+    + [f"{word} le" for word in ("verso", "dopo", "entro", "tra", "fra", "intorno a", "per")]
+)
 _BARE_RE = re.compile(
-    r"\b(?:at|around|about|by|after|before|until|till|approx|approximately|circa|ca|env|environ|"
-    r"vers(?: les)?|apres|avant|um|gegen|ab|nach|vor|bis|(?:a|sobre|hacia|desde|hasta|tipo|"
-    r"eso de|despues de|antes de|entre) las|alle|dalle|"
-    r"(?:verso|dopo|entro|tra|fra|intorno a|per) le)"
+    rf"\b{_longest_first(_BARE_LEADS)}"
     rf"\s{_HOUR}(?:[:.]{_MIN})?(?![\d.:/,]\d)(?!\s?(?:%|x\b|eur|euro|kg|km|cm|m\b))"
 )
 _WORD_TIME_RE = re.compile(
@@ -288,7 +317,8 @@ _HOUR_WORDS: dict[str, int] = {
     "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
     "venti": 20, "ventuno": 21, "ventidue": 22, "ventitre": 23,
 }
-_HW = "|".join(sorted((re.escape(w) for w in _HOUR_WORDS), key=len, reverse=True))
+
+_HW = _longest_first(_HOUR_WORDS)
 _HOUR_WORD = rf"(?P<h>{_HW}|\d{{1,2}})"
 _EN_PREP = (r"(?:at|around|about|by|towards?|after|before|until|till|approximately|roughly|"
             r"circa|from|between|at about|at around|round about|sometime around)")
