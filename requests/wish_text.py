@@ -495,21 +495,28 @@ _HAS_WORD_CLOCK_RE = re.compile(
     r"evening|night|tonight|morning|afternoon)\b|\dish\b")
 
 
-# One of these tokens is in every text the two patterns above match (each of their words is
-# a token of its own; "o'clock" is "o" "clock", "oclock"; "p.m" is "p" "m"; "9ish" is "9" "ish").
-_TIME_WORD_TOKENS = frozenset(
+# One of these tokens is in every text _HAS_WORD_CLOCK_RE matches (each of its words is a
+# token of its own; "o'clock" is "o" "clock", "oclock"; "p.m" is "p" "m"; "9ish" is "9" "ish"),
+# as one of _WORD_TIME_TOKENS is in every text _WORD_TIME_RE matches.
+_CLOCK_WORD_TOKENS = frozenset(
     "heure heures uhr halb viertel dreiviertel half quarter clock oclock ish las la le alle pm p "
-    "evening night tonight morning afternoon midnight minuit mitternacht medianoche mezzanotte "
-    "noon midday midi mittag mediodia mezzogiorno una".split()
+    "evening night tonight morning afternoon".split()
 )
+_TIME_WORD_TOKENS = _CLOCK_WORD_TOKENS | _WORD_TIME_TOKENS
 
 
 def has_time_words(norm: str, tokens: Iterable[str] | None = None) -> bool:
     """A time without digits: "midnight", "minuit", "l'una", "half past nine". ``tokens``,
-    the text's ``TOKEN_RE`` tokens if known, spare the scans of most texts."""
-    if tokens is not None and _TIME_WORD_TOKENS.isdisjoint(tokens):
+    the text's ``TOKEN_RE`` tokens if known, spare the scans of most texts (each pattern is
+    only scanned for when one of its words is a token)."""
+    if tokens is None:
+        return bool(_WORD_TIME_RE.search(norm) or _HAS_WORD_CLOCK_RE.search(norm))
+    if _TIME_WORD_TOKENS.isdisjoint(tokens):
         return False
-    return bool(_WORD_TIME_RE.search(norm) or _HAS_WORD_CLOCK_RE.search(norm))
+    tokens = set(tokens)
+    return bool((not _WORD_TIME_TOKENS.isdisjoint(tokens) and _WORD_TIME_RE.search(norm))
+                or (not _CLOCK_WORD_TOKENS.isdisjoint(tokens)
+                    and _HAS_WORD_CLOCK_RE.search(norm)))
 
 
 def find_times(norm: str, tokens: Iterable[str] | None = None) -> list[TimeMention]:
