@@ -570,7 +570,14 @@ _BARE_LEAD = 16
 _DIGIT_RUN_RE = re.compile(r"\d+")
 
 
-def _at_runs(pattern: re.Pattern[str], norm: str, runs: list[int]) -> Iterator[re.Match[str]]:
+@lru_cache(maxsize=1)
+def _digit_runs(norm: str) -> tuple[int, ...]:
+    """Where each run of digits begins: dates and clock times are both tried there, one
+    text after the other (the last text is kept)."""
+    return tuple(m.start() for m in _DIGIT_RUN_RE.finditer(norm))
+
+
+def _at_runs(pattern: re.Pattern[str], norm: str, runs: Iterable[int]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(norm)`` for a pattern whose matches start where digits start (after
     a character that is no digit): tried at those places only, not at every character."""
     end = 0
@@ -591,7 +598,7 @@ def _digit_times(norm: str, first_digit: int = 0) -> list[TimeMention]:
     characters before the first digit.
     """
     found: list[TimeMention] = []
-    runs = [m.start() for m in _DIGIT_RUN_RE.finditer(norm, first_digit)]
+    runs = _digit_runs(norm)  # (none before the first digit)
     for m in _at_runs(_CLOCK_RE, norm, runs):
         hour, minute = int(m.group("h")), int(m.group("m"))
         if hour > 23 and not (hour == 24 and minute == 0):
@@ -709,7 +716,7 @@ def _dates_in(norm: str) -> tuple[tuple[int, int], ...]:
 def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
     # a date is written with digits, and begins where they begin (its lookbehind refuses a
     # digit before it)
-    runs = [m.start() for m in _DIGIT_RUN_RE.finditer(norm)]
+    runs = _digit_runs(norm)
     out = []
     for m in _at_runs(_DATE_RE, norm, runs):
         text = m.group()
@@ -722,6 +729,7 @@ def clear_caches() -> None:
     """Forget the times and dates found so far (a benchmark's cold start)."""
     _times.clear()
     _dates_in.cache_clear()
+    _digit_runs.cache_clear()
 
 
 # --------------------------------------------------------------------------------------------
