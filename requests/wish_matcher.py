@@ -59,6 +59,9 @@ class Phrase:
     # the words, when every element is one exact word: the phrase is then found by comparing
     # a slice of the sentence with them
     exact_words: tuple[str, ...] | None = field(init=False, repr=False, compare=False)
+    # a gap right after the first word: the next word as it must stand in the gap's reach,
+    # " word " (exact) or " stem" (prefix), for a substring test before the full match
+    gap_probe: str | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rank = (-self.words, -(self.words - self.numeric), -self.chars, self.role != "wish")
@@ -68,6 +71,11 @@ class Phrase:
         exact = all(kind == EXACT for kind, _ in self.elements)
         object.__setattr__(self, "exact_words",
                            tuple(w for _, w in self.elements) if exact else None)
+        probe = None
+        if second is not None and second[0] == GAP:
+            kind, word = self.elements[2]  # a phrase never ends with a gap
+            probe = f" {word} " if kind == EXACT else f" {word}"
+        object.__setattr__(self, "gap_probe", probe)
 
 
 def compile_phrase(text: str, code: str, role: str) -> Phrase | None:
@@ -268,12 +276,19 @@ class Matcher:
             if not longer:
                 continue
             following = words[i + 1] if i < last else ""
+            reach: str | None = None  # the words a gap after this one reaches, " "-joined
             for phrase in longer:
                 second = phrase.second
                 if second is not None and not (following and (
                         following == second[1] if second[0] == EXACT
                         else following.startswith(second[1]))):
                     continue  # the word after the first is not the phrase's second word
+                probe = phrase.gap_probe
+                if probe is not None:
+                    if reach is None:
+                        reach = f" {' '.join(words[i + 1:i + 2 + GAP_WORDS])} "
+                    if probe not in reach:
+                        continue  # the word after the gap is nowhere in its reach
                 exact = phrase.exact_words
                 if exact is not None:  # (a time's "" never equals a word)
                     if words[i:i + len(exact)] == exact:

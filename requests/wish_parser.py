@@ -340,7 +340,7 @@ class _Reading:
             for k in range(bisect_left(starts, start), bisect_left(starts, end)):
                 explained[k] = True  # the stay's dates are in the booking already
                 time_of_token[k] = -2  # never a count, never a keyword
-        self.times = find_times(self.norm)
+        self.times = find_times(self.norm, self.tokens)
         for t_index, t in enumerate(self.times):
             first = bisect_left(starts, t.start)  # the tokens starting within the time
             stop = bisect_left(starts, t.end, first)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -180,6 +182,27 @@ class TimeMention:
     has_unit: bool  # written with h / Uhr / heures / horas: a 24-hour clock
 
 
+def _longest_first(words: Iterable[str]) -> str:
+    """An alternation of ``words`` as a tree of their letters ("acht(?:zehn)?|..."): at each
+    place the longer words are tried before a shorter one they begin with, as in a plain
+    alternation sorted longest first, but a letter that fits no word is rejected at once
+    instead of by every word in turn (a hundred hour words, tried at every word of a text)."""
+    by_letter: dict[str, list[str]] = {}
+    ends = False
+    for word in words:
+        if word:
+            by_letter.setdefault(word[0], []).append(word[1:])
+        else:
+            ends = True
+    branches = [re.escape(letter) + _longest_first(rest)
+                for letter, rest in sorted(by_letter.items())]
+    if not branches:
+        return ""
+    if len(branches) == 1 and not ends:
+        return branches[0]
+    return f"(?:{'|'.join(branches)}){'?' if ends else ''}"
+
+
 _UNIT = r"(?:h|hr|hrs|hs|heures?|uhr|horas?|ore)"
 _AMPM = r"(?P<ap>a\.?\s?m\.?|p\.?\s?m\.?)(?![a-z])"
 _HOUR = r"(?P<h>2[0-4]|[01]?\d)(?!\d)"
@@ -194,11 +217,19 @@ _UNIT_RE = re.compile(
 )
 _ORE_RE = re.compile(rf"\bore\s{_HOUR}(?:[:.]{_MIN})?\b(?![.:/]\d)")
 _AMPM_RE = re.compile(rf"(?<![\d:.,/€$£]){_HOUR}(?:[:.]{_MIN})?\s?{_AMPM}")
+# The words that make a bare hour a clock time ("vers 22", "um 9", "a las 11"). A digit
+# follows a space after one of them only, wherever they stand (the longer ones go on with
+# letters), so the order in which they are tried does not change what is found.
+_BARE_LEADS = (
+    "at around about by after before until till approx approximately circa ca env environ "
+    "vers apres avant um gegen ab nach vor bis alle dalle".split()
+    + ["vers les"]
+    + [f"{word} las" for word in ("a", "sobre", "hacia", "desde", "hasta", "tipo", "eso de",
+                                  "despues de", "antes de", "entre")]
+    + [f"{word} le" for word in ("verso", "dopo", "entro", "tra", "fra", "intorno a", "per")]
+)
 _BARE_RE = re.compile(
-    r"\b(?:at|around|about|by|after|before|until|till|approx|approximately|circa|ca|env|environ|"
-    r"vers(?: les)?|apres|avant|um|gegen|ab|nach|vor|bis|(?:a|sobre|hacia|desde|hasta|tipo|"
-    r"eso de|despues de|antes de|entre) las|alle|dalle|"
-    r"(?:verso|dopo|entro|tra|fra|intorno a|per) le)"
+    rf"\b{_longest_first(_BARE_LEADS)}"
     rf"\s{_HOUR}(?:[:.]{_MIN})?(?![\d.:/,]\d)(?!\s?(?:%|x\b|eur|euro|kg|km|cm|m\b))"
 )
 _WORD_TIME_RE = re.compile(
@@ -286,7 +317,8 @@ _HOUR_WORDS: dict[str, int] = {
     "quindici": 15, "sedici": 16, "diciassette": 17, "diciotto": 18, "diciannove": 19,
     "venti": 20, "ventuno": 21, "ventidue": 22, "ventitre": 23,
 }
-_HW = "|".join(sorted((re.escape(w) for w in _HOUR_WORDS), key=len, reverse=True))
+
+_HW = _longest_first(_HOUR_WORDS)
 _HOUR_WORD = rf"(?P<h>{_HW}|\d{{1,2}})"
 _EN_PREP = (r"(?:at|around|about|by|towards?|after|before|until|till|approximately|roughly|"
             r"circa|from|between|at about|at around|round about|sometime around)")
@@ -368,48 +400,66 @@ def _shifted(hour: int, minute: int, delta: int) -> tuple[int, int]:
     return total // 60, total % 60
 
 
-# What each pattern of _WORD_CLOCK_RES cannot match without: groups of literal pieces, one
-# piece of every group must be in the text. A text without them skips the pattern, which is
-# most of them for most texts (a substring test costs a fraction of a regex scan).
-_WORD_CLOCK_NEEDS: tuple[tuple[tuple[str, ...], ...] | re.Pattern[str], ...] = (
-    (("half", "quarter", "twenty", "ten", "five"), ("past", "to", "after")),  # en_rel
-    (("half",),),  # en_half
-    (("half",), ("night", "evening", "tonight")),  # en_half, without a preposition
-    (("clock", "ish", "am", "pm", "a.m", "p.m", "evening", "morning", "afternoon", "night"),),
-    (("ish",),),  # "11ish"
-    re.compile(r"\sh"),  # fr: " heures", " h"
-    (("minuit", "midi", "midnight", "noon", "mezzanotte", "mezzogiorno", "medianoche",
-      "mediodia"),),  # fr_mid
-    (("midnight", "noon"),),  # "half past midnight"
-    (("halb", "viertel"),),  # de_rel
-    (("uhr",),),  # de
-    (("la",),),  # es: las / la
-    (("le", "l'"),),  # it: le, alle, dalle, l', all'
+# What each pattern of _WORD_CLOCK_RES cannot match without; a text without it skips the
+# pattern, which is most of them for most texts:
+# - whole words, where a word of the pattern stands between a word boundary and a space or
+#   another boundary, hence is one of the text's ``TOKEN_RE`` tokens: one word of each group
+#   (at most two; None for none) must be a token. A set test, where a substring test lets "la"
+#   in "table" and "le" in "please" through;
+# - otherwise literal pieces, one of which must be in the text (one alternation: a single C
+#   scan, where a substring test per piece costs a Python call each).
+_EN_PREP_TOKENS = frozenset(
+    "at around about by toward towards after before until till approximately roughly circa "
+    "from between round sometime".split()
 )
-_WORD_TIME_NEEDS = ("midnight", "minuit", "mitternacht", "medianoche", "mezzanotte", "noon",
-                    "midday", "midi", "mittag", "mediodia", "mezzogiorno", "una")
+_Words = frozenset[str] | None
+_WORD_CLOCK_NEEDS: tuple[tuple[_Words, _Words, tuple[str, ...] | str | None], ...] = (
+    (frozenset({"half", "quarter", "twenty", "ten", "five"}), frozenset({"past", "to", "after"}),
+     None),  # en_rel
+    (_EN_PREP_TOKENS, frozenset({"half"}), None),  # en_half
+    (frozenset({"half"}), frozenset({"night", "evening", "tonight"}), None),  # without "at"
+    (_EN_PREP_TOKENS, None, ("clock", "ish", "am", "pm", "a.m", "p.m", "evening", "morning",
+                             "afternoon", "night")),  # en_plain: "at 9pm", "by nine o'clock"
+    (None, None, ("ish",)),  # "11ish", "tenish": "ish" may end another word
+    (frozenset({"h", "heure", "heures"}), None, r"\sh"),  # fr: " heures", " h"
+    (frozenset({"minuit", "midi", "midnight", "noon", "mezzanotte", "mezzogiorno",
+                "medianoche", "mediodia"}), None, None),  # fr_mid
+    (frozenset({"half", "quarter"}), frozenset({"midnight", "noon"}), None),  # half past noon
+    (frozenset({"halb", "viertel", "dreiviertel"}), None, None),  # de_rel
+    (frozenset({"uhr"}), None, None),  # de
+    (frozenset({"las", "la"}), None, None),  # es
+    (None, None, ("le", "l'")),  # it: le, alle, dalle, l', all' ("le" may touch the hour)
+)
 
 
-def _needs_search(needs: tuple[tuple[str, ...], ...] | re.Pattern[str]) -> re.Pattern[str]:
-    """One search for all the groups: an alternation of literal pieces finds one of them in a
-    single C scan, where a substring test per piece costs a Python call each."""
-    if isinstance(needs, re.Pattern):
-        return needs
-    if len(needs) == 1:
-        return re.compile("|".join(map(re.escape, needs[0])))
-    every = "".join(f"(?=.*?(?:{'|'.join(map(re.escape, group))}))" for group in needs)
-    return re.compile(rf"(?s)\A{every}")
+def _needs_search(pieces: tuple[str, ...] | str | None) -> re.Pattern[str] | None:
+    """One alternation of the literal pieces (a string is a regular expression already)."""
+    if pieces is None or isinstance(pieces, str):
+        return None if pieces is None else re.compile(pieces)
+    return re.compile("|".join(map(re.escape, pieces)))
 
 
-_WORD_CLOCK_SEARCHES = tuple(_needs_search(needs) for needs in _WORD_CLOCK_NEEDS)
-_WORD_TIME_NEEDS_RE = re.compile("|".join(map(re.escape, _WORD_TIME_NEEDS)))
+# ((pattern, kind), word group, other word group, search)
+_WORD_CLOCKS = tuple(
+    (clock, one, other, _needs_search(pieces))
+    for clock, (one, other, pieces) in zip(_WORD_CLOCK_RES, _WORD_CLOCK_NEEDS, strict=True)
+)
+# _WORD_TIME_RE cannot match without one of these tokens (each of its words stands between
+# two word boundaries)
+_WORD_TIME_TOKENS = frozenset({"midnight", "minuit", "mitternacht", "medianoche", "mezzanotte",
+                               "noon", "midday", "midi", "mittag", "mediodia", "mezzogiorno",
+                               "una"})
 
 
-def _word_times(norm: str) -> list[TimeMention]:
-    """Times written in words; digits only where a word says it is a time ("11ish")."""
+def _word_times(norm: str, tokens: set[str]) -> list[TimeMention]:
+    """Times written in words; digits only where a word says it is a time ("11ish").
+    ``tokens``: the text's ``TOKEN_RE`` tokens."""
     found = []
-    for (pattern, kind), needs in zip(_WORD_CLOCK_RES, _WORD_CLOCK_SEARCHES, strict=True):
-        if needs.search(norm) is None:
+    for (pattern, kind), one, other, needs in _WORD_CLOCKS:
+        if one is not None and (one.isdisjoint(tokens) or (
+                other is not None and other.isdisjoint(tokens))):
+            continue
+        if needs is not None and needs.search(norm) is None:
             continue
         for m in pattern.finditer(norm):
             word = m.groupdict().get("h")
@@ -445,46 +495,64 @@ _HAS_WORD_CLOCK_RE = re.compile(
     r"evening|night|tonight|morning|afternoon)\b|\dish\b")
 
 
-# One of these tokens is in every text the two patterns above match (each of their words is
-# a token of its own; "o'clock" is "o" "clock", "oclock"; "p.m" is "p" "m"; "9ish" is "9" "ish").
-_TIME_WORD_TOKENS = frozenset(
+# One of these tokens is in every text _HAS_WORD_CLOCK_RE matches (each of its words is a
+# token of its own; "o'clock" is "o" "clock", "oclock"; "p.m" is "p" "m"; "9ish" is "9" "ish"),
+# as one of _WORD_TIME_TOKENS is in every text _WORD_TIME_RE matches.
+_CLOCK_WORD_TOKENS = frozenset(
     "heure heures uhr halb viertel dreiviertel half quarter clock oclock ish las la le alle pm p "
-    "evening night tonight morning afternoon midnight minuit mitternacht medianoche mezzanotte "
-    "noon midday midi mittag mediodia mezzogiorno una".split()
+    "evening night tonight morning afternoon".split()
 )
+_TIME_WORD_TOKENS = _CLOCK_WORD_TOKENS | _WORD_TIME_TOKENS
 
 
-def has_time_words(norm: str, tokens: list[str] | None = None) -> bool:
+def has_time_words(norm: str, tokens: Iterable[str] | None = None) -> bool:
     """A time without digits: "midnight", "minuit", "l'una", "half past nine". ``tokens``,
-    the text's ``TOKEN_RE`` tokens if known, spare the scans of most texts."""
-    if tokens is not None and _TIME_WORD_TOKENS.isdisjoint(tokens):
+    the text's ``TOKEN_RE`` tokens if known, spare the scans of most texts (each pattern is
+    only scanned for when one of its words is a token)."""
+    if tokens is None:
+        return bool(_WORD_TIME_RE.search(norm) or _HAS_WORD_CLOCK_RE.search(norm))
+    if _TIME_WORD_TOKENS.isdisjoint(tokens):
         return False
-    return bool(_WORD_TIME_RE.search(norm) or _HAS_WORD_CLOCK_RE.search(norm))
+    tokens = set(tokens)
+    return bool((not _WORD_TIME_TOKENS.isdisjoint(tokens) and _WORD_TIME_RE.search(norm))
+                or (not _CLOCK_WORD_TOKENS.isdisjoint(tokens)
+                    and _HAS_WORD_CLOCK_RE.search(norm)))
 
 
-def find_times(norm: str) -> list[TimeMention]:
-    """Every clock time in the normalised text, left to right, without overlaps."""
-    return list(_times_in(norm)) if len(norm) <= CACHED_CHARS else _find_times(norm)
+def find_times(norm: str, tokens: Iterable[str] | None = None) -> list[TimeMention]:
+    """Every clock time in the normalised text, left to right, without overlaps. ``tokens``,
+    the text's ``TOKEN_RE`` tokens if known, spare finding them again."""
+    if len(norm) > CACHED_CHARS:
+        return _find_times(norm, tokens)
+    # cached: a text in capitals, or sent again, has the same normalised text (least recently
+    # used first out; by hand, so that the tokens reach the reading of a text not seen yet)
+    found = _times.get(norm)
+    if found is None:
+        found = _times[norm] = tuple(_find_times(norm, tokens))
+        if len(_times) > TIMES_KEPT:
+            with suppress(KeyError):  # another thread may have emptied it
+                _times.popitem(last=False)
+    else:
+        with suppress(KeyError):
+            _times.move_to_end(norm)
+    return list(found)
 
 
 # Wish texts are short; a pasted document is not worth keeping in memory.
 CACHED_CHARS = 2_000
+TIMES_KEPT = 20_000
+_times: OrderedDict[str, tuple[TimeMention, ...]] = OrderedDict()
 
 
-@lru_cache(maxsize=20_000)
-def _times_in(norm: str) -> tuple[TimeMention, ...]:
-    """Cached: a text in capitals, or sent again, has the same normalised text."""
-    return tuple(_find_times(norm))
-
-
-def _find_times(norm: str) -> list[TimeMention]:
+def _find_times(norm: str, tokens: Iterable[str] | None) -> list[TimeMention]:
+    words = set(TOKEN_RE.findall(norm) if tokens is None else tokens)
     digit = _DIGIT_RE.search(norm)
-    if digit is None and not has_time_words(norm):
+    if digit is None and not has_time_words(norm, words):
         return []
     found: list[TimeMention] = []
     if digit is not None:  # every clock of digits needs one: skip five scans of a text without
         found = _digit_times(norm, digit.start())
-    if _WORD_TIME_NEEDS_RE.search(norm):
+    if not _WORD_TIME_TOKENS.isdisjoint(words):
         for m in _WORD_TIME_RE.finditer(norm):
             if m.group("mid"):
                 found.append(TimeMention(m.start(), m.end(), 0, 0, True, False))
@@ -492,7 +560,7 @@ def _find_times(norm: str) -> list[TimeMention]:
                 found.append(TimeMention(m.start(), m.end(), 12, 0, True, False))
             else:
                 found.append(_with_daypart(norm, m.start("one"), m.end(), 1, 0, False, False))
-    found += _word_times(norm)
+    found += _word_times(norm, words)
     return _without_overlaps(_with_ranges(norm, found))
 
 
@@ -502,7 +570,14 @@ _BARE_LEAD = 16
 _DIGIT_RUN_RE = re.compile(r"\d+")
 
 
-def _at_runs(pattern: re.Pattern[str], norm: str, runs: list[int]) -> Iterator[re.Match[str]]:
+@lru_cache(maxsize=1)
+def _digit_runs(norm: str) -> tuple[int, ...]:
+    """Where each run of digits begins: dates and clock times are both tried there, one
+    text after the other (the last text is kept)."""
+    return tuple(m.start() for m in _DIGIT_RUN_RE.finditer(norm))
+
+
+def _at_runs(pattern: re.Pattern[str], norm: str, runs: Iterable[int]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(norm)`` for a pattern whose matches start where digits start (after
     a character that is no digit): tried at those places only, not at every character."""
     end = 0
@@ -523,7 +598,7 @@ def _digit_times(norm: str, first_digit: int = 0) -> list[TimeMention]:
     characters before the first digit.
     """
     found: list[TimeMention] = []
-    runs = [m.start() for m in _DIGIT_RUN_RE.finditer(norm, first_digit)]
+    runs = _digit_runs(norm)  # (none before the first digit)
     for m in _at_runs(_CLOCK_RE, norm, runs):
         hour, minute = int(m.group("h")), int(m.group("m"))
         if hour > 23 and not (hour == 24 and minute == 0):
@@ -641,7 +716,7 @@ def _dates_in(norm: str) -> tuple[tuple[int, int], ...]:
 def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
     # a date is written with digits, and begins where they begin (its lookbehind refuses a
     # digit before it)
-    runs = [m.start() for m in _DIGIT_RUN_RE.finditer(norm)]
+    runs = _digit_runs(norm)
     out = []
     for m in _at_runs(_DATE_RE, norm, runs):
         text = m.group()
@@ -652,8 +727,9 @@ def _find_dates(norm: str) -> tuple[tuple[int, int], ...]:
 
 def clear_caches() -> None:
     """Forget the times and dates found so far (a benchmark's cold start)."""
-    _times_in.cache_clear()
+    _times.clear()
     _dates_in.cache_clear()
+    _digit_runs.cache_clear()
 
 
 # --------------------------------------------------------------------------------------------
