@@ -97,9 +97,12 @@ def _row(status: JobStatus, timezone: str) -> list[str]:
 
 @st.fragment
 def _job(database: Database, status: JobStatus, timezone: str) -> None:
-    """One job's expander; "run now" reruns this expander only, not the whole page."""
+    """One job's expander; "run now" reruns this expander only, not the whole page. Its
+    recent runs are read and shown once it is opened (ten tables nobody opened made the
+    page slow); its form is always there."""
     me = still_signed_in(database)  # a fragment rerun skips the page's sign-in check
-    with st.expander(_title(status)):
+    panel = st.expander(_title(status), key=f"job_open_{status.name}", on_change="rerun")
+    with panel:
         st.caption(tr(status.help))
         seen = seen_version(f"job:{status.name}", status.version)
         with st.form(f"job_{status.name}"):
@@ -124,6 +127,8 @@ def _job(database: Database, status: JobStatus, timezone: str) -> None:
                 forget_seen(f"job:{status.name}")
         if st.button(tr("jobs.run_now"), key=f"run_{status.name}", type="primary"):
             _run_now(database, me, status.name)
+        if not panel.open:
+            return
         with database.read() as session:
             runs = recent_runs(session, me, status.name)
         if runs:

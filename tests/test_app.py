@@ -14,7 +14,7 @@ from core import clock
 from core.auth import actor_for
 from core.i18n import t
 from core.models import Property, Staff
-from core.scheduling import save_job_setting
+from core.scheduling import run_now, save_job_setting
 from core.staff import set_active
 from shift_briefing.severity_ui import ICON as CRITICAL_ICON
 from tests.conftest import (
@@ -217,6 +217,23 @@ def test_the_jobs_page_says_how_long_guest_data_is_kept_and_what_stays(app, data
     assert t("retention.title", "en", days=45) in shown
     assert t("retention.kept", "en") in shown
     assert t("retention.backups", "en", days=45) in shown
+
+
+def test_a_jobs_recent_runs_are_shown_once_its_panel_is_opened(app, database):
+    """The runs table of each job is built when its expander is opened (on_change="rerun");
+    closed, the panel still has its settings form."""
+    sign_in(start(app), "manager")
+    run_now(database, actor_for(staff(database, "manager")), "escalate_overdue")
+    open_page(app, "jobs")
+    recent = t("jobs.recent", "en")
+    assert recent not in [c.value for c in app.caption]
+    assert app.number_input  # the settings forms are there, panels closed
+    app.session_state["job_open_escalate_overdue"] = True  # what opening the panel does
+    app.run()
+    assert [c.value for c in app.caption].count(recent) == 1
+    [runs] = [frame.value for frame in app.dataframe
+              if t("jobs.col_trigger", "en") in frame.value.columns]
+    assert list(runs[t("jobs.col_trigger", "en")]) == [t("jobs.trigger_manual", "en")]
 
 
 def test_the_dashboard_says_when_each_person_signed_and_a_dash_for_who_never_did(app):

@@ -51,3 +51,27 @@ def test_each_demo_role_signs_in_and_sees_its_own_navigation(server, browser):
         assert page.get_by_text(t("error.unexpected", "fr")).count() == 0
         assert page.get_by_text(t("error.unexpected", "en")).count() == 0
         context.close()
+
+
+def test_a_job_panel_shows_its_runs_once_opened_and_a_run_made_there(server, browser):
+    """The jobs page builds a job's runs table when its panel is opened (AppTest cannot open
+    one): closed, no table; opened, the runs; "Run now" adds the run by a person."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(server)
+    page.get_by_label(t("login.login", "fr")).fill("manager")
+    page.get_by_label(t("login.password", "fr")).fill("demo-manager")
+    page.get_by_role("button", name=t("login.submit", "fr")).click()
+    page.locator('[data-testid="stSidebarNavLink"]', has_text=t("jobs.nav", "en")).click()
+    panel = page.locator('[data-testid="stExpander"]',
+                         has_text=t("jobs.escalate_title", "en"))
+    panel.wait_for()
+    recent = panel.get_by_text(t("jobs.recent", "en"))
+    assert recent.count() == 0  # closed: not built
+    panel.locator("summary").click()
+    panel.get_by_role("button", name=t("jobs.run_now", "en")).click()
+    recent.wait_for()
+    panel.locator('[data-testid="stDataFrame"]').wait_for()
+    assert page.get_by_text(t("error.unexpected", "en")).count() == 0
+    context.close()
