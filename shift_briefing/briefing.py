@@ -133,7 +133,13 @@ class Briefing:
     def checked_in(self) -> tuple[BriefingGuest, ...]:
         """The shift's arrivals already checked in, in order of check-in."""
         done = [g for g in self.arrivals if g.checked_in]
-        return tuple(sorted(done, key=lambda g: (g.checked_in_at or self.starts, g.guest_name)))
+        return _in_check_in_order(done, self.starts, lambda g: g.guest_name)
+
+
+def _in_check_in_order(done: list[Any], starts: datetime, name: Any) -> tuple[Any, ...]:
+    """The briefing's order of the guests checked in, on screen (BriefingOutline, rows) and
+    on paper (Briefing, described guests) alike: by check-in, then by name."""
+    return tuple(sorted(done, key=lambda g: (g.checked_in_at or starts, name(g))))
 
 
 def shift_of(session: Session, property_id: int, name: str) -> Shift:
@@ -372,7 +378,7 @@ class BriefingOutline:
     def checked_in(self) -> tuple[Booked, ...]:
         """Briefing.checked_in: the shift's arrivals checked in, in order of check-in."""
         done = [r for r in self.arrivals if r.status == "checked_in"]
-        return tuple(sorted(done, key=lambda r: (r.checked_in_at or self.starts, r.guest.name)))
+        return _in_check_in_order(done, self.starts, lambda r: r.guest.name)
 
 
 def briefing_outline(
@@ -453,7 +459,6 @@ def _shift_content(
                 Request.severity,
                 Task.alternative,
             )
-            .join(Reservation, Reservation.id == Task.reservation_id)
             .outerjoin(Request, Request.id == Task.request_id)
             .where(
                 Task.property_id == shift.hotel.id,
