@@ -15,7 +15,7 @@ from core.auth import current_actor
 from core.db import Database
 from core.i18n import t
 from core.models import Staff
-from guests.models import Reservation
+from guests.models import Guest, Reservation
 from shift_briefing.checkin import check_in
 
 pytestmark = pytest.mark.browser
@@ -50,6 +50,16 @@ def go_to(page: Page, title_key: str) -> None:
     page.locator('[data-testid="stSidebarNavLink"]', has_text=t(title_key, FR)).click()
 
 
+def number_of(database: Database, guest_name: str) -> str:
+    """The confirmation number of a demo guest's stay: it says the day the demo was seeded
+    ("DM" + month and day + the booking's number), so it is read, never written out."""
+    with database.read() as session:
+        [number] = session.scalars(
+            select(Reservation.confirmation_number).join(Guest).where(Guest.name == guest_name)
+        ).all()
+    return number
+
+
 def stored(database: Database, number: str) -> Reservation:
     with database.read() as session:
         found = session.scalar(select(Reservation).where(Reservation.confirmation_number == number))
@@ -76,11 +86,12 @@ def prefix(key: str, **values) -> re.Pattern:
 
 
 def test_creating_with_a_taken_number_is_refused_and_offers_to_open_it(server, browser, hotel_db):
-    taken = stored(hotel_db, "DM1201003")
+    number = number_of(hotel_db, "Hannah Schmidt")
+    taken = stored(hotel_db, number)
     page = signed_in(browser, server, "reservations", "demo-reservations")
     go_to(page, "nav.reservation")
     expect(page.get_by_text(t("reservation.creating", FR))).to_be_visible()
-    page.get_by_label(t("reservations.confirmation", FR)).fill("DM1201003")
+    page.get_by_label(t("reservations.confirmation", FR)).fill(number)
     page.get_by_label(t("reservations.guest", FR), exact=True).fill("Quelqu'un d'autre")
     page.get_by_role("button", name=t("reservation.create", FR)).click()
     expect(
@@ -88,24 +99,25 @@ def test_creating_with_a_taken_number_is_refused_and_offers_to_open_it(server, b
             prefix("reservation.error_exists", number="", guest="", arrival="", departure="")
         )
     ).to_be_visible()
-    page.get_by_role("button", name=t("reservation.open_existing", FR, number="DM1201003")).click()
+    page.get_by_role("button", name=t("reservation.open_existing", FR, number=number)).click()
     expect(
-        page.get_by_text(t("reservation.editing", FR, number="DM1201003", guest="Hannah Schmidt"))
+        page.get_by_text(t("reservation.editing", FR, number=number, guest="Hannah Schmidt"))
     ).to_be_visible()
-    after = stored(hotel_db, "DM1201003")
+    after = stored(hotel_db, number)
     assert (after.guest.name, after.version) == ("Hannah Schmidt", taken.version)
     assert page.get_by_text(t("error.unexpected", FR)).count() == 0
     page.context.close()
 
 
 def test_two_agents_on_one_reservation_the_second_sees_both_values(server, browser, hotel_db):
+    number = number_of(hotel_db, "Giulia Romano")
     first = signed_in(browser, server, "reservations", "demo-reservations")
     second = signed_in(browser, server, "reservations", "demo-reservations")
     for page in (first, second):
         open_from_the_list(page, 1)  # Giulia Romano, the second arrival of the day
         expect(
             page.get_by_text(
-                t("reservation.editing", FR, number="DM1201005", guest="Giulia Romano")
+                t("reservation.editing", FR, number=number, guest="Giulia Romano")
             )
         ).to_be_visible()
     first.get_by_label(t("reservation.adults", FR)).fill("3")
@@ -117,13 +129,13 @@ def test_two_agents_on_one_reservation_the_second_sees_both_values(server, brows
     table = second.locator('[data-testid="stTable"]')
     expect(table).to_contain_text(t("reservation.field_adults", FR))
     expect(table).to_contain_text(t("reservation.field_children", FR))
-    assert (stored(hotel_db, "DM1201005").adults, stored(hotel_db, "DM1201005").children) == (
+    assert (stored(hotel_db, number).adults, stored(hotel_db, number).children) == (
         3,
         0,
     )  # nothing of the second agent's was written
     second.get_by_role("button", name=t("reservation.keep_mine", FR)).click()
     expect(second.get_by_text(prefix("reservation.saved", number=""))).to_be_visible()
-    final = stored(hotel_db, "DM1201005")
+    final = stored(hotel_db, number)
     assert (final.adults, final.children) == (3, 2)  # both changes, neither lost
     for page in (first, second):
         assert page.get_by_text(t("error.unexpected", FR)).count() == 0
@@ -154,7 +166,8 @@ def test_a_room_booked_for_those_nights_is_refused_with_the_guests_name(server, 
 
 
 def test_check_out_leaves_the_room_dirty(server, browser, hotel_db):
-    guest = stored(hotel_db, "DM1201006")  # Łukasz Wróbel, room 402, one night
+    number = number_of(hotel_db, "Łukasz Wróbel")  # room 402, one night
+    guest = stored(hotel_db, number)
     with hotel_db.write() as session:
         manager = current_actor(
             session, session.scalar(select(Staff.id).where(Staff.login == "manager"))
@@ -180,14 +193,15 @@ def test_check_out_leaves_the_room_dirty(server, browser, hotel_db):
     # That day has other departures too (the demo's stay-overs): this guest's button.
     page.locator(f".st-key-check_out_{guest.id} button").click()
     expect(page.get_by_text(prefix("stay.checked_out", guest="", room=""))).to_be_visible()
-    after = stored(hotel_db, "DM1201006")
+    after = stored(hotel_db, number)
     assert (after.status, after.room.housekeeping_status) == ("checked_out", "dirty")
     assert page.get_by_text(t("error.unexpected", FR)).count() == 0
     page.context.close()
 
 
 def test_front_desk_moves_a_guest_and_the_card_follows(server, browser, hotel_db):
-    guest = stored(hotel_db, "DM1201001")  # Marie Dubois, room 104, a baby cot to prepare
+    number = number_of(hotel_db, "Marie Dubois")  # room 104, a baby cot to prepare
+    guest = stored(hotel_db, number)
     page = signed_in(browser, server, "reception", "demo-reception")
     go_to(page, "nav.arrivals")
     card = page.locator('[data-testid="stExpander"]', has_text="Marie Dubois")
@@ -203,7 +217,7 @@ def test_front_desk_moves_a_guest_and_the_card_follows(server, browser, hotel_db
     card.get_by_role("button", name=t("stay.move", FR)).click()
     expect(page.get_by_text(t("stay.moved", FR, old="104", new=target))).to_be_visible()
     expect(page.get_by_text(re.compile(rf"· Marie Dubois · {re.escape(target)} ·"))).to_be_visible()
-    after = stored(hotel_db, "DM1201001")
+    after = stored(hotel_db, number)
     assert after.room.number == target != "104"
     assert after.id == guest.id
     assert page.get_by_text(t("error.unexpected", FR)).count() == 0
