@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 PROPERTY_CREATED = "property_created"  # property_id
 RESERVATION_SAVED = "reservation_saved"  # reservation_id, who, changed
-RESERVATIONS_SAVED = "reservations_saved"  # reservation_ids, who: many new ones at once
+RESERVATIONS_SAVED = "reservations_saved"  # reservation_ids, created, who: many new ones at once
 DEMO_SEEDED = "demo_seeded"  # property_id, ready_by: the demo's day so far, told by the domains
 
 Listener = Callable[..., Any]

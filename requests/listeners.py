@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -34,9 +35,10 @@ def follow_reservation(session: Session, reservation_id: int, who: Who, **_: obj
 
 
 def follow_reservations(
-    session: Session, reservation_ids: Sequence[int], who: Who, **_: object
+    session: Session, reservation_ids: Sequence[int], who: Who, created: Sequence[Any] = (),
+    **_: object,
 ) -> SyncReport:
-    return sync_reservations(session, who, reservation_ids)
+    return sync_reservations(session, who, reservation_ids, created)
 
 
 def _health_fields(sensitive: bool) -> dict[str, str]:

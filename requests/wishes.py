@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -53,11 +53,16 @@ class SyncReport:
     conflicts: list[str] = field(default_factory=list)  # wish codes staff corrected
 
 
-def sync_reservations(session: Session, who: Who, reservation_ids: Sequence[int]) -> SyncReport:
-    """Brings the reservations' requests and tasks in line with their text, dates and status."""
+def sync_reservations(
+    session: Session, who: Who, reservation_ids: Sequence[int], created: Sequence[Any] = ()
+) -> SyncReport:
+    """Brings the reservations' requests and tasks in line with their text, dates and status.
+
+    `created`: these reservations as a bulk creation has just inserted them (with no
+    requests yet, guests.reservations.NewReservation), so that they are not read back."""
     batch = _Batch(session, who)
-    for chunk in chunks(reservation_ids):
-        for reservation in _with_requests(session, chunk):
+    for chunk in chunks(created or reservation_ids):
+        for reservation in chunk if created else _with_requests(session, chunk):
             batch.sync(reservation)
         batch.flush()
     return batch.report
@@ -107,6 +112,7 @@ class _Batch:
         self._new_requests: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         self._new_tasks: list[dict[str, Any]] = []
         self._touched: list[Reservation] = []
+        self._etas: list[Any] = []  # reservations not in the session, given an ETA
         self._audit: list[dict[str, Any]] = []
 
     # -- lookups, once per property --
@@ -165,6 +171,13 @@ class _Batch:
     def flush(self) -> None:
         """ORM changes first, then new requests and their tasks in bulk, then the audit events."""
         self.session.flush()
+        if self._etas:
+            reservations = Reservation.__table__
+            self.session.execute(
+                update(reservations).where(reservations.c.id == bindparam("row_id"))
+                .values(eta=bindparam("new_eta"), version=reservations.c.version + 1,
+                        updated_at=now()),
+                [{"row_id": r.id, "new_eta": r.eta} for r in self._etas])
         requests_ = [row for row, _ in self._new_requests]
         insert_with_ids(self.session, Request, requests_)
         for row, tasks in self._new_requests:
@@ -183,8 +196,10 @@ class _Batch:
                 )
         audit.record_many(self.session, self.who, self._audit)
         for reservation in self._touched:  # rows were inserted behind the ORM's back
-            self.session.expire(reservation, ["requests"])
+            if isinstance(reservation, Reservation):
+                self.session.expire(reservation, ["requests"])
         self._new_requests, self._new_tasks, self._touched, self._audit = [], [], [], []
+        self._etas = []
 
     # -- one reservation --
 
@@ -199,6 +214,8 @@ class _Batch:
         parsed = self.parse(hotel, reservation.wish_text or "")
         if reservation.eta is None and parsed.eta:
             reservation.eta = time.fromisoformat(parsed.eta)
+            if not isinstance(reservation, Reservation):
+                self._etas.append(reservation)
             self.log(
                 "reservation_eta_from_wishes",
                 "reservation",

@@ -104,6 +104,27 @@ def test_importing_the_same_file_again_changes_nothing(database, hotel, rita):
     assert after == {**before, "AuditEvent": before["AuditEvent"] + 1}  # the import's own record
 
 
+def test_an_arrival_time_in_the_wishes_of_a_new_row_is_stored_audited_and_kept_next_time(
+    database, hotel, rita
+):
+    """The bulk creation reads no reservation back: the ETA the wishes give is written to
+    the row it inserted, as a save would (a new version, an audit line)."""
+    late = export(row("C100", wishes="We will arrive around 11pm"), row("C101"))
+    summary = run(database, rita, hotel, late)
+    assert summary.created == 2
+    stored = reservation(database, hotel, "C100")
+    assert (stored.eta, stored.version) == (datetime(2026, 7, 14, 23, 0).time(), 2)
+    assert reservation(database, hotel, "C101").eta is None
+    with database.read() as session:
+        said = session.scalars(select(AuditEvent.after).where(
+            AuditEvent.action == "reservation_eta_from_wishes",
+            AuditEvent.entity_id == str(stored.id))).all()
+    assert said == [{"eta": "23:00"}]
+    again = run(database, rita, hotel, late)
+    assert (again.unchanged, again.updated) == (2, 0)
+    assert reservation(database, hotel, "C100").eta == stored.eta
+
+
 def test_a_changed_arrival_moves_the_open_tasks(database, hotel, rita):
     run(database, rita, hotel, export(row("C100", wishes="baby cot please")))
     [task] = tasks(database, reservation(database, hotel, "C100").id)
