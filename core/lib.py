@@ -52,10 +52,10 @@ def insert_with_ids(session: Session, model: type[Base], rows: list[dict[str, An
         first = (session.scalar(select(func.max(table.c.id))) or 0) + 1
         ids: list[int] = list(range(first, first + len(rows)))
     else:
-        ids = list(session.scalars(
+        ids = session.scalars(
             text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
                  "FROM generate_series(1, :count)"),
-            {"table": table.name, "count": len(rows)}))
+            {"table": table.name, "count": len(rows)}).all()  # one fetch, not one per id
     for row, row_id in zip(rows, ids, strict=True):
         row["id"] = row_id
     insert_rows(session, table, rows)
@@ -117,7 +117,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         raise DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error) from error
 
 
-_MEMO = frozenset((str, int, date, datetime))  # hashable, processed alike whenever they recur
+_MEMO = frozenset((str, int, date, datetime, type(None)))  # processed alike whenever they recur
 
 
 def _default(column: Column) -> Any:
