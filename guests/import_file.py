@@ -22,8 +22,6 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-import pandas as pd
-
 from core.errors import UserError
 from core.i18n import t
 from core.settings import env_int
@@ -340,22 +338,24 @@ def _read_csv(text: str, encoding: str, name: str, digest: str) -> ExportFile:
     if best is None:
         raise UnreadableFile("import.file_no_header", expected=_expected_headers())
     separator = best[2]
+    return _build(_csv_records(text, separator), name, digest, "csv", encoding,
+                  SEPARATOR_NAMES.get(separator, separator), None)
+
+
+def _csv_records(text: str, separator: str) -> list[list[str]]:
+    """The rows, with the csv module rather than pandas: its rows are the lists _build wants,
+    and the command-line import does not load pandas (a big file's memory, its start-up).
+    A stray quote inside a cell is kept as written; a quote never closed, which would make
+    the rest of the file one cell, refuses the file."""
     try:
-        width = max((len(r) for r in csv.reader(io.StringIO(text), delimiter=separator)),
-                    default=0)
+        return list(csv.reader(io.StringIO(text), delimiter=separator, strict=True))
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            raise UnreadableFile("import.file_not_table") from exc
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=separator))
     except csv.Error as exc:
         raise UnreadableFile("import.file_not_table") from exc
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=separator, header=None, names=range(width), dtype=str,
-            keep_default_na=False, skip_blank_lines=False, engine="c", quotechar='"',
-        )
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise UnreadableFile("import.file_not_table") from exc
-    records = frame.to_numpy(dtype=object).tolist()
-    del frame  # its copy of the cells: a big file would be held once more while rows are built
-    return _build(records, name, digest, "csv", encoding, SEPARATOR_NAMES.get(separator, separator),
-                  None)
 
 
 # A cell may be as long as the file (a 1 MB wish is kept whole): no per-field limit but the file's.
@@ -376,6 +376,8 @@ def _first_records(text: str, separator: str) -> list[list[str]]:
 
 
 def _read_xlsx(data: bytes, name: str, digest: str) -> ExportFile:
+    import pandas as pd  # only workbooks need it: CSV files are read without it
+
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object,
                                engine="openpyxl")
@@ -386,7 +388,8 @@ def _read_xlsx(data: bytes, name: str, digest: str) -> ExportFile:
     parts: list[ExportFile] = []
     left_out: list[str] = []
     for sheet, frame in sheets.items():
-        records = frame.to_numpy(dtype=object).tolist()
+        # an empty cell is None, whatever pandas made of it (NaN, NaT)
+        records = frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
         if _find_header(records[:HEADER_SEARCH_ROWS]) is not None:
             parts.append(_build(records, name, digest, "xlsx", None, None, str(sheet)))
         else:
@@ -443,6 +446,7 @@ def _build(records: list[list[Any]], name: str, digest: str, kind: str, encoding
     positions: dict[str, list[int]] = defaultdict(list)
     unknown: list[str] = []
     body = records[header_index + 1:]
+    header += [""] * (max(map(len, body), default=0) - len(header))  # cells past the header
     for i, title in enumerate(header):
         name_ = fields.get(i)
         if name_ is not None and (name_ == "wishes" or not positions[name_]):
@@ -506,7 +510,7 @@ def _resolve_names(columns: dict[str, list[str]], positions: dict[str, list[int]
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _text(value: Any) -> str:

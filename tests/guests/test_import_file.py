@@ -225,6 +225,9 @@ def test_an_xlsx_with_real_date_and_time_cells_and_serial_numbers(tmp_path):
         (b"name,age\nAnna,3\n", "import.file_no_header"),
         ("Conf. No;Arrivée;Départ\nC1;14/07/2026;15/07/2026\n".encode(),
          "import.file_missing_columns"),
+        # a quote never closed: the rest of the file would be one guest's name
+        (b'Conf. No,Guest Name,Arrival,Departure\nC1,"Anna,14/07/2026,15/07/2026\n'
+         b"C2,Bob,14/07/2026,16/07/2026\n", "import.file_not_table"),
     ],
 )
 def test_a_file_nothing_can_be_read_from_says_why(data, key):
@@ -232,6 +235,18 @@ def test_a_file_nothing_can_be_read_from_says_why(data, key):
         read_export(data, "arrivals")
     assert caught.value.key == key
     assert caught.value.english()  # a sentence, not a key
+
+
+def test_cells_past_the_header_are_named_as_unknown_columns_and_a_stray_quote_is_kept():
+    data = (b'Conf. No,Guest Name,Arrival,Departure,Specials\n'
+            b'C1,Anna,14/07/2026,15/07/2026,"line one\nline two"\n'
+            b'C2,Bo"b,14/07/2026,16/07/2026,"a ""quoted"" word",extra,cells\n')
+    export = read_export(data, "arrivals.csv")
+    assert export.unknown_columns == ["column 6 (no header)", "column 7 (no header)"]
+    rows, problems, _ = parse_rows(export)
+    assert problems == []
+    assert [(r.values["guest_name"], r.values["wish_text"]) for r in rows] == [
+        ("Anna", "line one\nline two"), ('Bo"b', 'a "quoted" word')]
 
 
 def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
