@@ -24,7 +24,7 @@ from core.lib import get_property, insert_with_ids
 from guests.identity import GuestKey, guest_key, returning_guest, returning_guests, same_name
 from guests.models import Guest, Reservation, Room
 from guests.room_nights import hold_nights, hold_nights_many
-from guests.rooms import add_room, room_by_number, rooms
+from guests.rooms import add_room, add_rooms, room_by_number, rooms
 
 WRITERS = ("reservations", "manager")
 READERS = ("reservations", "front_desk", "housekeeping", "manager")
@@ -389,14 +389,15 @@ def create_reservations(
     known: dict[GuestKey, _GuestRow] = dict(
         returning_guests(session, property_id, [k for k in keys if k], lock=True)
     )
+    unknown_rooms: dict[str, str] = {}
+    for data in inputs:
+        number = (data.room_number or "").strip()
+        if number and number not in rooms_by_number:
+            unknown_rooms.setdefault(number, data.room_type or "")
+    rooms_by_number.update(add_rooms(session, who, property_id, unknown_rooms))
     new_guests: list[dict[str, Any]] = []
     guest_of: list[_GuestRow] = []
     for data, key in zip(inputs, keys, strict=True):
-        number = (data.room_number or "").strip()
-        if number and number not in rooms_by_number:
-            rooms_by_number[number] = add_room(
-                session, who, property_id, number, room_type=data.room_type or ""
-            )
         guest = known.get(key) if key else None
         if guest is None:
             guest = {

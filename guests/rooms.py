@@ -36,18 +36,31 @@ def add_room(
         connecting_to=connecting_to,
         housekeeping_status=housekeeping_status,
     )
-    session.add(room)
-    session.flush()
-    audit.record(
-        session,
-        who,
-        "room_created",
-        "room",
-        room.id,
-        after=audit.snapshot(room),
-        property_id=property_id,
-    )
+    _created(session, who, property_id, [room])
     return room
+
+
+def add_rooms(
+    session: Session, who: Who, property_id: int, rooms: dict[str, str]
+) -> dict[str, Room]:
+    """Rooms a file names that the hotel did not have (number -> room type), added together:
+    the first import of a hotel brings all of them at once."""
+    added = {number: Room(property_id=property_id, number=number, room_type=room_type,
+                          floor=0, features=[], connecting_to=None,
+                          housekeeping_status="dirty")
+             for number, room_type in rooms.items()}
+    _created(session, who, property_id, list(added.values()))
+    return added
+
+
+def _created(session: Session, who: Who, property_id: int, rooms: list[Room]) -> None:
+    session.add_all(rooms)
+    session.flush()
+    audit.record_many(session, who, [
+        {"action": "room_created", "entity": "room", "entity_id": room.id,
+         "after": audit.snapshot(room), "property_id": property_id}
+        for room in rooms
+    ])
 
 
 def set_housekeeping_status(

@@ -104,6 +104,19 @@ def test_importing_the_same_file_again_changes_nothing(database, hotel, rita):
     assert after == {**before, "AuditEvent": before["AuditEvent"] + 1}  # the import's own record
 
 
+def test_the_rooms_a_first_import_brings_are_added_once_each_and_audited(database, hotel, rita):
+    run(database, rita, hotel, export(row("C100", room="104"), row("C101", room="510"),
+                                      row("C102", room="104", arrival="20/07/2026",
+                                          departure="21/07/2026")))
+    with database.read() as session:
+        rooms = session.scalars(select(Room.number).where(Room.property_id == hotel.id)).all()
+        said = session.scalars(select(AuditEvent).where(AuditEvent.action == "room_created")
+                               ).all()
+    assert sorted(rooms) == ["104", "510"]
+    assert sorted((e.after["number"], e.actor_name) for e in said) == [
+        ("104", rita.name), ("510", rita.name)]
+
+
 def test_an_arrival_time_in_the_wishes_of_a_new_row_is_stored_audited_and_kept_next_time(
     database, hotel, rita
 ):
