@@ -346,12 +346,14 @@ def _csv_records(text: str, separator: str) -> list[list[str]]:
     """The rows, with the csv module rather than pandas: its rows are the lists _build wants,
     and the command-line import does not load pandas (a big file's memory, its start-up).
     A stray quote inside a cell is kept as written; a quote never closed, which would make
-    the rest of the file one cell, refuses the file."""
+    the rest of the file one cell, refuses the file, naming the row it was opened in."""
+    records: list[list[str]] = []
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=separator, strict=True))
+        records.extend(csv.reader(io.StringIO(text), delimiter=separator, strict=True))
+        return records
     except csv.Error as exc:
         if "end of data" in str(exc):
-            raise UnreadableFile("import.file_not_table") from exc
+            raise UnreadableFile("import.file_unclosed_quote", row=len(records) + 1) from exc
     try:
         return list(csv.reader(io.StringIO(text), delimiter=separator))
     except csv.Error as exc:

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 import openpyxl
 import pytest
 
+from core.i18n import t
 from guests.import_file import (
     ALIASES,
     UnreadableFile,
@@ -227,7 +228,7 @@ def test_an_xlsx_with_real_date_and_time_cells_and_serial_numbers(tmp_path):
          "import.file_missing_columns"),
         # a quote never closed: the rest of the file would be one guest's name
         (b'Conf. No,Guest Name,Arrival,Departure\nC1,"Anna,14/07/2026,15/07/2026\n'
-         b"C2,Bob,14/07/2026,16/07/2026\n", "import.file_not_table"),
+         b"C2,Bob,14/07/2026,16/07/2026\n", "import.file_unclosed_quote"),
     ],
 )
 def test_a_file_nothing_can_be_read_from_says_why(data, key):
@@ -235,6 +236,15 @@ def test_a_file_nothing_can_be_read_from_says_why(data, key):
         read_export(data, "arrivals")
     assert caught.value.key == key
     assert caught.value.english()  # a sentence, not a key
+
+
+def test_an_unclosed_quote_names_the_row_it_was_opened_in():
+    data = (b"Conf. No;Guest Name;Arrival;Departure\n\nC1;Anna;14/07/2026;15/07/2026\n"
+            b'C2;"Bob;14/07/2026;16/07/2026\nC3;Carl;14/07/2026;16/07/2026\n')
+    with pytest.raises(UnreadableFile) as caught:
+        read_export(data, "arrivals.csv")
+    assert caught.value.english().startswith("A quote opened in row 4 is never closed")
+    assert "ligne 4" in t(caught.value.key, "fr", **caught.value.values)
 
 
 def test_cells_past_the_header_are_named_as_unknown_columns_and_a_stray_quote_is_kept():
