@@ -43,11 +43,9 @@ def add_room(
 def add_rooms(
     session: Session, who: Who, property_id: int, rooms: dict[str, str]
 ) -> dict[str, Room]:
-    """Rooms a file names that the hotel did not have (number -> room type), added together:
-    the first import of a hotel brings all of them at once."""
-    added = {number: Room(property_id=property_id, number=number, room_type=room_type,
-                          floor=0, features=[], connecting_to=None,
-                          housekeeping_status="dirty")
+    """Rooms that new reservations name and the hotel did not have (number -> room type),
+    added together, with add_room's defaults: the first import of a hotel brings them all."""
+    added = {number: Room(property_id=property_id, number=number, room_type=room_type)
              for number, room_type in rooms.items()}
     _created(session, who, property_id, list(added.values()))
     return added

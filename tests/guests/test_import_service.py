@@ -113,8 +113,9 @@ def test_the_rooms_a_first_import_brings_are_added_once_each_and_audited(databas
         said = session.scalars(select(AuditEvent).where(AuditEvent.action == "room_created")
                                ).all()
     assert sorted(rooms) == ["104", "510"]
-    assert sorted((e.after["number"], e.actor_name) for e in said) == [
-        ("104", rita.name), ("510", rita.name)]
+    assert sorted((e.after["number"], e.after["floor"], e.after["housekeeping_status"],
+                   e.actor_name) for e in said) == [
+        ("104", 0, "dirty", rita.name), ("510", 0, "dirty", rita.name)]
 
 
 def test_an_arrival_time_in_the_wishes_of_a_new_row_is_stored_audited_and_kept_next_time(
