@@ -592,13 +592,15 @@ def _task_card(
             st.markdown(
                 f":gray-badge[{when}] :{colour}-badge[{f'{icon} ' if icon else ''}{said}]"
             )
-        st.text(f"{task_label(task, labels)} — {task.guest_name} ({task.confirmation_number})")
+        # What, for whom, the guest's words and why not: one element, a line each.
+        lines = [f"{task_label(task, labels)} — {task.guest_name} ({task.confirmation_number})"]
         if task.detail:
-            st.text(task.detail)
+            lines.append(task.detail)
         if task.reason:
-            st.text(f"{tr('tasks.reason')}: {task.reason}")
+            lines.append(f"{tr('tasks.reason')}: {task.reason}")
         if task.alternative:
-            st.text(f"{tr('tasks.alternative')}: {task.alternative}")
+            lines.append(f"{tr('tasks.alternative')}: {task.alternative}")
+        st.text("\n".join(lines))
         st.caption(
             escape_markdown(
                 f"{tr(f'department.{task.department}')} · "
