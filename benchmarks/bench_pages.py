@@ -100,10 +100,19 @@ def _owner(app) -> str | None:
         box.select_index((box.index + 1) % len(box.options))
         return f"owner {box.key}"
     button = _first(app.button, "owner_open_")
-    if button is None:
-        return None
+    if button is None:  # since the card's "More…" (built once opened): open the first card's
+        card = _first(app.button, "task_")
+        if card is None or app.session_state.get(_more(card.key)):
+            return None
+        app.session_state[_more(card.key)] = True
+        return "open More…"
     button.click()
     return "open the owner dialog"
+
+
+def _more(card_key: str) -> str:
+    """The state key of the "More…" of the card whose button is `card_key` (task_<id>_<move>)."""
+    return f"task_more_{card_key.split('_')[1]}"
 
 
 def _tick_first_board_box(app) -> str | None:

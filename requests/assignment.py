@@ -90,17 +90,25 @@ class Assigner:
             if department:
                 members.setdefault(department, []).append(staff_id)
         self.members = members
-        self.load: dict[int, int] = dict(
-            session.execute(
-                select(Task.owner_id, func.count())
-                .where(
-                    Task.property_id == property_id,
-                    Task.status.in_(OPEN),
-                    Task.owner_id.is_not(None),
-                )
-                .group_by(Task.owner_id)
-            ).all()
-        )
+        self._load: dict[int, int] | None = None
+
+    @property
+    def load(self) -> dict[int, int]:
+        """Each owner's open tasks, read at the first owner asked (the dashboard's warning,
+        nobody_to_own, needs none), then counted up as this pass gives tasks out."""
+        if self._load is None:
+            self._load = dict(
+                self.session.execute(
+                    select(Task.owner_id, func.count())
+                    .where(
+                        Task.property_id == self.property_id,
+                        Task.status.in_(OPEN),
+                        Task.owner_id.is_not(None),
+                    )
+                    .group_by(Task.owner_id)
+                ).all()
+            )
+        return self._load
 
     @property
     def roster(self) -> Roster:

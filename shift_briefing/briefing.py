@@ -18,12 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from core.audit import Who
@@ -40,7 +40,7 @@ from requests.labels import task_label_text
 from requests.models import Request, Task
 from requests.severity import CRITICAL, NORMAL
 from requests.tasks import TRIAGE, TaskView, sees_health_details, tasks_for
-from shift_briefing.booked import AnyReservation, AnyRoom, Booked, booked
+from shift_briefing.booked import AnyReservation, AnyRoom, Booked, Stay, booked, stays
 from shift_briefing.readiness import RoomChecklist, checklists_for
 
 READERS = ("front_desk", "manager", "housekeeping", "reservations")
@@ -53,6 +53,9 @@ ROOM_FEATURE_OF = {  # wish code -> the room feature that grants it
     "double_bed": "double",
 }
 LONG_WISH = 600  # characters of a guest's words printed before "continued in the app"
+# A shift's reservations as read: in full (Booked) to describe them, or as the version reads
+# them (Stay).
+Read = TypeVar("Read", Booked, Stay)
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ def current_shift(session: Session, hotel: Property) -> tuple[date, str]:
     return local.date(), "morning"
 
 
-def expected_moment(reservation: AnyReservation, hotel: Property) -> datetime:
+def expected_moment(reservation: AnyReservation | Stay, hotel: Property) -> datetime:
     """When the guest walks in (UTC): the ETA, after midnight if it is before 06:00."""
     at = reservation.eta or hotel.check_in_time
     day = reservation.arrival_date
@@ -172,7 +175,7 @@ def expected_moment(reservation: AnyReservation, hotel: Property) -> datetime:
     return local_to_utc(day, at, hotel.timezone)
 
 
-def arrival_moment(reservation: AnyReservation, hotel: Property) -> datetime:
+def arrival_moment(reservation: AnyReservation | Stay, hotel: Property) -> datetime:
     """When the guest arrives for the briefing (UTC): their check-in once checked in (an early
     check-in is an arrival of the shift it happened in), else when they are expected."""
     if reservation.status == "checked_in" and reservation.checked_in_at is not None:
@@ -180,33 +183,39 @@ def arrival_moment(reservation: AnyReservation, hotel: Property) -> datetime:
     return expected_moment(reservation, hotel)
 
 
-def _arrival_at(reservation: AnyReservation, expected: datetime) -> datetime:
+def _arrival_at(reservation: AnyReservation | Stay, expected: datetime) -> datetime:
     """arrival_moment, with the guest's expected moment already computed."""
     if reservation.status == "checked_in" and reservation.checked_in_at is not None:
         return reservation.checked_in_at
     return expected
 
 
-def in_house(reservation: AnyReservation, day: date) -> bool:
+def in_house(reservation: AnyReservation | Stay, day: date) -> bool:
     return reservation.status == "checked_in" or reservation.arrival_date < day
 
 
 @dataclass(frozen=True)
-class _ShiftReservations:
+class _ShiftReservations(Generic[Read]):
     """Who the briefing of a shift is about, each list in its order (build_briefing's rule)."""
 
     hotel: Property
     start: datetime  # UTC
     end: datetime  # UTC
-    arrivals: list[Booked]
-    staying: list[Booked]  # in house, with a task due in the shift
-    awaited: list[Booked]  # arriving in another shift, with a task due in this one
+    arrivals: list[Read]
+    staying: list[Read]  # in house, with a task due in the shift
+    awaited: list[Read]  # arriving in another shift, with a task due in this one
     moments: dict[int, datetime]  # reservation id -> expected_moment
 
 
 def _shift_reservations(
-    session: Session, property_id: int, day: date, shift_name: str
-) -> _ShiftReservations:
+    session: Session,
+    property_id: int,
+    day: date,
+    shift_name: str,
+    read: Callable[..., list[Read]] = booked,  # type: ignore[assignment]
+) -> _ShiftReservations[Read]:
+    """The shift's reservations, read by `read`: `booked` (to describe them) or `stays` (the
+    version's columns alone)."""
     hotel = session.get(Property, property_id)
     if hotel is None:
         raise UserError("error.no_property")
@@ -214,13 +223,13 @@ def _shift_reservations(
     start, end = shift_window(hotel, shift, day)
     # Rows, not ORM objects (shift_briefing.booked): this runs on every rerun of the
     # briefing and of the dashboard.
-    nearby = booked(
-        session,
+    where: tuple[ColumnElement[bool], ...] = (
         Reservation.property_id == property_id,
         Reservation.arrival_date >= day - timedelta(days=1),
         Reservation.arrival_date <= day + timedelta(days=1),
         Reservation.status.in_(("booked", "checked_in")),
     )
+    nearby = read(session, *where)
     # When each guest is expected, computed once per reservation (sorts and describes use it),
     # and once per arrival day and ETA (a big hotel's day has hundreds of guests, a few ETAs).
     at: dict[tuple[date, time | None], datetime] = {}
@@ -259,11 +268,11 @@ def _shift_reservations(
         )
         if i not in arriving
     ]
-    read = {r.id: r for r in nearby}
-    unread = [i for i in staying_ids if i not in read]
+    known = {r.id: r for r in nearby}
+    unread = [i for i in staying_ids if i not in known]
     if unread:
-        read.update((r.id, r) for r in booked(session, Reservation.id.in_(unread)))
-    others = [read[i] for i in staying_ids]
+        known.update((r.id, r) for r in read(session, Reservation.id.in_(unread)))
+    others = [known[i] for i in staying_ids]
     for r in others:
         if r.id not in moments:
             moments[r.id] = expected_moment(r, hotel)
@@ -345,7 +354,7 @@ def briefing_version(
     guests (labels, room flags, the board's task rows): the dashboard and the signers' notices
     ask on every page run."""
     require(who, *READERS)
-    shift = _shift_reservations(session, property_id, day, shift_name)
+    shift = _shift_reservations(session, property_id, day, shift_name, stays)
     content = _shift_content(session, shift, day, shift_name)
     return ShiftVersion(property_id, day, shift_name, _version_of(content), len(shift.arrivals))
 
@@ -433,7 +442,7 @@ def describe_guests(
 
 
 def _shift_content(
-    session: Session, shift: _ShiftReservations, day: date, shift_name: str
+    session: Session, shift: _ShiftReservations[Any], day: date, shift_name: str
 ) -> dict[str, Any]:
     """briefing_content of build_briefing's briefing, read without describing the guests: the
     same guests (_shift_reservations) and the same content pieces (_guest_content,
@@ -473,7 +482,7 @@ def _shift_content(
     hotel = shift.hotel
 
     def person(
-        r: Booked, due_from: datetime | None = None, due_before: datetime | None = None
+        r: Booked | Stay, due_from: datetime | None = None, due_before: datetime | None = None
     ) -> dict[str, Any]:
         wishes = [
             _wish_content(*task)
@@ -485,11 +494,11 @@ def _shift_content(
         return _guest_content(
             changes.get(r.id),
             r.confirmation_number,
-            r.guest.name,
-            r.guest.vip_level,
+            r.guest_name,
+            r.vip_level,
             r.eta or hotel.check_in_time,
             r.eta is not None,
-            r.room.number if r.room else None,
+            r.room_number,
             r.nights,
             r.adults,
             r.children,

@@ -3,19 +3,22 @@ them, by week, department and catalogue code, what guests answered, and a CSV do
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.orm import Session
 
+from core.audit import Who
 from core.clock import now, to_local
 from core.db import get_database
 from core.download_ui import guarded_download
-from core.lib import current_property
-from core.ui import actor, language, tr
+from core.models import Property
+from core.ui import language, tr
 from core.ui_columns import day_column
-from requests.verdicts import verdicts
-from shift_briefing.promises import PromiseRow, measured_promises
+from requests.verdicts import VerdictRow, verdicts
+from shift_briefing.promises import WEEKS, PromiseRow, Promises, measured_promises
 
 
 def _table(rows: list[PromiseRow], key_label: str) -> pd.DataFrame:
@@ -63,14 +66,24 @@ def _chart(weeks: pd.DataFrame, series: list[str], mark: str) -> dict:
     }
 
 
-def promises_section() -> None:
-    """Called by the dashboard: everything is read here, for the manager's own hotel."""
-    me = actor()
-    with get_database().read() as session:
-        hotel = current_property(session, me)
-        promises = measured_promises(session, me, hotel.id)
-        since = to_local(now(), hotel.timezone).date() - timedelta(weeks=12)
-        answers = verdicts(session, me, hotel.id, since)
+@dataclass(frozen=True)
+class PromisesRead:
+    """What the section shows, read in the dashboard's session (one session a run)."""
+
+    promises: Promises
+    answers: list[VerdictRow]
+
+
+def read_promises(session: Session, me: Who, hotel: Property) -> PromisesRead:
+    since = to_local(now(), hotel.timezone).date() - timedelta(weeks=WEEKS)
+    return PromisesRead(
+        measured_promises(session, me, hotel.id), verdicts(session, me, hotel.id, since)
+    )
+
+
+def promises_section(read: PromisesRead) -> None:
+    """Called by the dashboard with what read_promises read, for the manager's own hotel."""
+    promises, answers = read.promises, read.answers
     st.subheader(tr("promises.title"))
     st.caption(tr("promises.help"))
     weeks = _table(promises.weeks, tr("promises.week"))

@@ -125,14 +125,16 @@ def signatures(
     line), with the version they last signed for this shift."""
     require(who, "front_desk", "manager")
     roster = Roster(session, briefing.property_id)
+    # Columns, not Staff objects (the dashboard asks on every run).
     people = [
         person
-        for person in session.scalars(
-            select(Staff)
+        for person in session.execute(
+            select(Staff.id, Staff.name, Staff.roles)
             .where(Staff.property_id == briefing.property_id, Staff.active.is_(True))
             .order_by(Staff.name)
         )
-        if "front_desk" in person.roles and roster.works(person.id, briefing.shift, briefing.day)
+        if "front_desk" in (person.roles or [])
+        and roster.works(person.id, briefing.shift, briefing.day)
     ]
     # Everyone's last signature in one query (last_signature's order), not one query each.
     latest: dict[int, Row] = {}

@@ -533,6 +533,7 @@ def dashboard_page() -> None:
         # The arrivals' count and the version the signatures are compared with.
         briefing = briefing_version(session, me, hotel.id, running_day, running)
         board = signatures(session, me, briefing)
+        promises = promises_ui.read_promises(session, me, hotel)
     unsigned = [s.name for s in board if not s.current]
     for department in nobody:
         st.error(
@@ -565,7 +566,7 @@ def dashboard_page() -> None:
         hide_index=True,
         column_config=tasks_columns(hotel.timezone),
     )
-    promises_ui.promises_section()
+    promises_ui.promises_section(promises)
 
 
 def shifts_page() -> None:

@@ -137,6 +137,8 @@ def test_tasks_refuses_not_possible_without_a_reason(database, hugo, book, signe
         task_id = session.scalars(select(Task.id).where(Task.department == "housekeeping")).one()
     app = signed_in("hugo", "tasks")
     app.date_input[0].set_value(DAY).run()
+    app.session_state[f"task_more_{task_id}"] = True  # the card's "More…" opened
+    app.run()
     app.button(key=f"np_open_{task_id}").click().run()  # the reason is asked in a dialog
     app.button(key=f"np_{task_id}").click().run()
     assert errors(app) == [t("task.error_reason_required", FR)]

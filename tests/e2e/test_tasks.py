@@ -1,5 +1,5 @@
 """The task board in a real browser: a status change reruns the card (a fragment), the owner is
-picked in a dialog that closes once saved; both reach the database."""
+picked (from the card's "More…") in a dialog that closes once saved; both reach the database."""
 
 from __future__ import annotations
 
@@ -55,6 +55,9 @@ def test_a_manager_starts_a_task_and_gives_it_an_owner_in_a_dialog(
     expect(page.locator(f".st-key-task_{task_id}_done button")).to_be_visible()
     assert _task(database, task_id).status == "in_progress"
 
+    # The owner is behind the card's "More…", whose buttons are built once it opens.
+    expect(page.locator(f".st-key-owner_open_{task_id}")).to_have_count(0)
+    page.locator(f".st-key-task_more_{task_id} button").click()
     page.locator(f".st-key-owner_open_{task_id} button").click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()

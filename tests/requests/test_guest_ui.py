@@ -75,10 +75,13 @@ def test_not_possible_with_an_alternative_from_the_tasks_page_reaches_the_guest_
         ).first()
         task_id, reservation_id = task.id, task.reservation_id
     keys = {w.key for w in app.button}
-    if f"np_open_{task_id}" not in keys:  # the board shows today's tasks first: take one shown
-        task_id = next(int(k.split("_")[2]) for k in keys if k and k.startswith("np_open_"))
+    if f"task_{task_id}_done" not in keys:  # the board shows today's tasks first: take one shown
+        done = [k for k in keys if k and k.startswith("task_") and k.endswith("_done")]
+        task_id = int(done[0].split("_")[1])
         with database.read() as session:
             reservation_id = session.get(Task, task_id).reservation_id
+    app.session_state[f"task_more_{task_id}"] = True  # the card's "More…" opened
+    app.run()
     app.button(key=f"np_open_{task_id}").click().run()  # the reason is asked in a dialog
     app.text_input(key=f"reason_{task_id}").input("all our cots are in use")
     app.text_input(key=f"alt_{task_id}").input("a travel cot from the shop next door")

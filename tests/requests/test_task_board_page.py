@@ -36,6 +36,12 @@ def _book(database, hotel, rita, count: int) -> None:
     set_now(datetime(2026, 7, 14, 6, 0, tzinfo=UTC))
 
 
+def open_more(app, task_id: int) -> None:
+    """What a tap on a card's "More…" does: the menu opens and its buttons are built."""
+    app.session_state[f"task_more_{task_id}"] = True
+    app.run()
+
+
 def _cards(app) -> list[int]:
     return [int(b.key.split("_")[1]) for b in app.button if b.key and b.key.endswith("_done")]
 
@@ -61,6 +67,8 @@ def test_a_manager_gives_a_task_its_owner_in_a_dialog(
     app.date_input[0].set_value(TODAY).run()
     [task_id] = _cards(app)
     assert not [s for s in app.selectbox if s.key == "owner_pick"]  # no picker on the card
+    assert f"owner_open_{task_id}" not in [b.key for b in app.button]  # "More…" is closed
+    open_more(app, task_id)
     app.button(key=f"owner_open_{task_id}").click().run()
     app.selectbox(key="owner_pick").select(hugo.id)
     app.button(key="owner_save").click().run()
