@@ -293,11 +293,9 @@ def build_briefing(
     day: date,
     shift_name: str,
     language: str,
-    *,
-    version_only: bool = False,
 ) -> Briefing:
-    """The shift's briefing. `version_only` skips what the version does not hash (room
-    readiness, earlier stays): for checking whether a signed version is still current."""
+    """The shift's briefing (briefing_version gives its version alone, without describing
+    the guests)."""
     require(who, *READERS)
     shift = _shift_reservations(session, property_id, day, shift_name)
     hotel, start, end = shift.hotel, shift.start, shift.end
@@ -306,7 +304,6 @@ def build_briefing(
         hotel,
         shift.arrivals + shift.staying + shift.awaited,
         language,
-        details=not version_only,
         moments=shift.moments,
     )
     full = Briefing(
@@ -525,7 +522,6 @@ class GuestDescriber:
         hotel: Property,
         reservations: Sequence[AnyReservation],
         language: str,
-        details: bool = True,
         moments: dict[int, datetime] | None = None,
     ) -> None:
         self.hotel = hotel
@@ -550,17 +546,15 @@ class GuestDescriber:
             ):
                 self.tasks[task.reservation_id].append(task)
         arrivals_today = [r for r in reservations if r.status in ("booked", "checked_in")]
-        self.readiness = (
-            checklists_for(session, everyone, hotel.id, arrivals_today, hotel.check_in_time)
-            if details
-            else {}
+        self.readiness = checklists_for(
+            session, everyone, hotel.id, arrivals_today, hotel.check_in_time
         )
         # The lowest and the highest floor are all _room_meets asks of the hotel's floors.
         lowest, highest = session.execute(
             select(func.min(Room.floor), func.max(Room.floor)).where(Room.property_id == hotel.id)
         ).one()
         self.floors = [] if lowest is None else [lowest, highest]
-        self.earlier = _earlier_stays(session, reservations) if details else {}
+        self.earlier = _earlier_stays(session, reservations)
         self.guest_changes = changed_by_guest(session, ids)
 
     def __call__(

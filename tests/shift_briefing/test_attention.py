@@ -130,14 +130,3 @@ def test_the_scheduler_tells_signers_who_are_not_in_the_app_once(
     )
     assert later is not None and later.result.endswith("0 people told of a change")
     assert len(notices(database, alice)) == 1
-
-
-def test_the_quick_version_check_hashes_the_same_version(database, hotel, alice, book):
-    book("OLD", "Anna Back", "feather-free pillows please", arrival=date(2026, 1, 5))
-    book("A", "Anna Back", "baby cot please", room="101")
-    book("B", "Bruno Standard", "extra pillows please", room="102")
-    with database.read() as session:
-        for shift in ("morning", "afternoon", "night"):
-            full = build_briefing(session, alice, hotel.id, DAY, shift, "en")
-            quick = build_briefing(session, alice, hotel.id, DAY, shift, "en", version_only=True)
-            assert quick.version == full.version, shift
