@@ -13,10 +13,8 @@ in the app: theirs is kept and the summary reports the conflict.
 from __future__ import annotations
 
 import csv
-import gc
 import io
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from typing import Any
@@ -29,6 +27,7 @@ from core import audit
 from core.audit import Who
 from core.auth import require
 from core.clock import now
+from core.collector import cycle_collection_paused
 from core.errors import UserError
 from core.i18n import t
 from core.lib import chunks, get_property, insert_with_ids
@@ -82,22 +81,8 @@ class ParsedFile:
 def read_file(data: bytes, file_name: str) -> ParsedFile:
     """Raises UnreadableFile when nothing in the file can be imported, or it is over a limit
     (guests.import_file.ImportLimits), checked before it is parsed."""
-    with _no_cycle_collection():
+    with cycle_collection_paused():  # a file's rows and cells hold no cycles
         return _read_file(data, file_name)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Reading a file builds a heap of rows, cells and values that hold no cycles: the
-    garbage collector would walk it again each time it grows (a third of the reading
-    time), and find nothing. It runs again after, when the file is read."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read_file(data: bytes, file_name: str) -> ParsedFile:

@@ -63,6 +63,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
+from core.collector import cycle_collection_paused
 from requests.catalogue_defaults import DEFAULT_CATALOGUE, CatalogueEntry
 from requests.severity import NORMAL, health_context_length, read_severity
 from requests.wish_matcher import Matcher, Phrase, matcher_for
@@ -1172,11 +1173,12 @@ def parse_many(
         matcher = None
     remembered = _remembered if matcher is not None and matcher.cached else None
     out: list[ParseResult] = []
-    for text in texts:
-        if remembered is not None and type(text) is str and len(text) <= CACHED_CHARS:
-            out.append(remembered(text, matcher, check_in))
-        else:
-            out.append(_parse_guarded(text, catalogue, check_in, matcher))
+    with cycle_collection_paused():  # readings, words and matches: no cycles among them
+        for text in texts:
+            if remembered is not None and type(text) is str and len(text) <= CACHED_CHARS:
+                out.append(remembered(text, matcher, check_in))
+            else:
+                out.append(_parse_guarded(text, catalogue, check_in, matcher))
     return out
 
 

@@ -62,7 +62,9 @@ def sync_reservations(
     requests yet, guests.reservations.NewReservation), so that they are not read back."""
     batch = _Batch(session, who)
     for chunk in chunks(created or reservation_ids):
-        for reservation in chunk if created else _with_requests(session, chunk):
+        reservations = chunk if created else _with_requests(session, chunk)
+        batch.read_wishes(reservations)
+        for reservation in reservations:
             batch.sync(reservation)
         batch.flush()
     return batch.report
@@ -113,6 +115,7 @@ class _Batch:
         self._new_tasks: list[dict[str, Any]] = []
         self._touched: list[Reservation] = []
         self._etas: list[Any] = []  # reservations not in the session, given an ETA
+        self._read: dict[int, ParseResult] = {}  # reservation id -> its wishes, as parsed
         self._audit: list[dict[str, Any]] = []
 
     # -- lookups, once per property --
@@ -135,10 +138,19 @@ class _Batch:
             self._by_code[property_id] = {e.code: e for e in self.entries(property_id)}
         return self._by_code[property_id]
 
-    def parse(self, hotel: Property, text: str) -> ParseResult:
-        """parse_wishes with the property's catalogue; the parser remembers the texts of the
-        last batches (an import's rows repeat the same few hundred texts)."""
-        return parse_many([text], self.entries(hotel.id), hotel.check_in_time)[0]
+    def read_wishes(self, reservations: Sequence[Any]) -> None:
+        """The wishes of these reservations parsed together, one parse_many per hotel (the
+        parser's batch path); the parser remembers the texts of the last batches too (an
+        import's rows repeat the same few hundred texts)."""
+        by_hotel: dict[int, list[Any]] = {}
+        for reservation in reservations:
+            if reservation.status not in ("cancelled", "no_show"):
+                by_hotel.setdefault(reservation.property_id, []).append(reservation)
+        for property_id, theirs in by_hotel.items():
+            hotel = self.hotel(property_id)
+            read = parse_many([r.wish_text or "" for r in theirs], self.entries(property_id),
+                              hotel.check_in_time)
+            self._read.update(zip((r.id for r in theirs), read, strict=True))
 
     def assigner(self, property_id: int) -> Assigner:
         """The owners' rules, roster and loads, read once per property and pass."""
@@ -211,7 +223,7 @@ class _Batch:
                 self.cancel(request)
             return
         catalogue = self.catalogue(hotel.id)
-        parsed = self.parse(hotel, reservation.wish_text or "")
+        parsed = self._read.pop(reservation.id)  # read_wishes read it with the others
         if reservation.eta is None and parsed.eta:
             reservation.eta = time.fromisoformat(parsed.eta)
             if not isinstance(reservation, Reservation):
