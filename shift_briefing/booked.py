@@ -124,20 +124,13 @@ def booked(
     session: Session, *where: ColumnElement[bool], order_by: tuple[Any, ...] = (Reservation.id,)
 ) -> list[Booked]:
     """The reservations matching `where`, each with its guest and its room (None if none)."""
-    rows = session.execute(
-        select(*_COLUMNS)
-        .join(Guest, Guest.id == Reservation.guest_id)
-        .outerjoin(Room, Room.id == Reservation.room_id)
-        .where(*where)
-        .order_by(*order_by)
-    )
     return [
         Booked(
             *row[:12],
             guest=BookedGuest(*row[12:15]),
             room=BookedRoom(*row[15:]) if row.room_id is not None else None,
         )
-        for row in rows
+        for row in _rows(session, _COLUMNS, where, order_by)
     ]
 
 
@@ -162,14 +155,21 @@ def stays(
     session: Session, *where: ColumnElement[bool], order_by: tuple[Any, ...] = (Reservation.id,)
 ) -> list[Stay]:
     """The reservations matching `where`, as the version reads them (`booked`'s order)."""
-    rows = session.execute(
-        select(*_STAY_COLUMNS)
+    return list(map(Stay._make, _rows(session, _STAY_COLUMNS, where, order_by)))
+
+
+def _rows(
+    session: Session, columns: tuple[Any, ...], where: tuple[ColumnElement[bool], ...],
+    order_by: tuple[Any, ...],
+) -> Any:
+    """`columns` of the reservations matching `where`, joined to their guest and room."""
+    return session.execute(
+        select(*columns)
         .join(Guest, Guest.id == Reservation.guest_id)
         .outerjoin(Room, Room.id == Reservation.room_id)
         .where(*where)
         .order_by(*order_by)
     )
-    return list(map(Stay._make, rows))
 
 
 # What the briefing's functions take: a reservation loaded either way.
