@@ -84,7 +84,13 @@ class Database:
             self.engine = create_engine(url, connect_args={"timeout": BUSY_SECONDS})
             _tune_sqlite(self.engine, self.waiting_marker)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True)
+            # No server-side prepared statements: after five runs of one statement psycopg
+            # prepares it, and PostgreSQL then plans it once for any values. For the chunked
+            # `IN (500 values)` lookups of an import, that generic plan took 80 ms a chunk
+            # instead of 4: what the last import said of 10,000 rows was read in 2 s instead
+            # of 0.3 s, and a 30,000-row first import took 17-23 s instead of 13-14 s.
+            self.engine = create_engine(url, pool_pre_ping=True,
+                                        connect_args={"prepare_threshold": None})
             # Bulk inserts without RETURNING as multi-row INSERTs ("insertmanyvalues"), as
             # psycopg2's dialect does: psycopg 3's executemany sends one INSERT per row.
             self.engine.dialect.use_insertmanyvalues_wo_returning = True
