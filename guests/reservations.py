@@ -395,6 +395,7 @@ def create_reservations(
         if number and number not in rooms_by_number:
             unknown_rooms.setdefault(number, data.room_type or "")
     rooms_by_number.update(add_rooms(session, who, property_id, unknown_rooms))
+    room_of = [rooms_by_number.get((data.room_number or "").strip()) for data in inputs]
     new_guests: list[dict[str, Any]] = []
     guest_of: list[_GuestRow] = []
     for data, key in zip(inputs, keys, strict=True):
@@ -426,9 +427,7 @@ def create_reservations(
             "departure_date": data.departure_date,
             "eta": data.eta,
             "room_type": data.room_type,
-            "room_id": room.id
-            if (room := rooms_by_number.get((data.room_number or "").strip()))
-            else None,
+            "room_id": room.id if room is not None else None,
             "adults": data.adults,
             "children": data.children,
             "wish_text": data.wish_text,
@@ -436,15 +435,14 @@ def create_reservations(
             "source": data.source,
             "updated_by": who.name,
         }
-        for data, guest in zip(inputs, guest_of, strict=True)
+        for data, guest, room in zip(inputs, guest_of, room_of, strict=True)
     ]
     insert_with_ids(session, Reservation, rows)
     ids = [row["id"] for row in rows]
-    room_of = {room.id: room for room in rooms_by_number.values()}
     created = [
         NewReservation(**row, guest=SimpleNamespace(**guest) if isinstance(guest, dict)
-                       else guest, room=room_of.get(row["room_id"]))
-        for row, guest in zip(rows, guest_of, strict=True)
+                       else guest, room=room)
+        for row, guest, room in zip(rows, guest_of, room_of, strict=True)
     ]
     hold_nights_many(session, created)
     audit.record_many(

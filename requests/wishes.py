@@ -40,6 +40,7 @@ from requests.states import OPEN
 from requests.tasks import TRIAGE, record_status, stay_of
 from requests.wish_parser import ParseResult, parse_many, parse_wishes
 
+ENDED = ("cancelled", "no_show")  # a reservation whose wishes are no longer followed
 TRIAGE_AHEAD = timedelta(hours=24)  # someone reads unclassified text a day before arrival
 
 
@@ -113,7 +114,7 @@ class _Batch:
         self._assigners: dict[int, Assigner] = {}
         self._new_requests: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
         self._new_tasks: list[dict[str, Any]] = []
-        self._touched: list[Reservation] = []
+        self._touched: list[Any] = []  # Reservations, and NewReservations (no ORM state)
         self._etas: list[Any] = []  # reservations not in the session, given an ETA
         self._read: dict[int, ParseResult] = {}  # reservation id -> its wishes, as parsed
         self._audit: list[dict[str, Any]] = []
@@ -144,7 +145,7 @@ class _Batch:
         import's rows repeat the same few hundred texts)."""
         by_hotel: dict[int, list[Any]] = {}
         for reservation in reservations:
-            if reservation.status not in ("cancelled", "no_show"):
+            if reservation.status not in ENDED:  # sync cancels their wishes unread
                 by_hotel.setdefault(reservation.property_id, []).append(reservation)
         for property_id, theirs in by_hotel.items():
             hotel = self.hotel(property_id)
@@ -218,7 +219,7 @@ class _Batch:
     def sync(self, reservation: Reservation) -> None:
         hotel = self.hotel(reservation.property_id)
         active = [r for r in reservation.requests if r.status == "active"]
-        if reservation.status in ("cancelled", "no_show"):
+        if reservation.status in ENDED:
             for request in active:
                 self.cancel(request)
             return
